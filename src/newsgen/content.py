@@ -1,0 +1,271 @@
+"""Sources under ``content/`` into :class:`~newsgen.model.Article` values or problems.
+
+Finding files (no links out of the site, no editor swap files), reading front
+matter, checking every field with the line it sits on, and rendering the body.
+A broken file never stops the others: each yields an article or its problems.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .config import Config
+from .dates import DATE_HINT, parse_datetime
+from .errors import Problem
+from .frontmatter import parse_document
+from .markup import MarkupRenderer, plain_summary
+from .model import Article, Term
+from .slugs import expand_permalink, is_safe_url, normalise_url, slugify, split_dated_name
+
+CONTENT_DIR = "content"
+SOURCE_SUFFIXES = (".md", ".markdown")
+ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
+           "aliases": "redirect_from"}
+FIELDS = ("title", "date", "section", "slug", "tags", "authors", "summary", "image", "image_alt",
+          "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from")
+_SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A content file: its path relative to the site (``content/x/y.md``) and on disk."""
+
+    key: str
+    path: Path
+
+
+def is_ignored_name(name: str) -> bool:
+    """Editor swap, backup and lock files, and hidden files: never content."""
+    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak"))
+            or name == "4913")  # vim's write-test file
+
+
+def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
+    """Every content file, sorted by path; links that lead outside the site are refused."""
+    root = site / CONTENT_DIR
+    if not root.is_dir():
+        return [], []
+    site_real = site.resolve()
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        kept = []
+        for name in sorted(dirs):
+            if is_ignored_name(name):
+                continue
+            if (here / name).is_symlink() and not _inside(here / name, site_real):
+                problems.append(_link_problem(here / name, site))
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            path = here / name
+            if is_ignored_name(name) or not name.endswith(SOURCE_SUFFIXES):
+                continue
+            if path.is_symlink() and not _inside(path, site_real):
+                problems.append(_link_problem(path, site))
+                continue
+            sources.append(Source(path.relative_to(site).as_posix(), path))
+    return sorted(sources, key=lambda s: s.key), problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def _link_problem(path: Path, site: Path) -> Problem:
+    return Problem(path.relative_to(site).as_posix(), 0, 0, "",
+                   "is a link to something outside the site folder; newsgen does not follow it",
+                   "copy the file into the site instead of linking to it")
+
+
+def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRenderer) -> tuple[Article | None, list[Problem]]:
+    """One source file as an article, or ``None`` and every problem found in it."""
+    doc, problems = parse_document(raw, source.key)
+    if doc is None:
+        return None, problems
+    problems = list(doc.warnings)
+    fields = _Fields(source.key, doc.data, doc.lines, problems)
+    zone = config.zone
+
+    title = fields.text("title", required=True)
+    file_date, stem = split_dated_name(Path(source.key).stem)
+    date = fields.date("date", zone)
+    if date is None and "date" not in doc.data:
+        if file_date:
+            date = parse_datetime(file_date, zone)
+            if date is None:
+                problems.append(Problem(source.key, 0, 0, "date", f'the file name starts with "{file_date}", which is not a date',
+                                        "rename the file, or add date: to the front matter"))
+        else:
+            problems.append(Problem(source.key, 1, 0, "date", "is missing",
+                                    f"add a line 'date: ...' ({DATE_HINT}), or start the file name with the date: 2025-12-19-{stem}.md"))
+    updated = fields.date("updated", zone)
+
+    section = _section(source.key, fields)
+    slug_text = fields.text("slug") or stem
+    slug = slugify(slug_text)
+    if not slug:
+        problems.append(Problem(source.key, fields.line("slug"), 0, "slug",
+                                f'"{slug_text}" leaves nothing usable in a web address',
+                                "set slug: with letters or digits, e.g. slug: talks-in-astana"))
+    tags = _terms(fields.text_list("tags"))
+    authors = _terms(fields.text_list("authors"))
+    draft = fields.flag("draft")
+    featured = fields.flag("featured")
+    redirects = []
+    for i, old in enumerate(fields.text_list("redirect_from")):
+        url = normalise_url(old)
+        if is_safe_url(url):
+            redirects.append(url)
+        else:
+            problems.append(Problem(source.key, fields.line(f"redirect_from.{i}", "redirect_from"), 0, "redirect_from",
+                                    f'"{old}" is not a path on this site', "write old addresses like /news/2019/old-story/"))
+    extra = {k: v for k, v in doc.data.items() if k not in FIELDS and k not in ALIASES}
+    for key in extra:
+        close = difflib.get_close_matches(key, (*FIELDS, *ALIASES), n=1, cutoff=0.75)
+        if close:
+            problems.append(Problem(source.key, doc.lines.get(key, 0), 0, key,
+                                    "is not a field newsgen knows; it is kept for templates as article.extra",
+                                    f"did you mean '{close[0]}'?", "warning"))
+
+    if any(p.is_error for p in problems) or title is None or date is None or section is None:
+        return None, problems
+
+    url = expand_permalink(config.permalink, section, slug, date.astimezone(zone))
+    rendered = renderer.render(doc.body)
+    summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
+    article = Article(
+        key=source.key, title=title, date=date, section=section, slug=slug, url=url,
+        html=rendered.html, summary=summary, tags=tags, authors=authors, updated=updated,
+        image=fields.text("image") or "", image_alt=fields.text("image_alt") or "",
+        image_caption=fields.text("image_caption") or "", image_credit=fields.text("image_credit") or "",
+        draft=draft, featured=featured, redirect_from=tuple(redirects),
+        reading_minutes=rendered.reading_minutes, extra=MappingProxyType(extra),
+    )
+    return article, problems
+
+
+def _section(key: str, fields: _Fields) -> str | None:
+    given = fields.text("section")
+    if given:
+        section = slugify(given)
+        if not section:
+            fields.problems.append(Problem(fields.path, fields.line("section"), 0, "section",
+                                           f'"{given}" cannot be a section name', "use a word such as politics"))
+            return None
+        return section
+    parts = Path(key).parts  # ('content', 'politics', 'talks.md')
+    if len(parts) < 3:
+        fields.problems.append(Problem(fields.path, 1, 0, "section", "the article is in no section",
+                                       "move it into a section folder (content/politics/) or add section: politics"))
+        return None
+    folder = parts[1]
+    return folder if _SECTION_KEY.match(folder) else (slugify(folder) or None)
+
+
+def _terms(names: list[str]) -> tuple[Term, ...]:
+    """Tags or authors as terms, without duplicates (by slug), in the order written."""
+    seen: dict[str, Term] = {}
+    for name in names:
+        slug = slugify(name)
+        if slug and slug not in seen:
+            seen[slug] = Term(name, slug)
+    return tuple(seen.values())
+
+
+class _Fields:
+    """Typed access to front matter, recording a problem (with its line) for each bad value."""
+
+    def __init__(self, path: str, data: dict[str, Any], lines: dict[str, int], problems: list[Problem]) -> None:
+        self.path = path
+        self.lines = lines
+        self.problems = problems
+        self.data: dict[str, Any] = {}
+        self.source_key: dict[str, str] = {}
+        for key, value in data.items():
+            name = ALIASES.get(key, key)
+            if name in self.data:
+                # 'summary' beats 'excerpt' beats 'description': the first one written wins
+                continue
+            self.data[name] = value
+            self.source_key[name] = key
+
+    def line(self, name: str, fallback: str | None = None) -> int:
+        return self.lines.get(self.source_key.get(name, name), self.lines.get(self.source_key.get(fallback or "", fallback or ""), 1))
+
+    def _bad(self, name: str, message: str, hint: str, line: int | None = None) -> None:
+        self.problems.append(Problem(self.path, line or self.line(name), 0, self.source_key.get(name, name), message, hint))
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                line = self.line(name) if name in self.source_key else 1
+                what = "is empty" if name in self.source_key else "is missing"
+                self._bad(name, what, f"add a line '{name}: ...' to the front matter", line)
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self._bad(name, f"must be text, not {_kind(value)}", f"write it on one line: {name}: ...")
+            return None
+        return str(value).strip()
+
+    def text_list(self, name: str) -> list[str]:
+        value = self.data.get(name)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()] if name == "tags" else [value.strip()]
+        if not isinstance(value, list):
+            self._bad(name, f"must be a list, not {_kind(value)}", f"write {name}: [first, second]")
+            return []
+        items = []
+        for i, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self._bad(name, f"item {i + 1} is {_kind(item)}, not text", f"write each item as plain text: {name}: [first, second]",
+                          self.lines.get(f"{self.source_key[name]}.{i}"))
+            elif str(item).strip():
+                items.append(str(item).strip())
+        return items
+
+    def flag(self, name: str) -> bool:
+        value = self.data.get(name, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self._bad(name, f'"{value}" is not true or false', f"write {name}: true or {name}: false")
+            return False
+        return value
+
+    def date(self, name: str, zone: Any) -> datetime | None:
+        if name not in self.data or self.data[name] in (None, ""):
+            return None
+        parsed = parse_datetime(self.data[name], zone)
+        if parsed is None:
+            self._bad(name, f'"{self.data[name]}" is not a date', DATE_HINT)
+        return parsed
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a set of key: value pairs"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text"
+
+

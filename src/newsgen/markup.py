@@ -1,0 +1,99 @@
+"""Markdown bodies to HTML: one converter per process, summaries and reading time.
+
+Python-Markdown instances are expensive to build and cheap to ``reset()``, so a
+:class:`MarkupRenderer` is made once per process and reused. Bodies are never run
+through Jinja: template tags written for other generators (``{% image %}``,
+``{{ site.baseurl }}``) come out as the text they are, inert.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+WORDS_PER_MINUTE = 220
+EXTENSIONS = ("extra", "toc", "sane_lists")
+_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A body as HTML plus what listings need from it."""
+
+    html: str
+    first_paragraph: str  # plain text, '' if the body has no text paragraph
+    words: int
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+class _SiteLinks(Treeprocessor):
+    """Prefix root-relative links and images with the site's base path ('/news').
+
+    An editor writes ``[story](/energy/tapi/)``; on a site served under
+    ``https://example.org/news/`` that link must become ``/news/energy/tapi/``.
+    Also records the first paragraph's plain text for the default summary.
+    """
+
+    def __init__(self, md: markdown.Markdown, base_path: str) -> None:
+        super().__init__(md)
+        self.base_path = base_path
+        self.first_paragraph = ""
+
+    def run(self, root: etree.Element) -> None:
+        self.first_paragraph = ""
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value and value.startswith("/") and not value.startswith("//") and self.base_path:
+                    el.set(attr, self.base_path + value)
+            if el.tag == "p" and not self.first_paragraph:
+                text = _PLACEHOLDER.sub("", "".join(el.itertext()))
+                self.first_paragraph = " ".join(text.split())
+
+
+class _SiteLinksExtension(Extension):
+    def __init__(self, base_path: str) -> None:
+        super().__init__()
+        self.base_path = base_path
+        self.processor: _SiteLinks | None = None
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        self.processor = _SiteLinks(md, self.base_path)
+        # after inline patterns (priority 20) so that links exist; before prettify (10)
+        md.treeprocessors.register(self.processor, "newsgen_site_links", 15)
+
+
+class MarkupRenderer:
+    """Renders Markdown bodies; build one per process and call :meth:`render` many times."""
+
+    def __init__(self, base_path: str = "") -> None:
+        self._links = _SiteLinksExtension(base_path)
+        self._md = markdown.Markdown(
+            extensions=[*EXTENSIONS, self._links],
+            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
+            output_format="html",
+        )
+        self.settings_key = hashlib.sha256(repr((EXTENSIONS, base_path, markdown.__version__)).encode()).hexdigest()[:16]
+
+    def render(self, body: str) -> Rendered:
+        html = self._md.reset().convert(body)
+        first = self._links.processor.first_paragraph if self._links.processor else ""
+        return Rendered(html, first, len(body.split()))
+
+
+def plain_summary(text: str, limit: int = 300) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.–—-")
+    return cut + "…"

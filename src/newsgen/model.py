@@ -1,0 +1,183 @@
+"""The article model: frozen articles and the indexes a news site needs, built once.
+
+No disk, no Jinja, no Markdown: :func:`build_site` takes finished :class:`Article`
+values and returns a :class:`Site` whose indexes (by section, tag, author, month;
+previous/next; related) every later stage reads. Relations are by article key (the
+source path), so the model pickles cheaply into worker processes and stays valid
+for incremental builds.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A tag or an author: a display name and the slug of its page."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One published (or draft) article, validated. ``key`` is its source path."""
+
+    key: str
+    title: str
+    date: datetime
+    section: str
+    slug: str
+    url: str
+    html: str
+    summary: str
+    tags: tuple[Term, ...] = ()
+    authors: tuple[Term, ...] = ()
+    updated: datetime | None = None
+    image: str = ""
+    image_alt: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
+    draft: bool = False
+    featured: bool = False
+    redirect_from: tuple[str, ...] = ()
+    reading_minutes: int = 1
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def modified(self) -> datetime:
+        """When the article last changed: ``updated`` if set, else ``date``."""
+        return self.updated or self.date
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # MappingProxyType does not pickle; rebuild it on the far side of a process pool.
+        values = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        values["extra"] = dict(self.extra)
+        return (_rebuild_article, (values,))
+
+
+def _rebuild_article(values: dict[str, Any]) -> Article:
+    values["extra"] = MappingProxyType(values["extra"])
+    return Article(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section: its key (folder name and URL segment), display name, articles newest first."""
+
+    key: str
+    name: str
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Every published article and the indexes built from them (all newest first)."""
+
+    articles: tuple[Article, ...]
+    by_key: Mapping[str, Article]
+    sections: tuple[Section, ...]
+    tags: Mapping[str, tuple[Term, tuple[str, ...]]]  # tag slug -> (term, article keys)
+    authors: Mapping[str, tuple[Term, tuple[str, ...]]]
+    months: Mapping[tuple[int, int], tuple[str, ...]]  # (year, month) newest first
+    previous: Mapping[str, str]  # key -> older article's key in the same section
+    next: Mapping[str, str]  # key -> newer article's key in the same section
+    related: Mapping[str, tuple[str, ...]]
+
+    def get(self, keys: Iterable[str]) -> list[Article]:
+        """The articles for ``keys``, in the order given."""
+        return [self.by_key[k] for k in keys]
+
+    @property
+    def lead(self) -> Article | None:
+        """The lead story: the newest featured article, else the newest article."""
+        return next((a for a in self.articles if a.featured), self.articles[0] if self.articles else None)
+
+
+def sort_key(article: Article) -> tuple[float, str]:
+    """Newest first; ties broken by key so the order never depends on the file system."""
+    return (-article.date.timestamp(), article.key)
+
+
+def build_site(articles: Iterable[Article], section_order: Iterable[tuple[str, str]] = (),
+               related_size: int = 4) -> Site:
+    """The :class:`Site` with all indexes; ``section_order`` is the settings' (key, name) list.
+
+    Sections named in the settings come first in that order (even when empty); other
+    sections follow alphabetically. Everything here is linear or n·log n in the
+    number of articles: no index scans all articles per page.
+    """
+    ordered = tuple(sorted(articles, key=sort_key))
+    by_key = MappingProxyType({a.key: a for a in ordered})
+
+    section_keys: dict[str, list[str]] = defaultdict(list)
+    tag_keys: dict[str, list[str]] = defaultdict(list)
+    author_keys: dict[str, list[str]] = defaultdict(list)
+    tag_terms: dict[str, Term] = {}
+    author_terms: dict[str, Term] = {}
+    months: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for a in ordered:
+        section_keys[a.section].append(a.key)
+        months[(a.date.year, a.date.month)].append(a.key)
+        for t in a.tags:
+            tag_keys[t.slug].append(a.key)
+            tag_terms.setdefault(t.slug, t)
+        for p in a.authors:
+            author_keys[p.slug].append(a.key)
+            author_terms.setdefault(p.slug, p)
+
+    names = dict(section_order)
+    order = [k for k, _ in section_order] + sorted(k for k in section_keys if k not in names)
+    sections = tuple(Section(k, names.get(k, k.replace("-", " ").capitalize()), tuple(section_keys.get(k, ())))
+                     for k in order)
+
+    previous: dict[str, str] = {}
+    newer: dict[str, str] = {}
+    for keys in section_keys.values():
+        for newer_key, older_key in zip(keys, keys[1:]):
+            previous[newer_key] = older_key
+            newer[older_key] = newer_key
+
+    return Site(
+        articles=ordered,
+        by_key=by_key,
+        sections=sections,
+        tags=MappingProxyType({s: (tag_terms[s], tuple(k)) for s, k in sorted(tag_keys.items())}),
+        authors=MappingProxyType({s: (author_terms[s], tuple(k)) for s, k in sorted(author_keys.items())}),
+        months=MappingProxyType({m: tuple(k) for m, k in sorted(months.items(), reverse=True)}),
+        previous=MappingProxyType(previous),
+        next=MappingProxyType(newer),
+        related=MappingProxyType(_related(ordered, tag_keys, related_size)),
+    )
+
+
+def _related(ordered: tuple[Article, ...], tag_keys: Mapping[str, list[str]], size: int,
+             window: int = 8) -> dict[str, tuple[str, ...]]:
+    """For each article, up to ``size`` others sharing the most tags, nearest in time first.
+
+    Only the ``window`` articles on either side in each tag's timeline are candidates,
+    which keeps this linear in the number of articles even for a tag on thousands of
+    them (a newsroom's 'Kazakhstan'), where comparing all pairs would be quadratic.
+    """
+    if size <= 0:
+        return {}
+    position = {a.key: i for i, a in enumerate(ordered)}
+    tag_positions = {slug: [position[k] for k in keys] for slug, keys in tag_keys.items()}
+    related: dict[str, tuple[str, ...]] = {}
+    for i, article in enumerate(ordered):
+        scores: dict[int, int] = defaultdict(int)
+        for tag in article.tags:
+            positions = tag_positions[tag.slug]
+            at = bisect.bisect_left(positions, i)
+            for j in positions[max(0, at - window): at + window + 1]:
+                if j != i:
+                    scores[j] += 1
+        best = sorted(scores, key=lambda j: (-scores[j], abs(j - i), j))[:size]
+        if best:
+            related[article.key] = tuple(ordered[j].key for j in best)
+    return related

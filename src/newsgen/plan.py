@@ -1,0 +1,149 @@
+"""Every output of a build as a :class:`PageSpec`: URL, file, template, articles, inputs.
+
+The plan is plain data. Pagination, URL clashes, redirects, and later feeds,
+incremental rebuilds and parallel rendering all ask it one question: which pages,
+from which inputs. URL clashes are reported with every file involved.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .config import Config
+from .errors import Problem
+from .model import Site
+from .slugs import output_path
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One page to render. ``items`` are the article keys it lists, in order."""
+
+    kind: str  # home, article, section, tag, author, archive, archive_index, tags_index, authors_index, notfound, redirect
+    url: str
+    output: str
+    template: str
+    title: str = ""
+    article: str = ""  # the article of an article page, or the target of a redirect
+    items: tuple[str, ...] = ()
+    term: str = ""  # section key, tag or author slug, 'YYYY/MM'
+    page: int = 1
+    pages: int = 1
+    first_url: str = ""  # the URL of page 1 of this listing
+    target: str = ""  # where a redirect page points
+
+    def page_url(self, number: int) -> str:
+        """The URL of page ``number`` of this listing: '/politics/', '/politics/page/2/'."""
+        base = self.first_url or self.url
+        return base if number <= 1 else f"{base}page/{number}/"
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The article keys whose content this page shows (for rebuild decisions)."""
+        return tuple(dict.fromkeys(((self.article,) if self.article else ()) + self.items))
+
+
+def paginate(keys: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:
+    """``keys`` in pages of ``per_page``; no articles still make one (empty) page."""
+    if not keys:
+        return [()]
+    return [keys[i:i + per_page] for i in range(0, len(keys), per_page)]
+
+
+def _listing(kind: str, first_url: str, template: str, title: str, term: str,
+             keys: tuple[str, ...], per_page: int) -> list[PageSpec]:
+    chunks = paginate(keys, per_page)
+    specs = []
+    for number, chunk in enumerate(chunks, start=1):
+        url = first_url if number == 1 else f"{first_url}page/{number}/"
+        specs.append(PageSpec(kind, url, output_path(url), template, title, items=chunk, term=term,
+                              page=number, pages=len(chunks), first_url=first_url))
+    return specs
+
+
+def plan_site(site: Site, config: Config) -> tuple[list[PageSpec], list[Problem]]:
+    """All pages of the site, and the problems (URL clashes, bad redirects) found on the way."""
+    per_page = config.per_page
+    specs: list[PageSpec] = []
+    home_items = _home_items(site, config)
+    specs.append(PageSpec("home", "/", "index.html", "home.html", config.title, items=home_items))
+    for article in site.articles:
+        related = site.related.get(article.key, ())
+        neighbours = tuple(k for k in (site.previous.get(article.key), site.next.get(article.key)) if k)
+        specs.append(PageSpec("article", article.url, output_path(article.url), "article.html", article.title,
+                              article=article.key, items=neighbours + related))
+    for section in site.sections:
+        specs += _listing("section", f"/{section.key}/", "list.html", section.name, section.key,
+                          section.articles, per_page)
+    for slug, (term, keys) in site.tags.items():
+        specs += _listing("tag", f"/tags/{slug}/", "list.html", term.name, slug, keys, per_page)
+    for slug, (term, keys) in site.authors.items():
+        specs += _listing("author", f"/authors/{slug}/", "list.html", term.name, slug, keys, per_page)
+    for (year, month), keys in site.months.items():
+        specs += _listing("archive", f"/archive/{year:04d}/{month:02d}/", "list.html", f"{year:04d}-{month:02d}",
+                          f"{year:04d}/{month:02d}", keys, per_page)
+    specs.append(PageSpec("archive_index", "/archive/", "archive/index.html", "archive.html", "Archive"))
+    specs.append(PageSpec("tags_index", "/tags/", "tags/index.html", "terms.html", "Tags"))
+    specs.append(PageSpec("authors_index", "/authors/", "authors/index.html", "terms.html", "Authors"))
+    specs.append(PageSpec("notfound", "/404.html", "404.html", "404.html", "Page not found"))
+
+    problems = _clashes(site, specs)
+    redirects, redirect_problems = _redirects(site, {s.output for s in specs})
+    return specs + redirects, problems + redirect_problems
+
+
+def _home_items(site: Site, config: Config) -> tuple[str, ...]:
+    """Lead story first, then the latest, then each section's newest (keys may repeat)."""
+    lead = site.lead
+    if lead is None:
+        return ()
+    latest = tuple(a.key for a in site.articles if a.key != lead.key)[: config.home_latest]
+    blocks = tuple(k for s in site.sections for k in s.articles[: config.home_section_size])
+    return (lead.key, *latest, *blocks)
+
+
+def _clashes(site: Site, specs: list[PageSpec]) -> list[Problem]:
+    """One problem per file whose page would overwrite another page."""
+    claims: dict[str, list[PageSpec]] = defaultdict(list)
+    for spec in specs:
+        claims[spec.output].append(spec)
+    problems: list[Problem] = []
+    for output, group in sorted(claims.items()):
+        if len(group) < 2:
+            continue
+        files = [s.article for s in group if s.article]
+        generated = [s.url for s in group if not s.article]
+        for spec in group:
+            if not spec.article:
+                continue
+            others = [f for f in files if f != spec.article]
+            others += [f"the {g} page newsgen makes" for g in generated]
+            problems.append(Problem(spec.article, 1, 0, "", f"URL {spec.url} is also claimed by {', '.join(others)}",
+                                    "give one of them another slug: (or another permalink pattern)"))
+    return problems
+
+
+def _redirects(site: Site, taken: set[str]) -> tuple[list[PageSpec], list[Problem]]:
+    """A redirect page per old URL; an old URL that is a real page is refused, one equal to its own article skipped."""
+    specs: list[PageSpec] = []
+    problems: list[Problem] = []
+    claimed: dict[str, str] = {}
+    for article in sorted(site.articles, key=lambda a: a.key):
+        for old in article.redirect_from:
+            out = output_path(old)
+            if out == output_path(article.url):
+                problems.append(Problem(article.key, 1, 0, "redirect_from",
+                                        f"{old} is this article's own address; nothing to redirect",
+                                        "remove it from redirect_from", "warning"))
+            elif out in taken:
+                problems.append(Problem(article.key, 1, 0, "redirect_from",
+                                        f"{old} is the address of another page, so it cannot redirect here",
+                                        "remove it from redirect_from"))
+            elif out in claimed:
+                problems.append(Problem(article.key, 1, 0, "redirect_from",
+                                        f"{old} already redirects to {claimed[out]}", "keep it in one article only"))
+            else:
+                claimed[out] = article.key
+                specs.append(PageSpec("redirect", old, out, "redirect.html", article.title,
+                                      article=article.key, target=article.url))
+    return specs, problems

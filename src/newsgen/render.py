@@ -1,0 +1,198 @@
+"""Pages to bytes: the Jinja environment, filters, and one :class:`PageSpec` at a time.
+
+Templates get the frozen model objects (they cannot change them), autoescaping is on
+for every page, and undefined names fail loudly (``StrictUndefined``) so that a typo
+in a template is an error with its file and line, never a silently empty page.
+Article bodies are inserted as finished HTML and never compiled as templates.
+"""
+from __future__ import annotations
+
+import difflib
+import sys
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import Config
+from .errors import Problem
+from .model import Article, Section, Site
+from .plan import PageSpec
+from .ticker import Rates
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """What a listing template needs to link pages: numbers and URLs, never arithmetic."""
+
+    page: int
+    pages: int
+    previous_url: str
+    next_url: str
+    urls: tuple[tuple[int, str], ...]
+
+
+class TemplateProblem(Exception):
+    """A template failed; carries the :class:`Problem` naming the template file and line."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[type, tuple[Problem]]:
+        return (type(self), (self.problem,))
+
+
+def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+    """The Jinja environment: site templates first, so a site overrides any theme file."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    return env
+
+
+class PageRenderer:
+    """Renders the pages of one site; build it once (per process) and call :meth:`render`."""
+
+    def __init__(self, site: Site, config: Config, rates: Rates, env: jinja2.Environment,
+                 template_dirs: list[Path], site_root: Path) -> None:
+        self.site = site
+        self.config = config
+        self.env = env
+        self.template_dirs = template_dirs
+        self.site_root = site_root
+        self.sections: dict[str, Section] = {s.key: s for s in site.sections}
+        zone = config.zone
+        base_path = config.base_path
+        origin = config.origin
+
+        def url(path: str) -> str:
+            return base_path + path if path.startswith("/") else path
+
+        def abs_url(path: str) -> str:
+            return origin + url(path)
+
+        def local(d: datetime) -> datetime:
+            return d.astimezone(zone)
+
+        def human_date(d: datetime) -> str:
+            d = local(d)
+            return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+        def human_datetime(d: datetime) -> str:
+            return f"{human_date(d)}, {local(d):%H:%M}"
+
+        env.filters.update(date=human_date, datetime=human_datetime,
+                           iso=lambda d: local(d).isoformat() if d else "")
+        env.globals.update(
+            url=url, abs_url=abs_url, config=config, ticker=rates,
+            nav_sections=[s for s in site.sections if s.articles] or list(site.sections),
+            section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),
+            month_name=lambda m: MONTHS[int(m) - 1],
+            newest=site.articles[0] if site.articles else None,
+        )
+
+    def render(self, spec: PageSpec) -> bytes:
+        """The page's bytes; a template failure raises :class:`TemplateProblem`."""
+        context = self.context(spec)
+        try:
+            template = self.env.get_template(spec.template)
+            return template.render(context).encode("utf-8")
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateProblem(Problem(f"templates/{spec.template}", 0, 0, "",
+                                          f"the template '{exc.name}' does not exist",
+                                          "restore it from the default theme (newsgen init) or fix the name")) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(Problem(self._display(exc.filename, exc.name), exc.lineno or 0, 0, "",
+                                          f"template syntax error: {exc.message}", "fix the template")) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateProblem(self._runtime_problem(exc, context, spec)) from None
+
+    def context(self, spec: PageSpec) -> dict[str, Any]:
+        get = self.site.get
+        context: dict[str, Any] = {"page": spec}
+        if spec.kind == "article":
+            article = self.site.by_key[spec.article]
+            context.update(
+                article=article,
+                section=self.sections.get(article.section),
+                previous=_maybe(self.site, self.site.previous.get(article.key)),
+                next=_maybe(self.site, self.site.next.get(article.key)),
+                related=get(self.site.related.get(article.key, ())),
+            )
+        elif spec.kind == "home":
+            lead = self.site.lead
+            latest = [a for a in self.site.articles if lead is None or a.key != lead.key][: self.config.home_latest]
+            context.update(lead=lead, latest=latest, blocks=[
+                (s, get(s.articles[: self.config.home_section_size])) for s in self.site.sections if s.articles])
+        elif spec.kind in ("section", "tag", "author", "archive"):
+            context.update(articles=get(spec.items), pagination=_pagination(spec))
+        elif spec.kind == "archive_index":
+            context["months"] = [(y, m, len(keys), f"/archive/{y:04d}/{m:02d}/") for (y, m), keys in self.site.months.items()]
+        elif spec.kind in ("tags_index", "authors_index"):
+            terms = self.site.tags if spec.kind == "tags_index" else self.site.authors
+            prefix = "/tags/" if spec.kind == "tags_index" else "/authors/"
+            context["terms"] = [(term, len(keys), f"{prefix}{slug}/") for slug, (term, keys) in terms.items()]
+        elif spec.kind == "redirect":
+            context["target"] = spec.target
+        return context
+
+    def _display(self, filename: str | None, name: str | None) -> str:
+        """A template's path as an editor sees it: relative to the site, else to the theme."""
+        if filename:
+            path = Path(filename)
+            for root in (self.site_root, *[d.parent for d in self.template_dirs]):
+                try:
+                    return path.resolve().relative_to(root.resolve()).as_posix()
+                except ValueError:
+                    continue
+        return f"templates/{name}" if name else "templates"
+
+    def _runtime_problem(self, exc: jinja2.TemplateError, context: dict[str, Any], spec: PageSpec) -> Problem:
+        """The innermost template frame of a runtime error: its file and line."""
+        file, line = f"templates/{spec.template}", 0
+        for frame in traceback.extract_tb(sys.exc_info()[2]):
+            if frame.filename and any(frame.filename.startswith(str(d)) for d in self.template_dirs):
+                file, line = self._display(frame.filename, None), frame.lineno or 0
+        message = str(exc.message or exc)
+        hint = "fix the template"
+        if isinstance(exc, jinja2.UndefinedError) and message.startswith("'") and "' is undefined" in message:
+            name = message.split("'")[1]
+            known = list(context) + list(self.env.globals)
+            close = difflib.get_close_matches(name, known, n=1)
+            if close:
+                hint = f"did you mean '{close[0]}'?"
+        return Problem(file, line, 0, "", f"{message} (while rendering {spec.url})", hint)
+
+
+def _maybe(site: Site, key: str | None) -> Article | None:
+    return site.by_key[key] if key else None
+
+
+def _pagination(spec: PageSpec) -> Pagination:
+    return Pagination(
+        page=spec.page, pages=spec.pages,
+        previous_url=spec.page_url(spec.page - 1) if spec.page > 1 else "",
+        next_url=spec.page_url(spec.page + 1) if spec.page < spec.pages else "",
+        urls=tuple((n, spec.page_url(n)) for n in _page_window(spec.page, spec.pages)),
+    )
+
+
+def _page_window(page: int, pages: int, around: int = 2) -> list[int]:
+    """Page numbers worth a link: first, last, and a few either side of the current one.
+
+    Linking every page from every page would make a 500-page tag quadratic to render.
+    """
+    return sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})

@@ -1,0 +1,140 @@
+"""``newsgen init`` (a new, working site) and ``newsgen new`` (an article file).
+
+``init`` copies the default theme and a small example site, so the new site builds
+at once and every template is there to be changed. ``new`` writes front matter with
+the date in the site's timezone and an ASCII slug transliterated from the title.
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from .config import SETTINGS_FILE, load_config
+from .content import CONTENT_DIR
+from .dates import build_now
+from .errors import UsageError
+from .slugs import slugify
+from .theme import theme_root
+
+EXAMPLE_SETTINGS = """\
+# Site settings: every key is optional. See the README for the full list.
+title: "{title}"
+description: "News from Central Asia"
+base_url: "https://example.org/"
+language: en
+timezone: Asia/Almaty
+per_page: 20
+permalink: "/{{section}}/{{slug}}/"
+sections:
+  politics: Politics
+  economy: Economy
+  energy: Energy
+  society: Society
+"""
+
+EXAMPLE_RATES = """\
+# Exchange rates shown in the ticker on every page: units of `base` per one unit of each currency.
+base: USD
+updated: 2025-12-19T09:00:00+05:00
+rates:
+  - {code: KGS, rate: 0.01144, change: 0.0}
+  - {code: KZT, rate: 0.00193, change: -0.004}
+  - {code: TJS, rate: 0.10851, change: 0.28}
+  - {code: UZS, rate: 0.0000778, change: 0.0}
+  - {code: TMT, rate: 0.28490, change: 0.0}
+"""
+
+EXAMPLE_ARTICLES = {
+    "politics/welcome-to-newsgen.md": """\
+---
+title: "Welcome to your newsroom"
+date: 2025-12-19T10:00:00+05:00
+authors: [Newsroom]
+tags: [newsgen, editing]
+featured: true
+summary: "Every article is a Markdown file under content/; this one is the lead story."
+---
+Every article is a Markdown file under `content/<section>/`. The front matter between
+the `---` lines holds the title, the date, tags and authors; the text below it is the story.
+
+## What to try next
+
+- Run `newsgen new "Talks resume in Astana" --section politics` to start an article.
+- Edit `data/rates.yaml` and rebuild to see the currency ticker change.
+- Change anything under `templates/` or `static/`: they are yours.
+
+Read the [energy story](/energy/grid-upgrade-financed/) for a second example.
+""",
+    "energy/grid-upgrade-financed.md": """\
+---
+title: "Regional grid upgrade wins financing"
+date: 2025-12-18T15:30:00+05:00
+authors: [Newsroom]
+tags: [energy, Kazakhstan]
+image_caption: "Articles can carry a lead image with a caption and a credit."
+---
+A second example article, filed in the *energy* section because it lives in
+`content/energy/`. Its address comes from the `permalink` setting.
+
+| Item | Value |
+|---|---|
+| New line | 600 km |
+| Voltage | 500 kV |
+""",
+    "society/draft-feature.md": """\
+---
+title: "A draft that readers do not see yet"
+date: 2025-12-17
+draft: true
+---
+Drafts are left out of the site unless you build with `newsgen build --drafts`.
+""",
+}
+
+
+def init_site(target: Path, title: str = "Newsroom") -> list[Path]:
+    """Create a new site in ``target`` (empty or missing); returns the files written."""
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target} is not empty; choose a new folder for the site")
+    theme = theme_root()
+    written: list[Path] = []
+    for name in ("templates", "static"):
+        shutil.copytree(theme / name, target / name)
+        written += [p for p in (target / name).rglob("*") if p.is_file()]
+    files = {
+        SETTINGS_FILE: EXAMPLE_SETTINGS.format(title=title.replace('"', "'")),
+        "data/rates.yaml": EXAMPLE_RATES,
+        ".gitignore": "/build/\n.newsgen/\n",
+        **{f"{CONTENT_DIR}/{k}": v for k, v in EXAMPLE_ARTICLES.items()},
+    }
+    for relative, text in files.items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return sorted(written)
+
+
+def new_article(site: Path, title: str, section: str, now: datetime | None = None,
+                slug: str | None = None) -> Path:
+    """Write ``content/<section>/<slug>.md`` with front matter filled in; returns its path."""
+    config = load_config(site)
+    section_key = slugify(section)
+    if not section_key:
+        raise UsageError(f'"{section}" cannot be a section name; use a word such as politics')
+    slug = slugify(slug or title)
+    if not slug:
+        raise UsageError(f'"{title}" leaves nothing usable for a file name; pass --slug')
+    stamp = (now or build_now()).astimezone(config.zone).replace(microsecond=0)
+    path = site / CONTENT_DIR / section_key / f"{slug}.md"
+    if path.exists():
+        raise UsageError(f"{path.relative_to(site)} already exists; choose another title or --slug")
+    front = yaml.safe_dump({"title": title}, allow_unicode=True, default_flow_style=False, width=1000).strip()
+    text = (f"---\n{front}\ndate: {stamp.isoformat()}\nauthors: []\ntags: []\n"
+            f"summary: \"\"\ndraft: true\n---\nWrite the story here.\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,80 @@
+"""Slugs, permalinks and the guarantee that a URL stays inside the output folder.
+
+Transliteration is python-slugify's job (with text-unidecode): "Казахстан и
+Узбекистан" becomes ``kazakhstan-i-uzbekistan``, an address a reader can type.
+Slugs are lowercase ASCII: servers are case-sensitive and readers are not, so a
+front-matter ``slug: TockingTime`` gives ``/tockingtime/``.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from slugify import slugify as _slugify
+
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII slug of ``text``; '' when nothing typeable is left."""
+    return str(_slugify(text, max_length=80, word_boundary=True))
+
+
+def split_dated_name(stem: str) -> tuple[str | None, str]:
+    """``2025-12-19-talks`` -> ('2025-12-19', 'talks'); other names -> (None, name)."""
+    match = _DATE_PREFIX.match(stem)
+    if match:
+        return "-".join(match.group(1, 2, 3)), match.group(4)
+    return None, stem
+
+
+def expand_permalink(pattern: str, section: str, slug: str, date: datetime) -> str:
+    """The article's URL path from the site's permalink pattern (always ends with '/')."""
+    url = pattern.format(section=section, slug=slug, year=f"{date.year:04d}",
+                         month=f"{date.month:02d}", day=f"{date.day:02d}")
+    return url if url.endswith("/") else url + "/"
+
+
+def is_safe_url(url: str) -> bool:
+    """True when a site path cannot name anything outside the output folder.
+
+    Accepts only absolute paths ('/a/b/') made of plain segments: no '..' or '.',
+    no backslashes, no empty segments, no drive letters or control characters.
+    """
+    if not url.startswith("/") or "\\" in url or "\x00" in url:
+        return False
+    segments = url.strip("/").split("/") if url.strip("/") else []
+    for seg in segments:
+        if seg in ("", ".", "..") or ":" in seg or any(ord(c) < 32 for c in seg):
+            return False
+    return posixpath.normpath(url).startswith("/")
+
+
+def output_path(url: str) -> str:
+    """The file (relative to the output folder) that serves a site path.
+
+    '/' -> 'index.html', '/politics/' -> 'politics/index.html', '/feed.xml' -> 'feed.xml'.
+    Paths without an extension are treated as folders, so '/old-url' -> 'old-url/index.html'.
+    """
+    if not is_safe_url(url):
+        raise ValueError(f"unsafe URL {url!r}")
+    path = url.strip("/")
+    if not path:
+        return "index.html"
+    last = PurePosixPath(path).name
+    if url.endswith("/") or "." not in last:
+        return f"{path}/index.html"
+    return path
+
+
+def normalise_url(url: str) -> str:
+    """An editor's old URL ('old/path', '/old/path') as a site path ('/old/path/')."""
+    url = url.strip()
+    if not url.startswith("/"):
+        url = "/" + url
+    last = PurePosixPath(url).name
+    if not url.endswith("/") and "." not in last:
+        url += "/"
+    return url
