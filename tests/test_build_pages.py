@@ -1,0 +1,247 @@
+"""Whole builds of small sites: every page kind, as a reader sees it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, article, build_site, read
+from linkcheck import broken_links
+
+SETTINGS = """
+    title: Steppe Times
+    base_url: https://example.org/
+    timezone: Asia/Almaty
+    per_page: 2
+    sections: {politics: Politics, economy: "Economy & Business", culture: Culture}
+"""
+RATES = """
+    base: USD
+    updated: 2025-12-19T09:00:00+05:00
+    rates:
+      - {code: KZT, rate: 0.00193, change: -0.004}
+      - {code: UZS, rate: 0.0000778, change: 0}
+"""
+
+
+@pytest.fixture
+def newsroom(site_tree):
+    return site_tree({
+        "newsgen.yaml": SETTINGS,
+        "data/rates.yaml": RATES,
+        "content/politics/talks.md": article("Talks in Astana", "2025-12-19T17:00:00+05:00",
+                                             "First paragraph about the talks.\n\nSecond paragraph.",
+                                             tags=["Kazakhstan", "diplomacy"], authors=["Aida Bek"], featured=True,
+                                             image="/images/a.svg", image_caption="Astana at dusk", image_credit="BBC"),
+        "content/politics/vote.md": article("Parliament votes", "2025-12-18T10:00:00+05:00",
+                                            tags=["Kazakhstan"], author="Erlan Sadyk"),
+        "content/politics/older.md": article("An older story", "2025-11-02T08:00:00+05:00", tags=["diplomacy"],
+                                             updated="2025-11-03T09:30:00+05:00"),
+        "content/economy/2025-12-10-grid.md": "---\ntitle: Grid money\ntags: [energy, Kazakhstan]\n---\nThe grid.\n",
+        "content/economy/draft.md": article("Secret draft", draft=True),
+        "content/economy/tomorrow.md": article("From the future", "2026-06-01T08:00:00+05:00"),
+        "static/images/a.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    })
+
+
+def test_every_article_gets_its_page_with_one_h1(newsroom):
+    out, result, _ = build_site(newsroom)
+    for url, title in [("/politics/talks/", "Talks in Astana"), ("/politics/vote/", "Parliament votes"),
+                       ("/economy/grid/", "Grid money")]:
+        html = read(out, url)
+        assert html.count("<h1") == 1
+        assert f'<h1 class="story-title">{title}</h1>' in html
+    assert result.articles == 4
+
+
+def test_drafts_and_future_articles_are_left_out_unless_asked(newsroom):
+    out, result, _ = build_site(newsroom)
+    assert not (out / "economy/draft").exists() and not (out / "economy/tomorrow").exists()
+    assert "Secret draft" not in read(out, "/economy/")
+    assert (result.skipped_drafts, result.skipped_future) == (1, 1)
+    out, result, _ = build_site(newsroom, drafts=True, future=True)
+    assert (out / "economy/draft/index.html").is_file() and (out / "economy/tomorrow/index.html").is_file()
+    assert result.articles == 6
+
+
+def test_home_shows_featured_lead_then_latest_and_section_blocks(newsroom):
+    html = read(build_site(newsroom)[0], "/")
+    lead = html.split('class="lead-story"')[1].split("</section>")[0]
+    assert "Talks in Astana" in lead and "Astana at dusk" in lead and "Photo: BBC" in lead
+    latest = html.split('class="latest"')[1].split("</section>")[0]
+    assert latest.index("Parliament votes") < latest.index("Grid money") < latest.index("An older story")
+    assert "Talks in Astana" not in latest
+    assert 'id="block-economy"' in html and "Economy &amp; Business" in html
+
+
+def test_newest_article_leads_when_none_is_featured(site_tree):
+    site = site_tree({"content/a/old.md": article("Old", "2025-01-01"), "content/a/new.md": article("New", "2025-02-01")})
+    html = read(build_site(site)[0], "/")
+    assert "New" in html.split('class="lead-story"')[1].split("</section>")[0]
+
+
+def test_article_page_has_byline_dates_tags_and_neighbours(newsroom):
+    out = build_site(newsroom)[0]
+    html = read(out, "/politics/vote/")
+    assert '<a href="/authors/erlan-sadyk/" rel="author">Erlan Sadyk</a>' in html  # `author:` as one string
+    assert 'datetime="2025-12-18T10:00:00+05:00"' in html
+    assert 'href="/tags/kazakhstan/" rel="tag"' in html
+    assert 'rel="next" href="/politics/talks/"' in html and 'rel="prev" href="/politics/older/"' in html
+    older = read(out, "/politics/older/")
+    assert "Updated <time" in older and 'datetime="2025-11-03T09:30:00+05:00"' in older
+
+
+def test_related_articles_share_tags(newsroom):
+    html = read(build_site(newsroom)[0], "/economy/grid/")
+    related = html.split('class="related"')[1]
+    assert "Talks in Astana" in related and "Parliament votes" in related  # both share Kazakhstan
+
+
+def test_summary_defaults_to_first_paragraph_as_plain_text(site_tree):
+    site = site_tree({"content/a/x.md": article("X", body="**Bold** start with [a link](/a/).\n\nSecond.")})
+    html = read(build_site(site)[0], "/a/x/")
+    assert '<p class="story-summary">Bold start with a link.</p>' in html
+    assert '<meta name="description" content="Bold start with a link.">' in html
+
+
+def test_section_tag_author_and_archive_pages_list_newest_first(newsroom):
+    out = build_site(newsroom)[0]
+    politics = read(out, "/politics/")
+    assert politics.index("Talks in Astana") < politics.index("Parliament votes")
+    assert "An older story" in read(out, "/politics/page/2/")
+    tag = read(out, "/tags/kazakhstan/")
+    assert "Tag: Kazakhstan" in tag and tag.index("Talks in Astana") < tag.index("Parliament votes")
+    assert "Grid money" in read(out, "/tags/kazakhstan/page/2/")
+    assert "Articles by Aida Bek" in read(out, "/authors/aida-bek/")
+    december = read(out, "/archive/2025/12/")
+    assert "December 2025" in december and "An older story" not in december
+    index = read(out, "/archive/")
+    assert 'href="/archive/2025/12/"' in index and 'href="/archive/2025/11/"' in index
+    assert (out / "404.html").is_file()
+
+
+def test_empty_configured_section_still_has_its_page(newsroom):
+    html = read(build_site(newsroom)[0], "/culture/")
+    assert "No articles here yet." in html
+
+
+@pytest.mark.parametrize("count, pages", [(0, 1), (1, 1), (3, 1), (4, 2), (7, 3)])
+def test_pagination_edges(site_tree, count, pages):
+    files = {"newsgen.yaml": "per_page: 3\nsections: [news]\n"}
+    for i in range(count):
+        files[f"content/news/s{i}.md"] = article(f"Story {i}", f"2025-12-{i + 1:02d}")
+    out = build_site(site_tree(files))[0]
+    assert (out / "news/index.html").is_file()
+    assert (out / f"news/page/{pages}/index.html").is_file() == (pages > 1)
+    assert not (out / f"news/page/{pages + 1}").exists()
+    shown = sum(read(out, f"/news/{'' if n == 1 else f'page/{n}/'}").count('class="card"') for n in range(1, pages + 1))
+    assert shown == count
+    if pages > 1:
+        last = read(out, f"/news/page/{pages}/")
+        assert f"Page {pages} of {pages}" in last and 'rel="next"' not in last and 'rel="prev"' in last
+
+
+def test_ticker_is_on_every_page_with_precise_rates(newsroom):
+    out = build_site(newsroom)[0]
+    pages = [p for p in out.rglob("*.html") if "refresh" not in p.read_text()]
+    assert len(pages) > 15
+    for page in pages:
+        html = page.read_text()
+        assert 'class="ticker"' in html, page
+        assert "0.00007780" in html and "\u22120.00%" in html and "Rates updated" in html
+
+
+def test_all_internal_links_resolve(newsroom):
+    out = build_site(newsroom)[0]
+    assert broken_links(out) == []
+
+
+def test_base_url_with_a_path_prefixes_every_link(site_tree):
+    site = site_tree({
+        "newsgen.yaml": "base_url: https://example.org/news/\n",
+        "content/politics/a.md": article("A", body="See [b](/politics/b/) and ![x](/images/x.svg)", tags=["t"]),
+        "content/politics/b.md": article("B", "2025-12-18"),
+        "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    })
+    out = build_site(site)[0]
+    html = read(out, "/politics/a/")
+    assert 'href="/news/politics/b/"' in html and 'src="/news/images/x.svg"' in html
+    assert 'href="/news/css/site.css"' in html
+    assert broken_links(out, "/news") == []
+
+
+def test_permalink_pattern_with_dates(site_tree):
+    site = site_tree({"newsgen.yaml": "permalink: /{year}/{month}/{day}/{slug}/\ntimezone: Asia/Almaty\n",
+                      # 20:30 UTC on the 18th is already the 19th in Almaty
+                      "content/politics/talks.md": article("Talks", "2025-12-18T20:30:00Z")})
+    out = build_site(site)[0]
+    assert (out / "2025/12/19/talks/index.html").is_file()
+
+
+def test_naive_dates_are_in_the_site_timezone(site_tree):
+    site = site_tree({"newsgen.yaml": "timezone: Asia/Tashkent\n",
+                      "content/a/x.md": article("X", "2025-12-19 09:15")})
+    html = read(build_site(site)[0], "/a/x/")
+    assert 'datetime="2025-12-19T09:15:00+05:00"' in html
+
+
+def test_redirect_pages_point_to_the_new_url(site_tree):
+    site = site_tree({"content/a/x.md": article("X", redirect_from=["/old/x", "old-2.html"])})
+    out = build_site(site)[0]
+    html = (out / "old/x/index.html").read_text()
+    assert 'content="0; url=/a/x/"' in html and 'rel="canonical" href="http://localhost:8000/a/x/"' in html
+    assert (out / "old-2.html").is_file()
+
+
+def test_extra_front_matter_reaches_templates(site_tree):
+    site = site_tree({
+        "content/a/x.md": article("X", kicker="Exclusive"),
+        "templates/article.html": "{{ article.title }}|{{ article.extra.kicker }}\n",
+    })
+    assert read(build_site(site)[0], "/a/x/") == "X|Exclusive\n"
+
+
+def test_titles_are_escaped_as_text(site_tree):
+    site = site_tree({"content/a/x.md": article("<script>alert(1)</script> & co", tags=["<b>"])})
+    out = build_site(site)[0]
+    for page in ("/a/x/", "/", "/a/", "/tags/b/"):
+        html = read(out, page)
+        assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in read(out, "/a/x/")
+
+
+def test_bodies_keep_other_generators_template_tags_inert(site_tree):
+    body = '{% image "x.png" %} and {{ site.baseurl }} and {{ "/p/" | url }}'
+    site = site_tree({"content/a/x.md": article("X", body=body)})
+    html = read(build_site(site)[0], "/a/x/")
+    assert '{% image &quot;x.png&quot; %}' in html or '{% image "x.png" %}' in html
+    assert "{{ site.baseurl }}" in html
+
+
+def test_cyrillic_titles_get_ascii_slugs_from_file_names(site_tree):
+    site = site_tree({"content/politics/Казахстан и Узбекистан.md": article("Казахстан и Узбекистан")})
+    out = build_site(site)[0]
+    assert "Казахстан и Узбекистан" in read(out, "/politics/kazakhstan-i-uzbekistan/")
+
+
+def test_same_tag_in_two_spellings_is_one_tag_page(site_tree):
+    site = site_tree({"content/a/x.md": article("X", tags=["Kazakhstan"]),
+                      "content/a/y.md": article("Y", "2025-12-18", tags=["kazakhstan"])})
+    html = read(build_site(site)[0], "/tags/kazakhstan/")
+    assert "X" in html and "Y" in html
+
+
+def test_output_is_the_same_for_the_same_sources(newsroom, tmp_path):
+    first = build_site(newsroom, output=tmp_path / "one")[0]
+    second = build_site(newsroom, output=tmp_path / "two")[0]
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_site_templates_override_the_theme(site_tree):
+    site = site_tree({"content/a/x.md": article("X"),
+                      "templates/partials/ticker.html": "<p class=\"ticker\">custom ticker</p>\n"})
+    assert "custom ticker" in read(build_site(site)[0], "/a/x/")

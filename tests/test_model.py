@@ -1,0 +1,54 @@
+"""The article model's indexes: order, neighbours, related articles, lead story."""
+from __future__ import annotations
+
+import pickle
+from datetime import datetime, timedelta, timezone
+from types import MappingProxyType
+
+from newsgen.model import Article, Term, build_site
+
+T0 = datetime(2025, 12, 19, 12, tzinfo=timezone.utc)
+
+
+def make(key: str, hours: int, section: str = "news", tags: tuple[str, ...] = (), featured: bool = False) -> Article:
+    return Article(key=key, title=key, date=T0 - timedelta(hours=hours), section=section, slug=key,
+                   url=f"/{section}/{key}/", html="", summary="", tags=tuple(Term(t, t) for t in tags),
+                   featured=featured)
+
+
+def test_articles_are_newest_first_with_ties_broken_by_key():
+    site = build_site([make("b", 1), make("a", 1), make("c", 0)])
+    assert [a.key for a in site.articles] == ["c", "a", "b"]
+
+
+def test_previous_and_next_stay_within_a_section():
+    site = build_site([make("n1", 3), make("s1", 2, "sport"), make("n2", 1), make("n3", 0)])
+    assert site.previous["n3"] == "n2" and site.next["n2"] == "n3" and site.previous["n2"] == "n1"
+    assert "n1" not in site.previous and "s1" not in site.previous and "s1" not in site.next
+
+
+def test_related_prefers_more_shared_tags_then_nearer_in_time():
+    site = build_site([make("x", 0, tags=("a", "b")), make("both", 10, tags=("a", "b")),
+                       make("near", 1, tags=("a",)), make("far", 5, tags=("b",)), make("none", 2)], related_size=3)
+    assert site.related["x"] == ("both", "near", "far")
+    assert "none" not in site.related
+
+
+def test_lead_is_newest_featured_else_newest():
+    assert build_site([make("new", 0), make("feat", 5, featured=True)]).lead.key == "feat"
+    assert build_site([make("new", 0), make("old", 5)]).lead.key == "new"
+    assert build_site([]).lead is None
+
+
+def test_configured_sections_come_first_even_when_empty():
+    site = build_site([make("a", 0, "zeta"), make("b", 0, "alpha")], [("politics", "Politics"), ("zeta", "Z!")])
+    assert [(s.key, s.name, len(s.articles)) for s in site.sections] == [
+        ("politics", "Politics", 0), ("zeta", "Z!", 1), ("alpha", "Alpha", 1)]
+
+
+def test_articles_survive_the_trip_to_a_worker_process():
+    original = make("a", 0, tags=("t",))
+    original = Article(**{**{f: getattr(original, f) for f in original.__dataclass_fields__},
+                          "extra": MappingProxyType({"kicker": "Live"})})
+    copy = pickle.loads(pickle.dumps(original))
+    assert copy == original and copy.extra["kicker"] == "Live"

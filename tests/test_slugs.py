@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from newsgen.slugs import expand_permalink, is_safe_url, normalise_url, output_path, slugify, split_dated_name
+
+
+@pytest.mark.parametrize("text, slug", [
+    ("Казахстан и Узбекистан", "kazakhstan-i-uzbekistan"),
+    ("Қазақстан: жаңа жол", "kazakstan-zhana-zhol"),
+    ("TAPI: gas, at last!", "tapi-gas-at-last"),
+    ("EBRD & Canada’s €267m", "ebrd-canadas-eur267m"),
+    ("TockingTime", "tockingtime"),
+    ("  --- ", ""),
+])
+def test_slugs_are_ascii_a_reader_can_type(text, slug):
+    assert slugify(text) == slug
+    assert slug.isascii()
+
+
+def test_dated_file_names_split_into_date_and_slug():
+    assert split_dated_name("2025-12-19-talks-in-astana") == ("2025-12-19", "talks-in-astana")
+    assert split_dated_name("talks") == (None, "talks")
+
+
+def test_permalink_placeholders():
+    when = datetime(2025, 3, 7)
+    assert expand_permalink("/{year}/{month}/{day}/{slug}", "politics", "x", when) == "/2025/03/07/x/"
+    assert expand_permalink("/{section}/{slug}/", "politics", "x", when) == "/politics/x/"
+
+
+@pytest.mark.parametrize("url", ["/../etc/", "/a/../../b/", "relative/", "/a\\b/", "/c:/x/", "/a//b/", "/a/\x00/"])
+def test_urls_that_could_leave_the_output_are_unsafe(url):
+    assert not is_safe_url(url)
+    with pytest.raises(ValueError):
+        output_path(url)
+
+
+def test_output_paths():
+    assert output_path("/") == "index.html"
+    assert output_path("/politics/") == "politics/index.html"
+    assert output_path("/feed.xml") == "feed.xml"
+    assert output_path("/old-url") == "old-url/index.html"
+    assert normalise_url("old/path") == "/old/path/"
+    assert normalise_url("/a.html") == "/a.html"
