@@ -42,7 +42,7 @@ def article(title: str, date: str = "2025-12-19T10:00:00+05:00", body: str = "Bo
     """A source file with front matter built from keyword arguments (YAML flow values)."""
     import yaml
     front = {"title": title, "date": date, **fields}
-    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     return f"---\n{text}---\n{body}\n"
 
 

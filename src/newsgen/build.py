@@ -115,6 +115,12 @@ def template_dirs(site: Path) -> list[Path]:
     return list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
 
 
+def static_roots(site: Path) -> list[Path]:
+    """The theme's static folder, then the site's (whose files win), without repeats."""
+    roots = [theme_root() / "static", site / "static"]
+    return list(dict.fromkeys(r.resolve() for r in roots if r.is_dir()))
+
+
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     """Build the site into its output folder, or raise and leave the output untouched."""
     started = time.perf_counter()
@@ -143,8 +149,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         reporter.finish()
         if failures:
             raise ContentError(failures.values())
-        static_roots = [theme_root() / "static", options.site / "static"]
-        for root in dict.fromkeys(r.resolve() for r in static_roots):
+        for root in static_roots(options.site):
             staging.copy_tree(root, is_ignored_name)
         staging.commit()
     except BaseException:

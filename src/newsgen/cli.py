@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from . import __version__
 from .build import BuildOptions, build
+from .check import check_site
 from .errors import ContentError, NewsgenError, Problem, UsageError
 from .report import Reporter
 from .scaffold import init_site, new_article
@@ -56,7 +57,7 @@ def _run(debug: bool, action: Callable[[], None]) -> None:
         errors = [p for p in exc.problems if p.is_error]
         files = len({p.path for p in errors})
         click.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
-                   "the output folder was not changed", err=True)
+                   f"{exc.outcome}", err=True)
         if debug:
             traceback.print_exc()
         sys.exit(exc.exit_code)
@@ -112,6 +113,23 @@ def build_command(site: Path, output: Path | None, drafts: bool, future: bool, q
             extra = f" ({', '.join(left_out)} left out)" if left_out else ""
             click.echo(f"built {result.articles} articles{extra}, {result.pages} pages, {result.files} files "
                        f"in {result.seconds:.2f} s -> {result.output}")
+    _run(debug, action)
+
+
+@main.command("check")
+@_site_option
+@click.option("--drafts", is_flag=True, help="Check drafts too.")
+@click.option("--future", is_flag=True, help="Check articles dated in the future too.")
+@_debug_option
+def check_command(site: Path, drafts: bool, future: bool, debug: bool) -> None:
+    """Check content, settings, rates, templates and internal links; write nothing."""
+    def action() -> None:
+        if not site.is_dir():
+            raise UsageError(f"the site folder {site} does not exist")
+        warnings = check_site(BuildOptions(site=site, drafts=drafts, future=future), TerminalReporter(quiet=True))
+        for problem in warnings:
+            click.echo(problem.format(), err=True)
+        click.echo(f"no problems found ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})")
     _run(debug, action)
 
 

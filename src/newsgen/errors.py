@@ -70,13 +70,14 @@ class ContentError(NewsgenError):
 
     exit_code = 1
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], outcome: str = "the output folder was not changed") -> None:
         self.problems = sort_problems(problems)
+        self.outcome = outcome
         super().__init__("\n".join(p.format() for p in self.problems))
 
-    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+    def __reduce__(self) -> tuple[type, tuple[list[Problem], str]]:
         # Survive pickling across worker processes (Exception's default would lose the list).
-        return (type(self), (self.problems,))
+        return (type(self), (self.problems, self.outcome))
 
 
 class UsageError(NewsgenError):

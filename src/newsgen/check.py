@@ -1,0 +1,127 @@
+"""``newsgen check``: validate everything and every internal link, writing nothing.
+
+Settings, content, rates and the page plan are loaded exactly as a build loads
+them; every page is then rendered in memory (so template errors surface), and each
+internal link and image reference is resolved against the planned pages and the
+static files. A broken link in an article body is reported against the article's
+source file and the line where the link is written.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .build import BuildOptions, load_site, static_roots, template_dirs
+from .content import is_ignored_name
+from .errors import ContentError, Problem
+from .render import PageRenderer, TemplateProblem, make_environment
+from .report import Reporter
+from .slugs import is_safe_url, output_path
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name in ("href", "src") or (tag == "meta" and name == "content" and "url=" in value)):
+                self.links.append(value.split("url=", 1)[1] if name == "content" else value)
+
+
+def page_links(html: str) -> list[str]:
+    """Every href/src of a page (and a meta refresh target), in document order."""
+    parser = _LinkParser()
+    parser.feed(html)
+    return parser.links
+
+
+def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[Problem]:
+    """Every problem of the site, its templates and its internal links; nothing is written."""
+    loaded = load_site(options, reporter)  # raises ContentError with every content problem
+    dirs = template_dirs(options.site)
+    pages = PageRenderer(loaded.site, loaded.config, loaded.rates, make_environment(dirs), dirs, options.site)
+    served = {spec.output for spec in loaded.specs} | _static_files(options.site)
+    base = loaded.config.base_path
+    problems = list(loaded.warnings)
+    sources = {a.key: a for a in loaded.site.articles}
+    seen: set[tuple[str, str]] = set()
+    for spec in loaded.specs:
+        try:
+            html = pages.render(spec).decode("utf-8")
+        except TemplateProblem as exc:
+            if exc.problem not in problems:
+                problems.append(exc.problem)
+            continue
+        for link in page_links(html):
+            target = _internal_target(link, spec.url, base)
+            if target is None or _served(target, served):
+                continue
+            owner = spec.article if spec.kind == "article" else ""
+            if (owner or spec.url, link) in seen:
+                continue
+            seen.add((owner or spec.url, link))
+            if owner and owner in sources:
+                line = _line_of(options.site / owner, link, base)
+                problems.append(Problem(owner, line, 0, "", f"the link {link} leads to no page of the site",
+                                        "fix the address, or remove the link"))
+            elif not owner:
+                problems.append(Problem(f"templates/{spec.template}", 0, 0, "",
+                                        f"the link {link} on {spec.url} leads to no page of the site",
+                                        "fix the template or add the missing file under static/"))
+    if any(p.is_error for p in problems):
+        raise ContentError(problems, "nothing was written")
+    return problems
+
+
+def _static_files(site: Path) -> set[str]:
+    files: set[str] = set()
+    for root in static_roots(site):
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if not is_ignored_name(d)]
+            for name in names:
+                if not is_ignored_name(name):
+                    files.add((Path(folder) / name).relative_to(root).as_posix())
+    return files
+
+
+def _internal_target(link: str, page_url: str, base: str) -> str | None:
+    """The site path a link points to, or None for external links, anchors and data URLs."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    if not path.startswith("/"):
+        folder = page_url if page_url.endswith("/") else page_url.rsplit("/", 1)[0] + "/"
+        path = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
+    elif base:
+        if not (path == base or path.startswith(base + "/")):
+            return path  # outside the base path: certainly not served by this site
+        path = path[len(base):] or "/"
+    return path
+
+
+def _served(path: str, served: set[str]) -> bool:
+    if not is_safe_url(path.replace("//", "/")):
+        return False
+    try:
+        candidate = output_path(path)
+    except ValueError:
+        return False
+    return candidate in served or path.lstrip("/") in served
+
+
+def _line_of(source: Path, link: str, base: str) -> int:
+    """The first line of ``source`` that mentions ``link`` (as written, without the base path)."""
+    written = link[len(base):] if base and link.startswith(base + "/") else link
+    try:
+        for number, line in enumerate(source.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+            if written in line or link in line:
+                return number
+    except OSError:
+        pass
+    return 0

@@ -1,0 +1,155 @@
+"""Failed builds leave the published output alone; templates, settings and rates fail clearly."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import article, build_site
+
+from newsgen.build import BuildOptions
+from newsgen.check import check_site
+from newsgen.cli import main
+from newsgen.errors import ContentError, UsageError
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def published(site_tree):
+    """A site built once: (site, its output's bytes)."""
+    site = site_tree({"content/politics/a.md": article("A", tags=["x"]),
+                      "content/politics/b.md": article("B", "2025-12-18"),
+                      "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n"})
+    out = build_site(site)[0]
+    return site, snapshot(out)
+
+
+def assert_unchanged(site: Path, before: dict[str, bytes]) -> None:
+    assert snapshot(site / "build") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".build")] == []  # no staging left behind
+
+
+def test_template_syntax_error_names_template_and_line(published):
+    site, before = published
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n")
+    code, out = run("build", "-s", str(site))
+    assert code == 1
+    assert "templates/article.html:3: template syntax error: Expected an expression, got 'end of statement block' (fix the template)" in out
+    assert "Traceback" not in out
+    assert_unchanged(site, before)
+
+
+def test_undefined_name_in_template_suggests_the_right_one(published):
+    site, before = published
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text("<h1>{{ article.title }}</h1>\n<p>{{ artcle.summary }}</p>\n")
+    code, out = run("build", "-s", str(site))
+    assert code == 1
+    assert "templates/article.html:2: 'artcle' is undefined (while rendering /politics/" in out
+    assert "(did you mean 'article'?)" in out
+    assert_unchanged(site, before)
+
+
+def test_error_in_an_included_theme_partial_names_the_partial(published):
+    site, before = published
+    (site / "templates/partials").mkdir(parents=True)
+    (site / "templates/partials/ticker.html").write_text("ok\n{{ ticker.rates[0].nope() }}\n")
+    code, out = run("build", "-s", str(site))
+    assert code == 1 and "templates/partials/ticker.html:2:" in out
+    assert_unchanged(site, before)
+
+
+def test_missing_template_is_reported(published):
+    site, before = published
+    (site / "templates").mkdir()
+    (site / "templates/home.html").write_text("{% include 'partials/nothing.html' %}\n")
+    code, out = run("build", "-s", str(site))
+    assert code == 1 and "the template 'partials/nothing.html' does not exist" in out
+    assert_unchanged(site, before)
+
+
+def test_content_error_leaves_previous_output_whole(published):
+    site, before = published
+    (site / "content/politics/b.md").write_text("---\ntitle: [unclosed\n---\n")
+    code, out = run("build", "-s", str(site))
+    assert code == 1 and out.rstrip().endswith("1 error in 1 file; the output folder was not changed")
+    assert_unchanged(site, before)
+
+
+def test_malformed_rates_fail_the_build_with_their_line(published):
+    site, before = published
+    (site / "data/rates.yaml").write_text("rates:\n  - {code: KZT, rate: '0,00193'}\n")
+    code, out = run("build", "-s", str(site))
+    assert code == 1
+    assert "data/rates.yaml:2: KZT rate: '0,00193' is not a number (write the rate as a plain number" in out
+    assert_unchanged(site, before)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ("title: [broken\n", "newsgen.yaml:2:1: the front matter is not valid YAML"),
+    ("per_page: many\n", "newsgen.yaml:1: per_page: must be a whole number of at least 1, not 'many'"),
+    ("timezone: Mars/Olympus\n", "newsgen.yaml:1: timezone: 'Mars/Olympus' is not a time zone"),
+    ("permalink: /{section}/\n", "newsgen.yaml:1: permalink: must contain {slug}"),
+    ("permalink: /../{slug}/\n", "newsgen.yaml:1: permalink: must not contain '..'"),
+    ("base_url: example.org\n", "newsgen.yaml:1: base_url: 'example.org' is not an absolute web address"),
+])
+def test_broken_settings_exit_with_status_2(published, settings, message):
+    site, before = published
+    (site / "newsgen.yaml").write_text(settings)
+    code, out = run("build", "-s", str(site))
+    assert code == 2, out
+    assert message in out and "Traceback" not in out
+    assert_unchanged(site, before)
+
+
+def test_unknown_setting_warns_with_suggestion(published):
+    site, _ = published
+    (site / "newsgen.yaml").write_text("title: X\nperpage: 5\n")
+    code, out = run("build", "-s", str(site))
+    assert code == 0
+    assert "newsgen.yaml:2: warning: perpage: is not a setting newsgen knows; it is ignored (did you mean 'per_page'?)" in out
+
+
+def test_debug_shows_a_traceback_for_developers(published):
+    site, _ = published
+    (site / "content/politics/b.md").write_text("---\ntitle: [unclosed\n---\n")
+    assert "Traceback" in run("build", "-s", str(site), "--debug")[1]
+
+
+def test_check_reports_broken_body_link_at_its_line_and_writes_nothing(site_tree):
+    site = site_tree({"content/politics/a.md": article("A", body="Fine.\n\nSee [gone](/politics/gone/) now."),
+                      "content/politics/b.md": article("B", body="[a](/politics/a/) ![i](/images/none.png)")})
+    with pytest.raises(ContentError) as caught:
+        check_site(BuildOptions(site=site))
+    messages = [p.format() for p in caught.value.problems]
+    assert "content/politics/a.md:7: the link /politics/gone/ leads to no page of the site (fix the address, or remove the link)" in messages
+    assert any(m.startswith("content/politics/b.md:5: the link /images/none.png") for m in messages)
+    assert not (site / "build").exists()
+    code, out = run("check", "-s", str(site))
+    assert code == 1 and out.rstrip().endswith("2 errors in 2 files; nothing was written")
+
+
+def test_check_passes_a_good_site(site_tree):
+    site = site_tree({"content/politics/a.md": article("A", body="[b](/politics/b/) [rel](../b/)"),
+                      "content/politics/b.md": article("B", "2025-12-18")})
+    code, out = run("check", "-s", str(site))
+    assert code == 0, out
+    assert "no problems found" in out
+    assert not (site / "build").exists()
+
+
+def test_output_inside_content_is_refused(site_tree):
+    site = site_tree({"content/politics/a.md": article("A")})
+    with pytest.raises(UsageError):
+        build_site(site, output=site / "content/out")
+    assert sorted(p.name for p in (site / "content/politics").iterdir()) == ["a.md"]
