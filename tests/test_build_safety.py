@@ -96,7 +96,7 @@ def test_malformed_rates_fail_the_build_with_their_line(published):
 
 
 @pytest.mark.parametrize("settings, message", [
-    ("title: [broken\n", "newsgen.yaml:2:1: the front matter is not valid YAML"),
+    ("title: [broken\n", "newsgen.yaml:1:8: the '[' opened here is never closed"),
     ("per_page: many\n", "newsgen.yaml:1: per_page: must be a whole number of at least 1, not 'many'"),
     ("timezone: Mars/Olympus\n", "newsgen.yaml:1: timezone: 'Mars/Olympus' is not a time zone"),
     ("permalink: /{section}/\n", "newsgen.yaml:1: permalink: must contain {slug}"),

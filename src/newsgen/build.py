@@ -20,8 +20,10 @@ from .errors import ContentError, Problem, sort_problems
 from .markup import MarkupRenderer
 from .model import Article, Site, build_site
 from .output import Staging, check_output_folder
-from .plan import PageSpec, plan_site
+from .feeds import FeedRenderer
+from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec, plan_site
 from .render import PageRenderer, TemplateProblem, make_environment
+from .sitemaps import SitemapRenderer
 from .report import Reporter
 from .theme import theme_root
 from .ticker import Rates, load_rates
@@ -93,7 +95,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None) -> Loaded
     future = [a for a in articles if a.date > now and not options.future and not (a.draft and not options.drafts)]
     published = [a for a in articles if (options.drafts or not a.draft) and (options.future or a.date <= now)]
     site = build_site(published, config.sections, config.related_size)
-    specs, plan_problems = plan_site(site, config)
+    specs, plan_problems = plan_site(site, config, now)
     problems += plan_problems
     errors = [p for p in problems if p.is_error]
     if errors:
@@ -121,6 +123,23 @@ def static_roots(site: Path) -> list[Path]:
     return list(dict.fromkeys(r.resolve() for r in roots if r.is_dir()))
 
 
+class SiteRenderer:
+    """Renders any page of a loaded site: HTML through Jinja, feeds, sitemaps."""
+
+    def __init__(self, loaded: LoadedSite, site_root: Path) -> None:
+        dirs = template_dirs(site_root)
+        self.html = PageRenderer(loaded.site, loaded.config, loaded.rates, make_environment(dirs), dirs, site_root)
+        self.feeds = FeedRenderer(loaded.site, loaded.config, static_roots(site_root))
+        self.sitemaps = SitemapRenderer(loaded.site, loaded.config, loaded.specs)
+
+    def render(self, spec: PageSpec) -> bytes:
+        if spec.kind in FEED_KINDS:
+            return self.feeds.render(spec)
+        if spec.kind in SITEMAP_KINDS:
+            return self.sitemaps.render(spec)
+        return self.html.render(spec)
+
+
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     """Build the site into its output folder, or raise and leave the output untouched."""
     started = time.perf_counter()
@@ -130,8 +149,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     loaded = load_site(options, reporter)
     for warning in loaded.warnings:
         reporter.problem(warning)
-    dirs = template_dirs(options.site)
-    pages = PageRenderer(loaded.site, loaded.config, loaded.rates, make_environment(dirs), dirs, options.site)
+    pages = SiteRenderer(loaded, options.site)
 
     staging = Staging(output)
     try:

@@ -14,10 +14,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import BuildOptions, load_site, static_roots, template_dirs
+from .build import BuildOptions, SiteRenderer, load_site, static_roots
 from .content import is_ignored_name
 from .errors import ContentError, Problem
-from .render import PageRenderer, TemplateProblem, make_environment
+from .plan import PUBLIC_KINDS
+from .render import TemplateProblem
 from .report import Reporter
 from .slugs import is_safe_url, output_path
 
@@ -43,14 +44,15 @@ def page_links(html: str) -> list[str]:
 def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[Problem]:
     """Every problem of the site, its templates and its internal links; nothing is written."""
     loaded = load_site(options, reporter)  # raises ContentError with every content problem
-    dirs = template_dirs(options.site)
-    pages = PageRenderer(loaded.site, loaded.config, loaded.rates, make_environment(dirs), dirs, options.site)
+    pages = SiteRenderer(loaded, options.site)
     served = {spec.output for spec in loaded.specs} | _static_files(options.site)
     base = loaded.config.base_path
     problems = list(loaded.warnings)
     sources = {a.key: a for a in loaded.site.articles}
     seen: set[tuple[str, str]] = set()
     for spec in loaded.specs:
+        if spec.kind not in PUBLIC_KINDS and spec.kind not in ("notfound", "redirect"):
+            continue  # feeds and sitemaps hold absolute URLs only
         try:
             html = pages.render(spec).decode("utf-8")
         except TemplateProblem as exc:

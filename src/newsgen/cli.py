@@ -31,7 +31,8 @@ class TerminalReporter(Reporter):
     def start(self, stage: str, total: int) -> None:
         if not self.quiet:
             self.bar = tqdm(total=total, desc=stage, unit="page" if stage == "rendering" else "file",
-                            delay=0.7, leave=False, file=sys.stderr, dynamic_ncols=True)
+                            delay=0.7, leave=False, file=sys.stderr, dynamic_ncols=True,
+                            disable=None)  # None: no bar when stderr is not a terminal (CI logs)
 
     def advance(self, steps: int = 1) -> None:
         if self.bar is not None:

@@ -37,6 +37,9 @@ class Config:
     home_section_size: int = 4
     related_size: int = 4
     feed_size: int = 50
+    publisher: str = ""  # the organisation in JSON-LD; default: the title
+    logo: str = "/favicon.svg"  # the publisher's logo (a site path or an absolute URL)
+    twitter: str = ""  # the site's @handle for Twitter cards
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
@@ -63,7 +66,7 @@ class Config:
 
 
 _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1}
-_TEXT_KEYS = ("title", "description", "language")
+_TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
 KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", *_INT_KEYS)
 
 

@@ -85,9 +85,10 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _link_problem(path: Path, site: Path) -> Problem:
+    what = "folder" if path.is_dir() else "file"
     return Problem(path.relative_to(site).as_posix(), 0, 0, "",
-                   "is a link to something outside the site folder; newsgen does not follow it",
-                   "copy the file into the site instead of linking to it")
+                   f"this {what} is a link to something outside the site folder; newsgen does not follow it",
+                   f"copy the {what} into the site instead of linking to it")
 
 
 def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRenderer) -> tuple[Article | None, list[Problem]]:
@@ -103,14 +104,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     file_date, stem = split_dated_name(Path(source.key).stem)
     date = fields.date("date", zone)
     if date is None and "date" not in doc.data:
-        if file_date:
-            date = parse_datetime(file_date, zone)
-            if date is None:
-                problems.append(Problem(source.key, 0, 0, "date", f'the file name starts with "{file_date}", which is not a date',
-                                        "rename the file, or add date: to the front matter"))
-        else:
-            problems.append(Problem(source.key, 1, 0, "date", "is missing",
-                                    f"add a line 'date: ...' ({DATE_HINT}), or start the file name with the date: 2025-12-19-{stem}.md"))
+        date = _date_from_name(source.key, file_date, stem, zone, problems)
     updated = fields.date("updated", zone)
 
     section = _section(source.key, fields)
@@ -124,14 +118,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     authors = _terms(fields.text_list("authors"))
     draft = fields.flag("draft")
     featured = fields.flag("featured")
-    redirects = []
-    for i, old in enumerate(fields.text_list("redirect_from")):
-        url = normalise_url(old)
-        if is_safe_url(url):
-            redirects.append(url)
-        else:
-            problems.append(Problem(source.key, fields.line(f"redirect_from.{i}", "redirect_from"), 0, "redirect_from",
-                                    f'"{old}" is not a path on this site', "write old addresses like /news/2019/old-story/"))
+    redirects = _redirects(fields)
     extra = {k: v for k, v in doc.data.items() if k not in FIELDS and k not in ALIASES}
     for key in extra:
         close = difflib.get_close_matches(key, (*FIELDS, *ALIASES), n=1, cutoff=0.75)
@@ -155,6 +142,35 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         reading_minutes=rendered.reading_minutes, extra=MappingProxyType(extra),
     )
     return article, problems
+
+
+def _date_from_name(key: str, file_date: str | None, stem: str, zone: Any, problems: list[Problem]) -> datetime | None:
+    """The date a file name starts with (2025-12-19-talks.md), when front matter has none."""
+    if file_date is None:
+        problems.append(Problem(key, 1, 0, "date", "is missing",
+                                f"add a line such as 'date: 2025-12-19' or 'date: 2025-12-19T10:00:00+05:00', "
+                                f"or start the file name with the date: 2025-12-19-{stem}.md"))
+        return None
+    date = parse_datetime(file_date, zone)
+    if date is None:
+        problems.append(Problem(key, 0, 0, "date", f'the file name starts with "{file_date}", which is not a date',
+                                "rename the file, or add a line 'date: 2025-12-19' to the front matter"))
+    return date
+
+
+def _redirects(fields: _Fields) -> list[str]:
+    """Old addresses of the article as site paths; anything that could leave the site is refused."""
+    redirects: list[str] = []
+    for i, old in enumerate(fields.text_list("redirect_from")):
+        url = normalise_url(old)
+        if is_safe_url(url) and "//" not in url:  # '//host/' would be a link to another site
+            redirects.append(url)
+        else:
+            fields.problems.append(Problem(fields.path, fields.line(f"redirect_from.{i}", "redirect_from"), 0,
+                                           fields.source_key.get("redirect_from", "redirect_from"),
+                                           f'"{old}" is not a path on this site',
+                                           "write old addresses like /news/2019/old-story/"))
+    return redirects
 
 
 def _section(key: str, fields: _Fields) -> str | None:
@@ -244,16 +260,19 @@ class _Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self._bad(name, f'"{value}" is not true or false', f"write {name}: true or {name}: false")
+            what = f'"{value}" is' if isinstance(value, (str, int, float)) else f"is {_kind(value)},"
+            self._bad(name, f"{what} not true or false", f"write {name}: true or {name}: false")
             return False
         return value
 
     def date(self, name: str, zone: Any) -> datetime | None:
         if name not in self.data or self.data[name] in (None, ""):
             return None
-        parsed = parse_datetime(self.data[name], zone)
+        value = self.data[name]
+        parsed = parse_datetime(value, zone)
         if parsed is None:
-            self._bad(name, f'"{self.data[name]}" is not a date', DATE_HINT)
+            what = f'"{value}" is' if isinstance(value, (str, int, float)) else f"is {_kind(value)},"
+            self._bad(name, f"{what} not a date", DATE_HINT)
         return parsed
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 DATE_HINT = "use 2025-12-19 or 2025-12-19T10:00:00+05:00"
-_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?$")
+# ISO 8601 as editors write it, plus YAML's looser timestamp form ('2015-12-08 9:00:00 -5'),
+# which real front matter uses: single-digit hours and one-digit offsets.
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
+                  r"[ \t]*(Z|z|[+-]\d{1,2}(?::?\d{2})?)?)?$")
 
 
 def build_now(environ: dict[str, str] | None = None) -> datetime:
@@ -21,6 +24,18 @@ def build_now(environ: dict[str, str] | None = None) -> datetime:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return datetime.now(tz=timezone.utc)
+
+
+def _offset(text: str | None) -> tzinfo | None:
+    """'+05:00', '-5', '+0530', 'Z' as a fixed offset; None when absent."""
+    if not text:
+        return None
+    if text in ("Z", "z"):
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
 
 
 def parse_datetime(value: Any, zone: tzinfo) -> datetime | None:
@@ -35,19 +50,13 @@ def parse_datetime(value: Any, zone: tzinfo) -> datetime | None:
         return datetime.combine(value, time(0, 0), tzinfo=zone)
     if not isinstance(value, str):
         return None
-    text = value.strip()
-    if not _ISO.match(text):
+    match = _ISO.match(value.strip())
+    if not match:
         return None
-    text = text.replace(" ", "T", 1) if len(text) > 10 else text
-    text = re.sub(r"\s+(?=[Z+-]\d*)", "", text)
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    # zero-pad single-digit month/day (2025-1-5), which fromisoformat refuses
-    head, _, rest = text.partition("T")
-    year, month, day = head.split("-")
-    text = f"{year}-{int(month):02d}-{int(day):02d}" + (f"T{rest}" if rest else "")
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
+        parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                          int(float(fraction) * 1_000_000) if fraction else 0, tzinfo=_offset(offset))
+    except ValueError:  # 2025-13-45, 2025-02-30, 25:00
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)

@@ -34,6 +34,11 @@ _Loader.yaml_implicit_resolvers = {
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
+# what the YAML reader refuses: C0/C1 controls except tab, LF, CR and NEL; lone surrogates; U+FFFE/U+FFFF
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+FRONT_MATTER = "the front matter"
+TAB_HINT = "use spaces instead; YAML allows tabs only inside quoted text"
 FM_HINT = "start the file with a line '---', then 'title: ...' and 'date: ...' lines, then '---'"
 
 
@@ -55,17 +60,20 @@ def decode_source(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, Problem(
-            path, line, column, "",
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X} at line {line}, column {column})",
-            "save it as UTF-8 in your editor (often 'Save with encoding' or 'Reopen with encoding')",
-        )
+        return None, _encoding_problem(raw, exc.start, path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, None
+
+
+def _encoding_problem(raw: bytes, start: int, path: str) -> Problem:
+    """Where the first byte that is not UTF-8 sits, counted in characters as an editor shows them."""
+    before = _LINE_ENDS.split(raw[:start])  # everything before ``start`` is valid UTF-8
+    line, column = len(before), len(before[-1].decode("utf-8")) + 1
+    return Problem(path, line, column, "",
+                   f"the file is not UTF-8 text: the character at line {line}, column {column} "
+                   f"(byte 0x{raw[start]:02X}) is in another encoding",
+                   "save the file as UTF-8 in your editor, e.g. with 'Save with encoding'")
 
 
 def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
@@ -84,7 +92,7 @@ def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Problem
                               "add a line '---' after the last front-matter line")]
     yaml_text = "\n".join(lines[1:end]) + "\n"
     body = "\n".join(lines[end + 1:])
-    data, key_lines, problems = parse_yaml(yaml_text, path, first_line=2)
+    data, key_lines, problems = parse_yaml(yaml_text, path, first_line=2, subject=FRONT_MATTER)
     if data is None:
         return None, problems
     errors = [p for p in problems if p.is_error]
@@ -93,97 +101,230 @@ def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Problem
     return Document(data, key_lines, body, end + 2, tuple(problems)), []
 
 
-def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[dict[str, Any] | None, dict[str, int], list[Problem]]:
+def parse_yaml(text: str, path: str, first_line: int = 1,
+               subject: str = "the file") -> tuple[dict[str, Any] | None, dict[str, int], list[Problem]]:
     """A YAML mapping with the file line of each top-level key, or problems.
 
-    ``first_line`` is the file line on which ``text`` starts. YAML anchors and aliases
-    are refused: front matter never needs them, and refusing them makes an alias
-    bomb (a few lines that expand to billions of values) harmless and fast.
+    ``first_line`` is the file line on which ``text`` starts; ``subject`` names the
+    text in messages: "the file" for a whole YAML file (settings, rates), or
+    ``FRONT_MATTER``. YAML aliases are refused: front matter never needs them, and
+    refusing them makes an alias bomb (a few lines that expand to billions of
+    values) harmless and fast: the node tree is checked before any value is built.
     """
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        return None, {}, [_yaml_problem(exc, path, first_line)]
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        return None, {}, [Problem(path, first_line, 0, "", f"the YAML cannot be read: {exc}")]
-    finally:
-        loader.dispose()
+    node, problem = _compose(text, path, first_line, subject)
+    if problem is not None:
+        return None, {}, [problem]
     if node is None:
-        return None, {}, [Problem(path, first_line, 0, "", "the front matter is empty", FM_HINT)]
+        hint = FM_HINT if subject == FRONT_MATTER else "write one 'key: value' per line"
+        return None, {}, [Problem(path, first_line, 0, "", f"{subject} is empty", hint)]
     if not isinstance(node, yaml.MappingNode):
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "plain text"
         return None, {}, [Problem(path, node.start_mark.line + first_line, 0, "",
-                                  f"the front matter is {kind}, not a set of 'key: value' lines",
+                                  f"{subject} is {kind}, not a set of 'key: value' lines",
                                   "write one 'key: value' per line, e.g. 'title: Talks in Astana'")]
-    alias_line = _first_repeated_node(node)
-    if alias_line is not None:
-        return None, {}, [Problem(path, alias_line + first_line, 0, "",
-                                  "YAML anchors and aliases (&name, *name) are not supported in front matter",
-                                  "write the value out in full")]
-    problems: list[Problem] = []
-    key_lines: dict[str, int] = {}
-    for key_node, _ in node.value:
-        key = str(key_node.value)
-        line = key_node.start_mark.line + first_line
-        if key in key_lines:
-            problems.append(Problem(path, line, 0, key, f"appears twice (also on line {key_lines[key]})",
-                                    "keep one of them", "warning"))
-        key_lines[key] = line
-    _record_nested_lines(node, "", first_line, key_lines)
+    if _has_repeated_node(node):
+        return None, {}, [Problem(path, _first_alias_line(text) + first_line, 0, "",
+                                  f"YAML aliases (*name) are not allowed in {subject}",
+                                  "write the value out in full instead of referring to an &anchor")]
+    tab = _first_stray_tab(text, node)
+    if tab is not None:
+        return None, {}, [Problem(path, tab[0] + first_line, tab[1] + 1, "", f"{subject} contains a tab character",
+                                  TAB_HINT)]
+    problems = _duplicate_keys(node, path, first_line)
+    key_lines = {str(k.value): k.start_mark.line + first_line for k, _ in node.value}  # the last one wins, as in YAML
+    _record_nested_lines(node, first_line, key_lines)
+    loader = _Loader("")
     try:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        return None, {}, [_yaml_problem(exc, path, first_line)]
+        return None, {}, [_yaml_problem(exc, path, first_line, text, subject)]
+    finally:
+        loader.dispose()
     return {str(k): v for k, v in data.items()}, key_lines, problems
 
 
-def _record_nested_lines(node: yaml.Node, prefix: str, first_line: int, out: dict[str, int]) -> None:
+def _compose(text: str, path: str, first_line: int, subject: str) -> tuple[yaml.Node | None, Problem | None]:
+    """The YAML node tree (values not yet built), or the problem that stopped the parser."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node(), None
+    except yaml.MarkedYAMLError as exc:
+        return None, _yaml_problem(exc, path, first_line, text, subject)
+    except yaml.reader.ReaderError:
+        return None, _control_character_problem(text, path, first_line, subject)
+    except yaml.YAMLError as exc:  # pragma: no cover - other unmarked errors are rare
+        return None, Problem(path, first_line, 0, "", f"{subject} is not valid YAML: {' '.join(str(exc).split())}")
+    finally:
+        loader.dispose()
+
+
+def _duplicate_keys(node: yaml.MappingNode, path: str, first_line: int) -> list[Problem]:
+    """A warning for each top-level key written a second time (YAML keeps the last value)."""
+    problems: list[Problem] = []
+    first_seen: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + first_line
+        if key in first_seen:
+            problems.append(Problem(path, line, 0, key, f"appears twice (also on line {first_seen[key]})",
+                                    "keep one of them; newsgen uses this last one", "warning"))
+        else:
+            first_seen[key] = line
+    return problems
+
+
+def _record_nested_lines(root: yaml.Node, first_line: int, out: dict[str, int]) -> None:
     """Lines of nested values as dotted paths: 'rates.2.code', 'tags.1'.
 
     Top-level keys are already in ``out``; nested ones let messages point at the
-    exact line of a bad list item instead of the line of its key.
+    exact line of a bad list item instead of the line of its key. A loop, not
+    recursion: YAML may nest a thousand levels deep.
     """
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            path = f"{prefix}{key_node.value}"
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    while stack:
+        node, prefix = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            children = [(f"{prefix}{k.value}", k, v) for k, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(f"{prefix}{i}", item, item) for i, item in enumerate(node.value)]
+        else:
+            continue
+        for path, where, value in children:
             if prefix:
-                out.setdefault(path, key_node.start_mark.line + first_line)
-            _record_nested_lines(value_node, path + ".", first_line, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            path = f"{prefix}{i}"
-            out.setdefault(path, item.start_mark.line + first_line)
-            _record_nested_lines(item, path + ".", first_line, out)
+                out.setdefault(path, where.start_mark.line + first_line)
+            stack.append((value, path + "."))
 
 
-def _first_repeated_node(root: yaml.Node) -> int | None:
-    """The YAML line (0-based) of the first node reached twice (an alias), if any."""
+def _has_repeated_node(root: yaml.Node) -> bool:
+    """True when a node is reached twice: an alias (*name) points back at an anchor."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            return int(node.start_mark.line)
+            return True
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 stack.extend((k, v))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+    return False
+
+
+def _first_stray_tab(text: str, root: yaml.Node) -> tuple[int, int] | None:
+    """Where the first tab outside quoted text, block text and comments sits (0-based line, column).
+
+    libyaml accepts a tab after a value ('- melody<TAB>'), PyYAML's own parser refuses
+    it; refusing it here makes a file mean the same with or without libyaml.
+    """
+    if "\t" not in text:
+        return None
+    spans = _text_spans(root)
+    for number, line in enumerate(text.split("\n")):
+        column = line.find("\t")
+        while column != -1:
+            if not _within(spans, number, column) and not _in_comment(line, number, column, spans):
+                return number, column
+            column = line.find("\t", column + 1)
     return None
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line = (mark.line + first_line) if mark else first_line
-    column = (mark.column + 1) if mark else 0
-    problem = (exc.problem or exc.context or "invalid YAML").strip()
-    if "'\\t'" in problem or "\t" in problem:
-        return Problem(path, line, column, "", "the front matter contains a tab character",
-                       "indent YAML with spaces, never tabs")
-    if "end of stream" in problem and "quoted" in (exc.context or ""):
-        return Problem(path, line, column, "", "a quoted value is never closed",
-                       "add the closing quote, or remove the opening one")
-    return Problem(path, line, column, "", f"the front matter is not valid YAML: {problem}",
-                   "check this line; put values containing ': ' or ' #' in quotes")
+Span = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _text_spans(root: yaml.Node) -> list[Span]:
+    """(start, end) positions of quoted and block (| or >) values, where tabs are content."""
+    spans: list[Span] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.style in ('"', "'", "|", ">"):
+            spans.append(((node.start_mark.line, node.start_mark.column), (node.end_mark.line, node.end_mark.column)))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return spans
+
+
+def _within(spans: list[Span], line: int, column: int) -> bool:
+    return any(start <= (line, column) < end for start, end in spans)
+
+
+def _in_comment(line: str, number: int, column: int, spans: list[Span]) -> bool:
+    """True when a '#' that starts a comment comes before ``column`` on this line."""
+    return any(char == "#" and (at == 0 or line[at - 1] in " \t") and not _within(spans, number, at)
+               for at, char in enumerate(line[:column]))
+
+
+def _first_alias_line(text: str) -> int:
+    """The YAML line (0-based) of the first alias (*name); only called when there is one."""
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.AliasToken):
+            return int(token.start_mark.line)
+    return 0  # pragma: no cover - a repeated node always comes from an alias
+
+
+def _control_character_problem(text: str, path: str, first_line: int, subject: str) -> Problem:
+    """A problem at the first character YAML refuses (control characters, stray surrogates)."""
+    match = _NOT_YAML.search(text)
+    if match is None:  # pragma: no cover - the reader refused something we do not know
+        return Problem(path, first_line, 0, "", f"{subject} contains a character YAML cannot read")
+    before = text[:match.start()].split("\n")
+    return Problem(path, len(before) - 1 + first_line, len(before[-1]) + 1, "",
+                   f"{subject} contains an invisible control character (U+{ord(match.group()):04X})",
+                   "delete it; such characters often come with text pasted from another program")
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, first_line: int, text: str, subject: str) -> Problem:
+    """The parser's complaint in an editor's words, at the line where the editor must look."""
+    message, hint, mark = _explain(exc, text, subject)
+    if mark is None:
+        return Problem(path, first_line, 0, "", message, hint)
+    return Problem(path, mark.line + first_line, mark.column + 1, "", message, hint)
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str, subject: str) -> tuple[str, str, yaml.Mark | None]:
+    """(message, hint, mark) for a YAML error; the mark is where the mistake is, not where YAML gave up."""
+    problem = (exc.problem or exc.context or "").strip()
+    context = (exc.context or "").strip()
+    at, opened = exc.problem_mark or exc.context_mark, exc.context_mark or exc.problem_mark
+    char = _char_at(text, at)
+    if char == "\t" or "tab character" in problem:
+        return f"{subject} contains a tab character", TAB_HINT, at
+    if "quoted scalar" in context:
+        return "a quoted value is never closed", "add the closing quote, or remove the opening one", opened
+    if context.startswith("while parsing a flow") and at and opened and at.line > opened.line:
+        if "sequence" in context:
+            return ("the '[' opened here is never closed",
+                    "close it with ']' on the same line: tags: [economy, energy]", opened)
+        return ("the '{' opened here is never closed",
+                "close it with '}' on the same line: {name: Aida Bek, role: editor}", opened)
+    if "could not find expected ':'" in problem:
+        return ("this line is not a 'key: value' line",
+                "write 'key: value', or indent the line to continue the value above", opened)
+    if "mapping values are not allowed" in problem:
+        return ("YAML cannot read the ': ' here",
+                "if it belongs to the value, put the whole value in quotes: title: \"Talks: what next\"", at)
+    if "cannot start any token" in problem:
+        return (f"a value cannot start with '{char}'",
+                f"put the whole value in quotes: title: \"{char}...\"", at)
+    if "did not find expected key" in problem:
+        return ("YAML did not expect this here",
+                "check the indentation; a value that starts with a quote must end with it", at)
+    if "alias" in problem or "anchor" in problem or "anchor" in context:
+        return (f"YAML aliases and anchors (*name, &name) are not allowed in {subject}",
+                "write the value out in full", at)
+    if "unhashable key" in problem:
+        return "a key must be a plain word", "write keys like title: or tags:", at
+    return f"{subject} is not valid YAML: {problem}", "check this line; put values containing ': ' or ' #' in quotes", at
+
+
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    """The character at ``mark`` in ``text`` ('' past the end)."""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column:mark.column + 1]

@@ -97,3 +97,11 @@ def plain_summary(text: str, limit: int = 300) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.–—-")
     return cut + "…"
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the control characters that XML 1.0 cannot carry (feeds, sitemaps)."""
+    return _NOT_XML.sub("", text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from .config import Config
 from .errors import Problem
@@ -15,11 +16,20 @@ from .model import Site
 from .slugs import output_path
 
 
+MAX_SITEMAP_URLS = 50_000  # per sitemap file (sitemaps.org)
+NEWS_WINDOW = timedelta(days=2)  # Google News sitemaps: articles of the last two days...
+NEWS_MAX = 1_000  # ...and at most this many
+PUBLIC_KINDS = frozenset({"home", "article", "section", "tag", "author", "archive", "archive_index",
+                          "tags_index", "authors_index"})
+FEED_KINDS = ("rss", "atom")
+SITEMAP_KINDS = frozenset({"sitemap", "sitemap_index", "news_sitemap", "robots"})
+
+
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     """One page to render. ``items`` are the article keys it lists, in order."""
 
-    kind: str  # home, article, section, tag, author, archive, archive_index, tags_index, authors_index, notfound, redirect
+    kind: str  # a PUBLIC_KIND, notfound, redirect, rss, atom, or a SITEMAP_KIND
     url: str
     output: str
     template: str
@@ -61,8 +71,11 @@ def _listing(kind: str, first_url: str, template: str, title: str, term: str,
     return specs
 
 
-def plan_site(site: Site, config: Config) -> tuple[list[PageSpec], list[Problem]]:
-    """All pages of the site, and the problems (URL clashes, bad redirects) found on the way."""
+def plan_site(site: Site, config: Config, now: datetime) -> tuple[list[PageSpec], list[Problem]]:
+    """All pages of the site, and the problems (URL clashes, bad redirects) found on the way.
+
+    ``now`` (the build's time) only decides which articles the news sitemap holds.
+    """
     per_page = config.per_page
     specs: list[PageSpec] = []
     home_items = _home_items(site, config)
@@ -86,10 +99,48 @@ def plan_site(site: Site, config: Config) -> tuple[list[PageSpec], list[Problem]
     specs.append(PageSpec("tags_index", "/tags/", "tags/index.html", "terms.html", "Tags"))
     specs.append(PageSpec("authors_index", "/authors/", "authors/index.html", "terms.html", "Authors"))
     specs.append(PageSpec("notfound", "/404.html", "404.html", "404.html", "Page not found"))
+    specs += _feeds(site, config)
+    specs += _sitemaps(site, specs, now)
 
     problems = _clashes(site, specs)
     redirects, redirect_problems = _redirects(site, {s.output for s in specs})
     return specs + redirects, problems + redirect_problems
+
+
+def feed_urls(page_url: str) -> tuple[str, str]:
+    """The RSS and Atom feed URLs that belong to a listing page ('/politics/' -> '/politics/feed.xml')."""
+    return f"{page_url}feed.xml", f"{page_url}atom.xml"
+
+
+def _feeds(site: Site, config: Config) -> list[PageSpec]:
+    """An RSS and an Atom feed for the site, each section, each tag and each author."""
+    size = config.feed_size
+    listings: list[tuple[str, str, tuple[str, ...]]] = [("/", config.title, tuple(a.key for a in site.articles[:size]))]
+    listings += [(f"/{s.key}/", f"{config.title}: {s.name}", s.articles[:size]) for s in site.sections]
+    listings += [(f"/tags/{slug}/", f"{config.title}: {term.name}", keys[:size]) for slug, (term, keys) in site.tags.items()]
+    listings += [(f"/authors/{slug}/", f"{config.title}: {term.name}", keys[:size])
+                 for slug, (term, keys) in site.authors.items()]
+    specs = []
+    for page_url, title, keys in listings:
+        for kind, url in zip(FEED_KINDS, feed_urls(page_url)):
+            specs.append(PageSpec(kind, url, output_path(url), "", title, items=keys, first_url=page_url))
+    return specs
+
+
+def _sitemaps(site: Site, specs: list[PageSpec], now: datetime) -> list[PageSpec]:
+    """The sitemap (an index with parts past 50,000 URLs), the news sitemap and robots.txt."""
+    public = sum(1 for s in specs if s.kind in PUBLIC_KINDS)
+    parts = max(1, -(-public // MAX_SITEMAP_URLS))
+    if parts == 1:
+        maps = [PageSpec("sitemap", "/sitemap.xml", "sitemap.xml", "")]
+    else:
+        maps = [PageSpec("sitemap_index", "/sitemap.xml", "sitemap.xml", "", pages=parts)]
+        maps += [PageSpec("sitemap", f"/sitemap-{n}.xml", f"sitemap-{n}.xml", "", page=n, pages=parts)
+                 for n in range(1, parts + 1)]
+    since = now - NEWS_WINDOW
+    news = tuple(a.key for a in site.articles if since <= a.date <= now)[:NEWS_MAX]
+    return maps + [PageSpec("news_sitemap", "/news-sitemap.xml", "news-sitemap.xml", "", items=news),
+                   PageSpec("robots", "/robots.txt", "robots.txt", "")]
 
 
 def _home_items(site: Site, config: Config) -> tuple[str, ...]:
@@ -111,7 +162,7 @@ def _clashes(site: Site, specs: list[PageSpec]) -> list[Problem]:
     for output, group in sorted(claims.items()):
         if len(group) < 2:
             continue
-        files = [s.article for s in group if s.article]
+        files = sorted(s.article for s in group if s.article)
         generated = [s.url for s in group if not s.article]
         for spec in group:
             if not spec.article:
@@ -119,7 +170,7 @@ def _clashes(site: Site, specs: list[PageSpec]) -> list[Problem]:
             others = [f for f in files if f != spec.article]
             others += [f"the {g} page newsgen makes" for g in generated]
             problems.append(Problem(spec.article, 1, 0, "", f"URL {spec.url} is also claimed by {', '.join(others)}",
-                                    "give one of them another slug: (or another permalink pattern)"))
+                                    "give all but one of them another slug:, or use a permalink pattern with the date"))
     return problems
 
 

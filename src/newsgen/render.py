@@ -21,6 +21,7 @@ from .config import Config
 from .errors import Problem
 from .model import Article, Section, Site
 from .plan import PageSpec
+from .seo import MetaBuilder
 from .ticker import Rates
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -74,6 +75,7 @@ class PageRenderer:
         self.template_dirs = template_dirs
         self.site_root = site_root
         self.sections: dict[str, Section] = {s.key: s for s in site.sections}
+        self.meta = MetaBuilder(site, config)
         zone = config.zone
         base_path = config.base_path
         origin = config.origin
@@ -122,7 +124,7 @@ class PageRenderer:
 
     def context(self, spec: PageSpec) -> dict[str, Any]:
         get = self.site.get
-        context: dict[str, Any] = {"page": spec}
+        context: dict[str, Any] = {"page": spec, "meta": self.meta.meta(spec)}
         if spec.kind == "article":
             article = self.site.by_key[spec.article]
             context.update(

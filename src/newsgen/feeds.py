@@ -1,0 +1,136 @@
+"""RSS 2.0 and Atom 1.0 feeds through feedgen, reproducible to the byte.
+
+Every date comes from the content (a feed's ``lastBuildDate``/``updated`` is its
+newest article's change), so the same sources give the same bytes. Entry ids are
+the absolute permalinks, which survive a title edit. Works around feedgen 1.0's
+traps: entries are appended in order; RSS authors go out as ``dc:creator`` (an
+author without an e-mail is dropped otherwise); and since its Atom entry links lose
+their ``rel``/``type``/``length`` (feedgen issues #135, #143), the Atom enclosure
+is added to the finished XML instead of through feedgen.
+"""
+from __future__ import annotations
+
+import mimetypes
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from .config import Config
+from .markup import xml_text
+from .model import Article, Site
+from .plan import PageSpec
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster)=")/(?!/)')
+EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Not every Python's mimetypes table knows these (webp arrived in 3.13); the OS table may be absent.
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+               ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml"}
+
+
+def absolute_html(html: str, origin: str) -> str:
+    """Body HTML with root-relative links and images made absolute, as feed readers need."""
+    return _ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{origin}/", html)
+
+
+class FeedRenderer:
+    """Renders the feed pages of one site (``PageSpec.kind`` 'rss' or 'atom')."""
+
+    def __init__(self, site: Site, config: Config, static_roots: list[Path]) -> None:
+        self.site = site
+        self.config = config
+        self.static_roots = static_roots
+
+    def abs_url(self, path: str) -> str:
+        return self.config.origin + self.config.base_path + path
+
+    def render(self, spec: PageSpec) -> bytes:
+        articles = self.site.get(spec.items)
+        feed = self._feed(spec, articles)
+        if spec.kind == "rss":
+            return bytes(feed.rss_str(pretty=True))
+        return self._add_atom_enclosures(bytes(feed.atom_str(pretty=True)), articles)
+
+    def _feed(self, spec: PageSpec, articles: list[Article]) -> FeedGenerator:
+        config = self.config
+        fg = FeedGenerator()
+        fg.load_extension("dc", atom=False, rss=True)
+        fg.load_extension("media", atom=True, rss=True)
+        fg.id(self.abs_url(spec.first_url))
+        fg.title(xml_text(spec.title))
+        fg.description(xml_text(config.description or config.title))
+        fg.subtitle(xml_text(config.description or config.title))
+        fg.language(config.language)
+        fg.generator("newsgen")
+        fg.link(href=self.abs_url(spec.url), rel="self",
+                type="application/rss+xml" if spec.kind == "rss" else "application/atom+xml")
+        fg.link(href=self.abs_url(spec.first_url), rel="alternate")  # the last link() is the RSS channel link
+        newest = max((a.modified for a in articles), default=EMPTY_FEED_DATE)
+        fg.updated(newest)
+        fg.lastBuildDate(newest)
+        for article in articles:
+            self._entry(fg, article, spec.kind)
+        return fg
+
+    def _entry(self, fg: FeedGenerator, article: Article, kind: str) -> None:
+        url = self.abs_url(article.url)
+        fe = fg.add_entry(order="append")
+        fe.id(url)
+        fe.guid(url, permalink=True)
+        fe.title(xml_text(article.title))
+        fe.link(href=url)
+        fe.published(article.date)
+        fe.updated(article.modified)
+        fe.description(xml_text(article.summary or article.title))
+        fe.summary(xml_text(article.summary or article.title))
+        fe.content(xml_text(absolute_html(article.html, self.config.origin)), type="html")
+        for author in article.authors:
+            if kind == "rss":
+                fe.dc.dc_creator(xml_text(author.name))
+            else:
+                fe.author({"name": xml_text(author.name), "uri": self.abs_url(f"/authors/{author.slug}/")})
+        for tag in article.tags:
+            fe.category(term=xml_text(tag.name), label=xml_text(tag.name))
+        image = self.image(article)
+        if image:
+            image_url, mime, length = image
+            fe.media.content(url=image_url, type=mime, medium="image", group=None)
+            if kind == "rss":
+                fe.enclosure(image_url, str(length), mime)
+
+    def image(self, article: Article) -> tuple[str, str, int] | None:
+        """(absolute URL, MIME type, size in bytes) of the lead image, if the article has one."""
+        if not article.image:
+            return None
+        suffix = Path(article.image.split("?")[0]).suffix.lower()
+        mime = IMAGE_TYPES.get(suffix) or mimetypes.guess_type(article.image)[0] or "application/octet-stream"
+        if re.match(r"^https?://", article.image):
+            return article.image, mime, 0
+        path = "/" + article.image.lstrip("/")
+        length = 0
+        for root in reversed(self.static_roots):  # the site's own file wins over the theme's
+            candidate = root / path.lstrip("/")
+            if candidate.is_file():
+                length = candidate.stat().st_size
+                break
+        return self.abs_url(path), mime, length
+
+    def _add_atom_enclosures(self, xml: bytes, articles: list[Article]) -> bytes:
+        """Add ``<link rel="enclosure">`` to Atom entries (feedgen would make it an alternate link)."""
+        images = {self.abs_url(a.url): self.image(a) for a in articles if a.image}
+        if not images:
+            return xml
+        root = etree.fromstring(xml)
+        for entry in root.iter(f"{{{ATOM_NS}}}entry"):
+            entry_id = entry.findtext(f"{{{ATOM_NS}}}id")
+            image = images.get(entry_id or "")
+            if image:
+                link = etree.SubElement(entry, f"{{{ATOM_NS}}}link")
+                link.set("rel", "enclosure")
+                link.set("href", image[0])
+                link.set("type", image[1])
+                link.set("length", str(image[2]))
+        return bytes(etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8"))

@@ -1,0 +1,91 @@
+"""``sitemap.xml`` (sitemaps.org 0.9), the Google News sitemap and ``robots.txt``.
+
+The sitemap lists every public page (no redirects, no 404 page, no feeds) with an
+absolute URL and a ``lastmod`` taken from the content shown on it. Over 50,000
+URLs, ``/sitemap.xml`` becomes a sitemap index of ``/sitemap-N.xml`` parts. The
+news sitemap holds the articles of the two days before the build's time, at most
+1,000, as Google News asks.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from xml.sax.saxutils import escape as _escape
+
+from .config import Config
+from .markup import xml_text
+from .model import Site
+from .plan import MAX_SITEMAP_URLS, PUBLIC_KINDS, PageSpec
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def escape(text: str) -> str:
+    return _escape(xml_text(text))
+
+
+class SitemapRenderer:
+    """Renders sitemap, sitemap part, sitemap index, news sitemap and robots.txt specs."""
+
+    def __init__(self, site: Site, config: Config, specs: list[PageSpec]) -> None:
+        self.site = site
+        self.config = config
+        self.public = [s for s in specs if s.kind in PUBLIC_KINDS]
+        newest = max((a.modified for a in site.articles), default=None)
+        self.newest = newest
+
+    def abs_url(self, path: str) -> str:
+        return self.config.origin + self.config.base_path + path
+
+    def render(self, spec: PageSpec) -> bytes:
+        if spec.kind == "sitemap":
+            return self._urlset(self.public[(spec.page - 1) * MAX_SITEMAP_URLS: spec.page * MAX_SITEMAP_URLS])
+        if spec.kind == "sitemap_index":
+            return self._index(spec.pages)
+        if spec.kind == "news_sitemap":
+            return self._news(spec.items)
+        if spec.kind == "robots":
+            return (f"User-agent: *\nAllow: /\n\nSitemap: {self.abs_url('/sitemap.xml')}\n"
+                    f"Sitemap: {self.abs_url('/news-sitemap.xml')}\n").encode()
+        raise ValueError(f"not a sitemap page: {spec.kind}")
+
+    def lastmod(self, spec: PageSpec) -> datetime | None:
+        """The newest change among the articles a page shows (the whole site's for indexes)."""
+        if spec.kind == "article":
+            return self.site.by_key[spec.article].modified
+        if spec.kind in ("home", "archive_index", "tags_index", "authors_index"):
+            return self.newest
+        return max((self.site.by_key[k].modified for k in spec.items), default=None)
+
+    def _urlset(self, specs: list[PageSpec]) -> bytes:
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+        for spec in specs:
+            lines.append(f"  <url><loc>{escape(self.abs_url(spec.url))}</loc>{self._lastmod(spec)}</url>")
+        lines.append("</urlset>\n")
+        return "\n".join(lines).encode()
+
+    def _lastmod(self, spec: PageSpec) -> str:
+        when = self.lastmod(spec)
+        return f"<lastmod>{when.astimezone(self.config.zone).isoformat()}</lastmod>" if when else ""
+
+    def _index(self, parts: int) -> bytes:
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
+        for number in range(1, parts + 1):
+            lastmod = f"<lastmod>{self.newest.astimezone(self.config.zone).isoformat()}</lastmod>" if self.newest else ""
+            lines.append(f"  <sitemap><loc>{escape(self.abs_url(f'/sitemap-{number}.xml'))}</loc>{lastmod}</sitemap>")
+        lines.append("</sitemapindex>\n")
+        return "\n".join(lines).encode()
+
+    def _news(self, keys: tuple[str, ...]) -> bytes:
+        name, language = escape(self.config.title), escape(self.config.language)
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">']
+        for article in self.site.get(keys):
+            lines += [
+                f"  <url><loc>{escape(self.abs_url(article.url))}</loc>",
+                f"    <news:news><news:publication><news:name>{name}</news:name>"
+                f"<news:language>{language}</news:language></news:publication>",
+                f"    <news:publication_date>{article.date.astimezone(self.config.zone).isoformat()}</news:publication_date>",
+                f"    <news:title>{escape(article.title)}</news:title></news:news></url>",
+            ]
+        lines.append("</urlset>\n")
+        return "\n".join(lines).encode()

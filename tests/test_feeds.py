@@ -1,0 +1,150 @@
+"""Feeds as feed readers see them: parsed by feedparser, structure checked with lxml."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from conftest import article, build_site
+
+NS = {"atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/",
+      "dc": "http://purl.org/dc/elements/1.1/", "media": "http://search.yahoo.com/mrss/"}
+HOSTILE = "Tom & Jerry <b>bold</b> \"quoted\" 'single' 🚀 Қазақстан </script>"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from conftest import write_tree
+    site = write_tree(tmp_path_factory.mktemp("feeds"), {
+        "newsgen.yaml": "title: Steppe Times\ndescription: News\nbase_url: https://example.org/news/\n"
+                        "timezone: Asia/Almaty\nfeed_size: 3\nlanguage: ru\n",
+        "content/politics/a.md": article(HOSTILE, "2025-12-19T17:00:00+05:00",
+                                         body=f"Body with {HOSTILE} and [a link](/politics/b/) ![pic](/images/p.png)",
+                                         tags=["Kazakhstan", "diplomacy"], authors=["Aida Bek", "Erlan"],
+                                         image="/images/p.png", updated="2025-12-20T08:00:00+05:00"),
+        "content/politics/b.md": article("Second", "2025-12-19T03:00:00Z", tags=["Kazakhstan"], authors=["Aida Bek"]),
+        "content/politics/c.md": article("Third", "2025-12-18T10:00:00-05:00"),
+        "content/economy/d.md": article("Fourth", "2025-12-01"),
+        "content/economy/draft.md": article("Draft", "2025-12-19", draft=True),
+        "content/economy/future.md": article("Future", "2030-01-01"),
+        "static/images/p.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
+    })
+    return build_site(site)[0]
+
+
+def parse(out: Path, name: str) -> feedparser.FeedParserDict:
+    feed = feedparser.parse((out / name).read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+FEEDS = ["feed.xml", "atom.xml", "politics/feed.xml", "politics/atom.xml", "economy/feed.xml",
+         "tags/kazakhstan/feed.xml", "tags/kazakhstan/atom.xml", "authors/aida-bek/feed.xml", "authors/aida-bek/atom.xml"]
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_every_feed_parses_cleanly(built, name):
+    feed = parse(built, name)
+    assert feed.version in ("rss20", "atom10")
+    assert all(e.link.startswith("https://example.org/news/") for e in feed.entries)
+
+
+def test_site_feed_has_newest_first_and_feed_size_entries(built):
+    for name in ("feed.xml", "atom.xml"):
+        titles = [e.title for e in parse(built, name).entries]
+        assert titles == [HOSTILE, "Second", "Third"]  # feed_size: 3; drafts and the future never
+
+
+def test_entry_links_resolve_to_built_pages(built):
+    for name in FEEDS:
+        for entry in parse(built, name).entries:
+            path = entry.link.removeprefix("https://example.org/news/")
+            assert (built / path / "index.html").is_file(), entry.link
+
+
+def test_dates_keep_their_instant_across_timezones(built):
+    entries = {e.title: e for e in parse(built, "feed.xml").entries}
+    # 03:00 UTC is 08:00 in Almaty: the instant must survive, whatever the offset written
+    assert datetime(*entries["Second"].published_parsed[:6], tzinfo=timezone.utc) == datetime(2025, 12, 19, 3, tzinfo=timezone.utc)
+    assert datetime(*entries["Third"].published_parsed[:6], tzinfo=timezone.utc) == datetime(2025, 12, 18, 15, tzinfo=timezone.utc)
+    atom = {e.title: e for e in parse(built, "atom.xml").entries}
+    assert atom[HOSTILE].updated.startswith("2025-12-20T08:00:00+05:00")
+    assert atom[HOSTILE].published.startswith("2025-12-19T17:00:00+05:00")
+
+
+def test_special_characters_round_trip_in_titles_and_bodies(built):
+    for name in ("feed.xml", "atom.xml"):
+        entry = parse(built, name).entries[0]
+        assert entry.title == HOSTILE
+        body = entry.content[0].value
+        assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;" in body or "Tom &amp; Jerry <b>bold</b>" in body
+        assert "🚀 Қазақстан" in body
+
+
+def test_bodies_have_absolute_links_and_images(built):
+    body = parse(built, "feed.xml").entries[0].content[0].value
+    assert 'href="https://example.org/news/politics/b/"' in body
+    assert 'src="https://example.org/news/images/p.png"' in body
+
+
+def test_rss_structure(built):
+    root = etree.parse(str(built / "feed.xml")).getroot()
+    channel = root.find("channel")
+    for tag in ("title", "link", "description", "language", "lastBuildDate"):
+        assert channel.findtext(tag), tag
+    assert channel.findtext("language") == "ru"
+    assert channel.findtext("link") == "https://example.org/news/"
+    assert channel.findtext("lastBuildDate") == "Sat, 20 Dec 2025 08:00:00 +0500"  # newest change, not the clock
+    self_link = channel.find("atom:link", NS)
+    assert self_link.get("rel") == "self" and self_link.get("href") == "https://example.org/news/feed.xml"
+    item = channel.find("item")
+    assert item.findtext("guid") == "https://example.org/news/politics/a/"
+    assert item.find("guid").get("isPermaLink") == "true"
+    assert item.findtext("pubDate") and item.findtext("description") and item.findtext("content:encoded", namespaces=NS)
+    assert [c.text for c in item.findall("dc:creator", NS)] == ["Aida Bek", "Erlan"]
+    assert [c.text for c in item.findall("category")] == ["Kazakhstan", "diplomacy"]
+    enclosure = item.find("enclosure")
+    assert enclosure.attrib == {"url": "https://example.org/news/images/p.png", "length": "108", "type": "image/png"}
+    assert item.find("media:content", NS).get("type") == "image/png"
+
+
+def test_atom_structure_has_one_alternate_link_per_entry(built):
+    root = etree.parse(str(built / "atom.xml")).getroot()
+    for tag in ("atom:id", "atom:title", "atom:updated"):
+        assert root.findtext(tag, namespaces=NS), tag
+    assert root.findtext("atom:updated", namespaces=NS) == "2025-12-20T08:00:00+05:00"
+    self_links = [l for l in root.findall("atom:link", NS) if l.get("rel") == "self"]
+    assert [l.get("href") for l in self_links] == ["https://example.org/news/atom.xml"]
+    for entry in root.findall("atom:entry", NS):
+        links = entry.findall("atom:link", NS)
+        alternates = [l for l in links if l.get("rel", "alternate") == "alternate"]
+        assert len(alternates) == 1, etree.tostring(entry)
+        for tag in ("atom:id", "atom:title", "atom:updated", "atom:published", "atom:content"):
+            assert entry.find(tag, NS) is not None, tag
+    first = root.find("atom:entry", NS)
+    enclosure = [l for l in first.findall("atom:link", NS) if l.get("rel") == "enclosure"]
+    assert [(l.get("href"), l.get("type"), l.get("length")) for l in enclosure] == [
+        ("https://example.org/news/images/p.png", "image/png", "108")]
+    assert [a.findtext("atom:name", namespaces=NS) for a in first.findall("atom:author", NS)] == ["Aida Bek", "Erlan"]
+    assert first.find("atom:author/atom:uri", NS).text == "https://example.org/news/authors/aida-bek/"
+
+
+def test_entry_id_survives_a_title_edit(site_tree, tmp_path):
+    site = site_tree({"content/a/x.md": article("Before")})
+    before = feedparser.parse((build_site(site)[0] / "atom.xml").read_bytes()).entries[0].id
+    (site / "content/a/x.md").write_text(article("After, corrected"))
+    after = feedparser.parse((build_site(site)[0] / "atom.xml").read_bytes()).entries[0]
+    assert after.title == "After, corrected" and after.id == before
+
+
+def test_pages_announce_their_feeds(built):
+    home = (built / "index.html").read_text()
+    assert '<link rel="alternate" type="application/rss+xml" title="Steppe Times (RSS)" href="/news/feed.xml">' in home
+    section = (built / "politics/index.html").read_text()
+    assert 'href="/news/politics/feed.xml"' in section and 'href="/news/politics/atom.xml"' in section
+    assert 'href="/news/feed.xml"' in section
+    assert 'href="/news/tags/kazakhstan/feed.xml"' in (built / "tags/kazakhstan/index.html").read_text()
+    assert 'href="/news/authors/aida-bek/atom.xml"' in (built / "authors/aida-bek/index.html").read_text()

@@ -1,0 +1,162 @@
+"""Splitting front matter from the body: file line numbers, encodings, and YAML an editor gets wrong.
+
+Each source is written to a real file and read back as bytes, the way a build reads it.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from newsgen.frontmatter import Document, parse_document, parse_yaml
+from newsgen.errors import Problem
+
+PATH = "content/politics/talks.md"
+
+
+def parse_file(tmp_path: Path, raw: bytes) -> tuple[Document | None, list[Problem]]:
+    """Write ``raw`` to a file and parse what is read back."""
+    source = tmp_path / "talks.md"
+    source.write_bytes(raw)
+    return parse_document(source.read_bytes(), PATH)
+
+
+def lines(*text: str) -> bytes:
+    return ("\n".join(text) + "\n").encode("utf-8")
+
+
+def messages(problems: list[Problem]) -> list[str]:
+    return [p.format() for p in problems]
+
+
+def test_key_lines_count_from_the_opening_fence(tmp_path: Path) -> None:
+    doc, problems = parse_file(tmp_path, lines("---", "title: Talks", "tags:", "  - politics", "  - energy",
+                                               "date: 2025-12-19", "---", "Body."))
+    assert problems == [] and doc is not None
+    assert (doc.lines["title"], doc.lines["tags"], doc.lines["tags.1"], doc.lines["date"]) == (2, 3, 5, 6)
+    assert (doc.body, doc.body_line) == ("Body.\n", 8)
+
+
+def test_dates_stay_text_for_the_article_to_check(tmp_path: Path) -> None:
+    doc, _ = parse_file(tmp_path, lines("---", "title: Talks", "date: 2025-12-19", "---", "Body."))
+    assert doc is not None and doc.data["date"] == "2025-12-19"
+
+
+def test_byte_order_mark_and_crlf_keep_values_and_lines(tmp_path: Path) -> None:
+    raw = "\ufeff---\r\ntitle: Café\r\ndate: 2025-12-19\r\n---\r\nBody.\r\n".encode("utf-8")
+    doc, problems = parse_file(tmp_path, raw)
+    assert problems == [] and doc is not None
+    assert (doc.data["title"], doc.lines["date"], doc.body) == ("Café", 3, "Body.\n")
+
+
+def test_old_mac_line_ends_are_read_as_lines(tmp_path: Path) -> None:
+    doc, problems = parse_file(tmp_path, b"---\rtitle: Talks\rdate: 2025-12-19\r---\rBody.\r")
+    assert problems == [] and doc is not None
+    assert (doc.data["title"], doc.lines["date"]) == ("Talks", 3)
+
+
+def test_undecodable_byte_column_counts_characters_not_bytes(tmp_path: Path) -> None:
+    raw = lines("---", "title: Talks", "---", "Алматы и Астана").replace("Астана".encode(), b"Ast\xe9na")
+    assert messages(parse_file(tmp_path, raw)[1]) == [
+        f"{PATH}:4:13: the file is not UTF-8 text: the character at line 4, column 13 (byte 0xE9) "
+        "is in another encoding (save the file as UTF-8 in your editor, e.g. with 'Save with encoding')"]
+
+
+def test_undecodable_byte_in_a_crlf_file_has_the_right_line(tmp_path: Path) -> None:
+    raw = b"---\r\ntitle: Caf\xe9\r\n---\r\n"
+    assert messages(parse_file(tmp_path, raw)[1])[0].startswith(f"{PATH}:2:11: the file is not UTF-8 text")
+
+
+def test_control_character_in_front_matter_is_shown_where_it_is(tmp_path: Path) -> None:
+    raw = lines("---", "title: Talks", "summary: Leaders\x07 met", "---", "Body.")
+    assert messages(parse_file(tmp_path, raw)[1]) == [
+        f"{PATH}:3:17: the front matter contains an invisible control character (U+0007) "
+        "(delete it; such characters often come with text pasted from another program)"]
+
+
+def test_line_without_a_colon_is_shown_itself_not_the_next_one(tmp_path: Path) -> None:
+    raw = lines("---", "title: Talks", "Leaders met in Astana", "date: 2025-12-19", "---")
+    assert messages(parse_file(tmp_path, raw)[1]) == [
+        f"{PATH}:3:1: this line is not a 'key: value' line "
+        "(write 'key: value', or indent the line to continue the value above)"]
+
+
+def test_value_starting_with_a_reserved_character_asks_for_quotes(tmp_path: Path) -> None:
+    raw = lines("---", "title: Talks", "image_credit: @steppe_photo", "---")
+    assert messages(parse_file(tmp_path, raw)[1]) == [
+        f"{PATH}:3:15: a value cannot start with '@' (put the whole value in quotes: title: \"@...\")"]
+
+
+def test_unclosed_brace_points_at_where_it_opens(tmp_path: Path) -> None:
+    raw = lines("---", "title: Talks", "image: {src: talks.jpg", "date: 2025-12-19", "---")
+    assert messages(parse_file(tmp_path, raw)[1]) == [
+        f"{PATH}:3:8: the '{{' opened here is never closed "
+        "(close it with '}' on the same line: {name: Aida Bek, role: editor})"]
+
+
+def test_alias_bomb_is_refused_fast_at_the_first_alias(tmp_path: Path) -> None:
+    rows = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        rows.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    started = time.perf_counter()
+    doc, problems = parse_file(tmp_path, lines("---", "title: Talks", *rows, "---"))
+    assert time.perf_counter() - started < 1.0
+    assert doc is None
+    assert messages(problems) == [
+        f"{PATH}:4: YAML aliases (*name) are not allowed in the front matter "
+        "(write the value out in full instead of referring to an &anchor)"]
+
+
+def test_alias_to_an_undefined_anchor_is_refused(tmp_path: Path) -> None:
+    assert messages(parse_file(tmp_path, lines("---", "title: Talks", "tags: *shared", "---"))[1]) == [
+        f"{PATH}:3:7: YAML aliases and anchors (*name, &name) are not allowed in the front matter "
+        "(write the value out in full)"]
+
+
+def test_deeply_nested_value_does_not_crash(tmp_path: Path) -> None:
+    depth = 990  # close to YAML's own limit of 1000, deeper than Python's default recursion limit allows here
+    doc, problems = parse_file(tmp_path, lines("---", "title: " + "[" * depth + "x" + "]" * depth, "---"))
+    assert problems == [] and doc is not None
+    assert doc.lines["title." + ".".join(["0"] * depth)] == 2
+
+
+def test_nesting_beyond_the_yaml_limit_is_a_problem(tmp_path: Path) -> None:
+    doc, problems = parse_file(tmp_path, lines("---", "title: " + "[" * 2000 + "]" * 2000, "---"))
+    assert doc is None
+    assert messages(problems)[0].startswith(f"{PATH}:2:")
+    assert "not valid YAML" in messages(problems)[0]
+
+
+def test_empty_front_matter_is_named(tmp_path: Path) -> None:
+    assert messages(parse_file(tmp_path, lines("---", "---", "Body."))[1]) == [
+        f"{PATH}:2: the front matter is empty "
+        "(start the file with a line '---', then 'title: ...' and 'date: ...' lines, then '---')"]
+
+
+def test_whole_yaml_files_are_called_the_file(tmp_path: Path) -> None:
+    data, _, problems = parse_yaml("title: Steppe Daily\nsections:\n\t- politics\n", "newsgen.yaml")
+    assert data is None
+    assert messages(problems) == [
+        "newsgen.yaml:3:1: the file contains a tab character (use spaces instead; YAML allows tabs only inside quoted text)"]
+
+
+def test_duplicate_key_keeps_the_last_value_and_its_line(tmp_path: Path) -> None:
+    doc, _ = parse_file(tmp_path, lines("---", "title: Talks", "date: 2025-12-19", "title: Talks in Astana", "---"))
+    assert doc is not None
+    assert (doc.data["title"], doc.lines["title"]) == ("Talks in Astana", 4)
+    assert messages(list(doc.warnings)) == [
+        f"{PATH}:4: warning: title: appears twice (also on line 2) (keep one of them; newsgen uses this last one)"]
+
+
+def test_tab_after_a_value_is_refused_as_without_libyaml(tmp_path: Path) -> None:
+    # libyaml reads '- melody<TAB>' happily, PyYAML's own parser refuses it: newsgen answers the same either way
+    raw = lines("---", "title: Content debt", "authors:", "- melody\t\t", "---")
+    assert messages(parse_file(tmp_path, raw)[1]) == [
+        f"{PATH}:4:9: the front matter contains a tab character "
+        "(use spaces instead; YAML allows tabs only inside quoted text)"]
+
+
+def test_tabs_inside_quotes_block_text_and_comments_are_content(tmp_path: Path) -> None:
+    raw = lines("---", 'title: "Talks\tin Astana"', "summary: |", "  Leaders\tmet.", "tags: [a]  # see\tbelow", "---")
+    doc, problems = parse_file(tmp_path, raw)
+    assert problems == [] and doc is not None
+    assert (doc.data["title"], doc.data["summary"]) == ("Talks\tin Astana", "Leaders\tmet.\n")

@@ -1,0 +1,179 @@
+"""Sitemaps against their schema, robots.txt, and page metadata: canonical, OpenGraph, JSON-LD."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import article, build_site, write_tree
+
+SCHEMAS = Path(__file__).parent / "schemas"
+SM = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}
+NOW = datetime(2025, 12, 20, 12, 0, tzinfo=timezone.utc)
+HOSTILE = 'Breaking </script><script>alert("x")</script> & more'
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    site = write_tree(tmp_path_factory.mktemp("seo"), {
+        "newsgen.yaml": "title: Steppe Times\ndescription: News from the steppe\nbase_url: https://example.org/\n"
+                        "timezone: Asia/Almaty\nper_page: 1\nlogo: /images/logo.png\npublisher: Steppe Media\n",
+        "content/politics/a.md": article(HOSTILE, "2025-12-20T10:00:00+05:00", summary="Sum & <mary>",
+                                         tags=["Kazakhstan", "talks"], authors=["Aida Bek"], image="/images/p.png",
+                                         updated="2025-12-20T12:00:00+05:00"),
+        "content/politics/b.md": article("Yesterday", "2025-12-19T09:00:00+05:00"),
+        "content/politics/c.md": article("Three days ago", "2025-12-17T09:00:00+05:00", redirect_from=["/old/c/"]),
+        "static/images/p.png": b"\x89PNG\r\n\x1a\n",
+    })
+    return build_site(site, now=NOW)[0]
+
+
+def schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd")))
+
+
+def html_pages(out: Path) -> set[str]:
+    """URLs of every public HTML page: all .html files except the 404 page and redirect stubs."""
+    urls = set()
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        if page.name == "404.html" or 'http-equiv="refresh"' in text:
+            continue
+        rel = page.relative_to(out).as_posix()
+        urls.add("https://example.org/" + rel.removesuffix("index.html"))
+    return urls
+
+
+def test_sitemap_is_valid_and_lists_exactly_the_public_pages(built):
+    doc = etree.parse(str(built / "sitemap.xml"))
+    schema().assertValid(doc)
+    locs = doc.xpath("//s:loc/text()", namespaces=SM)
+    assert len(locs) == len(set(locs))
+    assert set(locs) == html_pages(built)
+    lastmod = doc.xpath("//s:url[s:loc='https://example.org/politics/a/']/s:lastmod/text()", namespaces=SM)
+    assert lastmod == ["2025-12-20T12:00:00+05:00"]
+
+
+def test_news_sitemap_holds_the_last_two_days_only(built):
+    doc = etree.parse(str(built / "news-sitemap.xml"))
+    schema().assertValid(doc)
+    assert doc.xpath("//s:loc/text()", namespaces=SM) == ["https://example.org/politics/a/",
+                                                          "https://example.org/politics/b/"]
+    assert doc.xpath("//n:publication/n:name/text()", namespaces=SM) == ["Steppe Times"] * 2
+    assert doc.xpath("//n:news/n:title/text()", namespaces=SM)[0] == HOSTILE
+    assert doc.xpath("//n:publication_date/text()", namespaces=SM)[1] == "2025-12-19T09:00:00+05:00"
+
+
+def test_schema_rejects_a_broken_sitemap():
+    broken = etree.fromstring(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                              b'<url><lastmod>yesterday</lastmod></url></urlset>')
+    assert not schema().validate(broken)
+
+
+def test_robots_names_both_sitemaps(built):
+    robots = (built / "robots.txt").read_text()
+    assert "Sitemap: https://example.org/sitemap.xml\n" in robots
+    assert "Sitemap: https://example.org/news-sitemap.xml\n" in robots
+
+
+def test_big_sites_get_a_sitemap_index(monkeypatch, site_tree):
+    import newsgen.plan
+    import newsgen.sitemaps
+    monkeypatch.setattr(newsgen.plan, "MAX_SITEMAP_URLS", 5)
+    monkeypatch.setattr(newsgen.sitemaps, "MAX_SITEMAP_URLS", 5)
+    site = site_tree({f"content/a/s{i}.md": article(f"S{i}", f"2025-12-{i + 1:02d}") for i in range(8)})
+    out = build_site(site)[0]
+    index = etree.parse(str(out / "sitemap.xml"))
+    schema().assertValid(index)
+    parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=SM)
+    # 14 public pages: home, 8 articles, a section, a month, the archive, tag and author indexes
+    assert parts == [f"http://localhost:8000/sitemap-{n}.xml" for n in (1, 2, 3)]
+    locs = []
+    for n in range(1, len(parts) + 1):
+        part = etree.parse(str(out / f"sitemap-{n}.xml"))
+        schema().assertValid(part)
+        locs += part.xpath("//s:loc/text()", namespaces=SM)
+        assert len(part.xpath("//s:url", namespaces=SM)) <= 5
+    assert len(locs) == len(set(locs)) and "http://localhost:8000/a/s7/" in locs
+
+
+class _Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: list[tuple[str, str]] = []
+        self.links: list[dict[str, str]] = []
+        self.scripts: list[str] = []
+        self._in_ld = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and "content" in a:
+            self.meta.append((a.get("property") or a.get("name") or "", a["content"]))
+        elif tag == "link":
+            self.links.append(a)
+        elif tag == "script" and a.get("type") == "application/ld+json":
+            self._in_ld = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_ld = False
+
+    def handle_data(self, data):
+        if self._in_ld:
+            self.scripts[-1] += data
+
+
+def head(out: Path, path: str) -> _Head:
+    parser = _Head()
+    parser.feed((out / path).read_text())
+    return parser
+
+
+def test_article_metadata_and_json_ld(built):
+    h = head(built, "politics/a/index.html")
+    meta = dict(h.meta)
+    assert meta["description"] == "Sum & <mary>"
+    assert meta["og:type"] == "article" and meta["og:title"] == HOSTILE
+    assert meta["og:url"] == "https://example.org/politics/a/"
+    assert meta["og:image"] == "https://example.org/images/p.png"
+    assert meta["og:site_name"] == "Steppe Times"
+    assert meta["article:published_time"] == "2025-12-20T10:00:00+05:00"
+    assert meta["article:modified_time"] == "2025-12-20T12:00:00+05:00"
+    assert meta["article:section"] == "Politics"
+    assert [v for k, v in h.meta if k == "article:tag"] == ["Kazakhstan", "talks"]
+    assert meta["twitter:card"] == "summary_large_image"
+    assert [l["href"] for l in h.links if l.get("rel") == "canonical"] == ["https://example.org/politics/a/"]
+    assert len(h.scripts) == 2  # the hostile title did not end the script element early
+    news, crumbs = (json.loads(s) for s in h.scripts)
+    assert news["@type"] == "NewsArticle" and news["headline"] == HOSTILE
+    assert news["datePublished"] == "2025-12-20T10:00:00+05:00" and news["dateModified"] == "2025-12-20T12:00:00+05:00"
+    assert news["author"] == [{"@type": "Person", "name": "Aida Bek", "url": "https://example.org/authors/aida-bek/"}]
+    assert news["publisher"]["name"] == "Steppe Media"
+    assert news["publisher"]["logo"]["url"] == "https://example.org/images/logo.png"
+    assert news["image"] == ["https://example.org/images/p.png"]
+    assert news["mainEntityOfPage"]["@id"] == "https://example.org/politics/a/"
+    assert news["articleSection"] == "Politics" and news["keywords"] == ["Kazakhstan", "talks"]
+    assert [i["item"] for i in crumbs["itemListElement"]] == [
+        "https://example.org/", "https://example.org/politics/", "https://example.org/politics/a/"]
+
+
+def test_home_has_website_and_organization(built):
+    types = [json.loads(s)["@type"] for s in head(built, "index.html").scripts]
+    assert types == ["WebSite", "Organization"]
+
+
+def test_hostile_title_is_text_in_html_feeds_and_json_ld(built):
+    html = (built / "politics/a/index.html").read_text()
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    ld = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert all("</" not in block for block in ld)
+    assert "\\u003c/script\\u003e" in ld[0]
+    for feed in ("feed.xml", "atom.xml", "sitemap.xml", "news-sitemap.xml"):
+        assert b'<script>alert' not in (built / feed).read_bytes()
