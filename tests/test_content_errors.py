@@ -77,7 +77,8 @@ def test_colon_inside_a_value_asks_for_quotes(site_tree: SiteTree) -> None:
 def test_tab_character_is_named_with_its_line(site_tree: SiteTree) -> None:
     bad = lines("---", "title: Talks", "tags:", "\t- politics", "date: 2025-12-19", "---", "Body.")
     assert build_problems(site_tree, {TALKS: bad}) == [
-        f"{TALKS}:4:1: the front matter contains a tab character (use spaces instead; YAML allows tabs only inside quoted text)"]
+        f"{TALKS}:4:1: the front matter contains a tab character "
+        "(use spaces instead; YAML allows tabs only inside quoted text)"]
 
 
 def test_unterminated_quote_points_at_the_line_where_it_opens(site_tree: SiteTree) -> None:

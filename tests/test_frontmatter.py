@@ -136,7 +136,8 @@ def test_whole_yaml_files_are_called_the_file(tmp_path: Path) -> None:
     data, _, problems = parse_yaml("title: Steppe Daily\nsections:\n\t- politics\n", "newsgen.yaml")
     assert data is None
     assert messages(problems) == [
-        "newsgen.yaml:3:1: the file contains a tab character (use spaces instead; YAML allows tabs only inside quoted text)"]
+        "newsgen.yaml:3:1: the file contains a tab character "
+        "(use spaces instead; YAML allows tabs only inside quoted text)"]
 
 
 def test_duplicate_key_keeps_the_last_value_and_its_line(tmp_path: Path) -> None:
