@@ -71,7 +71,8 @@ def test_colon_inside_a_value_asks_for_quotes(site_tree: SiteTree) -> None:
     bad = lines("---", "title: Talks: what next", "date: 2025-12-19", "---", "Body.")
     assert build_problems(site_tree, {TALKS: bad}) == [
         f"{TALKS}:2:13: YAML cannot read the ': ' here "
-        "(if it belongs to the value, put the whole value in quotes: title: \"Talks: what next\")"]
+        "(if it belongs to the value, put the whole value in quotes: title: \"Talks: what next\"; "
+        "otherwise check the indentation)"]
 
 
 def test_tab_character_is_named_with_its_line(site_tree: SiteTree) -> None:
@@ -178,6 +179,27 @@ def test_missing_date_suggests_a_line_or_a_dated_file_name(site_tree: SiteTree) 
     assert build_problems(site_tree, {TALKS: bad}) == [
         f"{TALKS}:1: date: is missing (add a line such as 'date: 2025-12-19' or "
         "'date: 2025-12-19T10:00:00+05:00', or start the file name with the date: 2025-12-19-talks.md)"]
+
+
+def test_empty_date_is_reported_on_its_line_not_dropped_silently(site_tree: SiteTree) -> None:
+    bad = lines("---", "title: Talks", "date:", "---", "Body.")
+    assert build_problems(site_tree, {TALKS: bad}) == [
+        f"{TALKS}:3: date: is empty (write a date after 'date:', such as 'date: 2025-12-19' or "
+        "'date: 2025-12-19T10:00:00+05:00', or start the file name with the date: 2025-12-19-talks.md)"]
+
+
+def test_dated_file_name_fills_an_empty_date(site_tree: SiteTree) -> None:
+    site = site_tree({**GOOD_SITE, "content/politics/2025-12-19-talks-2.md":
+                      lines("---", "title: Second talks", "date:", "---", "Leaders met again.")})
+    output, _, _ = build_site(site)
+    assert ">Second talks</h1>" in read(output, "/politics/talks-2/")
+
+
+def test_folder_name_that_cannot_be_a_section_is_named(site_tree: SiteTree) -> None:
+    files = {"content/---/talks.md": lines("---", "title: Talks", "date: 2025-12-19", "---", "Body.")}
+    assert build_problems(site_tree, files) == [
+        'content/---/talks.md:1: section: the folder name "---" cannot be a section name '
+        "(rename the folder to a word such as politics, or add section: politics)"]
 
 
 def test_dated_file_name_supplies_a_missing_date(site_tree: SiteTree) -> None:
@@ -387,3 +409,13 @@ def test_cli_exits_2_on_a_broken_settings_file_without_a_traceback(site_tree: Si
     assert "Traceback" not in result.output
     assert "newsgen.yaml:3:1: " in result.stderr
     assert "tab character" in result.stderr
+
+
+def test_folder_links_inside_the_site_are_followed_once(site_tree):
+    site = site_tree({"shared/wire/a.md": article("From the wire")})
+    (site / "content").mkdir()
+    (site / "content/wire").symlink_to(site / "shared/wire", target_is_directory=True)
+    (site / "content/wire/loop").symlink_to(site / "content", target_is_directory=True)  # a loop back up
+    out, result, _ = build_site(site)
+    assert result.articles == 1
+    assert "From the wire" in (out / "wire/a/index.html").read_text()

@@ -45,3 +45,7 @@ def test_output_paths():
     assert output_path("/old-url") == "old-url/index.html"
     assert normalise_url("old/path") == "/old/path/"
     assert normalise_url("/a.html") == "/a.html"
+
+
+def test_protocol_relative_urls_are_unsafe():
+    assert not is_safe_url("//example.com/")

@@ -80,7 +80,7 @@ def load_config(site: Path) -> Config:
         raise UsageError("the settings file cannot be read", [problem] if problem else [])
     if not text.strip():
         return Config()
-    data, lines, problems = parse_yaml(text, SETTINGS_FILE)
+    data, lines, problems = parse_yaml(text, SETTINGS_FILE, subject="the settings file")
     if data is None:
         raise UsageError("the settings file is not valid", problems)
     return config_from_mapping(data, lines, problems)

@@ -47,14 +47,19 @@ def is_ignored_name(name: str) -> bool:
 
 
 def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
-    """Every content file, sorted by path; links that lead outside the site are refused."""
+    """Every content file, sorted by path; links that lead outside the site are refused.
+
+    Folder links inside the site are followed, each real folder once (a link to a
+    parent folder would otherwise loop forever).
+    """
     root = site / CONTENT_DIR
     if not root.is_dir():
         return [], []
     site_real = site.resolve()
     sources: list[Source] = []
     problems: list[Problem] = []
-    for folder, dirs, files in os.walk(root):
+    visited = {root.resolve()}
+    for folder, dirs, files in os.walk(root, followlinks=True):
         here = Path(folder)
         kept = []
         for name in sorted(dirs):
@@ -63,6 +68,10 @@ def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
             if (here / name).is_symlink() and not _inside(here / name, site_real):
                 problems.append(_link_problem(here / name, site))
                 continue
+            real = (here / name).resolve()
+            if real in visited:
+                continue
+            visited.add(real)
             kept.append(name)
         dirs[:] = kept
         for name in sorted(files):
@@ -103,8 +112,8 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     title = fields.text("title", required=True)
     file_date, stem = split_dated_name(Path(source.key).stem)
     date = fields.date("date", zone)
-    if date is None and "date" not in doc.data:
-        date = _date_from_name(source.key, file_date, stem, zone, problems)
+    if date is None and fields.is_blank("date"):  # 'date:' left empty counts as no date
+        date = _date_from_name(fields, file_date, stem, zone)
     updated = fields.date("updated", zone)
 
     section = _section(source.key, fields)
@@ -144,17 +153,21 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     return article, problems
 
 
-def _date_from_name(key: str, file_date: str | None, stem: str, zone: Any, problems: list[Problem]) -> datetime | None:
+def _date_from_name(fields: _Fields, file_date: str | None, stem: str, zone: Any) -> datetime | None:
     """The date a file name starts with (2025-12-19-talks.md), when front matter has none."""
     if file_date is None:
-        problems.append(Problem(key, 1, 0, "date", "is missing",
-                                f"add a line such as 'date: 2025-12-19' or 'date: 2025-12-19T10:00:00+05:00', "
-                                f"or start the file name with the date: 2025-12-19-{stem}.md"))
+        written = "date" in fields.source_key
+        todo = "write a date after 'date:'," if written else "add a line"
+        fields.problems.append(Problem(
+            fields.path, fields.line("date") if written else 1, 0, "date", "is empty" if written else "is missing",
+            f"{todo} such as 'date: 2025-12-19' or 'date: 2025-12-19T10:00:00+05:00', "
+            f"or start the file name with the date: 2025-12-19-{stem}.md"))
         return None
     date = parse_datetime(file_date, zone)
     if date is None:
-        problems.append(Problem(key, 0, 0, "date", f'the file name starts with "{file_date}", which is not a date',
-                                "rename the file, or add a line 'date: 2025-12-19' to the front matter"))
+        fields.problems.append(Problem(fields.path, 0, 0, "date",
+                                       f'the file name starts with "{file_date}", which is not a date',
+                                       "rename the file, or add a line 'date: 2025-12-19' to the front matter"))
     return date
 
 
@@ -188,7 +201,12 @@ def _section(key: str, fields: _Fields) -> str | None:
                                        "move it into a section folder (content/politics/) or add section: politics"))
         return None
     folder = parts[1]
-    return folder if _SECTION_KEY.match(folder) else (slugify(folder) or None)
+    section = folder if _SECTION_KEY.match(folder) else slugify(folder)
+    if not section:
+        fields.problems.append(Problem(fields.path, 1, 0, "section", f'the folder name "{folder}" cannot be a section name',
+                                       "rename the folder to a word such as politics, or add section: politics"))
+        return None
+    return section
 
 
 def _terms(names: list[str]) -> tuple[Term, ...]:
@@ -217,6 +235,11 @@ class _Fields:
                 continue
             self.data[name] = value
             self.source_key[name] = key
+
+    def is_blank(self, name: str) -> bool:
+        """True when ``name`` is missing, or written with nothing after the colon."""
+        value = self.data.get(name)
+        return value is None or (isinstance(value, str) and not value.strip())
 
     def line(self, name: str, fallback: str | None = None) -> int:
         return self.lines.get(self.source_key.get(name, name), self.lines.get(self.source_key.get(fallback or "", fallback or ""), 1))
@@ -260,20 +283,23 @@ class _Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            what = f'"{value}" is' if isinstance(value, (str, int, float)) else f"is {_kind(value)},"
-            self._bad(name, f"{what} not true or false", f"write {name}: true or {name}: false")
+            self._bad(name, f"{_value_is(value)} not true or false", f"write {name}: true or {name}: false")
             return False
         return value
 
     def date(self, name: str, zone: Any) -> datetime | None:
-        if name not in self.data or self.data[name] in (None, ""):
+        if self.is_blank(name):
             return None
         value = self.data[name]
         parsed = parse_datetime(value, zone)
         if parsed is None:
-            what = f'"{value}" is' if isinstance(value, (str, int, float)) else f"is {_kind(value)},"
-            self._bad(name, f"{what} not a date", DATE_HINT)
+            self._bad(name, f"{_value_is(value)} not a date", DATE_HINT)
         return parsed
+
+
+def _value_is(value: Any) -> str:
+    """The start of a 'value is not ...' message: '"maybe" is' for text, 'is a list,' otherwise."""
+    return f'"{value}" is' if isinstance(value, (str, int, float)) else f"is {_kind(value)},"
 
 
 def _kind(value: Any) -> str:

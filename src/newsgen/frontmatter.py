@@ -9,6 +9,7 @@ article model parses them with a message that names the line.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -234,7 +235,7 @@ Span = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _text_spans(root: yaml.Node) -> list[Span]:
-    """(start, end) positions of quoted and block (| or >) values, where tabs are content."""
+    """(start, end) positions of quoted and block (| or >) values, where tabs are content; sorted."""
     spans: list[Span] = []
     stack = [root]
     while stack:
@@ -245,11 +246,13 @@ def _text_spans(root: yaml.Node) -> list[Span]:
             stack.extend(n for pair in node.value for n in pair)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
-    return spans
+    return sorted(spans)
 
 
 def _within(spans: list[Span], line: int, column: int) -> bool:
-    return any(start <= (line, column) < end for start, end in spans)
+    """True when (line, column) lies inside one of the sorted, non-overlapping ``spans``."""
+    at = bisect.bisect_right(spans, ((line, column), (line, column))) - 1
+    return at >= 0 and spans[at][0] <= (line, column) < spans[at][1]
 
 
 def _in_comment(line: str, number: int, column: int, spans: list[Span]) -> bool:
@@ -306,8 +309,9 @@ def _explain(exc: yaml.MarkedYAMLError, text: str, subject: str) -> tuple[str, s
                 "write 'key: value', or indent the line to continue the value above", opened)
     if "mapping values are not allowed" in problem:
         return ("YAML cannot read the ': ' here",
-                "if it belongs to the value, put the whole value in quotes: title: \"Talks: what next\"", at)
-    if "cannot start any token" in problem:
+                "if it belongs to the value, put the whole value in quotes: title: \"Talks: what next\"; "
+                "otherwise check the indentation", at)
+    if "cannot start any token" in problem and char.strip():
         return (f"a value cannot start with '{char}'",
                 f"put the whole value in quotes: title: \"{char}...\"", at)
     if "did not find expected key" in problem:

@@ -103,7 +103,6 @@ class PageRenderer:
             nav_sections=[s for s in site.sections if s.articles] or list(site.sections),
             section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),
             month_name=lambda m: MONTHS[int(m) - 1],
-            newest=site.articles[0] if site.articles else None,
         )
 
     def render(self, spec: PageSpec) -> bytes:

@@ -43,7 +43,7 @@ def is_safe_url(url: str) -> bool:
     Accepts only absolute paths ('/a/b/') made of plain segments: no '..' or '.',
     no backslashes, no empty segments, no drive letters or control characters.
     """
-    if not url.startswith("/") or "\\" in url or "\x00" in url:
+    if not url.startswith("/") or url.startswith("//") or "\\" in url or "\x00" in url:
         return False
     segments = url.strip("/").split("/") if url.strip("/") else []
     for seg in segments:

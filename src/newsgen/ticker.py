@@ -95,7 +95,7 @@ def load_rates(site: Path, zone: tzinfo) -> tuple[Rates, list[Problem]]:
     text, problem = decode_source(path.read_bytes(), RATES_FILE)
     if problem is not None or text is None:
         return Rates(), [problem] if problem else []
-    data, lines, problems = parse_yaml(text, RATES_FILE)
+    data, lines, problems = parse_yaml(text, RATES_FILE, subject="the rates file")
     if data is None:
         return Rates(), problems
     rates, more = rates_from_mapping(data, lines, zone)
