@@ -39,8 +39,10 @@ bodies = st.text(max_size=300) | st.sampled_from(["{% image 'x' %}", "<script>x<
 
 
 def files_outside(root: Path, output: Path) -> set[str]:
+    """Files anywhere under root except in the output folder and the build-state folder."""
+    state = output.parent / ".newsgen"
     return {p.relative_to(root).as_posix() for p in root.rglob("*")
-            if output not in p.parents and p != output}
+            if output not in p.parents and p != output and state not in p.parents and p != state}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -68,5 +70,5 @@ def test_random_content_builds_or_fails_cleanly(sources, with_fences):
                 assert "\n" not in line and line.startswith("content/news/a"), line
                 assert "Traceback" not in line and "object at 0x" not in line
             assert not (site / "build").exists()
-        # nothing appeared anywhere but in the output folder
+        # nothing appeared anywhere but in the output and state folders
         assert files_outside(root, site / "build") == before

@@ -384,7 +384,7 @@ def test_broken_files_list_every_problem_by_file_and_leave_build_untouched(site_
         f'{TALKS}:4: draft: "maybe" is not true or false (write draft: true or draft: false)',
     ]
     assert snapshot(output) == before
-    assert sorted(p.name for p in site.iterdir()) == ["build", "content", "data", "newsgen.yaml"]
+    assert sorted(p.name for p in site.iterdir()) == [".newsgen", "build", "content", "data", "newsgen.yaml"]
 
 
 # --- the command line -------------------------------------------------------------------------

@@ -1,30 +1,40 @@
-"""One build, from settings to a swapped-in output folder; returns a :class:`BuildResult`.
+"""One build, from settings to an updated output folder; returns a :class:`BuildResult`.
 
-Everything is read and checked before anything is written: settings, content,
-rates, the page plan. Only then are pages rendered into a staging folder, which
-replaces the output folder when every page has been written. Content problems are
-collected across all files and raised together as one ContentError; nothing is
-printed here.
+Everything is read and checked before anything is written: settings, content, rates,
+the page plan. Then only the pages whose inputs changed since the last build are
+rendered (all of them on a clean build), on every core, into a staging folder beside
+the output. Only when every page has rendered does the output change: a clean build
+swaps the staging folder in; an incremental one moves the changed files in and
+removes the stale ones. Content problems are collected across all files and raised
+together as one ContentError; nothing is printed here.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Sequence
 
 from .config import Config, load_config
-from .content import Source, find_sources, is_ignored_name, load_article
+from .content import CONTENT_DIR, Source, find_sources, load_article, not_copied
 from .dates import build_now
+from .digests import PageDigests, digest, template_digests
 from .errors import ContentError, Problem, sort_problems
-from .markup import MarkupRenderer
-from .model import Article, Site, build_site
-from .output import Staging, check_output_folder
 from .feeds import FeedRenderer
+from .markup import CachedMarkup, MarkupRenderer, Rendered
+from .model import Article, Site, build_site
+from .output import Staging, check_output_folder, commit_incremental, static_files
+from .parallel import default_jobs, run_chunks, shared
 from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec, plan_site
 from .render import PageRenderer, TemplateProblem, make_environment
-from .sitemaps import SitemapRenderer
 from .report import Reporter
+from .sitemaps import SitemapRenderer
+from .state import BuildState, open_state
 from .theme import theme_root
 from .ticker import Rates, load_rates
 
@@ -38,6 +48,9 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None  # defaults to the build clock (SOURCE_DATE_EPOCH aware)
+    clean: bool = False  # ignore the build state: read and render everything
+    jobs: int = 0  # worker processes; 0 means one per core
+    use_state: bool = True  # False: neither read nor write .newsgen/ (newsgen check)
 
     @property
     def output_dir(self) -> Path:
@@ -51,8 +64,12 @@ class BuildResult:
     output: Path
     articles: int
     pages: int
-    files: int
+    files: int  # files written (pages and static files)
     seconds: float
+    rendered: int = 0  # pages rendered (the others were unchanged since the last build)
+    parsed: int = 0  # articles read from source (the others came from the build state)
+    removed: int = 0  # stale files deleted from the output
+    incremental: bool = False
     skipped_drafts: int = 0
     skipped_future: int = 0
     warnings: list[Problem] = field(default_factory=list)
@@ -69,25 +86,24 @@ class LoadedSite:
     warnings: list[Problem]
     skipped_drafts: int
     skipped_future: int
+    fingerprints: dict[str, str] = field(default_factory=dict)  # article key -> digest of its inputs
+    parsed: int = 0  # sources parsed (not taken from the build state)
 
 
-def load_site(options: BuildOptions, reporter: Reporter | None = None) -> LoadedSite:
+def load_site(options: BuildOptions, reporter: Reporter | None = None, state: BuildState | None = None) -> LoadedSite:
     """Read settings, content and rates and plan every page; raise ContentError listing all problems."""
     reporter = reporter or Reporter()
     config = load_config(options.site)
     now = options.now or build_now()
     sources, problems = find_sources(options.site)
     problems = list(config.warnings) + problems
-    markup = MarkupRenderer(config.base_path)
+    results, fingerprints, parsed = _read_articles(sources, config, options, reporter, state)
     articles: list[Article] = []
-    reporter.start("reading", len(sources))
     for source in sources:
-        article, found = _load(source, config, markup)
+        article, found = results[source.key]
         problems += found
         if article is not None:
             articles.append(article)
-        reporter.advance()
-    reporter.finish()
     rates, rate_problems = load_rates(options.site, config.zone)
     problems += rate_problems
 
@@ -97,18 +113,99 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None) -> Loaded
     site = build_site(published, config.sections, config.related_size)
     specs, plan_problems = plan_site(site, config, now)
     problems += plan_problems
-    errors = [p for p in problems if p.is_error]
-    if errors:
+    if any(p.is_error for p in problems):
         raise ContentError(problems)
-    return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future))
+    return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
+                      parsed)
 
 
-def _load(source: Source, config: Config, markup: MarkupRenderer) -> tuple[Article | None, list[Problem]]:
-    try:
-        raw = source.path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}", "check the file's permissions")]
-    return load_article(source, raw, config, markup)
+Result = tuple[Article | None, list[Problem]]
+
+
+def _read_articles(sources: list[Source], config: Config, options: BuildOptions, reporter: Reporter,
+                   state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int]:
+    """Every source as an article or problems: from the state cache when unchanged, else parsed."""
+    markup = MarkupRenderer(config.base_path)
+    settings = digest(config.timezone, config.permalink, config.base_url, markup.settings_key)
+    cached = state.cached_articles() if state is not None else {}
+    results: dict[str, Result] = {}
+    hashes: dict[str, str] = {}
+    to_parse: list[tuple[Source, bytes]] = []
+    reporter.start("reading", len(sources))
+    for source in sources:
+        try:
+            raw = source.path.read_bytes()
+        except OSError as exc:
+            results[source.key] = (None, [Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
+                                                  "check the file's permissions")])
+            continue
+        hashes[source.key] = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        hit = cached.get(source.key)
+        if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings:
+            results[source.key] = pickle.loads(hit[2])
+            reporter.advance()
+        else:
+            to_parse.append((source, raw))
+    handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
+    parsed = run_chunks(_parse_chunk, range(len(to_parse)), _jobs(options), handover, reporter.advance)
+    reporter.finish()
+    fresh_markdown: dict[str, Rendered] = {}
+    rows = []
+    for key, data, markdown in parsed:
+        results[key] = pickle.loads(data)
+        fresh_markdown.update(markdown)
+        rows.append((key, hashes[key], settings, data))
+    if state is not None and (rows or len(cached) != len(sources)):
+        state.begin()
+        state.store_articles(rows, keep=set(hashes))
+        state.store_markdown(fresh_markdown.items(), limit=2 * len(sources) + 100)
+        state.commit()
+    return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse)
+
+
+def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, bytes, list[tuple[str, Rendered]]]]:
+    """In a worker (or the parent): parse sources, rendering Markdown through the cache."""
+    config: Config = shared("config")
+    to_parse: list[tuple[Source, bytes]] = shared("parse")
+    markup = _worker_markup(config, shared("state_path"))
+    out = []
+    for i in indices:
+        source, raw = to_parse[i]
+        markup.fresh = {}
+        result = load_article(source, raw, config, markup)  # type: ignore[arg-type]
+        out.append((source.key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), list(markup.fresh.items())))
+    return out
+
+
+def _worker_markup(config: Config, state_path: Path | None) -> CachedMarkup:
+    """One Markdown converter per process (building one costs more than a page), with the cache."""
+    from . import parallel
+
+    cache_key = ("markup", config.base_path, str(state_path))
+    markup = parallel._SHARED.get(cache_key)  # noqa: SLF001 - per-process memo next to the handover
+    if markup is None:
+        lookup = _markdown_lookup(state_path)
+        markup = CachedMarkup(MarkupRenderer(config.base_path), lookup)
+        parallel._SHARED[cache_key] = markup  # noqa: SLF001
+    return markup
+
+
+def _markdown_lookup(state_path: Path | None) -> Any:
+    if state_path is None or not Path(state_path).exists():
+        return lambda key: None
+    db = sqlite3.connect(f"file:{state_path}?mode=ro", uri=True, check_same_thread=False)
+
+    def lookup(key: str) -> Rendered | None:
+        try:
+            row = db.execute("SELECT data FROM markdown WHERE body_hash = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return pickle.loads(row[0]) if row else None
+    return lookup
+
+
+def _jobs(options: BuildOptions) -> int:
+    return options.jobs if options.jobs > 0 else default_jobs()
 
 
 def template_dirs(site: Path) -> list[Path]:
@@ -118,9 +215,11 @@ def template_dirs(site: Path) -> list[Path]:
 
 
 def static_roots(site: Path) -> list[Path]:
-    """The theme's static folder, then the site's (whose files win), without repeats."""
-    roots = [theme_root() / "static", site / "static"]
+    """Folders copied to the output as they are, later ones winning: the theme's static/,
+    the site's content/ (images and files next to the articles) and the site's static/."""
+    roots = [theme_root() / "static", site / CONTENT_DIR, site / "static"]
     return list(dict.fromkeys(r.resolve() for r in roots if r.is_dir()))
+
 
 
 class SiteRenderer:
@@ -128,7 +227,8 @@ class SiteRenderer:
 
     def __init__(self, loaded: LoadedSite, site_root: Path) -> None:
         dirs = template_dirs(site_root)
-        self.html = PageRenderer(loaded.site, loaded.config, loaded.rates, make_environment(dirs), dirs, site_root)
+        self.env = make_environment(dirs)
+        self.html = PageRenderer(loaded.site, loaded.config, loaded.rates, self.env, dirs, site_root)
         self.feeds = FeedRenderer(loaded.site, loaded.config, static_roots(site_root))
         self.sitemaps = SitemapRenderer(loaded.site, loaded.config, loaded.specs)
 
@@ -146,35 +246,97 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     reporter = reporter or Reporter()
     output = options.output_dir
     check_output_folder(output, options.site)
-    loaded = load_site(options, reporter)
-    for warning in loaded.warnings:
-        reporter.problem(warning)
-    pages = SiteRenderer(loaded, options.site)
+    state, reason = open_state(options.site, str(output.resolve())) if options.use_state else (None, "")
+    try:
+        if reason:
+            reporter.problem(Problem(".newsgen/state.db", 0, 0, "", reason, severity="warning"))
+        if state is not None and options.clean:
+            state.clear()
+        loaded = load_site(options, reporter, state)
+        for warning in loaded.warnings:
+            reporter.problem(warning)
+        return _render_and_write(options, loaded, state, reporter, started)
+    finally:
+        if state is not None:
+            state.close()
+
+
+def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
+                      started: float) -> BuildResult:
+    output = options.output_dir
+    renderer = SiteRenderer(loaded, options.site)
+    statics = static_files(static_roots(options.site), not_copied)
+    statics_digest = digest(*(f"{rel}:{sig}" for rel, (_, sig) in sorted(statics.items())))
+    digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
+                          template_digests(renderer.env), statics_digest).all(loaded.specs)
+    previous = state.outputs() if state is not None and output.is_dir() else {}
+    incremental = bool(previous)
+    todo = [i for i, spec in enumerate(loaded.specs)
+            if not incremental or previous.get(spec.output, ("", ""))[0] != digests[i]
+            or not (output / spec.output).is_file()]
 
     staging = Staging(output)
     try:
-        failures: dict[tuple[str, int, str], Problem] = {}
-        reporter.start("rendering", len(loaded.specs))
-        for spec in loaded.specs:
-            try:
-                staging.write(spec.output, pages.render(spec))
-            except TemplateProblem as exc:
-                p = exc.problem
-                failures.setdefault((p.path, p.line, p.message.split(" (while rendering")[0]), p)
-                if len(failures) >= 20:
-                    break
-            reporter.advance()
+        handover = {"renderer": renderer, "specs": loaded.specs, "staging": staging,
+                    "previous": previous if incremental else {}, "output": output}
+        reporter.start("rendering", len(todo))
+        rendered = run_chunks(_render_chunk, todo, _jobs(options), handover, reporter.advance)
         reporter.finish()
+        failures: dict[tuple[str, int, str], Problem] = {}
+        for _, _, _, problem in rendered:
+            if problem is not None:
+                failures.setdefault((problem.path, problem.line, problem.message.split(" (while rendering")[0]), problem)
         if failures:
             raise ContentError(failures.values())
-        for root in static_roots(options.site):
-            staging.copy_tree(root, is_ignored_name)
-        staging.commit()
+        hashes = {loaded.specs[i].output: (digests[i], h) for i, h, _, _ in rendered}
+        outputs = {spec.output: hashes.get(spec.output) or (digests[i], previous[spec.output][1])
+                   for i, spec in enumerate(loaded.specs)}
+        written = sum(1 for _, _, wrote, _ in rendered if wrote)
+        if state is not None:
+            state.set_meta("dirty", "1")
+        if incremental:
+            copied, removed = commit_incremental(staging, output, set(outputs), set(previous), statics,
+                                                 state.statics() if state is not None else {})
+        else:
+            copied, removed = staging.copy_statics(statics), 0
+            staging.commit()
+        if state is not None:
+            state.begin()
+            state.replace_outputs(outputs)
+            state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
+            state.set_meta("dirty", "0")
+            state.commit()
     except BaseException:
         staging.abort()
         raise
     return BuildResult(
-        output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=staging.files,
-        seconds=time.perf_counter() - started, skipped_drafts=loaded.skipped_drafts,
-        skipped_future=loaded.skipped_future, warnings=loaded.warnings,
+        output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=written + copied,
+        seconds=time.perf_counter() - started, rendered=len(todo), parsed=loaded.parsed, removed=removed,
+        incremental=incremental,
+        skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future, warnings=loaded.warnings,
     )
+
+
+def _render_chunk(indices: Sequence[int]) -> list[tuple[int, str, bool, Problem | None]]:
+    """In a worker (or the parent): render pages; write those whose bytes changed into staging."""
+    renderer: SiteRenderer = shared("renderer")
+    specs: list[PageSpec] = shared("specs")
+    staging: Staging = shared("staging")
+    previous: dict[str, tuple[str, str]] = shared("previous")
+    output: Path = shared("output")
+    out: list[tuple[int, str, bool, Problem | None]] = []
+    for i in indices:
+        spec = specs[i]
+        try:
+            data = renderer.render(spec)
+        except TemplateProblem as exc:
+            out.append((i, "", False, exc.problem))
+            continue
+        page_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
+        old = previous.get(spec.output)
+        if old is not None and old[1] == page_hash and os.path.isfile(output / spec.output):
+            out.append((i, page_hash, False, None))  # same bytes: leave the file and its mtime alone
+            continue
+        staging.write(spec.output, data)
+        out.append((i, page_hash, True, None))
+    return out

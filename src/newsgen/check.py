@@ -8,15 +8,15 @@ source file and the line where the link is written.
 """
 from __future__ import annotations
 
-import os
 import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions, SiteRenderer, load_site, static_roots
-from .content import is_ignored_name
+from .content import not_copied
 from .errors import ContentError, Problem
+from .output import static_files
 from .plan import PUBLIC_KINDS
 from .render import TemplateProblem
 from .report import Reporter
@@ -43,9 +43,9 @@ def page_links(html: str) -> list[str]:
 
 def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[Problem]:
     """Every problem of the site, its templates and its internal links; nothing is written."""
-    loaded = load_site(options, reporter)  # raises ContentError with every content problem
+    loaded = load_site(options, reporter)  # no state: raises ContentError with every content problem
     pages = SiteRenderer(loaded, options.site)
-    served = {spec.output for spec in loaded.specs} | _static_files(options.site)
+    served = {spec.output for spec in loaded.specs} | set(static_files(static_roots(options.site), not_copied))
     base = loaded.config.base_path
     problems = list(loaded.warnings)
     sources = {a.key: a for a in loaded.site.articles}
@@ -78,17 +78,6 @@ def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[
     if any(p.is_error for p in problems):
         raise ContentError(problems, "nothing was written")
     return problems
-
-
-def _static_files(site: Path) -> set[str]:
-    files: set[str] = set()
-    for root in static_roots(site):
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = [d for d in dirs if not is_ignored_name(d)]
-            for name in names:
-                if not is_ignored_name(name):
-                    files.add((Path(folder) / name).relative_to(root).as_posix())
-    return files
 
 
 def _internal_target(link: str, page_url: str, base: str) -> str | None:

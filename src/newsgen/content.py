@@ -46,6 +46,11 @@ def is_ignored_name(name: str) -> bool:
             or name == "4913")  # vim's write-test file
 
 
+def not_copied(name: str) -> bool:
+    """Files never copied to the output as they are: editor swap files and Markdown sources."""
+    return is_ignored_name(name) or name.endswith(SOURCE_SUFFIXES)
+
+
 def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
     """Every content file, sorted by path; links that lead outside the site are refused.
 

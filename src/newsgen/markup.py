@@ -11,6 +11,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from typing import Callable
 
 import markdown
 from markdown.extensions import Extension
@@ -105,3 +106,29 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_text(text: str) -> str:
     """``text`` without the control characters that XML 1.0 cannot carry (feeds, sitemaps)."""
     return _NOT_XML.sub("", text)
+
+
+class CachedMarkup:
+    """A :class:`MarkupRenderer` in front of a cache of rendered bodies.
+
+    The cache is keyed by the body's hash plus the renderer's settings, so an edit to
+    an article's front matter alone, or a change of site settings that leaves Markdown
+    alone, reuses the HTML. ``fresh`` collects what was rendered, to be stored.
+    """
+
+    def __init__(self, renderer: MarkupRenderer, lookup: Callable[[str], Rendered | None]) -> None:
+        self.renderer = renderer
+        self.lookup = lookup
+        self.fresh: dict[str, Rendered] = {}
+
+    def key(self, body: str) -> str:
+        return hashlib.blake2b(body.encode("utf-8", "surrogatepass") + self.renderer.settings_key.encode(),
+                               digest_size=16).hexdigest()
+
+    def render(self, body: str) -> Rendered:
+        key = self.key(body)
+        found = self.fresh.get(key) or self.lookup(key)
+        if found is None:
+            found = self.renderer.render(body)
+            self.fresh[key] = found
+        return found

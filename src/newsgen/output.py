@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .errors import UsageError
 
@@ -41,27 +41,17 @@ class Staging:
         path.write_bytes(data)
         self.files += 1
 
-    def copy_tree(self, source: Path, skip: Callable[[str], bool]) -> None:
-        """Copy a folder of static files into the output root, keeping modification times.
-
-        Links are copied as the files they point to, but only when those lie inside
-        ``source``'s site; ``skip`` names files to leave out (editor swap files).
-        """
-        if not source.is_dir():
-            return
-        site_root = source.parent.resolve()
-        for folder, dirs, files in os.walk(source):
-            dirs[:] = sorted(d for d in dirs if not skip(d))
-            for name in sorted(files):
-                src = Path(folder) / name
-                if skip(name):
-                    continue
-                if src.is_symlink() and site_root not in src.resolve().parents:
-                    continue
-                dest = self.target(src.relative_to(source).as_posix())
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dest)
-                self.files += 1
+    def copy_statics(self, statics: dict[str, tuple[Path, str]]) -> int:
+        """Copy static files into the staging folder, keeping modification times; pages win."""
+        copied = 0
+        for relative, (source, _) in sorted(statics.items()):
+            dest = self.target(relative)
+            if dest.exists():
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest)
+            copied += 1
+        return copied
 
     def commit(self) -> None:
         """Make the staging folder the output folder; the old output is removed afterwards."""
@@ -91,3 +81,68 @@ def check_output_folder(output: Path, site: Path) -> None:
         raise UsageError(f"the output folder {output} holds a site or a repository; newsgen will not replace it")
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output {output} is a file, not a folder")
+
+
+def static_files(roots: Iterable[Path], skip: Callable[[str], bool]) -> dict[str, tuple[Path, str]]:
+    """Static files by output path -> (source, signature); later roots override earlier ones.
+
+    The signature is size and modification time in nanoseconds: static files are copied
+    with their modification time, so an unchanged source means an unchanged copy, and
+    large images need not be read on every build. Links out of their site are skipped.
+    """
+    files: dict[str, tuple[Path, str]] = {}
+    for root in roots:
+        site_root = root.parent.resolve()
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not skip(d))
+            for name in sorted(names):
+                source = Path(folder) / name
+                if skip(name) or (source.is_symlink() and site_root not in source.resolve().parents):
+                    continue
+                info = source.stat()
+                files[source.relative_to(root).as_posix()] = (source, f"{info.st_size}:{info.st_mtime_ns}")
+    return files
+
+
+def commit_incremental(staging: Staging, output: Path, outputs: set[str], old_outputs: set[str],
+                       statics: dict[str, tuple[Path, str]], old_statics: dict[str, str]) -> tuple[int, int]:
+    """Move staged pages into the output, refresh changed static files, delete stale files.
+
+    Called only after every page rendered, so a failed build never reaches here.
+    Returns (static files copied, files removed).
+    """
+    for folder, _, names in os.walk(staging.path):
+        for name in names:
+            staged = Path(folder) / name
+            relative = staged.relative_to(staging.path).as_posix()
+            dest = output / relative
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, dest)
+    staging.abort()
+    copied = 0
+    for relative, (source, signature) in sorted(statics.items()):
+        if relative in outputs:
+            continue  # a page of the same name wins, as in a clean build
+        dest = output / relative
+        if old_statics.get(relative) != signature or not dest.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest)
+            copied += 1
+    keep = outputs | set(statics)
+    removed = 0
+    for relative in sorted((old_outputs | set(old_statics)) - keep):
+        path = output / relative
+        if path.is_file() and output.resolve() in path.resolve().parents:
+            path.unlink()
+            removed += 1
+            _prune_empty_folders(path.parent, output)
+    return copied, removed
+
+
+def _prune_empty_folders(folder: Path, output: Path) -> None:
+    while folder != output and output in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,103 @@
+"""Digests of everything a page depends on, so that unchanged pages are not rendered again.
+
+A page's *inputs digest* combines: the page's own spec (URL, template, the article
+keys it shows, titles, page numbers), the fingerprint of each article it shows, the
+digest of its template and every template that template includes, extends or
+imports, and the site-wide inputs (settings, rates, section menu, newsgen version).
+Pages that summarise the whole site (archive, tag and author indexes, sitemaps) also
+take the digest of all articles. Two builds with equal digests render equal bytes;
+the property-based test of incremental builds holds this module to that promise.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from typing import Iterable
+
+import jinja2
+from jinja2 import meta
+
+from . import __version__
+from .config import Config
+from .model import Site
+from .plan import FEED_KINDS, PageSpec
+from .ticker import Rates
+
+WHOLE_SITE_KINDS = frozenset({"archive_index", "tags_index", "authors_index", "sitemap", "sitemap_index"})
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def config_digest(config: Config) -> str:
+    """Every setting that can change output (warnings excluded)."""
+    return digest(*(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config) if f.name != "warnings"))
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """For each template name, a digest of its source and of every template it pulls in.
+
+    Uses Jinja's own ``meta.find_referenced_templates``; a dynamic reference (a name
+    computed at render time) makes the template depend on every template.
+    """
+    names = sorted(env.list_templates(filter_func=lambda n: not n.startswith(".")))
+    sources: dict[str, str] = {}
+    references: dict[str, set[str] | None] = {}
+    for name in names:
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        sources[name] = source
+        try:
+            found = list(meta.find_referenced_templates(env.parse(source)))
+            references[name] = None if None in found else {n for n in found if n}
+        except jinja2.TemplateSyntaxError:
+            references[name] = None  # the render will report it; depend on everything meanwhile
+    everything = digest(*(f"{n}:{sources[n]}" for n in names))
+    result: dict[str, str] = {}
+    for name in names:
+        closure: set[str] = set()
+        stack = [name]
+        dynamic = False
+        while stack and not dynamic:
+            current = stack.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            refs = references.get(current, set())
+            if refs is None:
+                dynamic = True
+            else:
+                stack.extend(refs)
+        result[name] = everything if dynamic else digest(*(f"{n}:{sources.get(n, '<missing>')}" for n in sorted(closure)))
+    return result
+
+
+class PageDigests:
+    """Computes the inputs digest of each page of one build."""
+
+    def __init__(self, site: Site, config: Config, rates: Rates, fingerprints: dict[str, str],
+                 templates: dict[str, str], statics: str) -> None:
+        self.fingerprints = fingerprints
+        self.templates = templates
+        menu = "|".join(f"{s.key}:{s.name}:{bool(s.articles)}" for s in site.sections)
+        self.global_digest = digest(__version__, config_digest(config), repr(rates), menu)
+        self.all_articles = digest(*(f"{a.key}:{fingerprints[a.key]}" for a in site.articles))
+        self.statics = statics
+
+    def page(self, spec: PageSpec, all_specs_digest: str = "") -> str:
+        parts = [self.global_digest, repr(spec), self.templates.get(spec.template, "")]
+        parts += (self.fingerprints.get(k, "") for k in spec.inputs)
+        if spec.kind in WHOLE_SITE_KINDS:
+            parts += [self.all_articles, all_specs_digest]
+        if spec.kind in FEED_KINDS:
+            parts.append(self.statics)  # enclosure lengths come from static files
+        return digest(*parts)
+
+    def all(self, specs: Iterable[PageSpec]) -> list[str]:
+        spec_list = list(specs)
+        urls = digest(*(s.url for s in spec_list))
+        return [self.page(s, urls) for s in spec_list]

@@ -1,0 +1,155 @@
+"""The build state in ``.newsgen/state.db`` (SQLite): what the last build read and wrote.
+
+Three tables make incremental builds possible:
+
+- ``articles``: per source file, the hash of its bytes, the settings it was read with,
+  and the resulting article (or its problems), pickled; an unchanged file is not parsed
+  again, and no Markdown is rendered again.
+- ``markdown``: rendered bodies keyed by body hash plus Markdown settings, so that an
+  edit to front matter alone, or to the settings, reuses the HTML.
+- ``outputs``: per output file, the digest of its inputs and the hash of the bytes
+  written; a page whose inputs did not change is not rendered, a page whose bytes did
+  not change is not written (its modification time stays).
+
+A database that cannot be read, has another schema version, or was left marked
+"dirty" by an interrupted build is discarded: the build falls back to a clean build
+with a warning, never to a wrong site.
+"""
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable
+
+SCHEMA_VERSION = "1"
+STATE_DIR = ".newsgen"
+STATE_FILE = "state.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, source_hash TEXT NOT NULL, settings TEXT NOT NULL,
+                                     data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS markdown (body_hash TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS statics (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
+"""
+
+
+class StateError(Exception):
+    """The state database is unusable; the caller rebuilds from scratch."""
+
+
+class BuildState:
+    """An open state database. Use :func:`open_state`; close with :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # meta ---------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # articles -----------------------------------------------------------------------------
+    def cached_articles(self) -> dict[str, tuple[str, str, bytes]]:
+        """key -> (source hash, settings key, pickled result) for every source seen last time."""
+        return {k: (h, s, d) for k, h, s, d in self.db.execute("SELECT key, source_hash, settings, data FROM articles")}
+
+    def store_articles(self, rows: Iterable[tuple[str, str, str, bytes]], keep: set[str]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
+        stale = [k for (k,) in self.db.execute("SELECT key FROM articles") if k not in keep]
+        self.db.executemany("DELETE FROM articles WHERE key = ?", [(k,) for k in stale])
+
+    # markdown -----------------------------------------------------------------------------
+    def cached_markdown(self, body_hashes: Iterable[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        hashes = list(body_hashes)
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for h, data in self.db.execute(f"SELECT body_hash, data FROM markdown WHERE body_hash IN ({marks})", chunk):
+                found[h] = pickle.loads(data)
+        return found
+
+    def store_markdown(self, rows: Iterable[tuple[str, Any]], limit: int) -> None:
+        """Add rendered bodies; keep only the ``limit`` most recently stored ones."""
+        self.db.executemany("INSERT OR REPLACE INTO markdown VALUES (?, ?)",
+                            ((h, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for h, r in rows))
+        self.db.execute("DELETE FROM markdown WHERE rowid NOT IN "
+                        "(SELECT rowid FROM markdown ORDER BY rowid DESC LIMIT ?)", (limit,))
+
+    # outputs ------------------------------------------------------------------------------
+    def outputs(self) -> dict[str, tuple[str, str]]:
+        """output path -> (inputs digest, bytes hash) of the last successful build."""
+        return {p: (i, h) for p, i, h in self.db.execute("SELECT path, inputs, hash FROM outputs")}
+
+    def replace_outputs(self, rows: dict[str, tuple[str, str]]) -> None:
+        self.db.execute("DELETE FROM outputs")
+        self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?)", ((p, i, h) for p, (i, h) in rows.items()))
+
+    def statics(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT path, hash FROM statics"))
+
+    def replace_statics(self, rows: dict[str, str]) -> None:
+        self.db.execute("DELETE FROM statics")
+        self.db.executemany("INSERT INTO statics VALUES (?, ?)", rows.items())
+
+    def begin(self) -> None:
+        self.db.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+
+    def clear(self) -> None:
+        for table in ("articles", "markdown", "outputs", "statics", "meta"):
+            self.db.execute(f"DELETE FROM {table}")
+
+
+def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
+    """The site's state database, or (None, reason) when it cannot be trusted.
+
+    ``identity`` names what the outputs table describes (the output folder); a
+    database made for another output folder, another schema version, or left dirty
+    by an interrupted build is emptied. The reason is '' when the state is usable.
+    """
+    folder = site / STATE_DIR
+    folder.mkdir(exist_ok=True)
+    path = folder / STATE_FILE
+    reason = ""
+    try:
+        state = BuildState(path)
+        version = state.get_meta("schema")
+        if version is not None and version != SCHEMA_VERSION:
+            reason = f"the build state has another format ({version}); rebuilding everything"
+        elif state.get_meta("dirty") == "1":
+            reason = "the last build was interrupted; rebuilding everything"
+        elif version is not None and state.get_meta("identity") != identity:
+            reason = ""  # another output folder: keep the article cache, forget the outputs
+            state.replace_outputs({})
+            state.replace_statics({})
+        if reason:
+            state.clear()
+        state.set_meta("schema", SCHEMA_VERSION)
+        state.set_meta("identity", identity)
+        return state, reason
+    except sqlite3.DatabaseError as exc:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        try:
+            state = BuildState(path)
+            state.set_meta("schema", SCHEMA_VERSION)
+            state.set_meta("identity", identity)
+            return state, f"the build state could not be read ({exc}); it was reset and everything is rebuilt"
+        except sqlite3.DatabaseError:
+            return None, "the build state cannot be written; building without it"

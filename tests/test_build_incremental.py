@@ -1,0 +1,171 @@
+"""Incremental builds: only what an edit touches is rendered and written, and the result is a clean build's."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import article, build_site, read
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {k for k in after if before.get(k) != after[k]} | (set(before) - set(after))
+
+
+@pytest.fixture
+def newsroom(site_tree):
+    site = site_tree({
+        "newsgen.yaml": "title: Steppe Times\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n",
+        "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n",
+        "content/politics/a.md": article("Alpha", "2025-12-19T10:00:00+05:00", tags=["kz"]),
+        "content/politics/b.md": article("Bravo", "2025-12-18T10:00:00+05:00", tags=["kz"]),
+        "content/politics/c.md": article("Charlie", "2025-12-17T10:00:00+05:00"),
+        "content/economy/d.md": article("Delta", "2025-11-01T10:00:00+05:00", tags=["trade"]),
+        "content/economy/e.md": article("Echo", "2025-10-01T10:00:00+05:00", tags=["trade"]),
+        "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    })
+    build_site(site)
+    return site
+
+
+def tick() -> None:
+    """Make sure a rewritten file would get a later modification time on coarse clocks."""
+    import time
+    time.sleep(0.01)
+
+
+def test_second_build_renders_and_writes_nothing(newsroom):
+    before = mtimes(newsroom / "build")
+    tick()
+    _, result, _ = build_site(newsroom)
+    assert (result.parsed, result.rendered, result.files, result.removed) == (0, 0, 0, 0)
+    assert result.incremental
+    assert mtimes(newsroom / "build") == before
+
+
+def test_editing_an_article_rerenders_only_the_pages_that_show_it(newsroom):
+    before = mtimes(newsroom / "build")
+    tick()
+    (newsroom / "content/economy/d.md").write_text(article("Delta, corrected", "2025-11-01T10:00:00+05:00", tags=["trade"]))
+    out, result, _ = build_site(newsroom)
+    assert result.parsed == 1
+    touched = changed(before, mtimes(out))
+    assert {"economy/d/index.html", "economy/e/index.html", "economy/index.html", "tags/trade/index.html",
+            "index.html", "feed.xml", "economy/feed.xml", "archive/2025/11/index.html"} <= touched
+    assert not touched & {"politics/a/index.html", "politics/index.html", "tags/kz/index.html", "css/site.css",
+                          "archive/2025/10/index.html", "404.html", "robots.txt"}
+    assert "Delta, corrected" in read(out, "/economy/e/")  # the neighbour's link text changed
+
+
+def test_unchanged_bytes_are_not_written_even_when_rendered(newsroom):
+    before = mtimes(newsroom / "build")
+    tick()
+    # a change in the front matter's formatting only: the page is rendered again, its bytes are equal
+    source = newsroom / "content/politics/c.md"
+    source.write_text(source.read_text().replace("title: Charlie", "title:    Charlie"))
+    out, result, _ = build_site(newsroom)
+    assert result.rendered > 0 and result.files == 0
+    assert mtimes(out) == before
+
+
+def test_template_change_rerenders_the_pages_that_use_it(newsroom):
+    (newsroom / "templates").mkdir()
+    (newsroom / "templates/404.html").write_text("{% extends 'base.html' %}{% block main %}<h1>Lost</h1>{% endblock %}\n")
+    before = mtimes(newsroom / "build")
+    tick()
+    out, result, _ = build_site(newsroom)
+    assert changed(before, mtimes(out)) == {"404.html"} and result.rendered == 1
+    tick()
+    # the ticker partial is included by base.html, which every HTML page extends
+    (newsroom / "templates/partials").mkdir()
+    (newsroom / "templates/partials/ticker.html").write_text('<p class="ticker">rates soon</p>\n')
+    out, result, _ = build_site(newsroom)
+    html_pages = {p for p in mtimes(out) if p.endswith(".html")}
+    assert html_pages <= changed(before, mtimes(out))
+    assert "feed.xml" not in changed(before, mtimes(out))
+
+
+def test_rates_change_rerenders_every_page_but_no_markdown(newsroom):
+    before = mtimes(newsroom / "build")
+    tick()
+    (newsroom / "data/rates.yaml").write_text("rates:\n  - {code: KZT, rate: 0.00195, change: 1.0}\n")
+    out, result, _ = build_site(newsroom)
+    assert result.parsed == 0
+    html_pages = {p for p in mtimes(out) if p.endswith(".html")}
+    assert html_pages <= changed(before, mtimes(out))
+    assert "0.001950" in read(out, "/politics/a/")
+
+
+def test_settings_change_rebuilds_everything(newsroom):
+    (newsroom / "newsgen.yaml").write_text("title: Steppe Herald\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n")
+    out, result, _ = build_site(newsroom)
+    assert result.rendered == result.pages
+    assert "Steppe Herald" in read(out, "/economy/e/")
+
+
+def test_deleted_and_renamed_articles_leave_no_stale_files(newsroom):
+    (newsroom / "content/economy/e.md").unlink()
+    (newsroom / "content/politics/c.md").rename(newsroom / "content/politics/charlie.md")
+    out, result, _ = build_site(newsroom)
+    assert not (out / "economy/e").exists() and not (out / "politics/c").exists()
+    assert (out / "politics/charlie/index.html").is_file()
+    assert not (out / "archive/2025/10").exists()  # the month had only the deleted article
+    assert result.removed >= 3
+
+
+def test_deleted_static_file_is_removed(newsroom):
+    (newsroom / "static/images/x.svg").unlink()
+    out = build_site(newsroom)[0]
+    assert not (out / "images").exists()  # the theme has no images of its own
+
+
+def test_clean_flag_renders_everything(newsroom):
+    _, result, _ = build_site(newsroom, clean=True)
+    assert result.rendered == result.pages and result.parsed == 5
+
+
+def test_corrupt_state_falls_back_to_a_clean_build_with_a_warning(newsroom):
+    (newsroom / ".newsgen/state.db").write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (newsroom / f".newsgen/state.db{suffix}").unlink(missing_ok=True)
+    out, result, reporter = build_site(newsroom)
+    assert result.rendered == result.pages
+    assert any("build state" in p.message for p in reporter.problems)
+    assert "Alpha" in read(out, "/politics/a/")
+
+
+def test_interrupted_build_is_not_trusted(newsroom):
+    db = sqlite3.connect(newsroom / ".newsgen/state.db")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'dirty'")
+    db.commit()
+    db.close()
+    _, result, reporter = build_site(newsroom)
+    assert result.rendered == result.pages
+    assert any("interrupted" in p.message for p in reporter.problems)
+
+
+def test_failed_incremental_build_changes_nothing(newsroom):
+    before = {p: (newsroom / "build" / p).read_bytes() for p in mtimes(newsroom / "build")}
+    (newsroom / "content/politics/a.md").write_text(article("Alpha 2", tags=["kz"]))
+    (newsroom / "templates").mkdir()
+    (newsroom / "templates/article.html").write_text("{{ nope.nothing }}\n")
+    from newsgen.errors import ContentError
+    with pytest.raises(ContentError):
+        build_site(newsroom)
+    assert {p: (newsroom / "build" / p).read_bytes() for p in mtimes(newsroom / "build")} == before
+    (newsroom / "templates/article.html").unlink()
+    out, result, _ = build_site(newsroom)  # fixed: the next build catches up
+    assert "Alpha 2" in read(out, "/politics/a/")
+
+
+def test_building_elsewhere_does_not_confuse_the_state(newsroom, tmp_path):
+    out, result, _ = build_site(newsroom, output=tmp_path / "public")
+    assert result.rendered == result.pages and (out / "politics/a/index.html").is_file()
+    _, again, _ = build_site(newsroom, output=tmp_path / "public")
+    assert again.rendered == 0
