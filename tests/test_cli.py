@@ -26,7 +26,7 @@ def test_build_prints_a_summary_line(site_tree):
     site = site_tree({"content/a/x.md": article("X"), "content/a/d.md": article("D", draft=True)})
     code, out = run("build", "-s", str(site))
     assert code == 0, out
-    assert "built 1 articles (1 draft left out), " in out and " pages, " in out and " s -> " in out
+    assert "built 1 articles (1 draft left out), " in out and " rendered, " in out and " s -> " in out
     assert (site / "build/a/x/index.html").is_file()
 
 

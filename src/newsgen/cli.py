@@ -14,11 +14,14 @@ import click
 from tqdm import tqdm
 
 from . import __version__
-from .build import BuildOptions, build
+from .build import BuildOptions, BuildResult, build
 from .check import check_site
 from .errors import ContentError, NewsgenError, Problem, UsageError
 from .report import Reporter
 from .scaffold import init_site, new_article
+from .config import load_config
+from .serve import ReloadHub, make_server
+from .watch import Batch, SiteWatcher
 
 
 class TerminalReporter(Reporter):
@@ -91,29 +94,128 @@ _site_option = click.option("-s", "--site", type=click.Path(file_okay=False, pat
 _debug_option = click.option("--debug", is_flag=True, help="Show Python tracebacks (for developers).")
 
 
+def summary(result: BuildResult) -> str:
+    """The one-line summary of a build."""
+    left_out = []
+    if result.skipped_drafts:
+        left_out.append(f"{result.skipped_drafts} draft{'s' if result.skipped_drafts != 1 else ''}")
+    if result.skipped_future:
+        left_out.append(f"{result.skipped_future} future")
+    extra = f" ({', '.join(left_out)} left out)" if left_out else ""
+    work = f"{result.rendered} rendered, {result.files} files written"
+    if result.removed:
+        work += f", {result.removed} removed"
+    return (f"built {result.articles} articles{extra}, {result.pages} pages ({work}) "
+            f"in {result.seconds:.2f} s -> {result.output}")
+
+
+def _options(site: Path, output: Path | None, drafts: bool, future: bool, clean: bool = False,
+             jobs: int = 0) -> BuildOptions:
+    if not site.is_dir():
+        raise UsageError(f"the site folder {site} does not exist")
+    if jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or more")
+    return BuildOptions(site=site, output=output, drafts=drafts, future=future, clean=clean, jobs=jobs)
+
+
+_output_option = click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+                              help="Output folder (default: SITE/build).")
+_drafts_option = click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+_future_option = click.option("--future", is_flag=True, help="Include articles dated in the future.")
+
+
 @main.command("build")
 @_site_option
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: SITE/build).")
-@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
-@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+@_output_option
+@_drafts_option
+@_future_option
+@click.option("--clean", is_flag=True, help="Ignore the build state in .newsgen/ and rebuild everything.")
+@click.option("-j", "--jobs", type=int, default=0, show_default=True, help="Worker processes (0: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_debug_option
-def build_command(site: Path, output: Path | None, drafts: bool, future: bool, quiet: bool, debug: bool) -> None:
-    """Build the site into its output folder."""
+def build_command(site: Path, output: Path | None, drafts: bool, future: bool, clean: bool, jobs: int,
+                  quiet: bool, debug: bool) -> None:
+    """Build the site into its output folder (only what changed since the last build)."""
     def action() -> None:
-        if not site.is_dir():
-            raise UsageError(f"the site folder {site} does not exist")
-        result = build(BuildOptions(site=site, output=output, drafts=drafts, future=future), TerminalReporter(quiet))
+        result = build(_options(site, output, drafts, future, clean, jobs), TerminalReporter(quiet))
         if not quiet:
-            left_out = []
-            if result.skipped_drafts:
-                left_out.append(f"{result.skipped_drafts} draft{'s' if result.skipped_drafts != 1 else ''}")
-            if result.skipped_future:
-                left_out.append(f"{result.skipped_future} future")
-            extra = f" ({', '.join(left_out)} left out)" if left_out else ""
-            click.echo(f"built {result.articles} articles{extra}, {result.pages} pages, {result.files} files "
-                       f"in {result.seconds:.2f} s -> {result.output}")
+            click.echo(summary(result))
+    _run(debug, action)
+
+
+def _report_build(result: BuildResult | None, error: BaseException | None, batch: Batch) -> None:
+    """Print what a watched rebuild did; problems are printed and the watching goes on."""
+    changes = f" ({batch.describe()} changed)" if batch and "site" not in batch.paths else ""
+    if error is not None:
+        for problem in getattr(error, "problems", []):
+            click.echo(problem.format(), err=True)
+        click.echo(f"error: {error if not getattr(error, 'problems', None) else 'build failed'}{changes}; "
+                   "the output folder was not changed; waiting for the next change", err=True)
+    elif result is not None:
+        click.echo(summary(result) + changes)
+
+
+@main.command("watch")
+@_site_option
+@_output_option
+@_drafts_option
+@_future_option
+@_debug_option
+def watch_command(site: Path, output: Path | None, drafts: bool, future: bool, debug: bool) -> None:
+    """Build, then rebuild after every change to content, templates, static files, data or settings."""
+    def action() -> None:
+        watcher = SiteWatcher(_options(site, output, drafts, future), _report_build, TerminalReporter(quiet=True))
+        click.echo(f"watching {site} (Ctrl-C to stop)")
+        try:
+            watcher.run()
+        except KeyboardInterrupt:
+            watcher.stop()
+            click.echo("stopped")
+    _run(debug, action)
+
+
+@main.command("serve")
+@_site_option
+@_output_option
+@_drafts_option
+@_future_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@_debug_option
+def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, host: str, port: int,
+                  debug: bool) -> None:
+    """Build, serve the output on a local address and reload open pages after each rebuild."""
+    def action() -> None:
+        import threading
+
+        options = _options(site, output, drafts, future)
+        hub = ReloadHub()
+
+        def on_build(result: BuildResult | None, error: BaseException | None, batch: Batch) -> None:
+            _report_build(result, error, batch)
+            if result is not None:
+                hub.reload()
+
+        watcher = SiteWatcher(options, on_build, TerminalReporter(quiet=True))
+        watcher.build_once(Batch({"site": {str(site)}}))
+        options.output_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            server = make_server(options.output_dir, host, port, load_config(site).base_path, hub)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        address = f"http://{host}:{server.server_address[1]}{load_config(site).base_path}/"
+        click.echo(f"serving {options.output_dir} at {address} (Ctrl-C to stop)")
+        try:
+            watcher.run(first_build=False)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        finally:
+            watcher.stop()
+            hub.close()
+            server.shutdown()
+            server.server_close()
     _run(debug, action)
 
 

@@ -1,0 +1,150 @@
+"""``newsgen watch``: the same build again after every batch of changes.
+
+A watchdog observer follows ``content/``, ``templates/``, ``static/``, ``data/`` and
+the settings file. Events are classified, editor swap and backup files ignored, and
+bursts debounced: the build starts once nothing has changed for ``quiet`` seconds
+(a ``git checkout`` of hundreds of files is one rebuild). Editors' atomic saves
+arrive as a move from a temporary file onto the article; the move's destination
+counts as changed. A failed build reports its problems and leaves the last good
+output; the watcher keeps going and rebuilds when the file is fixed.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import BuildOptions, BuildResult, build
+from .config import SETTINGS_FILE
+from .content import is_ignored_name
+from .errors import NewsgenError
+from .report import Reporter
+
+WATCHED = ("content", "templates", "static", "data")
+
+
+@dataclass
+class Batch:
+    """What changed since the last build, by kind ('content', 'template', ...)."""
+
+    paths: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, path: str) -> None:
+        self.paths.setdefault(kind, set()).add(path)
+
+    def __bool__(self) -> bool:
+        return bool(self.paths)
+
+    def describe(self) -> str:
+        return ", ".join(f"{len(v)} {k}" for k, v in sorted(self.paths.items()))
+
+
+def classify(site: Path, path: str) -> str | None:
+    """'content', 'template', 'static', 'data' or 'settings' for a changed path; None to ignore it."""
+    try:
+        relative = Path(path).resolve().relative_to(site.resolve())
+    except (ValueError, OSError):
+        return None
+    parts = relative.parts
+    if not parts or any(is_ignored_name(p) for p in parts):
+        return None
+    if parts == (SETTINGS_FILE,):
+        return "settings"
+    kinds = {"content": "content", "templates": "template", "static": "static", "data": "data"}
+    return kinds.get(parts[0]) if len(parts) > 1 or parts[0] in kinds else None
+
+
+class _Collector(FileSystemEventHandler):
+    def __init__(self, site: Path, changed: Callable[[str, str], None]) -> None:
+        self.site = site
+        self.changed = changed
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's own timestamp; the file events inside it are what count
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        for path in paths:
+            if path:
+                kind = classify(self.site, str(path))
+                if kind:
+                    self.changed(kind, str(path))
+
+
+class SiteWatcher:
+    """Watches a site and rebuilds it; :meth:`run` blocks until :meth:`stop` (or Ctrl-C)."""
+
+    def __init__(self, options: BuildOptions, on_build: Callable[[BuildResult | None, BaseException | None, Batch], None],
+                 reporter: Reporter | None = None, quiet: float = 0.1) -> None:
+        self.options = options
+        self.on_build = on_build
+        self.reporter = reporter
+        self.quiet = quiet
+        self._lock = threading.Lock()
+        self._batch = Batch()
+        self._last_event = 0.0
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._observer = Observer()
+        self._scheduled: set[str] = set()
+
+    def _changed(self, kind: str, path: str) -> None:
+        with self._lock:
+            self._batch.add(kind, path)
+            self._last_event = time.monotonic()
+        self._wake.set()
+
+    def _schedule(self) -> None:
+        """Watch the site folder itself (settings, new folders) and each watched folder in depth."""
+        handler = _Collector(self.options.site, self._changed)
+        site = self.options.site.resolve()
+        if str(site) not in self._scheduled:
+            self._observer.schedule(handler, str(site), recursive=False)
+            self._scheduled.add(str(site))
+        for name in WATCHED:
+            folder = site / name
+            if folder.is_dir() and str(folder) not in self._scheduled:
+                self._observer.schedule(handler, str(folder), recursive=True)
+                self._scheduled.add(str(folder))
+
+    def build_once(self, batch: Batch) -> None:
+        try:
+            result = build(self.options, self.reporter)
+        except (NewsgenError, OSError) as exc:
+            self.on_build(None, exc, batch)
+        else:
+            self.on_build(result, None, batch)
+
+    def run(self, first_build: bool = True) -> None:
+        """Build (unless told not to), then rebuild after every quiet batch of changes."""
+        self._schedule()
+        self._observer.start()
+        try:
+            if first_build:
+                self.build_once(Batch({"site": {str(self.options.site)}}))
+            while not self._stopped.is_set():
+                self._wake.wait(0.5)
+                self._wake.clear()
+                with self._lock:
+                    ready = bool(self._batch) and time.monotonic() - self._last_event >= self.quiet
+                    batch, self._batch = (self._batch, Batch()) if ready else (Batch(), self._batch)
+                if not ready:
+                    if self._batch:
+                        time.sleep(self.quiet / 2)
+                        self._wake.set()
+                    continue
+                self._schedule()  # folders created since the start (a first templates/ folder)
+                self.build_once(batch)
+        finally:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._wake.set()

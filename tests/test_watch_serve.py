@@ -1,0 +1,184 @@
+"""Watch mode with a real observer on a real folder, and the preview server over real HTTP."""
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, article, build_site
+
+from newsgen.build import BuildOptions
+from newsgen.serve import ReloadHub, make_server
+from newsgen.watch import SiteWatcher, classify
+
+TIMEOUT = 10.0
+
+
+@pytest.fixture
+def site(site_tree):
+    return site_tree({"content/politics/a.md": article("Alpha"),
+                      "content/politics/b.md": article("Bravo", "2025-12-18"),
+                      "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n"})
+
+
+class Running:
+    """A SiteWatcher on its own thread, with every build outcome queued for the test."""
+
+    def __init__(self, site: Path) -> None:
+        self.outcomes: queue.Queue = queue.Queue()
+        self.watcher = SiteWatcher(BuildOptions(site=site, now=NOW, jobs=1),
+                                   lambda result, error, batch: self.outcomes.put((result, error, batch)), quiet=0.1)
+        self.thread = threading.Thread(target=self.watcher.run, daemon=True)
+
+    def __enter__(self) -> "Running":
+        self.thread.start()
+        result, error, _ = self.next()
+        assert error is None and result is not None  # the first build
+        return self
+
+    def next(self):
+        return self.outcomes.get(timeout=TIMEOUT)
+
+    def __exit__(self, *exc) -> None:
+        self.watcher.stop()
+        self.thread.join(timeout=TIMEOUT)
+        assert not self.thread.is_alive()
+
+
+def test_watch_rebuilds_after_edit_survives_errors_and_recovers(site):
+    page = site / "build/politics/a/index.html"
+    with Running(site) as run:
+        (site / "content/politics/a.md").write_text(article("Alpha, edited"))
+        result, error, batch = run.next()
+        assert error is None and "Alpha, edited" in page.read_text()
+        assert "content" in batch.paths
+
+        good = page.read_bytes()
+        (site / "content/politics/a.md").write_text("---\ntitle: [broken\n---\n")
+        result, error, _ = run.next()
+        assert result is None and "content/politics/a.md:2" in str(error)
+        assert page.read_bytes() == good  # the last good output stays
+
+        (site / "content/politics/a.md").write_text(article("Alpha, fixed"))
+        result, error, _ = run.next()
+        assert error is None and "Alpha, fixed" in page.read_text()
+
+        (site / "content/politics/b.md").unlink()
+        result, error, _ = run.next()
+        assert error is None and not (site / "build/politics/b").exists()
+
+
+def test_atomic_saves_and_bursts_are_one_rebuild(site):
+    with Running(site) as run:
+        # an editor's atomic save: write a temporary file, then rename it over the article
+        temp = site / "content/politics/.a.md.swp"
+        temp.write_text(article("Alpha, saved atomically"))
+        os.replace(temp, site / "content/politics/a.md")
+        for i in range(40):  # a burst, like a git checkout
+            (site / f"content/politics/new-{i}.md").write_text(article(f"New {i}", "2025-12-01"))
+        result, error, batch = run.next()
+        assert error is None
+        assert result.articles == 42
+        assert "Alpha, saved atomically" in (site / "build/politics/a/index.html").read_text()
+        with pytest.raises(queue.Empty):
+            run.outcomes.get(timeout=0.5)  # no second rebuild for the same burst
+
+
+def test_swap_and_backup_files_are_ignored(site):
+    assert classify(site, str(site / "content/politics/.a.md.swp")) is None
+    assert classify(site, str(site / "content/politics/a.md~")) is None
+    assert classify(site, str(site / "build/index.html")) is None
+    assert classify(site, str(site / "content/politics/a.md")) == "content"
+    assert classify(site, str(site / "templates/base.html")) == "template"
+    assert classify(site, str(site / "newsgen.yaml")) == "settings"
+    with Running(site) as run:
+        (site / "content/politics/a.md~").write_text("backup")
+        (site / "content/politics/#a.md#").write_text("emacs")
+        with pytest.raises(queue.Empty):
+            run.outcomes.get(timeout=0.8)
+
+
+@pytest.fixture
+def server(site):
+    out = build_site(site)[0]
+    hub = ReloadHub()
+    srv = make_server(out, "127.0.0.1", 0, "", hub)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv.server_address[1], hub, out
+    hub.close()
+    srv.shutdown()
+    srv.server_close()
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    conn.close()
+    return response.status, body
+
+
+def test_server_serves_pages_with_the_reload_script_only_in_serve_mode(server):
+    port, _, out = server
+    status, body = get(port, "/politics/a/")
+    assert status == 200 and "Alpha" in body and '<script src="/__newsgen/reload.js"></script>' in body
+    assert "reload.js" not in (out / "politics/a/index.html").read_text()  # never in build output
+    assert get(port, "/__newsgen/reload.js")[0] == 200
+    assert get(port, "/css/site.css")[0] == 200
+
+
+def test_server_answers_missing_pages_with_the_sites_404(server):
+    port, _, _ = server
+    status, body = get(port, "/no/such/page/")
+    assert status == 404 and "Page not found" in body
+
+
+@pytest.mark.parametrize("path", ["/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/politics/..%2f..%2f..%2fetc/passwd"])
+def test_server_refuses_paths_outside_the_output(server, path):
+    port, _, _ = server
+    status, body = get(port, path)
+    assert status == 404 and "root:" not in body
+
+
+def test_server_binds_to_loopback_by_default():
+    from click.testing import CliRunner
+    from newsgen.cli import serve_command
+    host = next(p for p in serve_command.params if p.name == "host")
+    assert host.default == "127.0.0.1"
+
+
+def test_reload_event_arrives_after_a_rebuild(site):
+    """The whole serve loop: watcher + server + event stream, edited on disk."""
+    out = build_site(site)[0]
+    hub = ReloadHub()
+    srv = make_server(out, "127.0.0.1", 0, "", hub)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    watcher = SiteWatcher(BuildOptions(site=site, now=NOW, jobs=1),
+                          lambda result, error, batch: result is not None and hub.reload(), quiet=0.1)
+    thread = threading.Thread(target=watcher.run, kwargs={"first_build": False}, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=TIMEOUT)
+        conn.request("GET", "/__newsgen/events")
+        stream = conn.getresponse()
+        assert stream.getheader("Content-Type") == "text/event-stream"
+        assert stream.fp.readline() == b": connected\n"
+        time.sleep(0.3)  # the observer is watching
+        (site / "content/politics/a.md").write_text(article("Alpha, live"))
+        lines = [stream.fp.readline() for _ in range(3)]
+        assert b"event: reload\n" in lines
+        assert "Alpha, live" in (out / "politics/a/index.html").read_text()
+        conn.close()
+    finally:
+        watcher.stop()
+        thread.join(timeout=TIMEOUT)
+        hub.close()
+        srv.shutdown()
+        srv.server_close()
