@@ -419,3 +419,8 @@ def test_folder_links_inside_the_site_are_followed_once(site_tree):
     out, result, _ = build_site(site)
     assert result.articles == 1
     assert "From the wire" in (out / "wire/a/index.html").read_text()
+
+
+def test_title_of_control_characters_only_counts_as_empty(site_tree: SiteTree) -> None:
+    problems = build_problems(site_tree, {"content/politics/a.md": '---\ntitle: "\\e"\ndate: 2025-12-19\n---\nBody\n'})
+    assert problems == ["content/politics/a.md:2: title: is empty (add a line 'title: ...' to the front matter)"]

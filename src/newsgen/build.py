@@ -11,17 +11,19 @@ together as one ContentError; nothing is printed here.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-from .config import Config, load_config
-from .content import CONTENT_DIR, Source, find_sources, load_article, not_copied
+from . import __version__
+from .config import SETTINGS_FILE, Config, load_config
+from .content import CONTENT_DIR, Source, find_sources, is_ignored_name, load_article, not_copied
 from .dates import build_now
 from .digests import PageDigests, digest, template_digests
 from .errors import ContentError, Problem, sort_problems
@@ -30,13 +32,13 @@ from .markup import CachedMarkup, MarkupRenderer, Rendered
 from .model import Article, Site, build_site
 from .output import Staging, check_output_folder, commit_incremental, static_files
 from .parallel import default_jobs, run_chunks, shared
-from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec, plan_site
+from .plan import FEED_KINDS, NEWS_WINDOW, SITEMAP_KINDS, PageSpec, plan_site
 from .render import PageRenderer, TemplateProblem, make_environment
 from .report import Reporter
 from .sitemaps import SitemapRenderer
 from .state import BuildState, open_state
 from .theme import theme_root
-from .ticker import Rates, load_rates
+from .ticker import RATES_FILE, Rates, load_rates
 
 
 @dataclass(frozen=True)
@@ -88,16 +90,47 @@ class LoadedSite:
     skipped_future: int
     fingerprints: dict[str, str] = field(default_factory=dict)  # article key -> digest of its inputs
     parsed: int = 0  # sources parsed (not taken from the build state)
+    valid_until: float = float("inf")  # see _valid_until
 
 
-def load_site(options: BuildOptions, reporter: Reporter | None = None, state: BuildState | None = None) -> LoadedSite:
+@dataclass
+class Scan:
+    """The content folder read from disk: every source's bytes and their hashes."""
+
+    sources: list[Source]
+    problems: list[Problem]
+    raw: dict[str, bytes]
+    hashes: dict[str, str]
+
+
+def scan_sources(site: Path) -> Scan:
+    """Find and read every source; an unreadable file is a problem, not a crash."""
+    sources, problems = find_sources(site)
+    raw: dict[str, bytes] = {}
+    hashes: dict[str, str] = {}
+    for source in sources:
+        try:
+            with open(source.path, "rb") as file:
+                data = file.read()
+        except OSError as exc:
+            problems.append(Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
+                                    "check the file's permissions"))
+            continue
+        raw[source.key] = data
+        hashes[source.key] = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return Scan([s for s in sources if s.key in raw], problems, raw, hashes)
+
+
+def load_site(options: BuildOptions, reporter: Reporter | None = None, state: BuildState | None = None,
+              scan: Scan | None = None) -> LoadedSite:
     """Read settings, content and rates and plan every page; raise ContentError listing all problems."""
     reporter = reporter or Reporter()
     config = load_config(options.site)
     now = options.now or build_now()
-    sources, problems = find_sources(options.site)
-    problems = list(config.warnings) + problems
-    results, fingerprints, parsed = _read_articles(sources, config, options, reporter, state)
+    scan = scan or scan_sources(options.site)
+    sources = scan.sources
+    problems = list(config.warnings) + scan.problems
+    results, fingerprints, parsed = _read_articles(scan, config, options, reporter, state)
     articles: list[Article] = []
     for source in sources:
         article, found = results[source.key]
@@ -116,33 +149,39 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     if any(p.is_error for p in problems):
         raise ContentError(problems)
     return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
-                      parsed)
+                      parsed, _valid_until(articles, site, now))
+
+
+def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
+    """When the passing of time alone next changes the site (a future article comes due,
+    an article leaves the news sitemap's window); a timestamp, or infinity."""
+    moments = [a.date.timestamp() for a in articles if a.date > now]
+    moments += [a.date.timestamp() + NEWS_WINDOW.total_seconds() for a in site.articles if a.date <= now]
+    later = [m for m in moments if m > now.timestamp()]
+    return min(later, default=float("inf"))
 
 
 Result = tuple[Article | None, list[Problem]]
+ARTICLE_FORMAT = "2"  # bump when Article's fields or pickling change: cached articles are then re-read
 
 
-def _read_articles(sources: list[Source], config: Config, options: BuildOptions, reporter: Reporter,
+def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
                    state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int]:
     """Every source as an article or problems: from the state cache when unchanged, else parsed."""
     markup = MarkupRenderer(config.base_path)
-    settings = digest(config.timezone, config.permalink, config.base_url, markup.settings_key)
+    settings = digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
+                      markup.settings_key)
     cached = state.cached_articles() if state is not None else {}
     results: dict[str, Result] = {}
-    hashes: dict[str, str] = {}
+    sources, hashes = scan.sources, scan.hashes
     to_parse: list[tuple[Source, bytes]] = []
     reporter.start("reading", len(sources))
     for source in sources:
-        try:
-            raw = source.path.read_bytes()
-        except OSError as exc:
-            results[source.key] = (None, [Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
-                                                  "check the file's permissions")])
-            continue
-        hashes[source.key] = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        raw = scan.raw[source.key]
         hit = cached.get(source.key)
-        if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings:
-            results[source.key] = pickle.loads(hit[2])
+        result = _unpickle(hit[2]) if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings else None
+        if result is not None:
+            results[source.key] = result
             reporter.advance()
         else:
             to_parse.append((source, raw))
@@ -161,6 +200,15 @@ def _read_articles(sources: list[Source], config: Config, options: BuildOptions,
         state.store_markdown(fresh_markdown.items(), limit=2 * len(sources) + 100)
         state.commit()
     return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse)
+
+
+def _unpickle(data: bytes) -> Result | None:
+    """A cached result, or None when the cache entry cannot be read (then the file is parsed again)."""
+    try:
+        result = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - any damage to a cache entry means: read the source again
+        return None
+    return result if isinstance(result, tuple) and len(result) == 2 else None
 
 
 def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, bytes, list[tuple[str, Rendered]]]]:
@@ -252,13 +300,67 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
             reporter.problem(Problem(".newsgen/state.db", 0, 0, "", reason, severity="warning"))
         if state is not None and options.clean:
             state.clear()
-        loaded = load_site(options, reporter, state)
+        options = replace(options, now=options.now or build_now())
+        scan = scan_sources(options.site)
+        snapshot = _snapshot(options, scan)
+        if state is not None and output.is_dir():
+            unchanged = _unchanged(state, snapshot, options, reporter, started)
+            if unchanged is not None:
+                return unchanged
+        loaded = load_site(options, reporter, state, scan)
         for warning in loaded.warnings:
             reporter.problem(warning)
-        return _render_and_write(options, loaded, state, reporter, started)
+        result = _render_and_write(options, loaded, state, reporter, started)
+        if state is not None:
+            _remember(state, snapshot, loaded.valid_until, result)
+        return result
     finally:
         if state is not None:
             state.close()
+
+
+def _snapshot(options: BuildOptions, scan: Scan) -> str:
+    """A digest of every input of a build; equal snapshots (within their time limit) mean equal sites."""
+    site = options.site
+    parts = [__version__, ARTICLE_FORMAT, repr((options.drafts, options.future)), str(options.output_dir.resolve())]
+    for name in (SETTINGS_FILE, RATES_FILE):
+        path = site / name
+        parts.append(hashlib.blake2b(path.read_bytes()).hexdigest() if path.is_file() else "-")
+    parts += (f"{s.key}:{scan.hashes[s.key]}" for s in scan.sources)
+    parts += (p.format() for p in scan.problems)
+    for folder in template_dirs(site):
+        for relative, (path, _) in static_files([folder], is_ignored_name).items():
+            parts.append(f"{folder}:{relative}:{hashlib.blake2b(path.read_bytes()).hexdigest()}")
+    parts += (f"{rel}:{sig}" for rel, (_, sig) in static_files(static_roots(site), not_copied).items())
+    return digest(*parts)
+
+
+def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter: Reporter,
+               started: float) -> BuildResult | None:
+    """The last build's result when nothing it read has changed (and no article came due)."""
+    if state.get_meta("snapshot") != snapshot or state.get_meta("dirty") != "0" or options.now is None:
+        return None
+    try:
+        if options.now.timestamp() >= float(state.get_meta("valid_until") or "0"):
+            return None
+        last = json.loads(state.get_meta("result") or "")
+        warnings = [Problem(**p) for p in last.pop("warnings")]
+    except (ValueError, TypeError, KeyError):
+        return None
+    for warning in warnings:
+        reporter.problem(warning)
+    return BuildResult(output=options.output_dir, files=0, rendered=0, parsed=0, removed=0, incremental=True,
+                       seconds=time.perf_counter() - started, warnings=warnings, **last)
+
+
+def _remember(state: BuildState, snapshot: str, valid_until: float, result: BuildResult) -> None:
+    summary = {"articles": result.articles, "pages": result.pages, "skipped_drafts": result.skipped_drafts,
+               "skipped_future": result.skipped_future, "warnings": [asdict(w) for w in result.warnings]}
+    state.begin()
+    state.set_meta("snapshot", snapshot)
+    state.set_meta("valid_until", repr(valid_until))
+    state.set_meta("result", json.dumps(summary))
+    state.commit()
 
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
@@ -271,9 +373,10 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                           template_digests(renderer.env), statics_digest).all(loaded.specs)
     previous = state.outputs() if state is not None and output.is_dir() else {}
     incremental = bool(previous)
+    out_text = str(output)
     todo = [i for i, spec in enumerate(loaded.specs)
             if not incremental or previous.get(spec.output, ("", ""))[0] != digests[i]
-            or not (output / spec.output).is_file()]
+            or not os.path.isfile(os.path.join(out_text, spec.output))]
 
     staging = Staging(output)
     try:

@@ -30,6 +30,7 @@ ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", 
 FIELDS = ("title", "date", "section", "slug", "tags", "authors", "summary", "image", "image_alt",
           "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from")
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class Source:
     """A content file: its path relative to the site (``content/x/y.md``) and on disk."""
 
     key: str
-    path: Path
+    path: str  # on disk; a plain string because big archives have tens of thousands of sources
 
 
 def is_ignored_name(name: str) -> bool:
@@ -55,39 +56,45 @@ def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
     """Every content file, sorted by path; links that lead outside the site are refused.
 
     Folder links inside the site are followed, each real folder once (a link to a
-    parent folder would otherwise loop forever).
+    parent folder would otherwise loop forever). Plain strings and ``os.scandir``
+    instead of ``pathlib`` here: this walk runs on every rebuild of a big archive.
     """
-    root = site / CONTENT_DIR
-    if not root.is_dir():
+    root = os.path.join(str(site), CONTENT_DIR)
+    if not os.path.isdir(root):
         return [], []
-    site_real = site.resolve()
+    site_real = os.path.realpath(site)
     sources: list[Source] = []
     problems: list[Problem] = []
-    visited = {root.resolve()}
-    for folder, dirs, files in os.walk(root, followlinks=True):
-        here = Path(folder)
-        kept = []
-        for name in sorted(dirs):
+    visited = {os.path.realpath(root)}
+    stack = [(root, f"{CONTENT_DIR}/")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
             if is_ignored_name(name):
                 continue
-            if (here / name).is_symlink() and not _inside(here / name, site_real):
-                problems.append(_link_problem(here / name, site))
-                continue
-            real = (here / name).resolve()
-            if real in visited:
-                continue
-            visited.add(real)
-            kept.append(name)
-        dirs[:] = kept
-        for name in sorted(files):
-            path = here / name
-            if is_ignored_name(name) or not name.endswith(SOURCE_SUFFIXES):
-                continue
-            if path.is_symlink() and not _inside(path, site_real):
-                problems.append(_link_problem(path, site))
-                continue
-            sources.append(Source(path.relative_to(site).as_posix(), path))
+            link = entry.is_symlink()
+            if entry.is_dir():
+                real = os.path.realpath(entry.path)
+                if link and not _inside_text(real, site_real):
+                    problems.append(_link_problem(Path(entry.path), site))
+                elif real not in visited:
+                    visited.add(real)
+                    stack.append((entry.path, f"{prefix}{name}/"))
+            elif name.endswith(SOURCE_SUFFIXES):
+                if link and not _inside_text(os.path.realpath(entry.path), site_real):
+                    problems.append(_link_problem(Path(entry.path), site))
+                    continue
+                sources.append(Source(prefix + name, entry.path))
     return sorted(sources, key=lambda s: s.key), problems
+
+
+def _inside_text(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -254,6 +261,9 @@ class _Fields:
 
     def text(self, name: str, required: bool = False) -> str | None:
         value = self.data.get(name)
+        if isinstance(value, str):
+            # invisible control characters (a YAML "\e" escape) cannot go into feeds or sitemaps
+            value = _CONTROL.sub("", value)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 line = self.line(name) if name in self.source_key else 1

@@ -89,13 +89,16 @@ class PageDigests:
         self.statics = statics
 
     def page(self, spec: PageSpec, all_specs_digest: str = "") -> str:
-        parts = [self.global_digest, repr(spec), self.templates.get(spec.template, "")]
-        parts += (self.fingerprints.get(k, "") for k in spec.inputs)
+        fingerprints = self.fingerprints
+        parts = [self.global_digest, spec.kind, spec.url, spec.output, spec.template, spec.title, spec.article,
+                 spec.term, str(spec.page), str(spec.pages), spec.first_url, spec.target,
+                 self.templates.get(spec.template, ""), fingerprints.get(spec.article, ""), *spec.items,
+                 *[fingerprints.get(k, "") for k in spec.items]]
         if spec.kind in WHOLE_SITE_KINDS:
             parts += [self.all_articles, all_specs_digest]
         if spec.kind in FEED_KINDS:
             parts.append(self.statics)  # enclosure lengths come from static files
-        return digest(*parts)
+        return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def all(self, specs: Iterable[PageSpec]) -> list[str]:
         spec_list = list(specs)

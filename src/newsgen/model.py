@@ -23,6 +23,10 @@ class Term:
     name: str
     slug: str
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # plain constructor arguments unpickle several times faster than dataclass state
+        return (Term, (self.name, self.slug))
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -55,15 +59,19 @@ class Article:
         return self.updated or self.date
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # MappingProxyType does not pickle; rebuild it on the far side of a process pool.
-        values = {f: getattr(self, f) for f in self.__dataclass_fields__}
-        values["extra"] = dict(self.extra)
-        return (_rebuild_article, (values,))
+        # MappingProxyType does not pickle, and positional arguments unpickle fastest
+        # (the build state holds thousands of pickled articles).
+        values = [getattr(self, f) for f in _ARTICLE_FIELDS]
+        values[-1] = dict(self.extra)
+        return (_rebuild_article, (tuple(values),))
 
 
-def _rebuild_article(values: dict[str, Any]) -> Article:
-    values["extra"] = MappingProxyType(values["extra"])
-    return Article(**values)
+_ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
+assert _ARTICLE_FIELDS[-1] == "extra"
+
+
+def _rebuild_article(values: tuple[Any, ...]) -> Article:
+    return Article(*values[:-1], MappingProxyType(values[-1]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,19 +89,34 @@ def static_files(roots: Iterable[Path], skip: Callable[[str], bool]) -> dict[str
     The signature is size and modification time in nanoseconds: static files are copied
     with their modification time, so an unchanged source means an unchanged copy, and
     large images need not be read on every build. Links out of their site are skipped.
+    ``os.scandir`` keeps this fast when a root is ``content/`` with thousands of articles.
     """
     files: dict[str, tuple[Path, str]] = {}
     for root in roots:
-        site_root = root.parent.resolve()
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not skip(d))
-            for name in sorted(names):
-                source = Path(folder) / name
-                if skip(name) or (source.is_symlink() and site_root not in source.resolve().parents):
+        site_root = os.path.realpath(root.parent)
+        root_text = str(root)
+        stack = [(root_text, "")]
+        visited = {os.path.realpath(root_text)}
+        while stack:
+            folder, prefix = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if skip(entry.name):
                     continue
-                info = source.stat()
-                files[source.relative_to(root).as_posix()] = (source, f"{info.st_size}:{info.st_mtime_ns}")
-    return files
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path)
+                    if real not in visited and (real + os.sep).startswith(site_root + os.sep):
+                        visited.add(real)
+                        stack.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                if entry.is_symlink() and not os.path.realpath(entry.path).startswith(site_root + os.sep):
+                    continue
+                info = entry.stat()
+                files[prefix + entry.name] = (Path(entry.path), f"{info.st_size}:{info.st_mtime_ns}")
+    return dict(sorted(files.items()))
 
 
 def commit_incremental(staging: Staging, output: Path, outputs: set[str], old_outputs: set[str],

@@ -7,7 +7,6 @@ front-matter ``slug: TockingTime`` gives ``/tockingtime/``.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -37,19 +36,21 @@ def expand_permalink(pattern: str, section: str, slug: str, date: datetime) -> s
     return url if url.endswith("/") else url + "/"
 
 
+_UNSAFE_CHARS = re.compile(r"[\\:\x00-\x1f]")
+
+
 def is_safe_url(url: str) -> bool:
     """True when a site path cannot name anything outside the output folder.
 
     Accepts only absolute paths ('/a/b/') made of plain segments: no '..' or '.',
-    no backslashes, no empty segments, no drive letters or control characters.
+    no backslashes, no empty segments ('//'), no drive letters or control characters.
     """
-    if not url.startswith("/") or url.startswith("//") or "\\" in url or "\x00" in url:
+    if not url.startswith("/") or _UNSAFE_CHARS.search(url):
         return False
-    segments = url.strip("/").split("/") if url.strip("/") else []
-    for seg in segments:
-        if seg in ("", ".", "..") or ":" in seg or any(ord(c) < 32 for c in seg):
-            return False
-    return posixpath.normpath(url).startswith("/")
+    inner = url[1:-1] if url.endswith("/") else url[1:]
+    if not inner:
+        return url == "/"
+    return all(seg not in ("", ".", "..") for seg in inner.split("/"))
 
 
 def output_path(url: str) -> str:
@@ -63,8 +64,7 @@ def output_path(url: str) -> str:
     path = url.strip("/")
     if not path:
         return "index.html"
-    last = PurePosixPath(path).name
-    if url.endswith("/") or "." not in last:
+    if url.endswith("/") or "." not in path.rsplit("/", 1)[-1]:
         return f"{path}/index.html"
     return path
 
