@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import BuildOptions, SiteRenderer, load_site, static_roots
+from .loading import BuildOptions, load_site, static_roots
+from .pages import SiteRenderer
 from .content import not_copied
 from .errors import ContentError, Problem
 from .output import static_files

@@ -8,10 +8,9 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
-from tqdm import tqdm
 
 from . import __version__
 from .build import BuildOptions, BuildResult, build
@@ -20,8 +19,9 @@ from .errors import ContentError, NewsgenError, Problem, UsageError
 from .report import Reporter
 from .scaffold import init_site, new_article
 from .config import load_config
-from .serve import ReloadHub, make_server
-from .watch import Batch, SiteWatcher
+
+if TYPE_CHECKING:
+    from .watch import Batch
 
 
 class TerminalReporter(Reporter):
@@ -29,10 +29,12 @@ class TerminalReporter(Reporter):
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
-        self.bar: tqdm[Any] | None = None
+        self.bar: Any = None
 
     def start(self, stage: str, total: int) -> None:
-        if not self.quiet:
+        if not self.quiet and total:
+            from tqdm import tqdm  # imported when needed: a no-op rebuild should start fast
+
             self.bar = tqdm(total=total, desc=stage, unit="page" if stage == "rendering" else "file",
                             delay=0.7, leave=False, file=sys.stderr, dynamic_ncols=True,
                             disable=None)  # None: no bar when stderr is not a terminal (CI logs)
@@ -164,6 +166,8 @@ def _report_build(result: BuildResult | None, error: BaseException | None, batch
 def watch_command(site: Path, output: Path | None, drafts: bool, future: bool, debug: bool) -> None:
     """Build, then rebuild after every change to content, templates, static files, data or settings."""
     def action() -> None:
+        from .watch import SiteWatcher
+
         watcher = SiteWatcher(_options(site, output, drafts, future), _report_build, TerminalReporter(quiet=True))
         click.echo(f"watching {site} (Ctrl-C to stop)")
         try:
@@ -187,6 +191,9 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
     """Build, serve the output on a local address and reload open pages after each rebuild."""
     def action() -> None:
         import threading
+
+        from .serve import ReloadHub, make_server
+        from .watch import Batch, SiteWatcher
 
         options = _options(site, output, drafts, future)
         hub = ReloadHub()

@@ -14,14 +14,16 @@ import hashlib
 from dataclasses import fields
 from typing import Iterable
 
-import jinja2
-from jinja2 import meta
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Config
 from .model import Site
 from .plan import FEED_KINDS, PageSpec
 from .ticker import Rates
+
+if TYPE_CHECKING:
+    import jinja2
 
 WHOLE_SITE_KINDS = frozenset({"archive_index", "tags_index", "authors_index", "sitemap", "sitemap_index"})
 
@@ -45,6 +47,9 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     Uses Jinja's own ``meta.find_referenced_templates``; a dynamic reference (a name
     computed at render time) makes the template depend on every template.
     """
+    import jinja2  # here, not at the top: a build with nothing to render never needs Jinja
+    from jinja2 import meta
+
     names = sorted(env.list_templates(filter_func=lambda n: not n.startswith(".")))
     sources: dict[str, str] = {}
     references: dict[str, set[str] | None] = {}

@@ -43,10 +43,19 @@ class Problem:
         if self.hint:
             text += f" ({self.hint})"
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{text}"
+        return _one_line(f"{where}: {prefix}{text}")
 
     def __str__(self) -> str:
         return self.format()
+
+
+_INVISIBLE = {ord(c): f"\\x{ord(c):02x}" for c in map(chr, range(32)) if c not in "\t"}
+_INVISIBLE.update({ord("\n"): "\\n", ord("\r"): "\\r"})
+
+
+def _one_line(text: str) -> str:
+    """Quoted values may hold line breaks or control characters; show them as escapes."""
+    return text.translate(_INVISIBLE)
 
 
 def warning(path: str, line: int, field: str, message: str, hint: str = "") -> Problem:

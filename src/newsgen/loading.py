@@ -1,0 +1,241 @@
+"""Reading a site: settings, sources, rates, the article model and the page plan.
+
+Sources whose bytes and settings are unchanged since the last build come from the
+build state (no YAML, no Markdown); the others are parsed on every core, Markdown
+through a cache keyed by body hash. Everything is checked here, before anything is
+written; every problem of every file is raised together as one ContentError.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import __version__
+from .config import Config, load_config
+from .content import CONTENT_DIR, Source, find_sources, load_article
+from .dates import build_now
+from .digests import digest
+from .errors import ContentError, Problem, sort_problems
+from .markup import CachedMarkup, MarkupRenderer, Rendered
+from .model import Article, Site, build_site
+from .parallel import default_jobs, run_chunks, shared
+from .plan import NEWS_WINDOW, PageSpec, plan_site
+from .report import Reporter
+from .state import BuildState
+from .theme import theme_root
+from .ticker import Rates, load_rates
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the editor asked for: where the site is, where it goes, what to include."""
+
+    site: Path
+    output: Path | None = None
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None  # defaults to the build clock (SOURCE_DATE_EPOCH aware)
+    clean: bool = False  # ignore the build state: read and render everything
+    jobs: int = 0  # worker processes; 0 means one per core
+    use_state: bool = True  # False: neither read nor write .newsgen/ (newsgen check)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.output if self.output is not None else self.site / "build"
+
+
+@dataclass(frozen=True)
+class LoadedSite:
+    """A site read and checked, ready to render: the result of :func:`load_site`."""
+
+    config: Config
+    site: Site
+    rates: Rates
+    specs: list[PageSpec]
+    warnings: list[Problem]
+    skipped_drafts: int
+    skipped_future: int
+    fingerprints: dict[str, str] = field(default_factory=dict)  # article key -> digest of its inputs
+    parsed: int = 0  # sources parsed (not taken from the build state)
+    valid_until: float = float("inf")  # see _valid_until
+
+
+@dataclass
+class Scan:
+    """The content folder read from disk: every source's bytes and their hashes."""
+
+    sources: list[Source]
+    problems: list[Problem]
+    raw: dict[str, bytes]
+    hashes: dict[str, str]
+
+
+def scan_sources(site: Path) -> Scan:
+    """Find and read every source; an unreadable file is a problem, not a crash."""
+    sources, problems = find_sources(site)
+    raw: dict[str, bytes] = {}
+    hashes: dict[str, str] = {}
+    for source in sources:
+        try:
+            with open(source.path, "rb") as file:
+                data = file.read()
+        except OSError as exc:
+            problems.append(Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
+                                    "check the file's permissions"))
+            continue
+        raw[source.key] = data
+        hashes[source.key] = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return Scan([s for s in sources if s.key in raw], problems, raw, hashes)
+
+
+def load_site(options: BuildOptions, reporter: Reporter | None = None, state: BuildState | None = None,
+              scan: Scan | None = None) -> LoadedSite:
+    """Read settings, content and rates and plan every page; raise ContentError listing all problems."""
+    reporter = reporter or Reporter()
+    config = load_config(options.site)
+    now = options.now or build_now()
+    scan = scan or scan_sources(options.site)
+    sources = scan.sources
+    problems = list(config.warnings) + scan.problems
+    results, fingerprints, parsed = _read_articles(scan, config, options, reporter, state)
+    articles: list[Article] = []
+    for source in sources:
+        article, found = results[source.key]
+        problems += found
+        if article is not None:
+            articles.append(article)
+    rates, rate_problems = load_rates(options.site, config.zone)
+    problems += rate_problems
+
+    drafts = [a for a in articles if a.draft and not options.drafts]
+    future = [a for a in articles if a.date > now and not options.future and not (a.draft and not options.drafts)]
+    published = [a for a in articles if (options.drafts or not a.draft) and (options.future or a.date <= now)]
+    site = build_site(published, config.sections, config.related_size)
+    specs, plan_problems = plan_site(site, config, now)
+    problems += plan_problems
+    if any(p.is_error for p in problems):
+        raise ContentError(problems)
+    return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
+                      parsed, _valid_until(articles, site, now))
+
+
+def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
+    """When the passing of time alone next changes the site (a future article comes due,
+    an article leaves the news sitemap's window); a timestamp, or infinity."""
+    moments = [a.date.timestamp() for a in articles if a.date > now]
+    moments += [a.date.timestamp() + NEWS_WINDOW.total_seconds() for a in site.articles if a.date <= now]
+    later = [m for m in moments if m > now.timestamp()]
+    return min(later, default=float("inf"))
+
+
+Result = tuple[Article | None, list[Problem]]
+ARTICLE_FORMAT = "2"  # bump when Article's fields or pickling change: cached articles are then re-read
+
+
+def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
+                   state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int]:
+    """Every source as an article or problems: from the state cache when unchanged, else parsed."""
+    markup = MarkupRenderer(config.base_path)
+    settings = digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
+                      markup.settings_key)
+    cached = state.cached_articles() if state is not None else {}
+    results: dict[str, Result] = {}
+    sources, hashes = scan.sources, scan.hashes
+    to_parse: list[tuple[Source, bytes]] = []
+    reporter.start("reading", len(sources))
+    for source in sources:
+        raw = scan.raw[source.key]
+        hit = cached.get(source.key)
+        result = _unpickle(hit[2]) if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings else None
+        if result is not None:
+            results[source.key] = result
+            reporter.advance()
+        else:
+            to_parse.append((source, raw))
+    handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
+    parsed = run_chunks(_parse_chunk, range(len(to_parse)), jobs_for(options), handover, reporter.advance)
+    reporter.finish()
+    fresh_markdown: dict[str, Rendered] = {}
+    rows = []
+    for key, data, markdown in parsed:
+        results[key] = pickle.loads(data)
+        fresh_markdown.update(markdown)
+        rows.append((key, hashes[key], settings, data))
+    if state is not None and (rows or len(cached) != len(sources)):
+        state.begin()
+        state.store_articles(rows, keep=set(hashes))
+        state.store_markdown(fresh_markdown.items(), limit=2 * len(sources) + 100)
+        state.commit()
+    return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse)
+
+
+def _unpickle(data: bytes) -> Result | None:
+    """A cached result, or None when the cache entry cannot be read (then the file is parsed again)."""
+    try:
+        result = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - any damage to a cache entry means: read the source again
+        return None
+    return result if isinstance(result, tuple) and len(result) == 2 else None
+
+
+def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, bytes, list[tuple[str, Rendered]]]]:
+    """In a worker (or the parent): parse sources, rendering Markdown through the cache."""
+    config: Config = shared("config")
+    to_parse: list[tuple[Source, bytes]] = shared("parse")
+    markup = _worker_markup(config, shared("state_path"))
+    out = []
+    for i in indices:
+        source, raw = to_parse[i]
+        markup.fresh = {}
+        result = load_article(source, raw, config, markup)  # type: ignore[arg-type]
+        out.append((source.key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), list(markup.fresh.items())))
+    return out
+
+
+def _worker_markup(config: Config, state_path: Path | None) -> CachedMarkup:
+    """One Markdown converter per process (building one costs more than a page), with the cache."""
+    from . import parallel
+
+    cache_key = ("markup", config.base_path, str(state_path))
+    markup = parallel._SHARED.get(cache_key)  # noqa: SLF001 - per-process memo next to the handover
+    if markup is None:
+        lookup = _markdown_lookup(state_path)
+        markup = CachedMarkup(MarkupRenderer(config.base_path), lookup)
+        parallel._SHARED[cache_key] = markup  # noqa: SLF001
+    return markup
+
+
+def _markdown_lookup(state_path: Path | None) -> Any:
+    if state_path is None or not Path(state_path).exists():
+        return lambda key: None
+    db = sqlite3.connect(f"file:{state_path}?mode=ro", uri=True, check_same_thread=False)
+
+    def lookup(key: str) -> Rendered | None:
+        try:
+            row = db.execute("SELECT data FROM markdown WHERE body_hash = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return pickle.loads(row[0]) if row else None
+    return lookup
+
+
+def jobs_for(options: BuildOptions) -> int:
+    return options.jobs if options.jobs > 0 else default_jobs()
+
+
+def template_dirs(site: Path) -> list[Path]:
+    """Site templates first, then the default theme's."""
+    dirs = [site / "templates", theme_root() / "templates"]
+    return list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
+
+
+def static_roots(site: Path) -> list[Path]:
+    """Folders copied to the output as they are, later ones winning: the theme's static/,
+    the site's content/ (images and files next to the articles) and the site's static/."""
+    roots = [theme_root() / "static", site / CONTENT_DIR, site / "static"]
+    return list(dict.fromkeys(r.resolve() for r in roots if r.is_dir()))
