@@ -144,7 +144,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             if not incremental or previous.get(spec.output, ("", ""))[0] != digests[i]
             or not os.path.isfile(os.path.join(out_text, spec.output))]
 
-    staging = Staging(output)
+    staging = Staging(output, flat=incremental)
     try:
         handover = {"renderer": renderer, "specs": loaded.specs, "staging": staging,
                     "previous": previous if incremental else {}, "output": output}
@@ -164,7 +164,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         if state is not None:
             state.set_meta("dirty", "1")
         if incremental:
-            copied, removed = commit_incremental(staging, output, set(outputs), set(previous), statics,
+            changed_pages = [loaded.specs[i].output for i, _, wrote, _ in rendered if wrote]
+            copied, removed = commit_incremental(staging, output, changed_pages, set(outputs), set(previous), statics,
                                                  state.statics() if state is not None else {})
         else:
             copied, removed = staging.copy_statics(statics), 0

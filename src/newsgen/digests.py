@@ -25,6 +25,11 @@ from .ticker import Rates
 if TYPE_CHECKING:
     import jinja2
 
+# Partials that templates reach through the memoising globals ``card()`` and ``ticker_html()``
+# rather than through include/import, so every template depends on them.
+CARD_PARTIAL = "partials/card.html"
+TICKER_PARTIAL = "partials/ticker.html"
+FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
 WHOLE_SITE_KINDS = frozenset({"archive_index", "tags_index", "authors_index", "sitemap", "sitemap_index"})
 
 
@@ -65,7 +70,7 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     result: dict[str, str] = {}
     for name in names:
         closure: set[str] = set()
-        stack = [name]
+        stack = [name, *[f for f in FRAGMENTS if f in sources]]
         dynamic = False
         while stack and not dynamic:
             current = stack.pop()

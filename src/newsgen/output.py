@@ -7,6 +7,7 @@ exactly as it was. Every path is checked to stay inside the staging folder.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -15,31 +16,53 @@ from typing import Callable, Iterable
 from .errors import UsageError
 
 
-class Staging:
-    """A folder that becomes the output folder on :meth:`commit`, or vanishes on :meth:`abort`."""
+def flat_name(relative: str) -> str:
+    """The staged file name of an output path in a flat staging folder."""
+    return hashlib.blake2b(relative.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
-    def __init__(self, output: Path) -> None:
+
+def _is_relative_inside(relative: str) -> bool:
+    """True for 'a/b/index.html'; False for absolute paths, '..', backslashes, NUL."""
+    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
+        return False
+    return all(part not in ("", ".", "..") for part in relative.split("/"))
+
+
+class Staging:
+    """A folder that becomes the output folder on :meth:`commit`, or vanishes on :meth:`abort`.
+
+    A clean build stages the whole site as a tree and swaps it in. An incremental
+    build stages only the changed pages, ``flat``: one file per page named by a hash
+    of its path, so that staging costs no folder creation (on many file systems that,
+    not the writing, dominates) and :func:`commit_incremental` moves each into place.
+    """
+
+    def __init__(self, output: Path, flat: bool = False) -> None:
         self.output = output.absolute()
+        self.flat = flat
         self.path = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
-        self.files = 0
         if self.path.exists():
             shutil.rmtree(self.path)
         self.path.mkdir(parents=True)
-        self._root = self.path.resolve()
+        self._folders: set[str] = set()
 
     def target(self, relative: str) -> Path:
         """The staging path for ``relative``, refusing anything that would leave the folder."""
-        path = (self.path / relative)
-        resolved = path.resolve()
-        if resolved == self._root or self._root not in resolved.parents:
+        if not _is_relative_inside(relative):
             raise UsageError(f"refusing to write {relative!r}: it is outside the output folder")
-        return path
+        if self.flat:
+            return self.path / flat_name(relative)
+        return self.path / relative
 
     def write(self, relative: str, data: bytes) -> None:
         path = self.target(relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        self.files += 1
+        if not self.flat:
+            folder = os.path.dirname(path)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+        with open(path, "wb") as file:
+            file.write(data)
 
     def copy_statics(self, statics: dict[str, tuple[Path, str]]) -> int:
         """Copy static files into the staging folder, keeping modification times; pages win."""
@@ -119,20 +142,22 @@ def static_files(roots: Iterable[Path], skip: Callable[[str], bool]) -> dict[str
     return dict(sorted(files.items()))
 
 
-def commit_incremental(staging: Staging, output: Path, outputs: set[str], old_outputs: set[str],
+def commit_incremental(staging: Staging, output: Path, written: list[str], outputs: set[str], old_outputs: set[str],
                        statics: dict[str, tuple[Path, str]], old_statics: dict[str, str]) -> tuple[int, int]:
-    """Move staged pages into the output, refresh changed static files, delete stale files.
+    """Move the staged pages into the output, refresh changed static files, delete stale files.
 
     Called only after every page rendered, so a failed build never reaches here.
     Returns (static files copied, files removed).
     """
-    for folder, _, names in os.walk(staging.path):
-        for name in names:
-            staged = Path(folder) / name
-            relative = staged.relative_to(staging.path).as_posix()
-            dest = output / relative
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, dest)
+    folders: set[str] = set()
+    out_text = str(output)
+    for relative in written:
+        dest = os.path.join(out_text, relative)
+        folder = os.path.dirname(dest)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        os.replace(staging.target(relative), dest)
     staging.abort()
     copied = 0
     for relative, (source, signature) in sorted(statics.items()):

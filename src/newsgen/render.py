@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .config import Config
 from .errors import Problem
 from .model import Article, Section, Site
 from .plan import PageSpec
+from .digests import CARD_PARTIAL, TICKER_PARTIAL
 from .seo import MetaBuilder
 from .ticker import Rates
 
@@ -98,8 +100,24 @@ class PageRenderer:
 
         env.filters.update(date=human_date, datetime=human_datetime,
                            iso=lambda d: local(d).isoformat() if d else "")
+        fragments: dict[tuple[Any, ...], Markup] = {}
+
+        def ticker_html() -> Markup:
+            """The ticker partial, rendered once per process: it is the same on every page."""
+            if ("ticker",) not in fragments:
+                fragments[("ticker",)] = Markup(env.get_template(TICKER_PARTIAL).render())
+            return fragments[("ticker",)]
+
+        def card(article: Article, heading: str = "h3", show_summary: bool = True, show_image: bool = False) -> Markup:
+            """An article's teaser, rendered once per process and reused by every listing that shows it."""
+            key = (article.key, heading, show_summary, show_image)
+            if key not in fragments:
+                macro = env.get_template(CARD_PARTIAL).module.card  # type: ignore[attr-defined]
+                fragments[key] = Markup(macro(article, heading, show_summary, show_image))
+            return fragments[key]
+
         env.globals.update(
-            url=url, abs_url=abs_url, config=config, ticker=rates,
+            url=url, abs_url=abs_url, config=config, ticker=rates, ticker_html=ticker_html, card=card,
             nav_sections=[s for s in site.sections if s.articles] or list(site.sections),
             section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),
             month_name=lambda m: MONTHS[int(m) - 1],
