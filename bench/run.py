@@ -235,7 +235,8 @@ class Tool:
     cwd: Path | None = None
 
     def clean(self) -> None:
-        for path in self.leftovers:
+        # also staging folders a killed newsgen build may have left beside build/
+        for path in [*self.leftovers, *self.site.glob(".build.*")]:
             if path.is_dir():
                 shutil.rmtree(path)
             elif path.exists():
@@ -432,8 +433,9 @@ def restore_sources(site: Path, target: corpus.Article) -> None:
     (site / "data" / "rates.yaml").write_text(corpus.rates_yaml(), encoding="utf-8")
 
 
-def _read_lines(stream: object, lines: "queue.Queue[str | None]") -> None:
+def _read_lines(stream: object, lines: "queue.Queue[str | None]", transcript: list[str]) -> None:
     for line in stream:  # type: ignore[attr-defined]
+        transcript.append(line.rstrip("\n"))
         lines.put(line.rstrip("\n"))
     lines.put(None)
 
@@ -467,7 +469,8 @@ def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int)
     proc = subprocess.Popen([newsgen, "watch", "-s", str(site)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, text=True, env=env, start_new_session=True)
     lines: queue.Queue[str | None] = queue.Queue()
-    threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True).start()
+    transcript: list[str] = []  # what the watcher printed, for the error message
+    threading.Thread(target=_read_lines, args=(proc.stdout, lines, transcript), daemon=True).start()
     latencies: list[float] = []
     try:
         _wait_for_build(lines, BUILD_TIMEOUT)  # the first build
@@ -488,6 +491,8 @@ def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int)
                 time.sleep(POLL_INTERVAL)
             latencies.append(time.perf_counter() - written)
             _wait_for_build(lines, WATCH_TIMEOUT)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}; newsgen watch printed: " + " | ".join(transcript[-6:])) from None
     finally:
         try:
             os.killpg(proc.pid, signal.SIGINT)
@@ -642,7 +647,7 @@ def machine_info(newsgen: str, hugo: str | None, pelican: list[str] | None) -> d
         "memory": memory,
         "python": version or platform.python_version(),
         "newsgen": run_text([newsgen, "--version"]),
-        "hugo": run_text([hugo, "version"]).split(" BuildDate")[0] if hugo else "not installed",
+        "hugo": run_text([hugo, "version"]).split("-")[0] if hugo else "not installed",
         "pelican": ("pelican " + run_text([*pelican, "--version"])) if pelican else "not installed",
         "memory_method": {"proc": "summed RSS of the process tree from /proc every 50 ms",
                           "psutil": "summed RSS of the process tree via psutil every 50 ms",

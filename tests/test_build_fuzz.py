@@ -53,6 +53,7 @@ def test_random_content_builds_or_fails_cleanly(sources, with_fences):
         site = root / "site"
         (site / "content/news").mkdir(parents=True)
         (site / "data").mkdir()
+        (site / "newsgen.yaml").write_text("search: false\n")  # the search index is tested elsewhere
         (site / "data/rates.yaml").write_text("rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n")
         for i, (front, body) in enumerate(sources):
             text = f"---\n{front}\n---\n{body}" if with_fences else front + body

@@ -69,7 +69,7 @@ def apply(site: Path, edit: tuple) -> None:
     elif kind == "template":
         write_tree(site, {"templates/partials/ticker.html": f"<p class=\"ticker\">{a}{{{{ ticker.base }}}}</p>\n"})
     elif kind == "settings":
-        write_tree(site, {"newsgen.yaml": f"title: T\nper_page: {a}\nsections: [politics, economy]\n"})
+        write_tree(site, {"newsgen.yaml": f"title: T\nper_page: {a}\nsections: [politics, economy]\nsearch: false\n"})
     elif kind == "static":
         path = site / "static/extra.txt"
         if a is None:
@@ -93,7 +93,7 @@ def apply(site: Path, edit: tuple) -> None:
 def test_incremental_build_equals_clean_build(initial, steps):
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\n",
+        write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\nsearch: false\n",
                           "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n"})
         for n, (section, text) in enumerate(initial):
             write_tree(site, {f"content/{section}/a{n}.md": text})

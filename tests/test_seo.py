@@ -38,11 +38,12 @@ def schema() -> etree.XMLSchema:
 
 
 def html_pages(out: Path) -> set[str]:
-    """URLs of every public HTML page: all .html files except the 404 page and redirect stubs."""
+    """URLs of every public HTML page: all .html files except the 404 page and noindex pages
+    (redirect stubs and the search page)."""
     urls = set()
     for page in out.rglob("*.html"):
         text = page.read_text()
-        if page.name == "404.html" or 'http-equiv="refresh"' in text:
+        if page.name == "404.html" or '<meta name="robots" content="noindex">' in text:
             continue
         rel = page.relative_to(out).as_posix()
         urls.add("https://example.org/" + rel.removesuffix("index.html"))

@@ -27,6 +27,7 @@ from .loading import (ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, 
 from .output import Staging, check_output_folder, commit_incremental, static_files
 from .parallel import run_chunks
 from .report import Reporter
+from .search import INDEX_FOLDER, index_site
 from .state import BuildState, open_state
 from .ticker import RATES_FILE
 
@@ -126,6 +127,11 @@ def _remember(state: BuildState, snapshot: str, valid_until: float, result: Buil
     state.commit()
 
 
+def _report(reporter: Reporter, problem: Problem | None) -> None:
+    if problem is not None:
+        reporter.problem(problem)
+
+
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float) -> BuildResult:
     from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
@@ -163,13 +169,20 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         written = sum(1 for _, _, wrote, _ in rendered if wrote)
         if state is not None:
             state.set_meta("dirty", "1")
+        search = loaded.config.search
         if incremental:
             changed_pages = [loaded.specs[i].output for i, _, wrote, _ in rendered if wrote]
             copied, removed = commit_incremental(staging, output, changed_pages, set(outputs), set(previous), statics,
                                                  state.statics() if state is not None else {})
+            articles_changed = any(loaded.specs[i].kind == "article" for i, _, wrote, _ in rendered if wrote)
+            if search and (articles_changed or removed or not (output / INDEX_FOLDER).is_dir()):
+                _report(reporter, index_site(output, sync=True))  # after the pages are in place
         else:
-            copied, removed = staging.copy_statics(statics), 0
+            copied = staging.copy_statics(statics)
+            if search:
+                _report(reporter, index_site(staging.path))  # before the swap: readers never see a half index
             staging.commit()
+            removed = 0
         if state is not None:
             state.begin()
             state.replace_outputs(outputs)

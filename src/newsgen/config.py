@@ -40,6 +40,7 @@ class Config:
     publisher: str = ""  # the organisation in JSON-LD; default: the title
     logo: str = "/favicon.svg"  # the publisher's logo (a site path or an absolute URL)
     twitter: str = ""  # the site's @handle for Twitter cards
+    search: bool = True  # build the Pagefind index and the search page
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
@@ -67,7 +68,7 @@ class Config:
 
 _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
-KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", *_INT_KEYS)
+KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", *_INT_KEYS)
 
 
 def load_config(site: Path) -> Config:
@@ -112,6 +113,11 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
             low = _INT_KEYS[key]
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 bad(key, f"must be a whole number of at least {low}, not {value!r}", f"e.g. '{key}: 20'")
+            else:
+                values[key] = value
+        elif key == "search":
+            if not isinstance(value, bool):
+                bad(key, f"must be true or false, not {value!r}", "search: true")
             else:
                 values[key] = value
         elif key == "base_url":

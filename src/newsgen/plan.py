@@ -99,6 +99,8 @@ def plan_site(site: Site, config: Config, now: datetime) -> tuple[list[PageSpec]
     specs.append(PageSpec("tags_index", "/tags/", "tags/index.html", "terms.html", "Tags"))
     specs.append(PageSpec("authors_index", "/authors/", "authors/index.html", "terms.html", "Authors"))
     specs.append(PageSpec("notfound", "/404.html", "404.html", "404.html", "Page not found"))
+    if config.search:
+        specs.append(PageSpec("search", "/search/", "search/index.html", "search.html", "Search"))
     specs += _feeds(site, config)
     specs += _sitemaps(site, specs, now)
 

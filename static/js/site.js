@@ -12,7 +12,6 @@
     } catch (e) {
       today.textContent = now.toDateString();
     }
-    today.setAttribute("datetime", now.toISOString().slice(0, 10));
     today.hidden = false;
   }
 })();

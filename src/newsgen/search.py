@@ -1,0 +1,68 @@
+"""The full-text search index: Pagefind, run over the finished pages.
+
+Pagefind (the PyPI package ``pagefind`` with its ``bin`` extra ships the binary) reads
+the built HTML and writes a static index under ``pagefind/``, which the search page
+queries in the reader's browser; nothing runs on a server. Only article bodies are
+indexed (the article template marks them with ``data-pagefind-body``), so listings
+and indexes do not crowd the results.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import Problem
+
+INDEX_FOLDER = "pagefind"
+
+
+def index_site(folder: Path, sync: bool = False) -> Problem | None:
+    """Index the pages in ``folder``; a warning (never an error) when Pagefind is missing or fails.
+
+    With ``sync``, the index is written beside the folder first and then copied in
+    file by file, only where bytes differ, and stale index files are removed: an
+    incremental build then touches no index file that did not change.
+    """
+    if importlib.util.find_spec("pagefind") is None:
+        return Problem("newsgen.yaml", 0, 0, "search", "the search index was not built: Pagefind is not installed",
+                       "pip install 'pagefind[bin]', or set search: false", "warning")
+    if not sync:
+        return _run(folder, folder / INDEX_FOLDER)
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.search-") as tmp:
+        problem = _run(folder, Path(tmp) / INDEX_FOLDER)
+        if problem is None:
+            _sync(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
+        return problem
+
+
+def _sync(source: Path, target: Path) -> None:
+    """Make ``target`` hold exactly ``source``'s files, writing only those whose bytes differ."""
+    wanted = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
+    for relative in sorted(wanted):
+        new = source / relative
+        old = target / relative
+        if old.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+            continue
+        old.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new, old)
+    if target.is_dir():
+        for path in sorted(target.rglob("*"), reverse=True):
+            relative = path.relative_to(target).as_posix()
+            if path.is_file() and relative not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def _run(folder: Path, index: Path) -> Problem | None:
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(index),
+                           "--silent"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        return Problem("newsgen.yaml", 0, 0, "search", "the search index could not be built"
+                       + (f": {detail[-1]}" if detail else ""), "run newsgen build --debug and check Pagefind", "warning")
+    return None
