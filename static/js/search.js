@@ -5,6 +5,16 @@ window.addEventListener("DOMContentLoaded", function () {
   if (!box || typeof PagefindUI === "undefined") { return; }
   var ui = new PagefindUI({ element: "#search", showImages: false, baseUrl: box.dataset.base || "/",
                             translations: { placeholder: "Search articles" } });
+  // Pagefind's input has a placeholder but no accessible name; give it one as soon as it exists.
+  var label = function () {
+    var input = box.querySelector("input[type=text], input[type=search]");
+    if (input && !input.hasAttribute("aria-label")) { input.setAttribute("aria-label", "Search articles"); }
+    return Boolean(input);
+  };
+  if (!label()) {
+    var watcher = new MutationObserver(function () { if (label()) { watcher.disconnect(); } });
+    watcher.observe(box, { childList: true, subtree: true });
+  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) { ui.triggerSearch(query); }
 });

@@ -1,0 +1,157 @@
+"""The example site in a real browser: Debian's Chromium driven by Playwright, served on 127.0.0.1.
+
+Checks what a reader meets: no console errors, the ticker, navigation, search, a phone
+screen without sideways scrolling, and axe-core's accessibility rules. Screenshots go
+to docs/screenshots/ (shown in the README).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build_site
+
+REQUIRED = os.environ.get("NEWSGEN_REQUIRE_BROWSER") == "1"  # CI sets it: there, a missing browser is a failure
+CHROMIUM = os.environ.get("NEWSGEN_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(os.environ.get("NEWSGEN_AXE", REPO / "tests/node_modules/axe-core/axe.min.js"))
+SHOTS = REPO / "docs/screenshots"
+ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"]
+
+
+def _missing(what: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"{what} is missing; .ci/run installs it")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    out = build_site(REPO, output=tmp_path_factory.mktemp("browser") / "build")[0]
+    assert (out / "pagefind/pagefind-ui.js").is_file()
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _missing("Chromium (/usr/bin/chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright for Python")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.errors.append(f"request failed: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status}: {r.url}"))
+    yield page
+    context.close()
+
+
+PAGES = ["/", "/energy/tapi-pipeline-afghanistan/", "/politics/", "/tags/kazakhstan/", "/authors/energy-desk/",
+         "/archive/", "/search/?q=pipeline", "/404.html"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_load_without_console_errors(page, site_url, path):
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.errors == []
+
+
+def test_ticker_shows_all_five_currencies(page, site_url):
+    page.goto(site_url + "/")
+    ticker = page.locator(".ticker")
+    assert ticker.is_visible()
+    text = ticker.inner_text()
+    for code in ("KGS/USD", "KZT/USD", "TJS/USD", "UZS/USD", "TMT/USD"):
+        assert code in text
+    assert "0.00007780" in text and "+0.28%" in text
+
+
+def test_navigation_home_section_article_author(page, site_url):
+    page.goto(site_url + "/")
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Energy").click()
+    assert page.url.endswith("/energy/")
+    assert page.locator("h1").inner_text() == "Energy"
+    page.locator(".list .card-title a", has_text="TAPI").click()
+    assert page.url.endswith("/energy/tapi-pipeline-afghanistan/")
+    page.locator(".byline a").first.click()
+    assert "/authors/" in page.url and "Articles by" in page.locator("h1").inner_text()
+
+
+def test_search_finds_a_word_from_an_article_body(page, site_url):
+    page.goto(site_url + "/")
+    page.fill("#masthead-q", "Turkmengaz")
+    page.press("#masthead-q", "Enter")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10_000)
+    assert "tapi-pipeline-afghanistan" in result.get_attribute("href")
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_phone_screens_do_not_scroll_sideways(browser, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    for path in ("/", "/energy/tapi-pipeline-afghanistan/", "/politics/", "/search/"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
+    if width == 375:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.goto(site_url + "/")
+        page.screenshot(path=str(SHOTS / "phone.png"))
+    context.close()
+
+
+def test_axe_finds_no_serious_accessibility_violations(page, site_url):
+    if not AXE.is_file():
+        _missing(f"axe-core ({AXE})")
+    for path in ("/", "/energy/tapi-pipeline-afghanistan/", "/politics/", "/search/"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                   for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], (path, serious)
+
+
+def test_screenshots_of_home_and_article(page, site_url):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(site_url + "/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SHOTS / "home.png"))
+    page.goto(site_url + "/energy/tapi-pipeline-afghanistan/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SHOTS / "article.png"), full_page=True)
+    assert (SHOTS / "home.png").stat().st_size > 10_000
