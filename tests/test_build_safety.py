@@ -128,12 +128,12 @@ def test_debug_shows_a_traceback_for_developers(published):
 
 def test_check_reports_broken_body_link_at_its_line_and_writes_nothing(site_tree):
     site = site_tree({"content/politics/a.md": article("A", body="Fine.\n\nSee [gone](/politics/gone/) now."),
-                      "content/politics/b.md": article("B", body="[a](/politics/a/) ![i](/images/none.png)")})
+                      "content/politics/b.md": article("B", body="[a](/politics/a/) [x](/files/none.pdf)")})
     with pytest.raises(ContentError) as caught:
         check_site(BuildOptions(site=site))
     messages = [p.format() for p in caught.value.problems]
     assert "content/politics/a.md:7: the link /politics/gone/ leads to no page of the site (fix the address, or remove the link)" in messages
-    assert any(m.startswith("content/politics/b.md:5: the link /images/none.png") for m in messages)
+    assert any(m.startswith("content/politics/b.md:5: the link /files/none.pdf") for m in messages)
     assert not (site / "build").exists()
     code, out = run("check", "-s", str(site))
     assert code == 1 and out.rstrip().endswith("2 errors in 2 files; nothing was written")
@@ -153,3 +153,14 @@ def test_output_inside_content_is_refused(site_tree):
     with pytest.raises(UsageError):
         build_site(site, output=site / "content/out")
     assert sorted(p.name for p in (site / "content/politics").iterdir()) == ["a.md"]
+
+
+def test_missing_image_is_a_content_error_naming_article_and_path(published):
+    site, before = published
+    (site / "content/politics/b.md").write_text(article("B", "2025-12-18", image="/images/lost.jpg",
+                                                        body="![map](maps/region.png)"))
+    code, out = run("build", "-s", str(site))
+    assert code == 1
+    assert "content/politics/b.md:4: image: the image /images/lost.jpg does not exist" in out
+    assert "content/politics/b.md:6: the image maps/region.png does not exist" in out
+    assert_unchanged(site, before)

@@ -15,6 +15,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import SETTINGS_FILE
@@ -28,7 +29,7 @@ from .output import Staging, check_output_folder, commit_incremental, static_fil
 from .parallel import run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site
-from .state import BuildState, open_state
+from .state import STATE_DIR, BuildState, open_state
 from .ticker import RATES_FILE
 
 __all__ = ["BuildOptions", "BuildResult", "LoadedSite", "build", "load_site"]
@@ -127,6 +128,23 @@ def _remember(state: BuildState, snapshot: str, valid_until: float, result: Buil
     state.commit()
 
 
+def _prepare_images(options: BuildOptions, loaded: LoadedSite,
+                    state: BuildState | None) -> tuple[dict[str, Any], dict[str, Path], list[Problem]]:
+    """Image sizes and variants (made once per source, kept in .newsgen/images/)."""
+    from .images import prepare_images
+
+    paths = {p for refs in loaded.images.values() for p in refs}
+    if not paths or state is None:
+        return {}, {}, []
+    sources = {rel: path for rel, (path, _) in loaded.statics.items()}
+    return prepare_images(paths, sources, options.site / STATE_DIR / "images", options.site)
+
+
+def _signature(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
 def _report(reporter: Reporter, problem: Problem | None) -> None:
     if problem is not None:
         reporter.problem(problem)
@@ -139,7 +157,11 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
 
     output = options.output_dir
     renderer = SiteRenderer(loaded, options.site)
-    statics = static_files(static_roots(options.site), not_copied)
+    infos, variants, image_problems = _prepare_images(options, loaded, state)
+    for problem in image_problems:
+        reporter.problem(problem)
+    statics = {**loaded.statics, **{rel: (path, _signature(path)) for rel, path in variants.items()}}
+    renderer.html.images = infos
     statics_digest = digest(*(f"{rel}:{sig}" for rel, (_, sig) in sorted(statics.items())))
     digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
                           template_digests(renderer.env), statics_digest).all(loaded.specs)

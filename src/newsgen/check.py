@@ -13,11 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .loading import BuildOptions, load_site, static_roots
+from .loading import BuildOptions, load_site
 from .pages import SiteRenderer
-from .content import not_copied
 from .errors import ContentError, Problem
-from .output import static_files
 from .plan import PUBLIC_KINDS
 from .render import TemplateProblem
 from .report import Reporter
@@ -46,7 +44,7 @@ def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[
     """Every problem of the site, its templates and its internal links; nothing is written."""
     loaded = load_site(options, reporter)  # no state: raises ContentError with every content problem
     pages = SiteRenderer(loaded, options.site)
-    served = {spec.output for spec in loaded.specs} | set(static_files(static_roots(options.site), not_copied))
+    served = {spec.output for spec in loaded.specs} | set(loaded.statics)
     base = loaded.config.base_path
     problems = list(loaded.warnings)
     sources = {a.key: a for a in loaded.site.articles}

@@ -41,6 +41,7 @@ class Config:
     logo: str = "/favicon.svg"  # the publisher's logo (a site path or an absolute URL)
     twitter: str = ""  # the site's @handle for Twitter cards
     search: bool = True  # build the Pagefind index and the search page
+    missing_images: str = "error"  # or "warning": for archives migrated without their image files
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
@@ -68,7 +69,7 @@ class Config:
 
 _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
-KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", *_INT_KEYS)
+KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", "missing_images", *_INT_KEYS)
 
 
 def load_config(site: Path) -> Config:
@@ -113,6 +114,11 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
             low = _INT_KEYS[key]
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 bad(key, f"must be a whole number of at least {low}, not {value!r}", f"e.g. '{key}: 20'")
+            else:
+                values[key] = value
+        elif key == "missing_images":
+            if value not in ("error", "warning"):
+                bad(key, f"must be error or warning, not {value!r}", "missing_images: warning")
             else:
                 values[key] = value
         elif key == "search":

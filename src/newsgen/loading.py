@@ -17,7 +17,9 @@ from typing import Any, Sequence
 
 from . import __version__
 from .config import Config, load_config
-from .content import CONTENT_DIR, Source, find_sources, load_article
+from .content import CONTENT_DIR, Source, find_sources, load_article, not_copied
+from .images import image_refs
+from .output import static_files
 from .dates import build_now
 from .digests import digest
 from .errors import ContentError, Problem, sort_problems
@@ -63,6 +65,8 @@ class LoadedSite:
     fingerprints: dict[str, str] = field(default_factory=dict)  # article key -> digest of its inputs
     parsed: int = 0  # sources parsed (not taken from the build state)
     valid_until: float = float("inf")  # see _valid_until
+    statics: dict[str, tuple[Path, str]] = field(default_factory=dict)  # output path -> (file, signature)
+    images: dict[str, list[str]] = field(default_factory=dict)  # article key -> site paths of its images
 
 
 @dataclass
@@ -118,10 +122,40 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     site = build_site(published, config.sections, config.related_size)
     specs, plan_problems = plan_site(site, config, now)
     problems += plan_problems
+    statics = static_files(static_roots(options.site), not_copied)
+    images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan.raw)
+    problems += image_problems
     if any(p.is_error for p in problems):
         raise ContentError(problems)
+    for key, paths in images.items():  # an article's pages change when one of its images does
+        fingerprints[key] = digest(fingerprints[key], *(statics[p.lstrip("/")][1] for p in paths))
     return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
-                      parsed, _valid_until(articles, site, now))
+                      parsed, _valid_until(articles, site, now), statics, images)
+
+
+def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_path: str,
+            severity: str, raw: dict[str, bytes]) -> tuple[dict[str, list[str]], list[Problem]]:
+    """Each article's local images (site paths), and a problem for each one that is missing."""
+    found: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    for article in articles:
+        for written, path in image_refs(article, base_path):
+            if path.lstrip("/") in statics:
+                found.setdefault(article.key, []).append(path)
+            else:
+                problems.append(Problem(article.key, _line_of(raw.get(article.key, b""), written), 0,
+                                        "image" if written == article.image else "",
+                                        f"the image {written} does not exist",
+                                        "put the file under static/ (and write /images/name.jpg) or next to the article",
+                                        severity))
+    return found, problems
+
+
+def _line_of(raw: bytes, text: str) -> int:
+    """The first line of a source that mentions ``text``; 0 when none does."""
+    needle = text.encode("utf-8", "surrogatepass")
+    at = raw.find(needle)
+    return raw.count(b"\n", 0, at) + 1 if at >= 0 and needle else 0
 
 
 def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:

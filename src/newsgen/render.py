@@ -23,6 +23,7 @@ from .errors import Problem
 from .model import Article, Section, Site
 from .plan import PageSpec
 from .digests import CARD_PARTIAL, TICKER_PARTIAL
+from .images import ImageInfo, picture, resolve, responsive_body
 from .seo import MetaBuilder
 from .ticker import Rates
 
@@ -78,6 +79,7 @@ class PageRenderer:
         self.site_root = site_root
         self.sections: dict[str, Section] = {s.key: s for s in site.sections}
         self.meta = MetaBuilder(site, config)
+        self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
         zone = config.zone
         base_path = config.base_path
         origin = config.origin
@@ -116,8 +118,18 @@ class PageRenderer:
                 fragments[key] = Markup(macro(article, heading, show_summary, show_image))
             return fragments[key]
 
+        def lead_image(article: Article, sizes: str = "100vw", lazy: bool = False, alt: str | None = None) -> Markup:
+            """The article's lead image, responsive when newsgen made variants of it."""
+            path = resolve(article.image, article.key, "")
+            text = (article.image_alt or article.image_caption) if alt is None else alt
+            return picture(self.images.get(path), path or article.image, text, sizes, lazy, url)
+
+        def article_body(article: Article) -> Markup:
+            return responsive_body(article.html, self.images, article.key, base_path, url)
+
         env.globals.update(
             url=url, abs_url=abs_url, config=config, ticker=rates, ticker_html=ticker_html, card=card,
+            lead_image=lead_image, article_body=article_body,
             nav_sections=[s for s in site.sections if s.articles] or list(site.sections),
             section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),
             month_name=lambda m: MONTHS[int(m) - 1],
