@@ -375,6 +375,15 @@ disableKinds = []
 [markup.goldmark.renderer]
   unsafe = true
 
+# Related articles by shared tags, as newsgen's related box.
+[related]
+  includeNewer = true
+  threshold = 80
+  toLower = false
+  [[related.indices]]
+    name = "tags"
+    weight = 100
+
 [sitemap]
   changeFreq = ""
 """
@@ -382,7 +391,9 @@ disableKinds = []
 # Templates comparable to newsgen's default theme: the ticker on every page, a home page
 # with a lead story, latest news and a block per section, article pages with byline,
 # tags, previous/next in the section and related articles, paginated listings, and
-# RSS and Atom feeds with full bodies.
+# RSS and Atom feeds with full bodies. Written as a Hugo user would, for speed: pages
+# in Hugo's default order (newest first here, as no page has a weight) instead of
+# sorting again, and the ticker, the same on every page, as a cached partial.
 HUGO_LAYOUTS: dict[str, str] = {
     "baseof.html": """\
 <!DOCTYPE html>
@@ -401,7 +412,7 @@ HUGO_LAYOUTS: dict[str, str] = {
 <body>
 <header class="masthead">
   <p class="site-name"><a href="/">{{ site.Title }}</a></p>
-  {{ partial "ticker.html" . }}
+  {{ partialCached "ticker.html" . }}
   <nav class="sections"><ul>
     <li><a href="/">Home</a></li>
     {{ range site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
@@ -442,7 +453,7 @@ HUGO_LAYOUTS: dict[str, str] = {
 """,
     "home.html": """\
 {{ define "main" }}
-{{ $all := site.RegularPages.ByDate.Reverse }}
+{{ $all := site.RegularPages }}
 {{ $lead := index (where $all "Params.featured" true) 0 | default (index $all 0) }}
 {{ with $lead }}<section class="lead-story">
   <h2 class="lead-title"><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
@@ -453,7 +464,7 @@ HUGO_LAYOUTS: dict[str, str] = {
   {{ range first 12 $all }}{{ partial "card.html" . }}{{ end }}
 </div></section>
 {{ range site.Sections }}<section class="section-block"><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
-  <div class="grid">{{ range first 4 .RegularPages.ByDate.Reverse }}{{ partial "card.html" . }}{{ end }}</div>
+  <div class="grid">{{ range first 4 .RegularPages }}{{ partial "card.html" . }}{{ end }}</div>
 </section>{{ end }}
 {{ end }}
 """,
@@ -482,7 +493,7 @@ HUGO_LAYOUTS: dict[str, str] = {
     "list.html": """\
 {{ define "main" }}
 <header class="list-header"><h1>{{ .Title }}</h1></header>
-{{ $pager := .Paginate .RegularPages.ByDate.Reverse }}
+{{ $pager := .Paginate .RegularPages }}
 <div class="list">{{ range $pager.Pages }}{{ partial "card.html" . }}{{ end }}</div>
 {{ partial "pagination.html" . }}
 {{ end }}
@@ -497,8 +508,8 @@ HUGO_LAYOUTS: dict[str, str] = {
 {{ define "main" }}<h1>Page not found</h1><p><a href="/">Front page</a></p>{{ end }}
 """,
     "list.rss.xml": """\
-{{- $pages := .RegularPages.ByDate.Reverse -}}
-{{- if .IsHome }}{{ $pages = site.RegularPages.ByDate.Reverse }}{{ end -}}
+{{- $pages := .RegularPages -}}
+{{- if .IsHome }}{{ $pages = site.RegularPages }}{{ end -}}
 {{- $limit := site.Config.Services.RSS.Limit -}}
 {{- if ge $limit 1 }}{{ $pages = $pages | first $limit }}{{ end -}}
 {{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}
@@ -524,8 +535,8 @@ HUGO_LAYOUTS: dict[str, str] = {
 </rss>
 """,
     "list.atom.xml": """\
-{{- $pages := .RegularPages.ByDate.Reverse -}}
-{{- if .IsHome }}{{ $pages = site.RegularPages.ByDate.Reverse }}{{ end -}}
+{{- $pages := .RegularPages -}}
+{{- if .IsHome }}{{ $pages = site.RegularPages }}{{ end -}}
 {{- $limit := site.Config.Services.RSS.Limit -}}
 {{- if ge $limit 1 }}{{ $pages = $pages | first $limit }}{{ end -}}
 {{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}

@@ -50,6 +50,8 @@ POLL_INTERVAL = 0.005    # watch mode: how often the rebuilt page is read
 BUILD_TIMEOUT = 3600.0   # one build; a hung tool must not hang the benchmark
 WATCH_TIMEOUT = 120.0    # one watched rebuild
 MB = 1_000_000
+WARMUP_ARTICLES = 50
+PYCACHE_DIR = BENCH_DIR / "out" / "pycache"  # set from --work in main()
 INCREMENTAL_MIN_ROUNDS = 3  # no-op, edit and watch are cheap: never fewer samples than this
 
 # Each target: (label, figure key, limit, unit). A figure passes when it is <= (or <) its limit.
@@ -180,6 +182,18 @@ class Measurement:
         return self.returncode == 0
 
 
+def tool_env() -> dict[str, str]:
+    """The environment for every measured command: Python bytecode caching on.
+
+    With PYTHONDONTWRITEBYTECODE set (as on this project's machines), an editable
+    newsgen recompiles its own modules on every run, which no installed copy does. The
+    caches go under the work folder (PYTHONPYCACHEPREFIX), never into src/.
+    """
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(PYCACHE_DIR), PYTHONUNBUFFERED="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def measure(command: Sequence[str], cwd: Path | None = None, memory: bool = True,
             timeout: float = BUILD_TIMEOUT) -> Measurement:
     """Run ``command`` to its end: wall time, CPU time and peak memory of its whole tree.
@@ -192,7 +206,7 @@ def measure(command: Sequence[str], cwd: Path | None = None, memory: bool = True
     with tempfile.TemporaryFile() as log_file:
         start = time.perf_counter()
         proc = subprocess.Popen(list(command), cwd=cwd, stdin=subprocess.DEVNULL, stdout=log_file,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT, start_new_session=True, env=tool_env())
         sampler = TreeSampler(proc.pid, method) if method else None
         if sampler:
             sampler.start()
@@ -465,9 +479,8 @@ def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int)
     """
     article_src = site / "content" / target.section / f"{target.slug}.md"
     page = site / "build" / target.section / target.slug / "index.html"
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([newsgen, "watch", "-s", str(site)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, text=True, env=env, start_new_session=True)
+                            stdin=subprocess.DEVNULL, text=True, env=tool_env(), start_new_session=True)
     lines: queue.Queue[str | None] = queue.Queue()
     transcript: list[str] = []  # what the watcher printed, for the error message
     threading.Thread(target=_read_lines, args=(proc.stdout, lines, transcript), daemon=True).start()
