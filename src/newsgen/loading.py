@@ -236,7 +236,7 @@ def _worker_markup(config: Config, state_path: Path | None) -> CachedMarkup:
     from . import parallel
 
     cache_key = ("markup", config.base_path, str(state_path))
-    markup = parallel._SHARED.get(cache_key)  # noqa: SLF001 - per-process memo next to the handover
+    markup: CachedMarkup | None = parallel._SHARED.get(cache_key)  # noqa: SLF001 - per-process memo
     if markup is None:
         lookup = _markdown_lookup(state_path)
         markup = CachedMarkup(MarkupRenderer(config.base_path), lookup)

@@ -163,10 +163,10 @@ def commit_incremental(staging: Staging, output: Path, written: list[str], outpu
     for relative, (source, signature) in sorted(statics.items()):
         if relative in outputs:
             continue  # a page of the same name wins, as in a clean build
-        dest = output / relative
-        if old_statics.get(relative) != signature or not dest.is_file():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest)
+        target = output / relative
+        if old_statics.get(relative) != signature or not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
             copied += 1
     keep = outputs | set(statics)
     removed = 0

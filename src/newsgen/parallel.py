@@ -18,7 +18,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PARALLEL = 64  # items below which a pool is not worth starting
-_SHARED: dict[str, Any] = {}
+_SHARED: dict[Any, Any] = {}
 
 
 def default_jobs() -> int:

@@ -7,6 +7,7 @@ carried by a symbol and a word as well as by colour.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
@@ -133,13 +134,13 @@ def rates_from_mapping(data: dict[str, Any], lines: dict[str, int], zone: tzinfo
             bad(key, "has no currency code", "add code: KZT")
             continue
         rate = entry.get("rate")
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate < 0:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate < 0:
             problems.append(Problem(RATES_FILE, lines.get(f"{key}.rate", lines.get(key, 0)), 0, f"{code} rate",
                                     f"{rate!r} is not a number" if rate is not None else "is missing",
                                     "write the rate as a plain number, e.g. rate: 0.00193"))
             continue
         change = entry.get("change", 0)
-        if isinstance(change, bool) or not isinstance(change, (int, float)):
+        if isinstance(change, bool) or not isinstance(change, (int, float)) or not math.isfinite(change):
             problems.append(Problem(RATES_FILE, lines.get(f"{key}.change", lines.get(key, 0)), 0, f"{code} change",
                                     f"{change!r} is not a number", "write the change in percent, e.g. change: -0.004"))
             continue
