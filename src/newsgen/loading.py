@@ -33,6 +33,20 @@ from .theme import theme_root
 from .ticker import Rates, load_rates
 
 
+Result = tuple[Article | None, list[Problem]]
+
+
+class ArticleMemory:
+    """The articles of the last build, kept in memory by a long-running process (watch, serve).
+
+    A rebuild then takes unchanged articles from here instead of unpickling them from the
+    build state: after an editor's save, only the saved file is read and rendered again.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[str, str, Result]] = {}
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """What the editor asked for: where the site is, where it goes, what to include."""
@@ -45,6 +59,7 @@ class BuildOptions:
     clean: bool = False  # ignore the build state: read and render everything
     jobs: int = 0  # worker processes; 0 means one per core
     use_state: bool = True  # False: neither read nor write .newsgen/ (newsgen check)
+    memory: ArticleMemory | None = field(default=None, compare=False)  # kept by watch and serve between builds
 
     @property
     def output_dir(self) -> Path:
@@ -167,7 +182,6 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-Result = tuple[Article | None, list[Problem]]
 ARTICLE_FORMAT = "2"  # bump when Article's fields or pickling change: cached articles are then re-read
 
 
@@ -177,12 +191,21 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
     markup = MarkupRenderer(config.base_path)
     settings = digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
                       markup.settings_key)
-    cached = state.cached_articles() if state is not None else {}
     results: dict[str, Result] = {}
     sources, hashes = scan.sources, scan.hashes
+    remembered = options.memory.entries if options.memory is not None else {}
+    for source in sources:
+        kept = remembered.get(source.key)
+        if kept is not None and kept[0] == hashes[source.key] and kept[1] == settings:
+            results[source.key] = kept[2]
+    missing = [s.key for s in sources if s.key not in results]
+    cached = state.cached_articles(missing if results else None) if state is not None and missing else {}
     to_parse: list[tuple[Source, bytes]] = []
     reporter.start("reading", len(sources))
+    reporter.advance(len(results))
     for source in sources:
+        if source.key in results:
+            continue
         raw = scan.raw[source.key]
         hit = cached.get(source.key)
         result = _unpickle(hit[2]) if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings else None
@@ -200,7 +223,9 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
         results[key] = pickle.loads(data)
         fresh_markdown.update(markdown)
         rows.append((key, hashes[key], settings, data))
-    if state is not None and (rows or len(cached) != len(sources)):
+    if options.memory is not None:
+        options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
+    if state is not None and (rows or state.article_count() != len(sources)):
         state.begin()
         state.store_articles(rows, keep=set(hashes))
         state.store_markdown(fresh_markdown.items(), limit=2 * len(sources) + 100)

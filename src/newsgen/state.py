@@ -62,9 +62,20 @@ class BuildState:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # articles -----------------------------------------------------------------------------
-    def cached_articles(self) -> dict[str, tuple[str, str, bytes]]:
-        """key -> (source hash, settings key, pickled result) for every source seen last time."""
-        return {k: (h, s, d) for k, h, s, d in self.db.execute("SELECT key, source_hash, settings, data FROM articles")}
+    def cached_articles(self, keys: list[str] | None = None) -> dict[str, tuple[str, str, bytes]]:
+        """key -> (source hash, settings key, pickled result) for the given sources (all when None)."""
+        query = "SELECT key, source_hash, settings, data FROM articles"
+        if keys is None:
+            return {k: (h, s, d) for k, h, s, d in self.db.execute(query)}
+        found: dict[str, tuple[str, str, bytes]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            rows = self.db.execute(f"{query} WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((k, (h, s, d)) for k, h, s, d in rows)
+        return found
+
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def store_articles(self, rows: Iterable[tuple[str, str, str, bytes]], keep: set[str]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)

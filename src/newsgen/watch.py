@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -20,6 +20,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import BuildOptions, BuildResult, build
+from .loading import ArticleMemory
 from .config import SETTINGS_FILE
 from .content import is_ignored_name
 from .errors import NewsgenError
@@ -82,7 +83,7 @@ class SiteWatcher:
 
     def __init__(self, options: BuildOptions, on_build: Callable[[BuildResult | None, BaseException | None, Batch], None],
                  reporter: Reporter | None = None, quiet: float = 0.1) -> None:
-        self.options = options
+        self.options = replace(options, memory=options.memory or ArticleMemory())
         self.on_build = on_build
         self.reporter = reporter
         self.quiet = quiet
