@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import random
-import shutil
-from pathlib import Path
 
 from conftest import REPO, article, build_site, read
 from linkcheck import broken_links
 
-from newsgen.slugs import output_path
 
 
 def test_bundled_example_site_builds_completely(tmp_path):

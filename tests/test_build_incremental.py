@@ -1,7 +1,6 @@
 """Incremental builds: only what an edit touches is rendered and written, and the result is a clean build's."""
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -169,3 +168,34 @@ def test_building_elsewhere_does_not_confuse_the_state(newsroom, tmp_path):
     assert result.rendered == result.pages and (out / "politics/a/index.html").is_file()
     _, again, _ = build_site(newsroom, output=tmp_path / "public")
     assert again.rendered == 0
+
+
+def test_clean_build_then_another_output_folder_trusts_nothing_stale(newsroom, tmp_path):
+    build_site(newsroom, clean=True)
+    out, result, _ = build_site(newsroom, output=tmp_path / "elsewhere")
+    assert result.rendered == result.pages
+    (out / "politics/a/index.html").write_text("STALE")
+    build_site(newsroom, clean=True)  # the state now describes build/ again
+    out, result, _ = build_site(newsroom, output=tmp_path / "elsewhere")
+    assert "Alpha" in read(out, "/politics/a/")
+
+
+def test_turning_search_off_removes_the_index_as_a_clean_build_would(newsroom):
+    (newsroom / "newsgen.yaml").write_text("title: Steppe Times\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n")
+    out = build_site(newsroom)[0]
+    assert (out / "pagefind").is_dir() and (out / "search/index.html").is_file()
+    (newsroom / "newsgen.yaml").write_text("title: Steppe Times\nper_page: 2\nsearch: false\n"
+                                           "sections: {politics: Politics, economy: Economy}\n")
+    out = build_site(newsroom)[0]
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+
+
+def test_static_file_hidden_by_a_page_comes_back_when_the_page_goes(newsroom):
+    (newsroom / "static/old").mkdir(parents=True)
+    (newsroom / "static/old/index.html").write_text("<p>the old static page</p>")
+    (newsroom / "content/politics/c.md").write_text(article("Charlie", "2025-12-17T10:00:00+05:00", redirect_from=["/old/"]))
+    out = build_site(newsroom)[0]
+    assert "refresh" in (out / "old/index.html").read_text()
+    (newsroom / "content/politics/c.md").write_text(article("Charlie", "2025-12-17T10:00:00+05:00"))
+    out = build_site(newsroom)[0]
+    assert (out / "old/index.html").read_text() == "<p>the old static page</p>"

@@ -1,12 +1,10 @@
 """Whole builds of small sites: every page kind, as a reader sees it."""
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
 import pytest
 
-from conftest import NOW, article, build_site, read
+from conftest import article, build_site, read
 from linkcheck import broken_links
 
 SETTINGS = """
@@ -245,3 +243,22 @@ def test_site_templates_override_the_theme(site_tree):
     site = site_tree({"content/a/x.md": article("X"),
                       "templates/partials/ticker.html": "<p class=\"ticker\">custom ticker</p>\n"})
     assert "custom ticker" in read(build_site(site)[0], "/a/x/")
+
+
+def test_monthly_archives_follow_the_site_timezone(site_tree):
+    # 23:30 on 31 December in New York is already January in UTC, the site's zone
+    site = site_tree({"content/a/x.md": article("X", "2025-12-31T23:30:00-05:00")})
+    out = build_site(site)[0]
+    assert (out / "archive/2026/01/index.html").is_file() and not (out / "archive/2025/12").exists()
+
+
+def test_lead_images_next_to_the_article_have_working_urls_everywhere(site_tree):
+    site = site_tree({"newsgen.yaml": "base_url: https://example.org/\nsearch: false\n",
+                      "content/politics/x.md": article("X", image="photo.svg"),
+                      "content/politics/photo.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>'})
+    out = build_site(site)[0]
+    html = read(out, "/politics/x/")
+    assert '<meta property="og:image" content="https://example.org/politics/photo.svg">' in html
+    assert 'src="/politics/photo.svg"' in html
+    feed = (out / "feed.xml").read_text()
+    assert 'url="https://example.org/politics/photo.svg"' in feed and 'length="0"' not in feed

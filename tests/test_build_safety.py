@@ -100,7 +100,8 @@ def test_malformed_rates_fail_the_build_with_their_line(published):
     ("per_page: many\n", "newsgen.yaml:1: per_page: must be a whole number of at least 1, not 'many'"),
     ("timezone: Mars/Olympus\n", "newsgen.yaml:1: timezone: 'Mars/Olympus' is not a time zone"),
     ("permalink: /{section}/\n", "newsgen.yaml:1: permalink: must contain {slug}"),
-    ("permalink: /../{slug}/\n", "newsgen.yaml:1: permalink: must not contain '..'"),
+    ("permalink: /../{slug}/\n", "newsgen.yaml:1: permalink: must not contain '.' or '..' as a folder"),
+    ("permalink: /{section}/./{slug}/\n", "newsgen.yaml:1: permalink: must not contain '.' or '..' as a folder"),
     ("base_url: example.org\n", "newsgen.yaml:1: base_url: 'example.org' is not an absolute web address"),
 ])
 def test_broken_settings_exit_with_status_2(published, settings, message):
@@ -164,3 +165,28 @@ def test_missing_image_is_a_content_error_naming_article_and_path(published):
     assert "content/politics/b.md:4: image: the image /images/lost.jpg does not exist" in out
     assert "content/politics/b.md:6: the image maps/region.png does not exist" in out
     assert_unchanged(site, before)
+
+
+def test_a_folder_newsgen_did_not_write_is_never_replaced(site_tree, tmp_path):
+    site = site_tree({"content/politics/a.md": article("A")})
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "thesis.docx").write_text("years of work")
+    code, out = run("build", "-s", str(site), "-o", str(documents))
+    assert code == 2 and "holds files newsgen did not write" in out
+    assert (documents / "thesis.docx").read_text() == "years of work"
+    assert run("build", "-s", str(site), "-o", str(site / ".newsgen"))[0] == 2
+    # an output newsgen wrote carries its marker and may be replaced again
+    assert run("build", "-s", str(site), "-o", str(tmp_path / "public"))[0] == 0
+    assert run("build", "-s", str(site), "-o", str(tmp_path / "public"), "--clean")[0] == 0
+
+
+def test_section_names_of_newsgen_pages_are_refused(site_tree):
+    site = site_tree({"content/tags/a.md": article("A"), "content/politics/b.md": article("B", section="archive")})
+    with pytest.raises(ContentError) as caught:
+        build_site(site)
+    assert [p.format() for p in caught.value.problems if p.is_error] == [
+        'content/politics/b.md:4: section: "archive" is the address of pages newsgen makes itself '
+        "(use another section name (folder name or section:))",
+        'content/tags/a.md:1: section: "tags" is the address of pages newsgen makes itself '
+        "(use another section name (folder name or section:))"]

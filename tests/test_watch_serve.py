@@ -148,7 +148,6 @@ def test_server_refuses_paths_outside_the_output(server, path):
 
 
 def test_server_binds_to_loopback_by_default():
-    from click.testing import CliRunner
     from newsgen.cli import serve_command
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default == "127.0.0.1"

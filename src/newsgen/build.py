@@ -28,7 +28,7 @@ from .loading import (ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, 
 from .output import Staging, check_output_folder, commit_incremental, static_files
 from .parallel import run_chunks
 from .report import Reporter
-from .search import INDEX_FOLDER, index_site
+from .search import INDEX_FOLDER, index_site, remove_index
 from .state import STATE_DIR, BuildState, open_state
 from .ticker import RATES_FILE
 
@@ -199,7 +199,10 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             articles_changed = any(loaded.specs[i].kind == "article" for i, _, wrote, _ in rendered if wrote)
             if search and (articles_changed or removed or not (output / INDEX_FOLDER).is_dir()):
                 _report(reporter, index_site(output, sync=True))  # after the pages are in place
+            elif not search:
+                remove_index(output)  # as a clean build without search would have none
         else:
+            staging.mark()
             copied = staging.copy_statics(statics)
             if search:
                 _report(reporter, index_site(staging.path))  # before the swap: readers never see a half index

@@ -167,8 +167,10 @@ def check_permalink(pattern: str) -> str:
         return "must contain {slug} so that every article gets its own address"
     if not pattern.startswith("/"):
         return "must start with '/'"
-    if ".." in pattern.split("/") or "\\" in pattern or "//" in pattern:
-        return "must not contain '..', '\\' or '//'"
+    if any(part in (".", "..") for part in pattern.split("/")) or "\\" in pattern or "//" in pattern:
+        return "must not contain '.' or '..' as a folder, '\\' or '//'"
+    if any(c in pattern for c in ":?#") or any(ord(c) < 32 for c in pattern):
+        return "must not contain ':', '?', '#' or control characters"
     return ""
 
 

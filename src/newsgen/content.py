@@ -198,7 +198,22 @@ def _redirects(fields: _Fields) -> list[str]:
     return redirects
 
 
+RESERVED_SECTIONS = frozenset({"tags", "authors", "archive", "search", "pagefind", "_img", "css", "js"})
+
+
 def _section(key: str, fields: _Fields) -> str | None:
+    """The article's section: from front matter, else its folder; never one of newsgen's own URLs."""
+    section = _section_name(key, fields)
+    if section in RESERVED_SECTIONS:
+        line = fields.line("section") if "section" in fields.source_key else 1
+        fields.problems.append(Problem(fields.path, line, 0, "section",
+                                       f'"{section}" is the address of pages newsgen makes itself',
+                                       "use another section name (folder name or section:)"))
+        return None
+    return section
+
+
+def _section_name(key: str, fields: _Fields) -> str | None:
     given = fields.text("section")
     if given:
         section = slugify(given)

@@ -22,6 +22,7 @@ from .config import Config
 from .markup import xml_text
 from .model import Article, Site
 from .plan import PageSpec
+from .slugs import resolve_file
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster)=")/(?!/)')
@@ -107,9 +108,9 @@ class FeedRenderer:
             return None
         suffix = Path(article.image.split("?")[0]).suffix.lower()
         mime = IMAGE_TYPES.get(suffix) or mimetypes.guess_type(article.image)[0] or "application/octet-stream"
-        if re.match(r"^https?://", article.image):
+        path = resolve_file(article.image, article.key, "")
+        if not path:
             return article.image, mime, 0
-        path = "/" + article.image.lstrip("/")
         length = 0
         for root in reversed(self.static_roots):  # the site's own file wins over the theme's
             candidate = root / path.lstrip("/")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import html
 import os
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Iterable
 from markupsafe import Markup
 
 from .errors import Problem
+from .slugs import resolve_file as resolve
 
 from .model import Article
 
@@ -60,23 +60,6 @@ def image_refs(article: Article, base_path: str) -> list[tuple[str, str]]:
             written = html.unescape(src.group(1))
             refs.append((written, resolve(written, article.key, base_path)))
     return [(w, p) for w, p in refs if p]
-
-
-def resolve(src: str, source_key: str, base_path: str) -> str:
-    """The site path an image reference names, or '' for external and data URLs.
-
-    Root-relative paths are site paths (after the base path); other paths are relative
-    to the article's source folder, where images next to the article are copied to.
-    """
-    if re.match(r"^([a-z][a-z0-9+.-]*:|//)", src, re.I):
-        return ""
-    path = src.split("#")[0].split("?")[0]
-    if path.startswith("/"):
-        if base_path and path.startswith(base_path + "/"):
-            path = path[len(base_path):]
-        return posixpath.normpath(path)
-    folder = posixpath.dirname(source_key)  # content/politics
-    return posixpath.normpath("/" + posixpath.join(folder.partition("/")[2], path))
 
 
 def prepare_images(paths: Iterable[str], sources: dict[str, Path], cache: Path,

@@ -134,7 +134,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     drafts = [a for a in articles if a.draft and not options.drafts]
     future = [a for a in articles if a.date > now and not options.future and not (a.draft and not options.drafts)]
     published = [a for a in articles if (options.drafts or not a.draft) and (options.future or a.date <= now)]
-    site = build_site(published, config.sections, config.related_size)
+    site = build_site(published, config.sections, config.related_size, config.zone)
     specs, plan_problems = plan_site(site, config, now)
     problems += plan_problems
     statics = static_files(static_roots(options.site), not_copied)

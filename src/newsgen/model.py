@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
@@ -113,7 +113,7 @@ def sort_key(article: Article) -> tuple[float, str]:
 
 
 def build_site(articles: Iterable[Article], section_order: Iterable[tuple[str, str]] = (),
-               related_size: int = 4) -> Site:
+               related_size: int = 4, zone: tzinfo | None = None) -> Site:
     """The :class:`Site` with all indexes; ``section_order`` is the settings' (key, name) list.
 
     Sections named in the settings come first in that order (even when empty); other
@@ -131,7 +131,8 @@ def build_site(articles: Iterable[Article], section_order: Iterable[tuple[str, s
     months: dict[tuple[int, int], list[str]] = defaultdict(list)
     for a in ordered:
         section_keys[a.section].append(a.key)
-        months[(a.date.year, a.date.month)].append(a.key)
+        local = a.date.astimezone(zone) if zone else a.date  # the month the site's readers see
+        months[(local.year, local.month)].append(a.key)
         for t in a.tags:
             tag_keys[t.slug].append(a.key)
             tag_terms.setdefault(t.slug, t)

@@ -64,6 +64,10 @@ class Staging:
         with open(path, "wb") as file:
             file.write(data)
 
+    def mark(self) -> None:
+        """Write the marker that lets later builds replace this folder."""
+        (self.path / MARKER).write_text("This folder is written by newsgen; a build replaces it.\n")
+
     def copy_statics(self, statics: dict[str, tuple[Path, str]]) -> int:
         """Copy static files into the staging folder, keeping modification times; pages win."""
         copied = 0
@@ -91,19 +95,29 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+MARKER = ".newsgen-output"  # in every output folder: replacing a folder that has it loses nothing
+
+
 def check_output_folder(output: Path, site: Path) -> None:
-    """Refuse output folders whose replacement would destroy the site or other work."""
+    """Refuse output folders whose replacement would destroy the site or other work.
+
+    A clean build replaces the output folder as a whole, so a folder that exists must
+    be empty, or carry the marker newsgen writes into every output.
+    """
     out = output.resolve()
     root = site.resolve()
     if out == root or out in root.parents:
         raise UsageError(f"the output folder {output} contains the site itself; choose a folder such as build/")
-    for name in ("content", "templates", "static", "data", ".git"):
+    for name in ("content", "templates", "static", "data", ".git", ".newsgen"):
         if out == root / name or (root / name) in out.parents:
             raise UsageError(f"the output folder {output} is inside the site's {name}/ folder; choose build/")
     if out.is_dir() and ((out / "newsgen.yaml").exists() or (out / ".git").exists() or (out / "content").is_dir()):
         raise UsageError(f"the output folder {output} holds a site or a repository; newsgen will not replace it")
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output {output} is a file, not a folder")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise UsageError(f"the output folder {output} holds files newsgen did not write; newsgen will not replace it "
+                         "(empty it, or choose another folder)")
 
 
 def static_files(roots: Iterable[Path], skip: Callable[[str], bool]) -> dict[str, tuple[Path, str]]:
@@ -164,7 +178,7 @@ def commit_incremental(staging: Staging, output: Path, written: list[str], outpu
         if relative in outputs:
             continue  # a page of the same name wins, as in a clean build
         target = output / relative
-        if old_statics.get(relative) != signature or not target.is_file():
+        if old_statics.get(relative) != signature or not target.is_file() or relative in old_outputs:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
             copied += 1

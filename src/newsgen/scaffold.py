@@ -6,6 +6,7 @@ the date in the site's timezone and an ASCII slug transliterated from the title.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from .theme import theme_root
 
 EXAMPLE_SETTINGS = """\
 # Site settings: every key is optional. See the README for the full list.
-title: "{title}"
+title: {title}
 description: "News from Central Asia"
 base_url: "https://example.org/"
 language: en
@@ -105,7 +106,7 @@ def init_site(target: Path, title: str = "Newsroom") -> list[Path]:
         shutil.copytree(theme / name, target / name)
         written += [p for p in (target / name).rglob("*") if p.is_file()]
     files = {
-        SETTINGS_FILE: EXAMPLE_SETTINGS.format(title=title.replace('"', "'")),
+        SETTINGS_FILE: EXAMPLE_SETTINGS.format(title=json.dumps(title, ensure_ascii=False)),  # JSON is YAML
         "data/rates.yaml": EXAMPLE_RATES,
         ".gitignore": "/build/\n.newsgen/\n",
         **{f"{CONTENT_DIR}/{k}": v for k, v in EXAMPLE_ARTICLES.items()},

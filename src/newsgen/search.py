@@ -66,3 +66,12 @@ def _run(folder: Path, index: Path) -> Problem | None:
         return Problem("newsgen.yaml", 0, 0, "search", "the search index could not be built"
                        + (f": {detail[-1]}" if detail else ""), "run newsgen build --debug and check Pagefind", "warning")
     return None
+
+
+def remove_index(folder: Path) -> None:
+    """Remove the search index from an output folder (the site no longer has search)."""
+    import shutil
+
+    index = folder / INDEX_FOLDER
+    if index.is_dir() and not index.is_symlink():
+        shutil.rmtree(index)

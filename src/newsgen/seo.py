@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .config import Config
 from .model import Article, Site
 from .plan import PageSpec, feed_urls
+from .slugs import resolve_file
 
 _JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -76,6 +77,13 @@ class MetaBuilder:
             return path
         return self.config.origin + self.config.base_path + path
 
+    @staticmethod
+    def lead_image(article: Article | None) -> str:
+        """The lead image as a site path (or its absolute URL), '' when there is none."""
+        if article is None or not article.image:
+            return ""
+        return resolve_file(article.image, article.key, "") or article.image
+
     def publisher(self) -> dict[str, Any]:
         return {"@type": "Organization", "name": self.config.publisher or self.config.title,
                 "url": self.abs_url("/"), "logo": {"@type": "ImageObject", "url": self.abs_url(self.config.logo)}}
@@ -86,7 +94,7 @@ class MetaBuilder:
         article = self.site.by_key[spec.article] if spec.kind == "article" else None
         description = (article.summary if article else "") or config.description or config.title
         title = article.title if article else (spec.title or config.title)
-        image = self.abs_url(article.image) if article and article.image else self.abs_url(config.logo)
+        image = self.abs_url(self.lead_image(article) or config.logo)
         og: list[tuple[str, str]] = [
             ("og:type", "article" if article else "website"), ("og:title", title), ("og:description", description),
             ("og:url", canonical), ("og:image", image), ("og:site_name", config.title),
@@ -142,8 +150,8 @@ class MetaBuilder:
             "keywords": [t.name for t in article.tags],
             "inLanguage": config.language,
         }
-        if article.image:
-            news["image"] = [self.abs_url(article.image)]
+        if self.lead_image(article):
+            news["image"] = [self.abs_url(self.lead_image(article))]
         crumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": 1, "name": config.title, "item": self.abs_url("/")},
             {"@type": "ListItem", "position": 2, "name": section, "item": self.abs_url(f"/{article.section}/")},

@@ -84,7 +84,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             file = file / "index.html"
             if not file.is_file():
                 return self._not_found()
-        data = file.read_bytes()
+        try:
+            data = file.read_bytes()
+        except OSError:  # the output is being swapped by a rebuild right now
+            return self._not_found()
         ctype = self.guess_type(str(file))
         if ctype == "text/html":
             data = _inject(data)
@@ -92,6 +95,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return self._send(HTTPStatus.OK, ctype, data)
 
     def do_HEAD(self) -> None:  # noqa: N802
+        if urlsplit(self.path).path == EVENTS_PATH:
+            return self._send(HTTPStatus.OK, "text/event-stream", b"")
         self.do_GET()
 
     def _file_for(self, path: str) -> Path | None:
@@ -118,7 +123,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def _not_found(self) -> None:
         page = self.root / "404.html"
-        data = _inject(page.read_bytes()) if page.is_file() else b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>"
+        try:
+            data = _inject(page.read_bytes())
+        except OSError:
+            data = b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>"
         self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", data)
 
     def _send(self, status: HTTPStatus, ctype: str, data: bytes) -> None:
@@ -147,7 +155,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 else:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the tab went away
             pass
 
 

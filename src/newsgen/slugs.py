@@ -7,6 +7,7 @@ front-matter ``slug: TockingTime`` gives ``/tockingtime/``.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -78,3 +79,21 @@ def normalise_url(url: str) -> str:
     if not url.endswith("/") and "." not in last:
         url += "/"
     return url
+
+
+def resolve_file(src: str, source_key: str, base_path: str) -> str:
+    """The site path a file reference in an article names, or '' for external and data URLs.
+
+    Root-relative paths are site paths (after the base path); other paths are relative
+    to the article's source folder (``content/politics/``), whose files are copied to
+    the same place under the output (``/politics/``).
+    """
+    if re.match(r"^([a-z][a-z0-9+.-]*:|//)", src, re.I):
+        return ""
+    path = src.split("#")[0].split("?")[0]
+    if path.startswith("/"):
+        if base_path and path.startswith(base_path + "/"):
+            path = path[len(base_path):]
+        return posixpath.normpath(path)
+    folder = posixpath.dirname(source_key)  # content/politics
+    return posixpath.normpath("/" + posixpath.join(folder.partition("/")[2], path))

@@ -123,8 +123,10 @@ class BuildState:
         self.db.execute("COMMIT")
 
     def clear(self) -> None:
-        for table in ("articles", "markdown", "outputs", "statics", "meta"):
+        """Forget everything built, but not what this database is (schema and output folder)."""
+        for table in ("articles", "markdown", "outputs", "statics"):
             self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'identity')")
 
 
 def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
@@ -155,6 +157,8 @@ def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
         state.set_meta("identity", identity)
         return state, reason
     except sqlite3.DatabaseError as exc:
+        if "state" in locals():
+            state.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         try:
