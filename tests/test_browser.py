@@ -132,9 +132,12 @@ def test_phone_screens_do_not_scroll_sideways(browser, site_url, width):
     context.close()
 
 
-def test_axe_finds_no_serious_accessibility_violations(page, site_url):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_accessibility_violations(browser, site_url, scheme):
     if not AXE.is_file():
         _missing(f"axe-core ({AXE})")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
     for path in ("/", "/energy/tapi-pipeline-afghanistan/", "/politics/", "/search/"):
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
@@ -142,7 +145,8 @@ def test_axe_finds_no_serious_accessibility_violations(page, site_url):
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                    for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == [], (path, serious)
+        assert serious == [], (scheme, path, serious)
+    context.close()
 
 
 def test_screenshots_of_home_and_article(page, site_url):
