@@ -326,6 +326,9 @@ def write_newsgen(out: Path, articles: Sequence[Article]) -> None:
     write(out / "newsgen.yaml",
           f"title: {q(SITE_TITLE)}\ndescription: \"Synthetic benchmark corpus\"\nbase_url: {BASE_URL}\n"
           f"language: en\ntimezone: {TIMEZONE}\nper_page: {PER_PAGE}\nfeed_size: {FEED_SIZE}\n"
+          # Hugo and Pelican build no search index, so the side-by-side runs leave newsgen's out too;
+          # bench/README.md gives Pagefind's own cost separately.
+          f"search: false\n"
           f"sections:\n{sections}\n")
     write(out / "data" / "rates.yaml", rates_yaml())
     for a in articles:

@@ -535,8 +535,11 @@ class ToolResult:
 
     @property
     def tree_rss(self) -> int | None:
-        """The worst run's peak: memory limits are about the worst case."""
-        values = [r.tree_rss for r in self.good if r.tree_rss is not None]
+        """The worst run's peak: memory limits are about the worst case.
+
+        Never below the largest process's exact peak, which a 50 ms sample can miss.
+        """
+        values = [max(r.tree_rss, r.largest_rss or 0) for r in self.good if r.tree_rss is not None]
         return max(values) if values else None
 
     @property
@@ -691,8 +694,8 @@ def machine_info(newsgen: str, hugo: str | None, pelican: list[str] | None) -> d
         "memory": memory,
         "python": version or platform.python_version(),
         "newsgen": run_text([newsgen, "--version"]),
-        "hugo": run_text([hugo, "version"]).split("-")[0] if hugo else "not installed",
-        "pelican": ("pelican " + run_text([*pelican, "--version"])) if pelican else "not installed",
+        "hugo": run_text([hugo, "version"]).split("-")[0] if hugo else "hugo not measured",
+        "pelican": ("pelican " + run_text([*pelican, "--version"])) if pelican else "pelican not measured",
         "memory_method": {"proc": "summed RSS of the process tree from /proc every 50 ms",
                           "psutil": "summed RSS of the process tree via psutil every 50 ms",
                           None: "not measured"}[memory_method()],
@@ -765,7 +768,7 @@ def target_lines(results: Sequence[SizeResult]) -> list[tuple[str, str, str]]:
                 verdict, shown = "n/a", "not measured"
             else:
                 verdict = "PASS" if (value < limit if strict else value <= limit) else "MISS"
-                shown = f"{value:.2f}×" if unit == "×" else f"{value:,.0f} MB" if unit == "MB" else f"{value:.3f} s"
+                shown = f"{value:.3f}×" if unit == "×" else f"{value:,.0f} MB" if unit == "MB" else f"{value:.3f} s"
             lines.append((verdict, f"{label} (N={r.n:,})", shown))
     ratio = linearity(results)
     if ratio is None:

@@ -181,3 +181,15 @@ def test_reload_event_arrives_after_a_rebuild(site):
         hub.close()
         srv.shutdown()
         srv.server_close()
+
+
+def test_watch_updates_the_search_index_in_the_background(site_tree):
+    site = site_tree({"content/politics/a.md": article("Alpha", body="Nothing special."),
+                      "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n"})
+    with Running(site) as run:
+        (site / "content/politics/a.md").write_text(article("Alpha", body="The word zeugma appears now."))
+        result, error, _ = run.next()
+        assert error is None and result.search_pending
+        run.watcher.wait_for_search()
+        index = b"".join(p.read_bytes() for p in (site / "build/pagefind").rglob("*") if p.is_file())
+        assert (site / "build/pagefind/pagefind-entry.json").is_file() and index

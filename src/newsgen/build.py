@@ -48,6 +48,7 @@ class BuildResult:
     parsed: int = 0  # articles read from source (the others came from the build state)
     removed: int = 0  # stale files deleted from the output
     incremental: bool = False
+    search_pending: bool = False  # the search index still has to be brought up to date (see defer_search)
     skipped_drafts: int = 0
     skipped_future: int = 0
     warnings: list[Problem] = field(default_factory=list)
@@ -192,13 +193,17 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         if state is not None:
             state.set_meta("dirty", "1")
         search = loaded.config.search
+        search_pending = False
         if incremental:
             changed_pages = [loaded.specs[i].output for i, _, wrote, _ in rendered if wrote]
             copied, removed = commit_incremental(staging, output, changed_pages, set(outputs), set(previous), statics,
                                                  state.statics() if state is not None else {})
             articles_changed = any(loaded.specs[i].kind == "article" for i, _, wrote, _ in rendered if wrote)
             if search and (articles_changed or removed or not (output / INDEX_FOLDER).is_dir()):
-                _report(reporter, index_site(output, sync=True))  # after the pages are in place
+                if options.defer_search:
+                    search_pending = True  # the caller (watch, serve) indexes in the background
+                else:
+                    _report(reporter, index_site(output, sync=True))  # after the pages are in place
             elif not search:
                 remove_index(output)  # as a clean build without search would have none
         else:
@@ -220,6 +225,6 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     return BuildResult(
         output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=written + copied,
         seconds=time.perf_counter() - started, rendered=len(todo), parsed=loaded.parsed, removed=removed,
-        incremental=incremental,
+        incremental=incremental, search_pending=search_pending,
         skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future, warnings=loaded.warnings,
     )

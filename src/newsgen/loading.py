@@ -60,6 +60,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0 means one per core
     use_state: bool = True  # False: neither read nor write .newsgen/ (newsgen check)
     memory: ArticleMemory | None = field(default=None, compare=False)  # kept by watch and serve between builds
+    defer_search: bool = False  # leave re-indexing an updated site to the caller (watch, serve)
 
     @property
     def output_dir(self) -> Path:
