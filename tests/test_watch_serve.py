@@ -29,10 +29,10 @@ def site(site_tree):
 class Running:
     """A SiteWatcher on its own thread, with every build outcome queued for the test."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, quiet: float = 0.1) -> None:
         self.outcomes: queue.Queue = queue.Queue()
         self.watcher = SiteWatcher(BuildOptions(site=site, now=NOW, jobs=1),
-                                   lambda result, error, batch: self.outcomes.put((result, error, batch)), quiet=0.1)
+                                   lambda result, error, batch: self.outcomes.put((result, error, batch)), quiet=quiet)
         self.thread = threading.Thread(target=self.watcher.run, daemon=True)
 
     def __enter__(self) -> "Running":
@@ -74,7 +74,8 @@ def test_watch_rebuilds_after_edit_survives_errors_and_recovers(site):
 
 
 def test_atomic_saves_and_bursts_are_one_rebuild(site):
-    with Running(site) as run:
+    # a quiet period longer than any pause between the writes below, even on a loaded machine
+    with Running(site, quiet=0.5) as run:
         # an editor's atomic save: write a temporary file, then rename it over the article
         temp = site / "content/politics/.a.md.swp"
         temp.write_text(article("Alpha, saved atomically"))

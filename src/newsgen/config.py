@@ -59,6 +59,16 @@ class Config:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
 
+    def url(self, path: str) -> str:
+        """A site path as a link: with the base path ('/news/politics/'); other links unchanged."""
+        return self.base_path + path if path.startswith("/") and not path.startswith("//") else path
+
+    def abs_url(self, path: str) -> str:
+        """A site path as an absolute URL ('https://example.org/news/politics/'); absolute URLs unchanged."""
+        if re.match(r"^https?://", path):
+            return path
+        return self.origin + self.url(path)
+
     def section_name(self, key: str) -> str:
         """The display name of a section; unknown sections get their key, capitalised."""
         for known, name in self.sections:

@@ -46,7 +46,7 @@ class FeedRenderer:
         self.static_roots = static_roots
 
     def abs_url(self, path: str) -> str:
-        return self.config.origin + self.config.base_path + path
+        return self.config.abs_url(path)
 
     def render(self, spec: PageSpec) -> bytes:
         articles = self.site.get(spec.items)

@@ -82,13 +82,8 @@ class PageRenderer:
         self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
         zone = config.zone
         base_path = config.base_path
-        origin = config.origin
 
-        def url(path: str) -> str:
-            return base_path + path if path.startswith("/") else path
-
-        def abs_url(path: str) -> str:
-            return origin + url(path)
+        url, abs_url = config.url, config.abs_url
 
         def local(d: datetime) -> datetime:
             return d.astimezone(zone)

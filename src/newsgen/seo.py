@@ -73,9 +73,7 @@ class MetaBuilder:
         self.sections = {s.key: s.name for s in site.sections}
 
     def abs_url(self, path: str) -> str:
-        if re.match(r"^https?://", path):
-            return path
-        return self.config.origin + self.config.base_path + path
+        return self.config.abs_url(path)
 
     @staticmethod
     def lead_image(article: Article | None) -> str:

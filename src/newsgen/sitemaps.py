@@ -35,7 +35,7 @@ class SitemapRenderer:
         self.newest = newest
 
     def abs_url(self, path: str) -> str:
-        return self.config.origin + self.config.base_path + path
+        return self.config.abs_url(path)
 
     def render(self, spec: PageSpec) -> bytes:
         if spec.kind == "sitemap":
