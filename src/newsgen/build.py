@@ -69,7 +69,9 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         options = replace(options, now=options.now or build_now())
         scan = scan_sources(options.site)
         snapshot = _snapshot(options, scan)
-        if state is not None and output.is_dir():
+        # a long-running watcher's first build fills its memory of the articles, so it is never skipped
+        fill_memory = options.memory is not None and not options.memory.entries
+        if state is not None and output.is_dir() and not fill_memory:
             unchanged = _unchanged(state, snapshot, options, reporter, started)
             if unchanged is not None:
                 return unchanged
@@ -215,7 +217,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             removed = 0
         if state is not None:
             state.begin()
-            state.replace_outputs(outputs)
+            state.replace_outputs(outputs, previous if incremental else None)
             state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
             state.set_meta("dirty", "0")
             state.commit()

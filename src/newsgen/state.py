@@ -105,9 +105,17 @@ class BuildState:
         """output path -> (inputs digest, bytes hash) of the last successful build."""
         return {p: (i, h) for p, i, h in self.db.execute("SELECT path, inputs, hash FROM outputs")}
 
-    def replace_outputs(self, rows: dict[str, tuple[str, str]]) -> None:
-        self.db.execute("DELETE FROM outputs")
-        self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?)", ((p, i, h) for p, (i, h) in rows.items()))
+    def replace_outputs(self, rows: dict[str, tuple[str, str]], previous: dict[str, tuple[str, str]] | None = None) -> None:
+        """Make the outputs table hold ``rows``; given the ``previous`` rows, only the differences are written
+        (after a one-article edit that is a handful of rows, not one per page of the site)."""
+        if previous is None:
+            self.db.execute("DELETE FROM outputs")
+            previous = {}
+        else:
+            gone = [(p,) for p in previous if p not in rows]
+            self.db.executemany("DELETE FROM outputs WHERE path = ?", gone)
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                            ((p, i, h) for p, (i, h) in rows.items() if previous.get(p) != (i, h)))
 
     def statics(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT path, hash FROM statics"))
