@@ -199,3 +199,22 @@ def test_static_file_hidden_by_a_page_comes_back_when_the_page_goes(newsroom):
     (newsroom / "content/politics/c.md").write_text(article("Charlie", "2025-12-17T10:00:00+05:00"))
     out = build_site(newsroom)[0]
     assert (out / "old/index.html").read_text() == "<p>the old static page</p>"
+
+
+def test_source_date_epoch_fixes_the_build_time(site_tree, monkeypatch):
+    """Future articles and the news sitemap depend on the build's time: SOURCE_DATE_EPOCH pins it."""
+    from newsgen.build import BuildOptions, build
+    from newsgen.dates import build_now
+
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/a/past.md": article("Past", "2025-12-18T12:00:00Z"),
+                      "content/a/later.md": article("Later", "2025-12-21T12:00:00Z")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1766232000")  # 2025-12-20T12:00:00Z
+    assert build_now().isoformat() == "2025-12-20T12:00:00+00:00"
+    result = build(BuildOptions(site=site, use_state=False))
+    assert result.articles == 1 and result.skipped_future == 1
+    news = (site / "build/news-sitemap.xml").read_text()
+    assert "/a/past/" in news and "/a/later/" not in news
+    first = (site / "build/news-sitemap.xml").read_bytes()
+    build(BuildOptions(site=site, use_state=False))
+    assert (site / "build/news-sitemap.xml").read_bytes() == first
