@@ -23,8 +23,8 @@ from .content import is_ignored_name, not_copied
 from .dates import build_now
 from .digests import digest
 from .errors import ContentError, Problem
-from .loading import (ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources,
-                      static_roots, template_dirs)
+from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
+from .theme import static_roots, template_dirs
 from .output import Staging, check_output_folder, commit_incremental, static_files
 from .parallel import run_chunks
 from .report import Reporter

@@ -21,9 +21,9 @@ from .errors import Problem
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, plain_summary
 from .model import Article, Term
+from .theme import CONTENT_DIR
 from .slugs import expand_permalink, is_safe_url, normalise_url, slugify, split_dated_name
 
-CONTENT_DIR = "content"
 SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
            "aliases": "redirect_from"}

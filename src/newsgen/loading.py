@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 from . import __version__
 from .config import Config, load_config
-from .content import CONTENT_DIR, Source, find_sources, load_article, not_copied
+from .content import Source, find_sources, load_article, not_copied
 from .images import image_refs
 from .output import static_files
 from .dates import build_now
@@ -29,7 +29,7 @@ from .parallel import default_jobs, run_chunks, shared
 from .plan import NEWS_WINDOW, PageSpec, plan_site
 from .report import Reporter
 from .state import BuildState
-from .theme import theme_root
+from .theme import static_roots
 from .ticker import Rates, load_rates
 
 
@@ -286,16 +286,3 @@ def _markdown_lookup(state_path: Path | None) -> Any:
 
 def jobs_for(options: BuildOptions) -> int:
     return options.jobs if options.jobs > 0 else default_jobs()
-
-
-def template_dirs(site: Path) -> list[Path]:
-    """Site templates first, then the default theme's."""
-    dirs = [site / "templates", theme_root() / "templates"]
-    return list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
-
-
-def static_roots(site: Path) -> list[Path]:
-    """Folders copied to the output as they are, later ones winning: the theme's static/,
-    the site's content/ (images and files next to the articles) and the site's static/."""
-    roots = [theme_root() / "static", site / CONTENT_DIR, site / "static"]
-    return list(dict.fromkeys(r.resolve() for r in roots if r.is_dir()))

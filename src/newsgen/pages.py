@@ -12,7 +12,8 @@ from typing import Sequence
 
 from .errors import Problem
 from .feeds import FeedRenderer
-from .loading import LoadedSite, static_roots, template_dirs
+from .loading import LoadedSite
+from .theme import static_roots, template_dirs
 from .output import Staging
 from .parallel import shared
 from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec

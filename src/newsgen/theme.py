@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+CONTENT_DIR = "content"  # a site's articles; other files in it are copied as they are
 
 
 def theme_root() -> Path:
@@ -21,3 +22,16 @@ def theme_root() -> Path:
     if (checkout / "templates" / "base.html").is_file():
         return checkout
     raise FileNotFoundError("the default theme is missing from this installation of newsgen")
+
+
+def template_dirs(site: Path) -> list[Path]:
+    """Site templates first, then the default theme's."""
+    dirs = [site / "templates", theme_root() / "templates"]
+    return list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
+
+
+def static_roots(site: Path) -> list[Path]:
+    """Folders copied to the output as they are, later ones winning: the theme's static/,
+    the site's content/ (images and files next to the articles) and the site's static/."""
+    roots = [theme_root() / "static", site / CONTENT_DIR, site / "static"]
+    return list(dict.fromkeys(r.resolve() for r in roots if r.is_dir()))
