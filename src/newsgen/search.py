@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import Problem
 
 INDEX_FOLDER = "pagefind"
+TIMEOUT = 900  # seconds; 10,000 articles take about 20 here
 
 
 def index_site(folder: Path, sync: bool = False) -> Problem | None:
@@ -59,8 +60,12 @@ def _sync(source: Path, target: Path) -> None:
 
 
 def _run(folder: Path, index: Path) -> Problem | None:
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(index),
-                           "--silent"], capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(index),
+                               "--silent"], capture_output=True, text=True, check=False, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return Problem("newsgen.yaml", 0, 0, "search", f"the search index took longer than {TIMEOUT} s and was left as it was",
+                       "run the build again, or set search: false", "warning")
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
         return Problem("newsgen.yaml", 0, 0, "search", "the search index could not be built"
