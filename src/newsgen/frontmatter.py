@@ -39,6 +39,9 @@ _LINE_ENDS = re.compile(rb"\r\n|\r|\n")
 # what the YAML reader refuses: C0/C1 controls except tab, LF, CR and NEL; lone surrogates; U+FFFE/U+FFFF
 _NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 FRONT_MATTER = "the front matter"
+TOO_DEEP = "{subject} is not valid YAML: values nest more than {limit} levels deep"
+TOO_DEEP_HINT = "a few levels are all newsgen reads: look for runaway '[' or '{' brackets"
+MAX_DEPTH = 1000  # nesting levels below the top mapping; libyaml 0.2.5 stops at the same depth
 TAB_HINT = "use spaces instead; YAML allows tabs only inside quoted text"
 FM_HINT = "start the file with a line '---', then 'title: ...' and 'date: ...' lines, then '---'"
 
@@ -127,6 +130,10 @@ def parse_yaml(text: str, path: str, first_line: int = 1,
         return None, {}, [Problem(path, _first_alias_line(text) + first_line, 0, "",
                                   f"YAML aliases (*name) are not allowed in {subject}",
                                   "write the value out in full instead of referring to an &anchor")]
+    deep = _node_deeper_than(node, MAX_DEPTH)
+    if deep is not None:
+        return None, {}, [Problem(path, deep.start_mark.line + first_line, deep.start_mark.column + 1, "",
+                                  TOO_DEEP.format(subject=subject, limit=MAX_DEPTH), TOO_DEEP_HINT)]
     tab = _first_stray_tab(text, node)
     if tab is not None:
         return None, {}, [Problem(path, tab[0] + first_line, tab[1] + 1, "", f"{subject} contains a tab character",
@@ -194,6 +201,25 @@ def _record_nested_lines(root: yaml.Node, first_line: int, out: dict[str, int]) 
             if prefix:
                 out.setdefault(path, where.start_mark.line + first_line)
             stack.append((value, path + "."))
+
+
+def _node_deeper_than(root: yaml.Node, limit: int) -> yaml.Node | None:
+    """The first node nested more than ``limit`` levels below ``root``, if any.
+
+    Runs after the alias check, so every node is reached once: linear time.
+    Newer libyaml builds stop at 1,000 levels themselves, older ones (PyYAML 6.0.3
+    and before) do not: checking here gives every installation the same answer.
+    """
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((v, depth + 1) for _, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return None
 
 
 def _has_repeated_node(root: yaml.Node) -> bool:
@@ -320,6 +346,8 @@ def _explain(exc: yaml.MarkedYAMLError, text: str, subject: str) -> tuple[str, s
     if "alias" in problem or "anchor" in problem or "anchor" in context:
         return (f"YAML aliases and anchors (*name, &name) are not allowed in {subject}",
                 "write the value out in full", at)
+    if "nesting depth" in problem:
+        return TOO_DEEP.format(subject=subject, limit=MAX_DEPTH), TOO_DEEP_HINT, at
     if "unhashable key" in problem:
         return "a key must be a plain word", "write keys like title: or tags:", at
     return f"{subject} is not valid YAML: {problem}", "check this line; put values containing ': ' or ' #' in quotes", at
