@@ -218,3 +218,36 @@ def test_source_date_epoch_fixes_the_build_time(site_tree, monkeypatch):
     first = (site / "build/news-sitemap.xml").read_bytes()
     build(BuildOptions(site=site, use_state=False))
     assert (site / "build/news-sitemap.xml").read_bytes() == first
+
+
+# --- reading only what changed: file signatures --------------------------------------------
+
+def test_files_unchanged_since_the_last_scan_are_not_read_again(newsroom, monkeypatch):
+    from newsgen import loading
+    monkeypatch.setattr(loading, "RACY_SECONDS", 0)  # the files here were written a moment ago
+    first = loading.scan_sources(newsroom)
+    assert set(first.signatures) == set(first.hashes) and len(first.raw) == 5
+    known = {k: (sig, first.hashes[k]) for k, sig in first.signatures.items()}
+
+    again = loading.scan_sources(newsroom, known)
+    assert again.raw == {} and again.hashes == first.hashes
+    assert again.read("content/politics/a.md") == (newsroom / "content/politics/a.md").read_bytes()
+
+    source = newsroom / "content/politics/c.md"
+    source.write_text(source.read_text().replace("Charlie", "Chablis"))  # same size, new bytes
+    after = loading.scan_sources(newsroom, known)
+    assert set(after.raw) == {"content/politics/c.md"}
+    assert after.hashes["content/politics/c.md"] != first.hashes["content/politics/c.md"]
+
+
+def test_a_file_changed_just_before_a_scan_is_read_again_next_time(newsroom):
+    from newsgen import loading
+    scan = loading.scan_sources(newsroom)  # every file was written within RACY_SECONDS
+    assert scan.signatures == {}
+
+
+def test_same_size_edit_right_after_a_build_is_built(newsroom):
+    source = newsroom / "content/politics/c.md"
+    source.write_text(source.read_text().replace("Charlie", "Chablis"))
+    out, result, _ = build_site(newsroom)
+    assert result.parsed == 1 and "Chablis" in read(out, "/politics/c/")

@@ -31,9 +31,21 @@ class Running:
 
     def __init__(self, site: Path, quiet: float = 0.1) -> None:
         self.outcomes: queue.Queue = queue.Queue()
-        self.watcher = SiteWatcher(BuildOptions(site=site, now=NOW, jobs=1),
-                                   lambda result, error, batch: self.outcomes.put((result, error, batch)), quiet=quiet)
+        self.previews: list[tuple[list[str], int]] = []  # (URLs, builds finished before the preview)
+        self.previewed: dict[str, str] = {}  # URL -> its page as it was when the preview was announced
+        self.builds = 0
+        self.site = site
+        self.watcher = SiteWatcher(BuildOptions(site=site, now=NOW, jobs=1), self._built, quiet=quiet,
+                                   on_preview=self._previewed)
         self.thread = threading.Thread(target=self.watcher.run, daemon=True)
+
+    def _previewed(self, urls: list[str]) -> None:
+        self.previews.append((urls, self.builds))
+        self.previewed.update((url, (self.site / "build" / url.strip("/") / "index.html").read_text()) for url in urls)
+
+    def _built(self, result, error, batch) -> None:
+        self.builds += 1
+        self.outcomes.put((result, error, batch))
 
     def __enter__(self) -> "Running":
         self.thread.start()
@@ -194,3 +206,54 @@ def test_watch_updates_the_search_index_in_the_background(site_tree):
         run.watcher.wait_for_search()
         index = b"".join(p.read_bytes() for p in (site / "build/pagefind").rglob("*") if p.is_file())
         assert (site / "build/pagefind/pagefind-entry.json").is_file() and index
+
+
+# --- the preview of an edited article, ahead of the rebuild -------------------------------
+
+def _clean_build_of(site: Path, tmp_path: Path) -> Path:
+    """The output of a clean build of ``site``'s sources in a folder of its own."""
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
+    return build_site(copy, clean=True)[0]
+
+
+def test_an_edited_articles_page_is_written_before_the_rebuild_and_the_rebuild_agrees(site, tmp_path):
+    page = site / "build/politics/a/index.html"
+    with Running(site) as run:
+        (site / "content/politics/a.md").write_text(article("Alpha, retitled", body="A corrected first paragraph."))
+        result, error, _ = run.next()
+        assert error is None
+        # the page was written first, while the watcher had finished only its first build
+        assert run.previews == [(["/politics/a/"], 1)]
+        assert "A corrected first paragraph." in run.previewed["/politics/a/"]
+        assert "Alpha, retitled" in run.previewed["/politics/a/"]
+        assert page.read_text() == run.previewed["/politics/a/"]  # the rebuild wrote the same page
+    clean = _clean_build_of(site, tmp_path)
+    for url in ("politics/a/index.html", "politics/b/index.html", "index.html", "feed.xml"):
+        assert (site / "build" / url).read_bytes() == (clean / url).read_bytes(), url
+
+
+def test_an_edit_that_moves_the_article_is_not_previewed_only_rebuilt(site):
+    with Running(site) as run:
+        (site / "content/politics/a.md").write_text(article("Alpha", "2025-12-17T10:00:00+05:00"))
+        result, error, _ = run.next()
+        assert error is None and run.previews == []  # its neighbours change too: the rebuild does it all
+        assert "17 December 2025" in (site / "build/politics/a/index.html").read_text()
+
+
+def test_an_edit_with_a_problem_is_not_previewed_and_the_page_stays(site):
+    page = site / "build/politics/a/index.html"
+    with Running(site) as run:
+        good = page.read_bytes()
+        (site / "content/politics/a.md").write_text(article("Alpha", body="![chart](/images/missing.png)"))
+        result, error, _ = run.next()
+        assert result is None and "/images/missing.png does not exist" in str(error)
+        assert run.previews == [] and page.read_bytes() == good
+        # after a failed build nothing is previewed from the old site, even a harmless edit
+        (site / "content/politics/b.md").write_text(article("Bravo", "2025-12-18", body="Harmless."))
+        result, error, _ = run.next()
+        assert result is None and run.previews == []
+        (site / "content/politics/a.md").write_text(article("Alpha", body="Fixed."))
+        result, error, _ = run.next()
+        assert error is None and "Fixed." in page.read_text()

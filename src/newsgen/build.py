@@ -67,10 +67,15 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         if state is not None and options.clean:
             state.clear()
         options = replace(options, now=options.now or build_now())
-        scan = scan_sources(options.site)
+        known = state.source_signatures() if state is not None else {}
+        scan = scan_sources(options.site, known)
+        if state is not None:  # true of the files whatever becomes of this build
+            state.begin()
+            state.replace_signatures({k: (sig, scan.hashes[k]) for k, sig in scan.signatures.items()}, known)
+            state.commit()
         snapshot = _snapshot(options, scan)
-        # a long-running watcher's first build fills its memory of the articles, so it is never skipped
-        fill_memory = options.memory is not None and not options.memory.entries
+        # a long-running watcher's memory of the site is filled by a real build, never a skipped one
+        fill_memory = options.memory is not None and (not options.memory.entries or options.memory.last is None)
         if state is not None and output.is_dir() and not fill_memory:
             unchanged = _unchanged(state, snapshot, options, reporter, started)
             if unchanged is not None:
@@ -82,6 +87,10 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         if state is not None:
             _remember(state, snapshot, loaded.valid_until, result)
         return result
+    except BaseException:
+        if options.memory is not None:
+            options.memory.last = None  # no preview from a site that no longer builds (see preview.py)
+        raise
     finally:
         if state is not None:
             state.close()
@@ -159,7 +168,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     from .pages import SiteRenderer, render_chunk
 
     output = options.output_dir
-    renderer = SiteRenderer(loaded, options.site)
+    template_cache = options.site / STATE_DIR / "templates" if state is not None else None
+    renderer = SiteRenderer(loaded, options.site, template_cache)
     infos, variants, image_problems = _prepare_images(options, loaded, state)
     for problem in image_problems:
         reporter.problem(problem)
@@ -224,6 +234,10 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     except BaseException:
         staging.abort()
         raise
+    if options.memory is not None:
+        from .preview import LastBuild
+
+        options.memory.last = LastBuild(loaded, renderer, output)
     return BuildResult(
         output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=written + copied,
         seconds=time.perf_counter() - started, rendered=len(todo), parsed=loaded.parsed, removed=removed,

@@ -203,7 +203,7 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
             if result is not None:
                 hub.reload()
 
-        watcher = SiteWatcher(options, on_build, TerminalReporter(quiet=True))
+        watcher = SiteWatcher(options, on_build, TerminalReporter(quiet=True), on_preview=lambda urls: hub.reload())
         watcher.build_once(Batch({"site": {str(site)}}))
         options.output_dir.mkdir(parents=True, exist_ok=True)
         try:

@@ -65,7 +65,7 @@ class Config:
 
     def abs_url(self, path: str) -> str:
         """A site path as an absolute URL ('https://example.org/news/politics/'); absolute URLs unchanged."""
-        if re.match(r"^https?://", path):
+        if path.startswith(("http://", "https://")):
             return path
         return self.origin + self.url(path)
 

@@ -19,7 +19,7 @@ from .config import Config
 from .dates import DATE_HINT, parse_datetime
 from .errors import Problem
 from .frontmatter import parse_document
-from .markup import MarkupRenderer, plain_summary
+from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
 from .theme import CONTENT_DIR
 from .slugs import expand_permalink, is_safe_url, normalise_url, slugify, split_dated_name
@@ -160,7 +160,8 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         image=fields.text("image") or "", image_alt=fields.text("image_alt") or "",
         image_caption=fields.text("image_caption") or "", image_credit=fields.text("image_credit") or "",
         draft=draft, featured=featured, redirect_from=tuple(redirects),
-        reading_minutes=rendered.reading_minutes, extra=MappingProxyType(extra),
+        reading_minutes=rendered.reading_minutes, body_images=image_sources(rendered.html),
+        extra=MappingProxyType(extra),
     )
     return article, problems
 

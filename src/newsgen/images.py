@@ -54,11 +54,7 @@ def image_refs(article: Article, base_path: str) -> list[tuple[str, str]]:
     refs = []
     if article.image:
         refs.append((article.image, resolve(article.image, article.key, "")))
-    for tag in _IMG.findall(article.html):
-        src = _SRC.search(tag)
-        if src:
-            written = html.unescape(src.group(1))
-            refs.append((written, resolve(written, article.key, base_path)))
+    refs += ((written, resolve(written, article.key, base_path)) for written in article.body_images)
     return [(w, p) for w, p in refs if p]
 
 

@@ -8,8 +8,10 @@ written; every problem of every file is raised together as one ContentError.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +47,7 @@ class ArticleMemory:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, str, Result]] = {}
+        self.last: Any = None  # the last successful build, for watch mode's preview (preview.LastBuild)
 
 
 @dataclass(frozen=True)
@@ -85,23 +88,61 @@ class LoadedSite:
     images: dict[str, list[str]] = field(default_factory=dict)  # article key -> site paths of its images
 
 
+RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
+
+
 @dataclass
 class Scan:
-    """The content folder read from disk: every source's bytes and their hashes."""
+    """The content folder as found on disk: every source's hash, its bytes when they were read.
+
+    ``signatures`` holds each source's size, times and inode where they can be trusted
+    next time; a later scan (see :func:`scan_sources`) takes the hash of a file whose
+    signature is unchanged without reading it, the way git's index does. Bytes that
+    were not read are read on demand by :meth:`read`.
+    """
 
     sources: list[Source]
     problems: list[Problem]
     raw: dict[str, bytes]
     hashes: dict[str, str]
+    signatures: dict[str, str] = field(default_factory=dict)
+    _paths: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def read(self, key: str) -> bytes:
+        """A source's bytes (read now if the scan trusted its signature instead)."""
+        data = self.raw.get(key)
+        if data is None:
+            if not self._paths:
+                self._paths.update((s.key, s.path) for s in self.sources)
+            with open(self._paths[key], "rb") as file:
+                data = self.raw[key] = file.read()
+        return data
 
 
-def scan_sources(site: Path) -> Scan:
-    """Find and read every source; an unreadable file is a problem, not a crash."""
+def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) -> Scan:
+    """Find every source and hash it; an unreadable file is a problem, not a crash.
+
+    ``known`` maps source keys to (signature, hash) from the last build. A file whose
+    signature (size, modification and change times to the nanosecond, inode) is
+    unchanged is not read. A signature is only trusted when its file had not changed
+    for ``RACY_SECONDS`` when it was taken: a file written again in the same
+    timestamp tick, with the same size, would otherwise look unchanged.
+    """
     sources, problems = find_sources(site)
+    known = known or {}
     raw: dict[str, bytes] = {}
     hashes: dict[str, str] = {}
+    signatures: dict[str, str] = {}
+    settled_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
     for source in sources:
         try:
+            info = os.stat(source.path)
+            signature = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+            remembered = known.get(source.key)
+            if remembered is not None and remembered[0] == signature:
+                hashes[source.key] = remembered[1]
+                signatures[source.key] = signature
+                continue
             with open(source.path, "rb") as file:
                 data = file.read()
         except OSError as exc:
@@ -110,7 +151,9 @@ def scan_sources(site: Path) -> Scan:
             continue
         raw[source.key] = data
         hashes[source.key] = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return Scan([s for s in sources if s.key in raw], problems, raw, hashes)
+        if max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
+            signatures[source.key] = signature
+    return Scan([s for s in sources if s.key in hashes], problems, raw, hashes, signatures)
 
 
 def load_site(options: BuildOptions, reporter: Reporter | None = None, state: BuildState | None = None,
@@ -139,7 +182,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     specs, plan_problems = plan_site(site, config, now)
     problems += plan_problems
     statics = static_files(static_roots(options.site), not_copied)
-    images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan.raw)
+    images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan)
     problems += image_problems
     if any(p.is_error for p in problems):
         raise ContentError(problems)
@@ -150,7 +193,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
 
 
 def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_path: str,
-            severity: str, raw: dict[str, bytes]) -> tuple[dict[str, list[str]], list[Problem]]:
+            severity: str, scan: Scan) -> tuple[dict[str, list[str]], list[Problem]]:
     """Each article's local images (site paths), and a problem for each one that is missing."""
     found: dict[str, list[str]] = {}
     problems: list[Problem] = []
@@ -159,7 +202,7 @@ def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_
             if path.lstrip("/") in statics:
                 found.setdefault(article.key, []).append(path)
             else:
-                problems.append(Problem(article.key, _line_of(raw.get(article.key, b""), written), 0,
+                problems.append(Problem(article.key, _line_of(scan.read(article.key), written), 0,
                                         "image" if written == article.image else "",
                                         f"the image {written} does not exist",
                                         "put the file under static/ (and write /images/name.jpg) or next to the article",
@@ -183,7 +226,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "2"  # bump when Article's fields or pickling change: cached articles are then re-read
+ARTICLE_FORMAT = "3"  # bump when Article's fields or pickling change: cached articles are then re-read
 
 
 def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
@@ -207,14 +250,13 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
     for source in sources:
         if source.key in results:
             continue
-        raw = scan.raw[source.key]
         hit = cached.get(source.key)
         result = _unpickle(hit[2]) if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings else None
         if result is not None:
             results[source.key] = result
             reporter.advance()
         else:
-            to_parse.append((source, raw))
+            to_parse.append((source, scan.read(source.key)))
     handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
     parsed = run_chunks(_parse_chunk, range(len(to_parse)), jobs_for(options), handover, reporter.advance)
     reporter.finish()

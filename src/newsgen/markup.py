@@ -8,6 +8,7 @@ through Jinja: template tags written for other generators (``{% image %}``,
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -34,6 +35,18 @@ class Rendered:
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def image_sources(body_html: str) -> tuple[str, ...]:
+    """The ``src`` of every ``<img>`` in a rendered body (raw HTML images included), unescaped."""
+    if "<" not in body_html:
+        return ()
+    found = (_SRC.search(tag) for tag in _IMG.findall(body_html))
+    return tuple(html.unescape(src.group(1)) for src in found if src)
 
 
 class _SiteLinks(Treeprocessor):

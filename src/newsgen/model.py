@@ -50,6 +50,7 @@ class Article:
     featured: bool = False
     redirect_from: tuple[str, ...] = ()
     reading_minutes: int = 1
+    body_images: tuple[str, ...] = ()  # every <img src> of the body as written, read once when the body is rendered
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property

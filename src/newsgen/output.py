@@ -98,6 +98,20 @@ class Staging:
 MARKER = ".newsgen-output"  # in every output folder: replacing a folder that has it loses nothing
 
 
+def replace_page(output: Path, relative: str, data: bytes) -> None:
+    """Put one page into an existing output folder at once (written beside it, then renamed over it).
+
+    Used by watch mode's preview of an edited article, ahead of the full rebuild that
+    follows; a reader of the page sees the old bytes or the new, never half a file.
+    """
+    if not _is_relative_inside(relative):
+        raise UsageError(f"refusing to write {relative!r}: it is outside the output folder")
+    target = output / relative
+    temporary = target.parent / f".{target.name}.newsgen-{os.getpid()}"
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
 def check_output_folder(output: Path, site: Path) -> None:
     """Refuse output folders whose replacement would destroy the site or other work.
 

@@ -53,9 +53,18 @@ class TemplateProblem(Exception):
         return (type(self), (self.problem,))
 
 
-def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
-    """The Jinja environment: site templates first, so a site overrides any theme file."""
+def make_environment(template_dirs: list[Path], cache: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment: site templates first, so a site overrides any theme file.
+
+    With a ``cache`` folder, compiled templates are kept there between builds (Jinja
+    checks each against its source), so a rebuild does not compile them again.
+    """
+    bytecode_cache = None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -81,6 +81,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)
+
+
 def resolve_file(src: str, source_key: str, base_path: str) -> str:
     """The site path a file reference in an article names, or '' for external and data URLs.
 
@@ -88,7 +91,7 @@ def resolve_file(src: str, source_key: str, base_path: str) -> str:
     to the article's source folder (``content/politics/``), whose files are copied to
     the same place under the output (``/politics/``).
     """
-    if re.match(r"^([a-z][a-z0-9+.-]*:|//)", src, re.I):
+    if _SCHEME.match(src):
         return ""
     path = src.split("#")[0].split("?")[0]
     if path.startswith("/"):

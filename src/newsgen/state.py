@@ -1,12 +1,14 @@
 """The build state in ``.newsgen/state.db`` (SQLite): what the last build read and wrote.
 
-Three tables make incremental builds possible:
+Four tables make incremental builds possible:
 
 - ``articles``: per source file, the hash of its bytes, the settings it was read with,
   and the resulting article (or its problems), pickled; an unchanged file is not parsed
   again, and no Markdown is rendered again.
 - ``markdown``: rendered bodies keyed by body hash plus Markdown settings, so that an
   edit to front matter alone, or to the settings, reuses the HTML.
+- ``sources``: per source file, its size, times and inode with the hash of its bytes,
+  so that the next scan reads only the files whose signature changed.
 - ``outputs``: per output file, the digest of its inputs and the hash of the bytes
   written; a page whose inputs did not change is not rendered, a page whose bytes did
   not change is not written (its modification time stays).
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, source_hash TEXT NOT 
 CREATE TABLE IF NOT EXISTS markdown (body_hash TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS statics (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NULL, hash TEXT NOT NULL);
 """
 
 
@@ -81,6 +84,17 @@ class BuildState:
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
         stale = [k for (k,) in self.db.execute("SELECT key FROM articles") if k not in keep]
         self.db.executemany("DELETE FROM articles WHERE key = ?", [(k,) for k in stale])
+
+    # sources ------------------------------------------------------------------------------
+    def source_signatures(self) -> dict[str, tuple[str, str]]:
+        """source key -> (signature, hash) as the last scan found them."""
+        return {k: (s, h) for k, s, h in self.db.execute("SELECT key, signature, hash FROM sources")}
+
+    def replace_signatures(self, rows: dict[str, tuple[str, str]], previous: dict[str, tuple[str, str]]) -> None:
+        """Make the sources table hold ``rows``, writing only what differs from ``previous``."""
+        self.db.executemany("DELETE FROM sources WHERE key = ?", [(k,) for k in previous if k not in rows])
+        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
+                            ((k, s, h) for k, (s, h) in rows.items() if previous.get(k) != (s, h)))
 
     # markdown -----------------------------------------------------------------------------
     def cached_markdown(self, body_hashes: Iterable[str]) -> dict[str, Any]:
@@ -132,7 +146,7 @@ class BuildState:
 
     def clear(self) -> None:
         """Forget everything built, but not what this database is (schema and output folder)."""
-        for table in ("articles", "markdown", "outputs", "statics"):
+        for table in ("articles", "markdown", "outputs", "statics", "sources"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'identity')")
 

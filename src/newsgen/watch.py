@@ -24,6 +24,7 @@ from .loading import ArticleMemory
 from .config import SETTINGS_FILE
 from .content import is_ignored_name
 from .errors import NewsgenError
+from .preview import Preview
 from .report import Reporter
 from .search import index_site
 
@@ -83,13 +84,17 @@ class SiteWatcher:
     """Watches a site and rebuilds it; :meth:`run` blocks until :meth:`stop` (or Ctrl-C)."""
 
     def __init__(self, options: BuildOptions, on_build: Callable[[BuildResult | None, BaseException | None, Batch], None],
-                 reporter: Reporter | None = None, quiet: float = 0.1) -> None:
+                 reporter: Reporter | None = None, quiet: float = 0.1,
+                 on_preview: Callable[[list[str]], None] | None = None) -> None:
         # Pagefind re-indexes the whole site (18 s for 10,000 articles here), so watch mode updates
         # the search index in the background: the edited page is there at once, search follows.
         self.options = replace(options, memory=options.memory or ArticleMemory(), defer_search=True)
         self._search_wanted = threading.Event()
         self._search_thread: threading.Thread | None = None
         self.on_build = on_build
+        # an edited article's page is written first, from the last build (see preview.py)
+        self.on_preview = on_preview
+        self._preview = Preview(self.options.site, self.options.memory)  # type: ignore[arg-type]
         self.reporter = reporter
         self.quiet = quiet
         self._lock = threading.Lock()
@@ -120,6 +125,10 @@ class SiteWatcher:
                 self._scheduled.add(str(folder))
 
     def build_once(self, batch: Batch) -> None:
+        if set(batch.paths) == {"content"}:
+            urls = self._preview.write(batch.paths["content"])
+            if urls and self.on_preview is not None:
+                self.on_preview(urls)
         try:
             result = build(self.options, self.reporter)
         except (NewsgenError, OSError) as exc:
@@ -142,8 +151,9 @@ class SiteWatcher:
                 if problem is not None and self.reporter is not None:
                     self.reporter.problem(problem)
 
-        self._search_thread = threading.Thread(target=work, name="newsgen-search", daemon=True)
-        self._search_thread.start()
+        thread = threading.Thread(target=work, name="newsgen-search", daemon=True)
+        thread.start()
+        self._search_thread = thread  # only a started thread is ever seen by wait_for_search
 
     def wait_for_search(self, timeout: float = 60.0) -> None:
         """Block until the background search indexing has finished (for tests and shutdown)."""
