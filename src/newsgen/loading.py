@@ -93,30 +93,30 @@ RACY_SECONDS = 2  # a file changed this close to a scan may change again within 
 
 @dataclass
 class Scan:
-    """The content folder as found on disk: every source's hash, its bytes when they were read.
+    """The content folder as found on disk: every source's hash.
 
     ``signatures`` holds each source's size, times and inode where they can be trusted
     next time; a later scan (see :func:`scan_sources`) takes the hash of a file whose
-    signature is unchanged without reading it, the way git's index does. Bytes that
-    were not read are read on demand by :meth:`read`.
+    signature is unchanged without reading it, the way git's index does. ``read``
+    names the sources whose bytes this scan read. The bytes are not kept: ten
+    thousand articles are some 60 MB that every forked worker would carry along;
+    the workers that parse a file read it again (from the operating system's cache).
     """
 
     sources: list[Source]
     problems: list[Problem]
-    raw: dict[str, bytes]
+    read: set[str]
     hashes: dict[str, str]
     signatures: dict[str, str] = field(default_factory=dict)
-    _paths: dict[str, str] = field(default_factory=dict, repr=False)
 
-    def read(self, key: str) -> bytes:
-        """A source's bytes (read now if the scan trusted its signature instead)."""
-        data = self.raw.get(key)
-        if data is None:
-            if not self._paths:
-                self._paths.update((s.key, s.path) for s in self.sources)
-            with open(self._paths[key], "rb") as file:
-                data = self.raw[key] = file.read()
-        return data
+    def source_bytes(self, key: str) -> bytes:
+        """A source's bytes, read now (b'' if it has gone since)."""
+        path = next((s.path for s in self.sources if s.key == key), None)
+        try:
+            with open(path or "", "rb") as file:
+                return file.read()
+        except OSError:
+            return b""
 
 
 def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) -> Scan:
@@ -130,7 +130,7 @@ def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) ->
     """
     sources, problems = find_sources(site)
     known = known or {}
-    raw: dict[str, bytes] = {}
+    read: set[str] = set()
     hashes: dict[str, str] = {}
     signatures: dict[str, str] = {}
     settled_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
@@ -149,11 +149,11 @@ def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) ->
             problems.append(Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
                                     "check the file's permissions"))
             continue
-        raw[source.key] = data
+        read.add(source.key)
         hashes[source.key] = hashlib.blake2b(data, digest_size=16).hexdigest()
         if max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
             signatures[source.key] = signature
-    return Scan([s for s in sources if s.key in hashes], problems, raw, hashes, signatures)
+    return Scan([s for s in sources if s.key in hashes], problems, read, hashes, signatures)
 
 
 def load_site(options: BuildOptions, reporter: Reporter | None = None, state: BuildState | None = None,
@@ -202,7 +202,7 @@ def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_
             if path.lstrip("/") in statics:
                 found.setdefault(article.key, []).append(path)
             else:
-                problems.append(Problem(article.key, _line_of(scan.read(article.key), written), 0,
+                problems.append(Problem(article.key, _line_of(scan.source_bytes(article.key), written), 0,
                                         "image" if written == article.image else "",
                                         f"the image {written} does not exist",
                                         "put the file under static/ (and write /images/name.jpg) or next to the article",
@@ -244,7 +244,7 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
             results[source.key] = kept[2]
     missing = [s.key for s in sources if s.key not in results]
     cached = state.cached_articles(missing if results else None) if state is not None and missing else {}
-    to_parse: list[tuple[Source, bytes]] = []
+    to_parse: list[Source] = []
     reporter.start("reading", len(sources))
     reporter.advance(len(results))
     for source in sources:
@@ -256,23 +256,30 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
             results[source.key] = result
             reporter.advance()
         else:
-            to_parse.append((source, scan.read(source.key)))
+            to_parse.append(source)
+
+    def consume(chunk: list[tuple[str, bytes, list[tuple[str, Rendered]]]]) -> None:
+        # stored as each chunk arrives: the parent never holds every pickle and body at once
+        for key, data, _ in chunk:
+            results[key] = pickle.loads(data)
+        if state is not None:
+            state.store_articles((key, hashes[key], settings, data) for key, data, _ in chunk)
+            state.store_markdown(item for _, _, markdown in chunk for item in markdown)
+
     handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
-    parsed = run_chunks(_parse_chunk, range(len(to_parse)), jobs_for(options), handover, reporter.advance)
+    if state is not None:
+        state.begin()
+    try:
+        run_chunks(_parse_chunk, range(len(to_parse)), jobs_for(options), handover, reporter.advance, consume)
+        if state is not None and (to_parse or state.article_count() != len(sources)):
+            state.keep_articles(set(hashes))
+            state.prune_markdown(limit=2 * len(sources) + 100)
+    finally:
+        if state is not None:
+            state.commit()  # what was read is true of the files, whatever becomes of this build
     reporter.finish()
-    fresh_markdown: dict[str, Rendered] = {}
-    rows = []
-    for key, data, markdown in parsed:
-        results[key] = pickle.loads(data)
-        fresh_markdown.update(markdown)
-        rows.append((key, hashes[key], settings, data))
     if options.memory is not None:
         options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
-    if state is not None and (rows or state.article_count() != len(sources)):
-        state.begin()
-        state.store_articles(rows, keep=set(hashes))
-        state.store_markdown(fresh_markdown.items(), limit=2 * len(sources) + 100)
-        state.commit()
     return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse)
 
 
@@ -288,13 +295,20 @@ def _unpickle(data: bytes) -> Result | None:
 def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, bytes, list[tuple[str, Rendered]]]]:
     """In a worker (or the parent): parse sources, rendering Markdown through the cache."""
     config: Config = shared("config")
-    to_parse: list[tuple[Source, bytes]] = shared("parse")
+    to_parse: list[Source] = shared("parse")
     markup = _worker_markup(config, shared("state_path"))
     out = []
     for i in indices:
-        source, raw = to_parse[i]
+        source = to_parse[i]
         markup.fresh = {}
-        result = load_article(source, raw, config, markup)  # type: ignore[arg-type]
+        try:
+            with open(source.path, "rb") as file:  # read here, not in the parent: see scan_sources
+                raw = file.read()
+        except OSError as exc:
+            result: Result = (None, [Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
+                                             "check the file's permissions")])
+        else:
+            result = load_article(source, raw, config, markup)  # type: ignore[arg-type]
         out.append((source.key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), list(markup.fresh.items())))
     return out
 

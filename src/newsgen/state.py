@@ -80,8 +80,11 @@ class BuildState:
     def article_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def store_articles(self, rows: Iterable[tuple[str, str, str, bytes]], keep: set[str]) -> None:
+    def store_articles(self, rows: Iterable[tuple[str, str, str, bytes]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
+
+    def keep_articles(self, keep: set[str]) -> None:
+        """Forget the cached articles of sources that are gone."""
         stale = [k for (k,) in self.db.execute("SELECT key FROM articles") if k not in keep]
         self.db.executemany("DELETE FROM articles WHERE key = ?", [(k,) for k in stale])
 
@@ -107,10 +110,13 @@ class BuildState:
                 found[h] = pickle.loads(data)
         return found
 
-    def store_markdown(self, rows: Iterable[tuple[str, Any]], limit: int) -> None:
-        """Add rendered bodies; keep only the ``limit`` most recently stored ones."""
+    def store_markdown(self, rows: Iterable[tuple[str, Any]]) -> None:
+        """Add rendered bodies (see :meth:`prune_markdown`)."""
         self.db.executemany("INSERT OR REPLACE INTO markdown VALUES (?, ?)",
                             ((h, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for h, r in rows))
+
+    def prune_markdown(self, limit: int) -> None:
+        """Keep only the ``limit`` most recently stored bodies."""
         self.db.execute("DELETE FROM markdown WHERE rowid NOT IN "
                         "(SELECT rowid FROM markdown ORDER BY rowid DESC LIMIT ?)", (limit,))
 
