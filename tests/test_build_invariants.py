@@ -129,3 +129,9 @@ def test_parallel_build_equals_serial_build(tmp_path):
     parallel = build(BuildOptions(site=site, output=tmp_path / "parallel", now=NOW, jobs=2, use_state=False))
     assert serial.pages == parallel.pages > 150
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    # three processes (the parent and two workers), with the build state filled as chunks arrive
+    wide = build(BuildOptions(site=site, output=tmp_path / "wide", now=NOW, jobs=3))
+    assert wide.parsed == 150
+    assert tree(tmp_path / "serial") == tree(tmp_path / "wide")
+    again = build(BuildOptions(site=site, output=tmp_path / "wide", now=NOW, jobs=3, clean=False))
+    assert again.parsed == 0 and again.rendered == 0
