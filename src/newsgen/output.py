@@ -177,15 +177,15 @@ def commit_incremental(staging: Staging, output: Path, written: list[str], outpu
     Called only after every page rendered, so a failed build never reaches here.
     Returns (static files copied, files removed).
     """
-    folders: set[str] = set()
     out_text = str(output)
     for relative in written:
         dest = os.path.join(out_text, relative)
-        folder = os.path.dirname(dest)
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
-        os.replace(staging.target(relative), dest)
+        staged = staging.target(relative)
+        try:
+            os.replace(staged, dest)
+        except FileNotFoundError:  # a new page in a new folder: folders are made only then
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            os.replace(staged, dest)
     staging.abort()
     copied = 0
     for relative, (source, signature) in sorted(statics.items()):
