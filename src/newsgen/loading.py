@@ -108,12 +108,14 @@ class Scan:
     read: set[str]
     hashes: dict[str, str]
     signatures: dict[str, str] = field(default_factory=dict)
+    _paths: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def source_bytes(self, key: str) -> bytes:
         """A source's bytes, read now (b'' if it has gone since)."""
-        path = next((s.path for s in self.sources if s.key == key), None)
+        if not self._paths:
+            self._paths.update((s.key, s.path) for s in self.sources)
         try:
-            with open(path or "", "rb") as file:
+            with open(self._paths.get(key, ""), "rb") as file:
                 return file.read()
         except OSError:
             return b""
