@@ -257,3 +257,10 @@ def test_an_edit_with_a_problem_is_not_previewed_and_the_page_stays(site):
         (site / "content/politics/a.md").write_text(article("Alpha", body="Fixed."))
         result, error, _ = run.next()
         assert error is None and "Fixed." in page.read_text()
+
+
+def test_search_index_of_a_vanished_site_is_a_warning_not_a_crash(tmp_path):
+    from newsgen.search import index_site
+    problem = index_site(tmp_path / "gone" / "build", sync=True)  # as when a site is deleted mid-watch
+    assert problem is not None and problem.severity == "warning"
+    assert "search index was not updated" in problem.message

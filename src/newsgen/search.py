@@ -33,11 +33,15 @@ def index_site(folder: Path, sync: bool = False) -> Problem | None:
                        "pip install 'pagefind[bin]', or set search: false", "warning")
     if not sync:
         return _run(folder, folder / INDEX_FOLDER)
-    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.search-") as tmp:
-        problem = _run(folder, Path(tmp) / INDEX_FOLDER)
-        if problem is None:
-            _sync(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
-        return problem
+    try:
+        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.search-") as tmp:
+            problem = _run(folder, Path(tmp) / INDEX_FOLDER)
+            if problem is None:
+                _sync(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
+            return problem
+    except OSError as exc:  # the site was moved or deleted meanwhile (watch mode indexes in the background)
+        return Problem("newsgen.yaml", 0, 0, "search", f"the search index was not updated: {exc}",
+                       "build again; the pages themselves are up to date", "warning")
 
 
 def _sync(source: Path, target: Path) -> None:

@@ -183,6 +183,7 @@ class SiteWatcher:
         finally:
             self._observer.stop()
             self._observer.join(timeout=5)
+            self.wait_for_search()  # never leave a half-copied index behind
 
     def stop(self) -> None:
         self._stopped.set()
