@@ -3,7 +3,8 @@
 A page's *inputs digest* combines: the page's own spec (URL, template, the article
 keys it shows, titles, page numbers), the fingerprint of each article it shows, the
 digest of its template and every template that template includes, extends or
-imports, and the site-wide inputs (settings, rates, section menu, newsgen version).
+imports, and the site-wide inputs (settings, rates, section menu, newsgen version;
+feeds and sitemaps, which no template makes, leave the rates out).
 Pages that summarise the whole site (archive, tag and author indexes, sitemaps) also
 take the digest of all articles. Two builds with equal digests render equal bytes;
 the property-based test of incremental builds holds this module to that promise.
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import Config
 from .model import Site
-from .plan import FEED_KINDS, PageSpec
+from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec
 from .ticker import Rates
 
 if TYPE_CHECKING:
@@ -94,13 +95,16 @@ class PageDigests:
         self.fingerprints = fingerprints
         self.templates = templates
         menu = "|".join(f"{s.key}:{s.name}:{bool(s.articles)}" for s in site.sections)
-        self.global_digest = digest(__version__, config_digest(config), repr(rates), menu)
+        # feeds and sitemaps are made in Python from articles alone: new rates leave them be
+        self.data_digest = digest(__version__, config_digest(config), menu)
+        self.global_digest = digest(self.data_digest, repr(rates))
         self.all_articles = digest(*(f"{a.key}:{fingerprints[a.key]}" for a in site.articles))
         self.statics = statics
 
     def page(self, spec: PageSpec, all_specs_digest: str = "") -> str:
         fingerprints = self.fingerprints
-        parts = [self.global_digest, spec.kind, spec.url, spec.output, spec.template, spec.title, spec.article,
+        no_templates = spec.kind in FEED_KINDS or spec.kind in SITEMAP_KINDS
+        parts = [self.data_digest if no_templates else self.global_digest, spec.kind, spec.url, spec.output, spec.template, spec.title, spec.article,
                  spec.term, str(spec.page), str(spec.pages), spec.first_url, spec.target,
                  self.templates.get(spec.template, ""), fingerprints.get(spec.article, ""), *spec.items,
                  *[fingerprints.get(k, "") for k in spec.items]]
