@@ -98,8 +98,11 @@ def test_rates_change_rerenders_every_page_but_no_markdown_feed_or_sitemap(newsr
     assert result.parsed == 0
     html_pages = {p for p in mtimes(out) if p.endswith(".html") and not p.startswith("pagefind/")}
     assert html_pages <= changed(before, mtimes(out))
-    assert result.rendered == len(html_pages)  # the ticker is on every page; feeds and sitemaps have none
+    # the ticker is on every page, feeds and sitemaps have none; the default theme lets the new
+    # ticker be put into the old pages instead of rendering them again
+    assert (result.rendered, result.spliced) == (0, len(html_pages))
     assert "0.001950" in read(out, "/politics/a/")
+    assert files_of(out) == files_of(clean_build_of(newsroom))
 
 
 def test_settings_change_rebuilds_everything(newsroom):
@@ -251,3 +254,62 @@ def test_same_size_edit_right_after_a_build_is_built(newsroom):
     source.write_text(source.read_text().replace("Charlie", "Chablis"))
     out, result, _ = build_site(newsroom)
     assert result.parsed == 1 and "Chablis" in read(out, "/politics/c/")
+
+
+# --- new rates spliced into the old pages ----------------------------------------------------
+
+NEW_RATES = "rates:\n  - {code: KZT, rate: 0.00195, change: 1.0}\n"
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and "pagefind" not in p.parts}
+
+
+def clean_build_of(site: Path) -> Path:
+    """A clean build of ``site``'s sources in a copy of its own."""
+    import shutil
+    copy = site.parent / f"{site.name}-clean"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
+    return build_site(copy, clean=True)[0]
+
+
+def test_a_template_that_reads_the_rates_itself_gets_its_pages_rendered(newsroom):
+    base = (newsroom.parent / "theme-base.html")
+    from newsgen.theme import theme_root
+    base.write_text((theme_root() / "templates/base.html").read_text().replace(
+        "<main id=\"main\">", "<main id=\"main\" data-base=\"{{ ticker.base }}{{ ticker.rates | length }}\">"))
+    (newsroom / "templates").mkdir(exist_ok=True)
+    (newsroom / "templates/base.html").write_text(base.read_text())
+    build_site(newsroom)
+    (newsroom / "data/rates.yaml").write_text(NEW_RATES + "  - {code: UZS, rate: 0.00008, change: 0.1}\n")
+    out, result, _ = build_site(newsroom)
+    assert result.spliced == 0 and result.rendered > 0
+    assert 'data-base="USD2"' in read(out, "/politics/a/")
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+def test_a_page_changed_by_hand_is_rendered_again_not_spliced(newsroom):
+    page = newsroom / "build/politics/a/index.html"
+    page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>edited by hand</p></main>"))
+    (newsroom / "data/rates.yaml").write_text(NEW_RATES)
+    out, result, _ = build_site(newsroom)
+    assert result.rendered == 1 and result.spliced > 0
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+@pytest.mark.parametrize("template, safe", [
+    ("{{ ticker_html() }}<p>{{ page.title }}</p>", True),
+    ("{{ ticker_html() | upper }}", False),
+    ("{% set t = ticker_html %}{{ t() }}", False),
+    ("{{ ticker.base }}{{ ticker_html() }}", False),
+    ('{% include "partials/ticker.html" %}', False),
+    ("{% include page.template_name %}", False),
+])
+def test_ticker_splicing_is_allowed_only_for_bare_ticker_html_calls(template, safe):
+    import jinja2
+    from newsgen.digests import TICKER_PARTIAL, ticker_splice_safe
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "page.html": template, TICKER_PARTIAL: "<ul>{% for r in ticker.rates %}<li>{{ r.code }}</li>{% endfor %}</ul>"}))
+    assert ticker_splice_safe(env) is safe

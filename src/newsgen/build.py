@@ -44,7 +44,8 @@ class BuildResult:
     pages: int
     files: int  # files written (pages and static files)
     seconds: float
-    rendered: int = 0  # pages rendered (the others were unchanged since the last build)
+    rendered: int = 0  # pages rendered (the others were unchanged since the last build, or spliced)
+    spliced: int = 0  # pages brought up to date with new rates by swapping their ticker's HTML
     parsed: int = 0  # articles read from source (the others came from the build state)
     removed: int = 0  # stale files deleted from the output
     incremental: bool = False
@@ -162,6 +163,46 @@ def _report(reporter: Reporter, problem: Problem | None) -> None:
         reporter.problem(problem)
 
 
+def _ticker_html(renderer: Any) -> str | None:
+    """The ticker's HTML as every page of this build shows it; None if it cannot be rendered
+    (the pages will then report the template's problem)."""
+    import jinja2
+
+    try:
+        return str(renderer.env.globals["ticker_html"]())
+    except (jinja2.TemplateError, KeyError):
+        return None
+
+
+def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, previous: dict[str, tuple[str, str]],
+                 digests: list[str], todo: list[int], ticker: str | None) -> dict[str, Any] | None:
+    """Which pages to update by swapping the ticker's HTML instead of rendering them again.
+
+    Those whose inputs changed in the rates alone, when the templates allow it (see
+    ``digests.ticker_splice_safe``) and the last build left its ticker in the state.
+    The workers still check each old page (its bytes as recorded, the old ticker found
+    exactly once) and render it when anything is off. None when nothing qualifies.
+    """
+    from .digests import split_inputs, ticker_splice_safe
+
+    if state is None or ticker is None:
+        return None
+    try:
+        last = json.loads(state.get_meta("ticker") or "")
+        old_rates, old_ticker = str(last["rates"]), str(last["html"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    pages = set()
+    for i in todo:
+        static, rates = split_inputs(digests[i])
+        before_static, before_rates = split_inputs(previous.get(specs[i].output, ("", ""))[0])
+        if rates and static == before_static and before_rates == old_rates != rates:
+            pages.add(i)
+    if not pages or not old_ticker.strip() or not ticker_splice_safe(renderer.env):
+        return None
+    return {"pages": pages, "old": old_ticker.encode("utf-8"), "new": ticker.encode("utf-8")}
+
+
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float) -> BuildResult:
     from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
@@ -176,8 +217,9 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     statics = {**loaded.statics, **{rel: (path, _signature(path)) for rel, path in variants.items()}}
     renderer.html.images = infos
     statics_digest = digest(*(f"{rel}:{sig}" for rel, (_, sig) in sorted(statics.items())))
-    digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
-                          template_digests(renderer.env), statics_digest).all(loaded.specs)
+    page_digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
+                               template_digests(renderer.env), statics_digest)
+    digests = page_digests.all(loaded.specs)
     previous = state.outputs() if state is not None and output.is_dir() else {}
     incremental = bool(previous)
     out_text = str(output)
@@ -185,32 +227,37 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             if not incremental or previous.get(spec.output, ("", ""))[0] != digests[i]
             or not os.path.isfile(os.path.join(out_text, spec.output))]
 
+    ticker = _ticker_html(renderer)
+    splice = _splice_plan(renderer, loaded.specs, state, previous, digests, todo, ticker) if incremental else None
+
     staging = Staging(output, flat=incremental)
     try:
         handover = {"renderer": renderer, "specs": loaded.specs, "staging": staging,
-                    "previous": previous if incremental else {}, "output": output}
+                    "previous": previous if incremental else {}, "output": output, "splice": splice}
         reporter.start("rendering", len(todo))
         rendered = run_chunks(render_chunk, todo, jobs_for(options), handover, reporter.advance)
         reporter.finish()
         failures: dict[tuple[str, int, str], Problem] = {}
-        for _, _, _, failure in rendered:
+        for outcome in rendered:
+            failure = outcome.problem
             if failure is not None:
                 failures.setdefault((failure.path, failure.line, failure.message.split(" (while rendering")[0]), failure)
         if failures:
             raise ContentError(failures.values())
-        hashes = {loaded.specs[i].output: (digests[i], h) for i, h, _, _ in rendered}
+        hashes = {loaded.specs[o.index].output: (digests[o.index], o.hash) for o in rendered}
         outputs = {spec.output: hashes.get(spec.output) or (digests[i], previous[spec.output][1])
                    for i, spec in enumerate(loaded.specs)}
-        written = sum(1 for _, _, wrote, _ in rendered if wrote)
+        written = sum(1 for o in rendered if o.wrote)
+        spliced = sum(1 for o in rendered if o.spliced)
         if state is not None:
             state.set_meta("dirty", "1")
         search = loaded.config.search
         search_pending = False
         if incremental:
-            changed_pages = [loaded.specs[i].output for i, _, wrote, _ in rendered if wrote]
+            changed_pages = [loaded.specs[o.index].output for o in rendered if o.wrote]
             copied, removed = commit_incremental(staging, output, changed_pages, set(outputs), set(previous), statics,
                                                  state.statics() if state is not None else {})
-            articles_changed = any(loaded.specs[i].kind == "article" for i, _, wrote, _ in rendered if wrote)
+            articles_changed = any(loaded.specs[o.index].kind == "article" for o in rendered if o.wrote)
             if search and (articles_changed or removed or not (output / INDEX_FOLDER).is_dir()):
                 if options.defer_search:
                     search_pending = True  # the caller (watch, serve) indexes in the background
@@ -229,6 +276,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             state.begin()
             state.replace_outputs(outputs, previous if incremental else None)
             state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
+            if ticker is not None:
+                state.set_meta("ticker", json.dumps({"rates": page_digests.rates_digest, "html": ticker}))
             state.set_meta("dirty", "0")
             state.commit()
     except BaseException:
@@ -240,7 +289,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         options.memory.last = LastBuild(loaded, renderer, output)
     return BuildResult(
         output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=written + copied,
-        seconds=time.perf_counter() - started, rendered=len(todo), parsed=loaded.parsed, removed=removed,
+        seconds=time.perf_counter() - started, rendered=len(todo) - spliced, spliced=spliced, parsed=loaded.parsed,
+        removed=removed,
         incremental=incremental, search_pending=search_pending,
         skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future, warnings=loaded.warnings,
     )

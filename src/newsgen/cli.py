@@ -105,6 +105,8 @@ def summary(result: BuildResult) -> str:
         left_out.append(f"{result.skipped_future} future")
     extra = f" ({', '.join(left_out)} left out)" if left_out else ""
     work = f"{result.rendered} rendered, {result.files} files written"
+    if result.spliced:
+        work = f"{result.rendered} rendered, {result.spliced} with new rates, {result.files} files written"
     if result.removed:
         work += f", {result.removed} removed"
     return (f"built {result.articles} articles{extra}, {result.pages} pages ({work}) "

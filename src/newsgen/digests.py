@@ -3,8 +3,10 @@
 A page's *inputs digest* combines: the page's own spec (URL, template, the article
 keys it shows, titles, page numbers), the fingerprint of each article it shows, the
 digest of its template and every template that template includes, extends or
-imports, and the site-wide inputs (settings, rates, section menu, newsgen version;
-feeds and sitemaps, which no template makes, leave the rates out).
+imports, and the site-wide inputs (settings, section menu, newsgen version), and,
+kept apart, the rates: a page whose inputs differ only in the rates can get the new
+ticker spliced in instead of being rendered again (see :func:`ticker_splice_safe`);
+feeds and sitemaps, which no template makes, do not depend on the rates at all.
 Pages that summarise the whole site (archive, tag and author indexes, sitemaps) also
 take the digest of all articles. Two builds with equal digests render equal bytes;
 the property-based test of incremental builds holds this module to that promise.
@@ -87,6 +89,45 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     return result
 
 
+def ticker_splice_safe(env: jinja2.Environment) -> bool:
+    """True when new rates can be put into old pages by swapping the ticker's HTML alone.
+
+    That holds when nothing but the ticker partial reads the rates (the ``ticker``
+    variable), the partial is never included or imported (only ``ticker_html()``
+    renders it, always alike), and every use of ``ticker_html`` is a bare
+    ``{{ ticker_html() }}``: then the ticker's HTML is the only part of a page that
+    rates change. A site whose templates do anything else gets its pages rendered again.
+    """
+    import jinja2  # here, not at the top: a build with nothing to render never needs Jinja
+    from jinja2 import meta, nodes
+
+    names = env.list_templates(filter_func=lambda n: not n.startswith("."))
+    if TICKER_PARTIAL not in names or env.loader is None:
+        return False
+    for name in names:
+        try:
+            tree = env.parse(env.loader.get_source(env, name)[0])
+        except (jinja2.TemplateError, OSError):
+            return False
+        referenced = list(meta.find_referenced_templates(tree))
+        if None in referenced or TICKER_PARTIAL in referenced:
+            return False
+        if name != TICKER_PARTIAL and any(n.name == "ticker" for n in tree.find_all(nodes.Name)):
+            return False
+        bare = sum(1 for output in tree.find_all(nodes.Output) for child in output.nodes
+                   if isinstance(child, nodes.Call) and isinstance(child.node, nodes.Name)
+                   and child.node.name == "ticker_html" and not child.args and not child.kwargs)
+        if bare != sum(1 for n in tree.find_all(nodes.Name) if n.name == "ticker_html"):
+            return False
+    return True
+
+
+def split_inputs(inputs: str) -> tuple[str, str]:
+    """A page's inputs digest as (everything but the rates, the rates)."""
+    static, _, rates = inputs.partition(":")
+    return static, rates
+
+
 class PageDigests:
     """Computes the inputs digest of each page of one build."""
 
@@ -95,16 +136,16 @@ class PageDigests:
         self.fingerprints = fingerprints
         self.templates = templates
         menu = "|".join(f"{s.key}:{s.name}:{bool(s.articles)}" for s in site.sections)
-        # feeds and sitemaps are made in Python from articles alone: new rates leave them be
-        self.data_digest = digest(__version__, config_digest(config), menu)
-        self.global_digest = digest(self.data_digest, repr(rates))
+        self.global_digest = digest(__version__, config_digest(config), menu)
+        self.rates_digest = digest(repr(rates))
         self.all_articles = digest(*(f"{a.key}:{fingerprints[a.key]}" for a in site.articles))
         self.statics = statics
 
     def page(self, spec: PageSpec, all_specs_digest: str = "") -> str:
+        """'<digest of everything but the rates>:<digest of the rates>' (see :func:`split_inputs`);
+        feeds and sitemaps, which no template makes, have no rates part."""
         fingerprints = self.fingerprints
-        no_templates = spec.kind in FEED_KINDS or spec.kind in SITEMAP_KINDS
-        parts = [self.data_digest if no_templates else self.global_digest, spec.kind, spec.url, spec.output, spec.template, spec.title, spec.article,
+        parts = [self.global_digest, spec.kind, spec.url, spec.output, spec.template, spec.title, spec.article,
                  spec.term, str(spec.page), str(spec.pages), spec.first_url, spec.target,
                  self.templates.get(spec.template, ""), fingerprints.get(spec.article, ""), *spec.items,
                  *[fingerprints.get(k, "") for k in spec.items]]
@@ -112,7 +153,8 @@ class PageDigests:
             parts += [self.all_articles, all_specs_digest]
         if spec.kind in FEED_KINDS:
             parts.append(self.statics)  # enclosure lengths come from static files
-        return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        static = hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return f"{static}:" if spec.kind in FEED_KINDS or spec.kind in SITEMAP_KINDS else f"{static}:{self.rates_digest}"
 
     def all(self, specs: Iterable[PageSpec]) -> list[str]:
         spec_list = list(specs)
