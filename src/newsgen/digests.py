@@ -8,7 +8,7 @@ kept apart, the rates: a page whose inputs differ only in the rates can get the 
 ticker spliced in instead of being rendered again (see :func:`ticker_splice_safe`);
 feeds and sitemaps, which no template makes, do not depend on the rates at all.
 Pages that summarise the whole site (archive, tag and author indexes, sitemaps) also
-take the digest of all articles. Two builds with equal digests render equal bytes;
+take a digest of where every article is and when it changed (not of its text). Two builds with equal digests render equal bytes;
 the property-based test of incremental builds holds this module to that promise.
 """
 from __future__ import annotations
@@ -138,7 +138,11 @@ class PageDigests:
         menu = "|".join(f"{s.key}:{s.name}:{bool(s.articles)}" for s in site.sections)
         self.global_digest = digest(__version__, config_digest(config), menu)
         self.rates_digest = digest(repr(rates))
-        self.all_articles = digest(*(f"{a.key}:{fingerprints[a.key]}" for a in site.articles))
+        # the pages about the whole site (sitemaps, archive, tag and author indexes) show where the
+        # articles are and when they changed, never their text: an edit to a body leaves them be
+        self.placement = digest(*(
+            f"{a.key}|{a.url}|{a.section}|{a.date.isoformat()}|{a.modified.isoformat()}|"
+            f"{[(t.slug, t.name) for t in a.tags]}|{[(p.slug, p.name) for p in a.authors]}" for a in site.articles))
         self.statics = statics
 
     def page(self, spec: PageSpec, all_specs_digest: str = "") -> str:
@@ -150,7 +154,7 @@ class PageDigests:
                  self.templates.get(spec.template, ""), fingerprints.get(spec.article, ""), *spec.items,
                  *[fingerprints.get(k, "") for k in spec.items]]
         if spec.kind in WHOLE_SITE_KINDS:
-            parts += [self.all_articles, all_specs_digest]
+            parts += [self.placement, all_specs_digest]
         if spec.kind in FEED_KINDS:
             parts.append(self.statics)  # enclosure lengths come from static files
         static = hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
