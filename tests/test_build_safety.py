@@ -103,6 +103,11 @@ def test_malformed_rates_fail_the_build_with_their_line(published):
     ("permalink: /../{slug}/\n", "newsgen.yaml:1: permalink: must not contain '.' or '..' as a folder"),
     ("permalink: /{section}/./{slug}/\n", "newsgen.yaml:1: permalink: must not contain '.' or '..' as a folder"),
     ("base_url: example.org\n", "newsgen.yaml:1: base_url: 'example.org' is not an absolute web address"),
+    # values of the wrong kind are named as an editor wrote them, never as Python shows them
+    ("per_page: [20]\n", "newsgen.yaml:1: per_page: must be a whole number of at least 1, not a list"),
+    ("timezone: [Asia/Almaty]\n", "newsgen.yaml:1: timezone: must be a time zone name"),
+    ("search: yes please\n", "newsgen.yaml:1: search: must be true or false, not 'yes please'"),
+    ("missing_images: {a: 1}\n", "newsgen.yaml:1: missing_images: must be error or warning, not a set of 'key: value' pairs"),
 ])
 def test_broken_settings_exit_with_status_2(published, settings, message):
     site, before = published

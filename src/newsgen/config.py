@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UsageError
-from .frontmatter import decode_source, parse_yaml
+from .frontmatter import decode_source, parse_yaml, shown
 
 SETTINGS_FILE = "newsgen.yaml"
 PLACEHOLDERS = ("section", "slug", "year", "month", "day")
@@ -123,17 +123,17 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
         elif key in _INT_KEYS:
             low = _INT_KEYS[key]
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                bad(key, f"must be a whole number of at least {low}, not {value!r}", f"e.g. '{key}: 20'")
+                bad(key, f"must be a whole number of at least {low}, not {shown(value)}", f"e.g. '{key}: 20'")
             else:
                 values[key] = value
         elif key == "missing_images":
             if value not in ("error", "warning"):
-                bad(key, f"must be error or warning, not {value!r}", "missing_images: warning")
+                bad(key, f"must be error or warning, not {shown(value)}", "missing_images: warning")
             else:
                 values[key] = value
         elif key == "search":
             if not isinstance(value, bool):
-                bad(key, f"must be true or false, not {value!r}", "search: true")
+                bad(key, f"must be true or false, not {shown(value)}", "search: true")
             else:
                 values[key] = value
         elif key == "base_url":
@@ -144,8 +144,11 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
             else:
                 values[key] = url if url.endswith("/") else url + "/"
         elif key == "timezone":
+            if not isinstance(value, str):
+                bad(key, "must be a time zone name", "use an IANA name such as Asia/Almaty or Europe/London")
+                continue
             try:
-                ZoneInfo(str(value))
+                ZoneInfo(value)
                 values[key] = str(value)
             except (ZoneInfoNotFoundError, ValueError):
                 bad(key, f"'{value}' is not a time zone", "use an IANA name such as Asia/Almaty or Europe/London")

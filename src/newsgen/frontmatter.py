@@ -360,3 +360,18 @@ def _char_at(text: str, mark: yaml.Mark | None) -> str:
     lines = text.split("\n")
     line = lines[mark.line] if mark.line < len(lines) else ""
     return line[mark.column:mark.column + 1]
+
+
+def shown(value: Any) -> str:
+    """A YAML value in a message, as an editor would recognise it (never a Python repr)."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of 'key: value' pairs"
+    return str(value)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .dates import DATE_HINT, parse_datetime
 from .errors import Problem
-from .frontmatter import decode_source, parse_yaml
+from .frontmatter import decode_source, parse_yaml, shown
 
 RATES_FILE = "data/rates.yaml"
 MIN_SIGNIFICANT = 4
@@ -136,13 +136,13 @@ def rates_from_mapping(data: dict[str, Any], lines: dict[str, int], zone: tzinfo
         rate = entry.get("rate")
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate < 0:
             problems.append(Problem(RATES_FILE, lines.get(f"{key}.rate", lines.get(key, 0)), 0, f"{code} rate",
-                                    f"{rate!r} is not a number" if rate is not None else "is missing",
+                                    f"{shown(rate)} is not a number" if rate is not None else "is missing",
                                     "write the rate as a plain number, e.g. rate: 0.00193"))
             continue
         change = entry.get("change", 0)
         if isinstance(change, bool) or not isinstance(change, (int, float)) or not math.isfinite(change):
             problems.append(Problem(RATES_FILE, lines.get(f"{key}.change", lines.get(key, 0)), 0, f"{code} change",
-                                    f"{change!r} is not a number", "write the change in percent, e.g. change: -0.004"))
+                                    f"{shown(change)} is not a number", "write the change in percent, e.g. change: -0.004"))
             continue
         rates.append(Rate(code.strip().upper(), float(rate), float(change)))
     return Rates(str(base).strip().upper(), updated, tuple(rates)), problems
