@@ -264,3 +264,61 @@ def test_search_index_of_a_vanished_site_is_a_warning_not_a_crash(tmp_path):
     problem = index_site(tmp_path / "gone" / "build", sync=True)  # as when a site is deleted mid-watch
     assert problem is not None and problem.severity == "warning"
     assert "search index was not updated" in problem.message
+
+
+def _built_with_memory(site: Path):
+    from newsgen.build import build
+    from newsgen.loading import ArticleMemory
+    memory = ArticleMemory()
+    build(BuildOptions(site=site, now=NOW, jobs=1, memory=memory))
+    return memory
+
+
+def test_a_preview_never_outlives_a_rebuild_that_did_not_happen(site, tmp_path):
+    from newsgen.preview import Preview
+    memory = _built_with_memory(site)
+    source = site / "content/politics/a.md"
+    original = source.read_text()
+    source.write_text(article("Alpha, previewed"))
+    assert Preview(site, memory, NOW).write({str(source)}) == ["/politics/a/"]
+    assert "Alpha, previewed" in (site / "build/politics/a/index.html").read_text()
+    # the rebuild failed or was interrupted, and the editor put the file back as it was
+    source.write_text(original)
+    build_site(site)
+    clean = _clean_build_of(site, tmp_path)
+    assert (site / "build/politics/a/index.html").read_bytes() == (clean / "politics/a/index.html").read_bytes()
+
+
+def test_no_preview_once_an_article_has_come_due_since_the_last_build(site_tree):
+    from datetime import timedelta
+    from newsgen.preview import Preview
+    site = site_tree({"content/politics/a.md": article("Alpha"),
+                      "content/politics/soon.md": article("Soon", (NOW + timedelta(hours=1)).isoformat())})
+    memory = _built_with_memory(site)
+    (site / "content/politics/a.md").write_text(article("Alpha, edited"))
+    paths = {str(site / "content/politics/a.md")}
+    assert Preview(site, memory, NOW + timedelta(hours=2)).write(paths) == []  # "Soon" is now its neighbour
+    assert Preview(site, memory, NOW).write(paths) == ["/politics/a/"]
+
+
+def test_no_preview_when_the_batch_holds_anything_but_edited_articles(site):
+    from newsgen.preview import Preview
+    memory = _built_with_memory(site)
+    (site / "content/politics/a.md").write_text(article("Alpha, edited"))
+    (site / "content/politics/chart.png").write_bytes(b"not really a png")
+    paths = {str(site / "content/politics/a.md"), str(site / "content/politics/chart.png")}
+    assert Preview(site, memory, NOW).write(paths) == []
+    gone = str(site / "content/politics/.a.md.tmp-123")  # an editor's temporary file, already renamed
+    assert Preview(site, memory, NOW).write({str(site / "content/politics/a.md"), gone}) == ["/politics/a/"]
+
+
+def test_articles_edited_together_are_previewed_together(site):
+    from newsgen.preview import Preview
+    memory = _built_with_memory(site)
+    (site / "content/politics/a.md").write_text(article("Alpha, edited"))
+    (site / "content/politics/b.md").write_text(article("Bravo, edited", "2025-12-18"))
+    urls = Preview(site, memory, NOW).write({str(site / "content/politics/a.md"), str(site / "content/politics/b.md")})
+    assert urls == ["/politics/a/", "/politics/b/"]
+    # each page links its neighbour under the neighbour's new headline
+    assert "Bravo, edited" in (site / "build/politics/a/index.html").read_text()
+    assert "Alpha, edited" in (site / "build/politics/b/index.html").read_text()

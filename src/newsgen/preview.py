@@ -14,18 +14,22 @@ the file) goes straight to the rebuild, which reports and checks everything.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .content import Source, load_article
+from .dates import build_now
 from .loading import ArticleMemory
 from .markup import MarkupRenderer
 from .model import Article
 from .output import replace_page
 from .plan import PageSpec
 from .render import PageRenderer, TemplateProblem
+from .state import forget_outputs
 
 # Fields that only the article's own page (and the cards of it elsewhere) show: a change to
 # them leaves the site's indexes, every neighbour and every related list as they were.
@@ -46,54 +50,71 @@ class LastBuild:
 class Preview:
     """Renders edited articles' pages from the last build; see the module docstring."""
 
-    def __init__(self, site_root: Path, memory: ArticleMemory) -> None:
+    def __init__(self, site_root: Path, memory: ArticleMemory, now: datetime | None = None) -> None:
         self.site_root = site_root
         self.memory = memory
+        self.now = now  # the builds' fixed clock, if they have one
         self._markup: MarkupRenderer | None = None
         self._markup_for = ""
 
     def write(self, paths: set[str]) -> list[str]:
-        """Write the pages of the edited articles at ``paths`` that qualify; their URLs.
+        """Write the pages of the edited articles at ``paths``, if they all qualify; their URLs.
 
-        Never raises for content: an article that cannot be previewed is simply left
-        to the rebuild, which reports whatever is wrong with it.
+        All or nothing: the pages are rendered from one model holding every new version
+        (so that each page shows the others' new titles), and any path that is not such
+        an edit (a new file, an image, a deleted article, a problem, an article that
+        moved) leaves the whole batch to the rebuild, which reports what is wrong.
+        Never raises for content.
         """
         last: LastBuild | None = self.memory.last
         if last is None or not paths:
             return []
-        urls = []
-        for path in sorted(paths):
-            try:
-                url = self._write_one(last, Path(path))
-            except (OSError, ValueError, UnicodeError):
-                url = None
-            if url:
-                urls.append(url)
-        return urls
-
-    def _write_one(self, last: LastBuild, path: Path) -> str | None:
+        if (self.now or build_now()).timestamp() >= last.loaded.valid_until:
+            return []  # an article came due since the last build: its neighbours are not the model's
         try:
-            key = path.resolve().relative_to(self.site_root.resolve()).as_posix()
-        except ValueError:
-            return None
+            edited = self._edited(last, paths)
+            if not edited:
+                return []
+            pages = _renderer_with(last.renderer, last.loaded, edited)
+            rendered = []
+            for article in edited:
+                spec = _article_spec(last.loaded.specs, article.key)
+                if spec is None:
+                    return []
+                spec = replace(spec, title=article.title)  # as the plan would make it for the new version
+                rendered.append((spec, pages.render(spec)))
+        except (OSError, ValueError, UnicodeError, TemplateProblem):
+            return []
+        # the output now differs from what the state recorded: the next build must not trust it
+        if not forget_outputs(self.site_root, [spec.output for spec, _ in rendered]):
+            return []
+        for spec, page in rendered:
+            replace_page(last.output, spec.output, page)
+        return [spec.url for spec, _ in rendered]
+
+    def _edited(self, last: LastBuild, paths: set[str]) -> list[Article]:
+        """The new version of every article at ``paths``; [] unless all qualify (see :meth:`write`)."""
         loaded = last.loaded
-        old = loaded.site.by_key.get(key)
-        spec = _article_spec(loaded.specs, key)
-        if old is None or spec is None:
-            return None  # new, unpublished or unknown: the rebuild decides
         config = loaded.config
         if self._markup is None or self._markup_for != config.base_path:
             self._markup, self._markup_for = MarkupRenderer(config.base_path), config.base_path
-        new, problems = load_article(Source(key, str(path)), path.read_bytes(), config, self._markup)
-        if new is None or any(p.is_error for p in problems) or not same_placement(old, new):
-            return None
-        spec = replace(spec, title=new.title)  # as the plan would make it for the new version
-        try:
-            page = _renderer_with(last.renderer, loaded, new).render(spec)
-        except TemplateProblem:
-            return None
-        replace_page(last.output, spec.output, page)
-        return spec.url
+        root = self.site_root.resolve()
+        edited = []
+        for path in sorted(paths):
+            try:
+                key = Path(path).resolve().relative_to(root).as_posix()
+            except ValueError:
+                return []
+            old = loaded.site.by_key.get(key)
+            if old is None:
+                if os.path.lexists(path):
+                    return []  # new, unpublished, or not an article: the rebuild decides
+                continue  # a temporary file of an editor's save, already gone
+            new, problems = load_article(Source(key, path), Path(path).read_bytes(), config, self._markup)
+            if new is None or any(p.is_error for p in problems) or not same_placement(old, new):
+                return []
+            edited.append(new)
+        return edited
 
 
 def same_placement(old: Article, new: Article) -> bool:
@@ -105,11 +126,12 @@ def _article_spec(specs: list[PageSpec], key: str) -> PageSpec | None:
     return next((s for s in specs if s.kind == "article" and s.article == key), None)
 
 
-def _renderer_with(renderer: Any, loaded: Any, article: Article) -> PageRenderer:
-    """A page renderer for the last build's site with ``article`` in place of its old version."""
+def _renderer_with(renderer: Any, loaded: Any, articles: list[Article]) -> PageRenderer:
+    """A page renderer for the last build's site with ``articles`` in place of their old versions."""
     site = loaded.site
-    patched = replace(site, articles=tuple(article if a.key == article.key else a for a in site.articles),
-                      by_key=MappingProxyType({**site.by_key, article.key: article}))
+    new = {a.key: a for a in articles}
+    patched = replace(site, articles=tuple(new.get(a.key, a) for a in site.articles),
+                      by_key=MappingProxyType({**site.by_key, **new}))
     html = renderer.html
     pages = PageRenderer(patched, loaded.config, loaded.rates, renderer.env, html.template_dirs, html.site_root)
     pages.images = html.images

@@ -157,6 +157,31 @@ class BuildState:
         self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'identity')")
 
 
+def forget_outputs(site: Path, paths: list[str]) -> bool:
+    """Record that output files are about to be written outside a build (watch mode's preview).
+
+    Their rows lose their digest and hash, and the "nothing changed" shortcut is
+    switched off, so whatever becomes of the rebuild that follows (it may fail or be
+    interrupted), the next build renders those pages again. False when the state
+    cannot be written: the caller must then not write the files.
+    """
+    path = site / STATE_DIR / STATE_FILE
+    if not path.is_file():
+        return False
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=5)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("UPDATE outputs SET inputs = '', hash = '' WHERE path = ?", [(p,) for p in paths])
+            db.execute("DELETE FROM meta WHERE key = 'snapshot'")
+            db.execute("COMMIT")
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
 def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
     """The site's state database, or (None, reason) when it cannot be trusted.
 

@@ -94,7 +94,7 @@ class SiteWatcher:
         self.on_build = on_build
         # an edited article's page is written first, from the last build (see preview.py)
         self.on_preview = on_preview
-        self._preview = Preview(self.options.site, self.options.memory)  # type: ignore[arg-type]
+        self._preview = Preview(self.options.site, self.options.memory, self.options.now)  # type: ignore[arg-type]
         self.reporter = reporter
         self.quiet = quiet
         self._lock = threading.Lock()
