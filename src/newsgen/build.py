@@ -86,7 +86,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
             reporter.problem(warning)
         result = _render_and_write(options, loaded, state, reporter, started)
         if state is not None:
-            _remember(state, snapshot, loaded.valid_until, result)
+            # a source saved during the build is newer than the snapshot: the next build must look again
+            _remember(state, "" if loaded.changed_meanwhile else snapshot, loaded.valid_until, result)
         return result
     except BaseException:
         if options.memory is not None:

@@ -86,6 +86,7 @@ class LoadedSite:
     valid_until: float = float("inf")  # see _valid_until
     statics: dict[str, tuple[Path, str]] = field(default_factory=dict)  # output path -> (file, signature)
     images: dict[str, list[str]] = field(default_factory=dict)  # article key -> site paths of its images
+    changed_meanwhile: frozenset[str] = frozenset()  # sources saved again between the scan and their parse
 
 
 RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
@@ -167,7 +168,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     scan = scan or scan_sources(options.site)
     sources = scan.sources
     problems = list(config.warnings) + scan.problems
-    results, fingerprints, parsed = _read_articles(scan, config, options, reporter, state)
+    results, fingerprints, parsed, changed_meanwhile = _read_articles(scan, config, options, reporter, state)
     articles: list[Article] = []
     for source in sources:
         article, found = results[source.key]
@@ -191,7 +192,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     for key, paths in images.items():  # an article's pages change when one of its images does
         fingerprints[key] = digest(fingerprints[key], *(statics[p.lstrip("/")][1] for p in paths))
     return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
-                      parsed, _valid_until(articles, site, now), statics, images)
+                      parsed, _valid_until(articles, site, now), statics, images, frozenset(changed_meanwhile))
 
 
 def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_path: str,
@@ -232,7 +233,7 @@ ARTICLE_FORMAT = "3"  # bump when Article's fields or pickling change: cached ar
 
 
 def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
-                   state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int]:
+                   state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int, set[str]]:
     """Every source as an article or problems: from the state cache when unchanged, else parsed."""
     markup = MarkupRenderer(config.base_path)
     settings = digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
@@ -260,14 +261,18 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
         else:
             to_parse.append(source)
 
-    def consume(chunk: list[tuple[str, bytes, list[tuple[str, Rendered]]]]) -> None:
+    def consume(chunk: list[tuple[str, str, bytes, list[tuple[str, Rendered]]]]) -> None:
         # stored as each chunk arrives: the parent never holds every pickle and body at once
-        for key, data, _ in chunk:
+        for key, read_hash, data, _ in chunk:
             results[key] = pickle.loads(data)
+            if read_hash != hashes[key]:  # saved again between the scan and the parse
+                changed_meanwhile.add(key)
+                hashes[key] = read_hash  # the article is what was parsed, and is cached as such
         if state is not None:
-            state.store_articles((key, hashes[key], settings, data) for key, data, _ in chunk)
-            state.store_markdown(item for _, _, markdown in chunk for item in markdown)
+            state.store_articles((key, h, settings, data) for key, h, data, _ in chunk if h)
+            state.store_markdown(item for _, _, _, markdown in chunk for item in markdown)
 
+    changed_meanwhile: set[str] = set()
     handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
     if state is not None:
         state.begin()
@@ -277,12 +282,12 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
             state.keep_articles(set(hashes))
             state.prune_markdown(limit=2 * len(sources) + 100)
     finally:
-        if state is not None:
+        if state is not None and state.db.in_transaction:
             state.commit()  # what was read is true of the files, whatever becomes of this build
     reporter.finish()
     if options.memory is not None:
         options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
-    return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse)
+    return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse), changed_meanwhile
 
 
 def _unpickle(data: bytes) -> Result | None:
@@ -294,8 +299,12 @@ def _unpickle(data: bytes) -> Result | None:
     return result if isinstance(result, tuple) and len(result) == 2 else None
 
 
-def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, bytes, list[tuple[str, Rendered]]]]:
-    """In a worker (or the parent): parse sources, rendering Markdown through the cache."""
+def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, str, bytes, list[tuple[str, Rendered]]]]:
+    """In a worker (or the parent): parse sources, rendering Markdown through the cache.
+
+    Each result carries the hash of the bytes actually parsed ('' when the file could
+    not be read): a file saved again after the scan must be cached under its new hash.
+    """
     config: Config = shared("config")
     to_parse: list[Source] = shared("parse")
     markup = _worker_markup(config, shared("state_path"))
@@ -303,6 +312,7 @@ def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, bytes, list[tuple[st
     for i in indices:
         source = to_parse[i]
         markup.fresh = {}
+        read_hash = ""
         try:
             with open(source.path, "rb") as file:  # read here, not in the parent: see scan_sources
                 raw = file.read()
@@ -310,8 +320,10 @@ def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, bytes, list[tuple[st
             result: Result = (None, [Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
                                              "check the file's permissions")])
         else:
+            read_hash = hashlib.blake2b(raw, digest_size=16).hexdigest()
             result = load_article(source, raw, config, markup)  # type: ignore[arg-type]
-        out.append((source.key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), list(markup.fresh.items())))
+        out.append((source.key, read_hash, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
+                    list(markup.fresh.items())))
     return out
 
 
