@@ -306,13 +306,21 @@ def test_a_page_changed_by_hand_is_rendered_again_not_spliced(newsroom):
     ("{{ ticker.base }}{{ ticker_html() }}", False),
     ('{% include "partials/ticker.html" %}', False),
     ("{% include page.template_name %}", False),
+    ("{% set tk %}{{ ticker_html() }}{% endset %}<div data-n=\"{{ tk | length }}\">{{ tk }}</div>", False),
+    ("{% filter replace('KZT', 'T') %}{{ ticker_html() }}{% endfilter %}", False),
+    ("{% macro shell() %}{{ ticker_html() }}{% endmacro %}{{ shell() }}", False),
 ])
 def test_ticker_splicing_is_allowed_only_for_bare_ticker_html_calls(template, safe):
     import jinja2
-    from newsgen.digests import TICKER_PARTIAL, ticker_splice_safe
+    from newsgen.digests import TICKER_PARTIAL, ticker_templates
     env = jinja2.Environment(loader=jinja2.DictLoader({
-        "page.html": template, TICKER_PARTIAL: "<ul>{% for r in ticker.rates %}<li>{{ r.code }}</li>{% endfor %}</ul>"}))
-    assert ticker_splice_safe(env) is safe
+        "base.html": template, "page.html": '{% extends "base.html" %}', "redirect.html": "<p>moved</p>",
+        TICKER_PARTIAL: "<ul>{% for r in ticker.rates %}<li>{{ r.code }}</li>{% endfor %}</ul>"}))
+    showing = ticker_templates(env)
+    if safe:
+        assert showing == {"base.html", "page.html"}  # a page without the ticker is never spliced
+    else:
+        assert showing is None
 
 
 def test_a_file_saved_while_the_build_reads_it_is_never_cached_under_its_old_hash(newsroom, monkeypatch):

@@ -180,11 +180,11 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
     """Which pages to update by swapping the ticker's HTML instead of rendering them again.
 
     Those whose inputs changed in the rates alone, when the templates allow it (see
-    ``digests.ticker_splice_safe``) and the last build left its ticker in the state.
+    ``digests.ticker_templates``) and the last build left its ticker in the state.
     The workers still check each old page (its bytes as recorded, the old ticker found
     exactly once) and render it when anything is off. None when nothing qualifies.
     """
-    from .digests import split_inputs, ticker_splice_safe
+    from .digests import split_inputs, ticker_templates
 
     if state is None or ticker is None:
         return None
@@ -193,13 +193,16 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
         old_rates, old_ticker = str(last["rates"]), str(last["html"])
     except (ValueError, TypeError, KeyError):
         return None
+    showing = ticker_templates(renderer.env)
+    if showing is None or not old_ticker.strip():
+        return None
     pages = set()
     for i in todo:
         static, rates = split_inputs(digests[i])
         before_static, before_rates = split_inputs(previous.get(specs[i].output, ("", ""))[0])
-        if rates and static == before_static and before_rates == old_rates != rates:
+        if rates and static == before_static and before_rates == old_rates != rates and specs[i].template in showing:
             pages.add(i)
-    if not pages or not old_ticker.strip() or not ticker_splice_safe(renderer.env):
+    if not pages:
         return None
     return {"pages": pages, "old": old_ticker.encode("utf-8"), "new": ticker.encode("utf-8")}
 

@@ -5,7 +5,7 @@ keys it shows, titles, page numbers), the fingerprint of each article it shows, 
 digest of its template and every template that template includes, extends or
 imports, and the site-wide inputs (settings, section menu, newsgen version), and,
 kept apart, the rates: a page whose inputs differ only in the rates can get the new
-ticker spliced in instead of being rendered again (see :func:`ticker_splice_safe`);
+ticker spliced in instead of being rendered again (see :func:`ticker_templates`);
 feeds and sitemaps, which no template makes, do not depend on the rates at all.
 Pages that summarise the whole site (archive, tag and author indexes, sitemaps) also
 take a digest of where every article is and when it changed (not of its text). Two builds with equal digests render equal bytes;
@@ -89,37 +89,56 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     return result
 
 
-def ticker_splice_safe(env: jinja2.Environment) -> bool:
-    """True when new rates can be put into old pages by swapping the ticker's HTML alone.
+def ticker_templates(env: jinja2.Environment) -> frozenset[str] | None:
+    """The templates whose pages show the ticker, if new rates can be spliced into them; else None.
 
-    That holds when nothing but the ticker partial reads the rates (the ``ticker``
-    variable), the partial is never included or imported (only ``ticker_html()``
-    renders it, always alike), and every use of ``ticker_html`` is a bare
-    ``{{ ticker_html() }}``: then the ticker's HTML is the only part of a page that
-    rates change. A site whose templates do anything else gets its pages rendered again.
+    Splicing swaps the ticker's HTML in an old page for the new one. That is exact when
+    nothing but the ticker partial reads the rates (the ``ticker`` variable), the partial
+    is never included or imported (only ``ticker_html()`` renders it, always alike),
+    and every use of ``ticker_html`` is a bare ``{{ ticker_html() }}`` written straight
+    into the page (not captured by ``set``, a filter block, a macro or a call block).
+    A site whose templates do anything else gets its pages rendered again.
     """
     import jinja2  # here, not at the top: a build with nothing to render never needs Jinja
     from jinja2 import meta, nodes
 
     names = env.list_templates(filter_func=lambda n: not n.startswith("."))
     if TICKER_PARTIAL not in names or env.loader is None:
-        return False
+        return None
+    shows: dict[str, bool] = {}
+    references: dict[str, set[str]] = {}
     for name in names:
         try:
             tree = env.parse(env.loader.get_source(env, name)[0])
         except (jinja2.TemplateError, OSError):
-            return False
+            return None
         referenced = list(meta.find_referenced_templates(tree))
         if None in referenced or TICKER_PARTIAL in referenced:
-            return False
+            return None
+        references[name] = {n for n in referenced if n}
         if name != TICKER_PARTIAL and any(n.name == "ticker" for n in tree.find_all(nodes.Name)):
-            return False
+            return None
+        uses = sum(1 for n in tree.find_all(nodes.Name) if n.name == "ticker_html")
         bare = sum(1 for output in tree.find_all(nodes.Output) for child in output.nodes
                    if isinstance(child, nodes.Call) and isinstance(child.node, nodes.Name)
-                   and child.node.name == "ticker_html" and not child.args and not child.kwargs)
-        if bare != sum(1 for n in tree.find_all(nodes.Name) if n.name == "ticker_html"):
-            return False
-    return True
+                   and child.node.name == "ticker_html" and not child.args and not child.kwargs
+                   and not child.dyn_args and not child.dyn_kwargs)
+        captured = any(n.name == "ticker_html" for block in tree.find_all(
+            (nodes.AssignBlock, nodes.FilterBlock, nodes.Macro, nodes.CallBlock)) for n in block.find_all(nodes.Name))
+        if bare != uses or captured:
+            return None
+        shows[name] = uses > 0
+    showing = set()
+    for name in names:  # a page shows the ticker when its template or one it pulls in does
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(references.get(current, ()))
+        if any(shows.get(n, False) for n in seen):
+            showing.add(name)
+    return frozenset(showing)
 
 
 def split_inputs(inputs: str) -> tuple[str, str]:
