@@ -132,6 +132,15 @@ def test_nesting_beyond_the_yaml_limit_is_a_problem(tmp_path: Path, depth: int) 
                             "(a few levels are all newsgen reads: look for runaway '[' or '{' brackets)")
 
 
+def test_a_key_that_is_a_list_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    deep_key = "? " + "[" * 300 + "]" * 300
+    doc, problems = parse_file(tmp_path, lines("---", "title: Talks", deep_key, ": 1", "---"))
+    assert doc is None
+    assert messages(problems) == [
+        f"{PATH}:3:3: the front matter has a key that is a list or a mapping "
+        "(keys are plain names such as 'title:'; quote a key that starts with '[' or '{')"]
+
+
 def test_nesting_limit_applies_to_block_style_too(tmp_path: Path) -> None:
     rows = [" " * level + "- " for level in range(0, 2 * 1001, 2)]
     doc, problems = parse_file(tmp_path, lines("---", "title: Talks", "extra:", *rows, "---"))

@@ -130,10 +130,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1,
         return None, {}, [Problem(path, _first_alias_line(text) + first_line, 0, "",
                                   f"YAML aliases (*name) are not allowed in {subject}",
                                   "write the value out in full instead of referring to an &anchor")]
-    deep = _node_deeper_than(node, MAX_DEPTH)
-    if deep is not None:
-        return None, {}, [Problem(path, deep.start_mark.line + first_line, deep.start_mark.column + 1, "",
-                                  TOO_DEEP.format(subject=subject, limit=MAX_DEPTH), TOO_DEEP_HINT)]
+    shape = _shape_problem(node, MAX_DEPTH)
+    if shape is not None:
+        bad, message, hint = shape
+        return None, {}, [Problem(path, bad.start_mark.line + first_line, bad.start_mark.column + 1, "",
+                                  message.format(subject=subject, limit=MAX_DEPTH), hint)]
     tab = _first_stray_tab(text, node)
     if tab is not None:
         return None, {}, [Problem(path, tab[0] + first_line, tab[1] + 1, "", f"{subject} contains a tab character",
@@ -160,6 +161,8 @@ def _compose(text: str, path: str, first_line: int, subject: str) -> tuple[yaml.
         return None, _yaml_problem(exc, path, first_line, text, subject)
     except yaml.reader.ReaderError:
         return None, _control_character_problem(text, path, first_line, subject)
+    except RecursionError:  # PyYAML without libyaml builds the tree recursively
+        return None, Problem(path, first_line, 0, "", TOO_DEEP.format(subject=subject, limit=MAX_DEPTH), TOO_DEEP_HINT)
     except yaml.YAMLError as exc:  # pragma: no cover - other unmarked errors are rare
         return None, Problem(path, first_line, 0, "", f"{subject} is not valid YAML: {' '.join(str(exc).split())}")
     finally:
@@ -203,20 +206,25 @@ def _record_nested_lines(root: yaml.Node, first_line: int, out: dict[str, int]) 
             stack.append((value, path + "."))
 
 
-def _node_deeper_than(root: yaml.Node, limit: int) -> yaml.Node | None:
-    """The first node nested more than ``limit`` levels below ``root``, if any.
+def _shape_problem(root: yaml.Node, limit: int) -> tuple[yaml.Node, str, str] | None:
+    """(node, message, hint) for the first value nested more than ``limit`` levels deep, or
+    the first key that is not a plain name (``? [a, b]``); None when the tree is fine.
 
-    Runs after the alias check, so every node is reached once: linear time.
-    Newer libyaml builds stop at 1,000 levels themselves, older ones (PyYAML 6.0.3
-    and before) do not: checking here gives every installation the same answer.
+    Runs after the alias check, so every node is reached once: linear time, and no
+    recursion. Newer libyaml builds stop at 1,000 levels themselves, older ones (PyYAML
+    6.0.3 and before) do not: checking here gives every installation the same answer.
     """
     stack: list[tuple[yaml.Node, int]] = [(root, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > limit:
-            return node
+            return node, TOO_DEEP, TOO_DEEP_HINT
         if isinstance(node, yaml.MappingNode):
-            stack.extend((v, depth + 1) for _, v in node.value)
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    return key, "{subject} has a key that is a list or a mapping", \
+                        "keys are plain names such as 'title:'; quote a key that starts with '[' or '{'"
+                stack.append((value, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, depth + 1) for item in node.value)
     return None
