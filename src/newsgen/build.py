@@ -213,7 +213,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     from .pages import SiteRenderer, render_chunk
 
     output = options.output_dir
-    template_cache = options.site / STATE_DIR / "templates" if state is not None else None
+    # compiled templates depend on newsgen's Jinja settings too, which may change between versions
+    template_cache = options.site / STATE_DIR / f"templates-{__version__}" if state is not None else None
     renderer = SiteRenderer(loaded, options.site, template_cache)
     infos, variants, image_problems = _prepare_images(options, loaded, state)
     for problem in image_problems:

@@ -90,6 +90,9 @@ class LoadedSite:
 
 
 RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
+# On Windows st_ctime is the creation time, so a same-size rewrite that keeps the modification
+# time (some copy and unpacking tools) would keep its signature: every file is read there.
+TRUST_SIGNATURES = os.name != "nt"
 
 
 @dataclass
@@ -128,8 +131,10 @@ def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) ->
     ``known`` maps source keys to (signature, hash) from the last build. A file whose
     signature (size, modification and change times to the nanosecond, inode) is
     unchanged is not read. A signature is only trusted when its file had not changed
-    for ``RACY_SECONDS`` when it was taken: a file written again in the same
-    timestamp tick, with the same size, would otherwise look unchanged.
+    for ``RACY_SECONDS`` when it was taken and did not change while it was read: a
+    file written again in the same timestamp tick, with the same size, would
+    otherwise look unchanged. (A file system whose clock runs more than
+    ``RACY_SECONDS`` behind this machine's weakens the first condition.)
     """
     sources, problems = find_sources(site)
     known = known or {}
@@ -148,13 +153,16 @@ def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) ->
                 continue
             with open(source.path, "rb") as file:
                 data = file.read()
+                after = os.fstat(file.fileno())
         except OSError as exc:
             problems.append(Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
                                     "check the file's permissions"))
             continue
         read.add(source.key)
         hashes[source.key] = hashlib.blake2b(data, digest_size=16).hexdigest()
-        if max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
+        unchanged_while_read = (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino) == (
+            info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if TRUST_SIGNATURES and unchanged_while_read and max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
             signatures[source.key] = signature
     return Scan([s for s in sources if s.key in hashes], problems, read, hashes, signatures)
 

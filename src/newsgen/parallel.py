@@ -10,7 +10,6 @@ saves below a few dozen pages.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -85,13 +84,15 @@ def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Seq
     helpers = jobs - 1
     finished: dict[int, list[R]] = {}
     taken = submitted = 0
-    with ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"))
+    try:
         pending: dict[Future[list[R]], int] = {}
         while taken < len(chunks):
             while submitted < len(chunks) and len(pending) < 2 * helpers:
                 pending[pool.submit(function, chunks[submitted])] = submitted
                 submitted += 1
-            if submitted < len(chunks):
+            # the parent takes a chunk itself unless it is already far ahead of the oldest unfinished one
+            if submitted < len(chunks) and len(finished) < 4 * jobs:
                 finished[submitted] = function(chunks[submitted])
                 submitted += 1
             elif pending:
@@ -101,6 +102,10 @@ def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Seq
             while taken in finished:
                 take(chunks[taken], finished.pop(taken))
                 taken += 1
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # a failure stops the queued chunks too
+        raise
+    pool.shutdown(wait=True)
 
 
 def release_free_memory() -> None:
@@ -112,9 +117,8 @@ def release_free_memory() -> None:
     """
     gc.collect()
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim, nothing lost
+        ctypes.CDLL(None).malloc_trim(0)  # the C library already loaded into this process
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to trim, nothing lost
         pass
 
 
