@@ -312,7 +312,8 @@ def test_a_page_changed_by_hand_is_rendered_again_not_spliced(newsroom):
 ])
 def test_ticker_splicing_is_allowed_only_for_bare_ticker_html_calls(template, safe):
     import jinja2
-    from newsgen.digests import TICKER_PARTIAL, ticker_templates
+    from newsgen.digests import ticker_templates
+    from newsgen.theme import TICKER_PARTIAL
     env = jinja2.Environment(loader=jinja2.DictLoader({
         "base.html": template, "page.html": '{% extends "base.html" %}', "redirect.html": "<p>moved</p>",
         TICKER_PARTIAL: "<ul>{% for r in ticker.rates %}<li>{{ r.code }}</li>{% endfor %}</ul>"}))

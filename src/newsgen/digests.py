@@ -15,24 +15,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
-from typing import Iterable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from . import __version__
 from .config import Config
 from .model import Site
 from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec
+from .theme import FRAGMENTS, TICKER_PARTIAL
 from .ticker import Rates
 
 if TYPE_CHECKING:
     import jinja2
 
-# Partials that templates reach through the memoising globals ``card()`` and ``ticker_html()``
-# rather than through include/import, so every template depends on them.
-CARD_PARTIAL = "partials/card.html"
-TICKER_PARTIAL = "partials/ticker.html"
-FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
 WHOLE_SITE_KINDS = frozenset({"archive_index", "tags_index", "authors_index", "sitemap", "sitemap_index"})
 
 

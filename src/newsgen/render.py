@@ -22,7 +22,7 @@ from .config import Config
 from .errors import Problem
 from .model import Article, Section, Site
 from .plan import PageSpec
-from .digests import CARD_PARTIAL, TICKER_PARTIAL
+from .theme import CARD_PARTIAL, TICKER_PARTIAL
 from .images import ImageInfo, picture, resolve, responsive_body
 from .seo import MetaBuilder
 from .ticker import Rates

@@ -12,6 +12,12 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 CONTENT_DIR = "content"  # a site's articles; other files in it are copied as they are
 
+# Partials that templates reach through the memoising globals ``card()`` and ``ticker_html()``
+# rather than through include/import, so every template depends on them.
+CARD_PARTIAL = "partials/card.html"
+TICKER_PARTIAL = "partials/ticker.html"
+FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
+
 
 def theme_root() -> Path:
     """The folder holding the default theme's ``templates/`` and ``static/``."""
