@@ -49,3 +49,15 @@ def test_output_paths():
 
 def test_protocol_relative_urls_are_unsafe():
     assert not is_safe_url("//example.com/")
+
+
+@pytest.mark.parametrize("path, base, expected", [
+    ("/news/politics/", "/news", "/politics/"),
+    ("/news", "/news", "/"),
+    ("/newsroom/", "/news", None),  # shares the prefix, not the folder
+    ("/politics/", "/news", None),
+    ("/politics/", "", "/politics/"),
+])
+def test_site_path_strips_the_base_path_only_at_a_folder_boundary(path, base, expected):
+    from newsgen.slugs import site_path
+    assert site_path(path, base) == expected

@@ -19,7 +19,7 @@ from .errors import ContentError, Problem
 from .plan import PUBLIC_KINDS
 from .render import TemplateProblem
 from .report import Reporter
-from .slugs import is_safe_url, output_path
+from .slugs import is_safe_url, output_path, site_path
 
 
 class _LinkParser(HTMLParser):
@@ -88,10 +88,9 @@ def _internal_target(link: str, page_url: str, base: str) -> str | None:
     if not path.startswith("/"):
         folder = page_url if page_url.endswith("/") else page_url.rsplit("/", 1)[0] + "/"
         path = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
-    elif base:
-        if not (path == base or path.startswith(base + "/")):
-            return path  # outside the base path: certainly not served by this site
-        path = path[len(base):] or "/"
+    else:
+        inside = site_path(path, base)
+        return path if inside is None else inside  # outside the base path: certainly not served here
     return path
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .slugs import site_path
+
 EVENTS_PATH = "/__newsgen/events"
 RELOAD_PATH = "/__newsgen/reload.js"
 RELOAD_SCRIPT = b"""// newsgen serve: reload this tab after each successful rebuild.
@@ -101,11 +103,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def _file_for(self, path: str) -> Path | None:
         """The file for a request path, or None when it is missing or outside the output folder."""
-        path = unquote(path)
-        if self.base_path:
-            if path != self.base_path and not path.startswith(self.base_path + "/"):
-                return None
-            path = path[len(self.base_path):] or "/"
+        inside = site_path(unquote(path), self.base_path)
+        if inside is None:
+            return None
+        path = inside
         if "\x00" in path or "\\" in path:
             return None
         parts = [p for p in posixpath.normpath(path).split("/") if p]

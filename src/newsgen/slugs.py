@@ -81,6 +81,16 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def site_path(path: str, base_path: str) -> str | None:
+    """A root-relative path as the site sees it: '/news/politics/' -> '/politics/' under the
+    base path '/news'; None when the path lies outside the base path (not this site's)."""
+    if not base_path:
+        return path
+    if path != base_path and not path.startswith(base_path + "/"):
+        return None
+    return path[len(base_path):] or "/"
+
+
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)
 
 
