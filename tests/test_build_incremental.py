@@ -342,3 +342,15 @@ def test_a_file_saved_while_the_build_reads_it_is_never_cached_under_its_old_has
     source.write_bytes(second)  # the editor undoes the last save
     out, _, _ = build_site(newsroom)
     assert "Second version." in read(out, "/politics/a/") and "Third version." not in read(out, "/politics/a/")
+
+
+def test_a_second_build_of_the_same_site_waits_for_the_first(newsroom, monkeypatch):
+    from newsgen import state
+    from newsgen.errors import UsageError
+    monkeypatch.setattr(state, "LOCK_WAIT", 0.3)
+    with state.site_lock(newsroom):  # as a running build or watch rebuild holds it
+        with pytest.raises(UsageError, match="another newsgen build of .* is still running"):
+            build_site(newsroom)
+    (newsroom / "content/politics/c.md").write_text(article("Charlie, later", "2025-12-17T10:00:00+05:00"))
+    out, result, _ = build_site(newsroom)  # the lock is free again
+    assert "Charlie, later" in read(out, "/politics/c/")

@@ -29,7 +29,7 @@ from .output import Staging, check_output_folder, commit_incremental, static_fil
 from .parallel import run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site, remove_index
-from .state import STATE_DIR, BuildState, open_state
+from .state import STATE_DIR, BuildState, open_state, site_lock
 from .ticker import RATES_FILE
 
 __all__ = ["BuildOptions", "BuildResult", "LoadedSite", "build", "load_site"]
@@ -57,6 +57,13 @@ class BuildResult:
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     """Build the site into its output folder, or raise and leave the output untouched."""
+    if not options.use_state:
+        return _build(options, reporter)
+    with site_lock(options.site):
+        return _build(options, reporter)
+
+
+def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     started = time.perf_counter()
     reporter = reporter or Reporter()
     output = options.output_dir

@@ -23,13 +23,14 @@ from typing import Any
 
 from .content import Source, load_article
 from .dates import build_now
+from .errors import UsageError
 from .loading import ArticleMemory
 from .markup import MarkupRenderer
 from .model import Article
 from .output import replace_page
 from .plan import PageSpec
 from .render import PageRenderer, TemplateProblem
-from .state import forget_outputs
+from .state import forget_outputs, site_lock
 
 # Fields that only the article's own page (and the cards of it elsewhere) show: a change to
 # them leaves the site's indexes, every neighbour and every related list as they were.
@@ -85,11 +86,15 @@ class Preview:
                 rendered.append((spec, pages.render(spec)))
         except (OSError, ValueError, UnicodeError, TemplateProblem):
             return []
-        # the output now differs from what the state recorded: the next build must not trust it
-        if not forget_outputs(self.site_root, [spec.output for spec, _ in rendered]):
+        try:
+            with site_lock(self.site_root, wait=0):  # never beside another build of the site
+                # the output will differ from what the state recorded: the next build must not trust it
+                if not forget_outputs(self.site_root, [spec.output for spec, _ in rendered]):
+                    return []
+                for spec, page in rendered:
+                    replace_page(last.output, spec.output, page)
+        except (UsageError, OSError):
             return []
-        for spec, page in rendered:
-            replace_page(last.output, spec.output, page)
         return [spec.url for spec, _ in rendered]
 
     def _edited(self, last: LastBuild, paths: set[str]) -> list[Article]:

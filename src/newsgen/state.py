@@ -21,8 +21,12 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
+
+from .errors import UsageError
 
 SCHEMA_VERSION = "1"
 STATE_DIR = ".newsgen"
@@ -155,6 +159,43 @@ class BuildState:
         for table in ("articles", "markdown", "outputs", "statics", "sources"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'identity')")
+
+
+LOCK_FILE = "build.lock"
+LOCK_WAIT = 120.0  # seconds a build waits for another build of the same site to finish
+
+
+@contextmanager
+def site_lock(site: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the site's build lock: one build (or watch rebuild) of a site at a time.
+
+    Two builds at once would interleave their writes to the build state and the output
+    folder. A second build waits for the first (up to ``LOCK_WAIT`` seconds), then gives
+    up with a message. The lock is the operating system's (``flock``), so it is released
+    even when a build is killed. Where ``flock`` does not exist, builds are not locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    folder = site / STATE_DIR
+    folder.mkdir(exist_ok=True)
+    with open(folder / LOCK_FILE, "a+b") as handle:
+        deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise UsageError(f"another newsgen build of {site} is still running "
+                                     "(wait for it to finish, or stop the watch or serve command using this site)") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def forget_outputs(site: Path, paths: list[str]) -> bool:
