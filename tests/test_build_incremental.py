@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, build_site, read
+from conftest import NOW, article, build_site, read
 
 
 def mtimes(out: Path) -> dict[str, int]:
@@ -354,3 +354,26 @@ def test_a_second_build_of_the_same_site_waits_for_the_first(newsroom, monkeypat
     (newsroom / "content/politics/c.md").write_text(article("Charlie, later", "2025-12-17T10:00:00+05:00"))
     out, result, _ = build_site(newsroom)  # the lock is free again
     assert "Charlie, later" in read(out, "/politics/c/")
+
+
+def test_watch_rebuilds_reuse_the_model_and_plan_only_for_edits_that_move_nothing(newsroom, monkeypatch):
+    from newsgen import loading
+    from newsgen.build import BuildOptions, build
+    memory = loading.ArticleMemory()
+    options = BuildOptions(site=newsroom, now=NOW, memory=memory)
+    build(options)
+    models_built = []
+    real_build_site = loading.build_site
+    monkeypatch.setattr(loading, "build_site", lambda *a, **k: models_built.append(1) or real_build_site(*a, **k))
+
+    source = newsroom / "content/politics/b.md"
+    source.write_text(article("Bravo, corrected", "2025-12-18T10:00:00+05:00", body="New text.", tags=["kz"]))
+    build(options)
+    assert models_built == []  # headline and text only: the last model and plan still hold
+    assert files_of(newsroom / "build") == files_of(clean_build_of(newsroom))
+
+    source.write_text(article("Bravo, corrected", "2025-12-16T10:00:00+05:00", body="New text.", tags=["kz"]))
+    models_built.clear()
+    build(options)
+    assert models_built == [1]  # a new date moves it among its neighbours: everything is planned again
+    assert files_of(newsroom / "build") == files_of(clean_build_of(newsroom))

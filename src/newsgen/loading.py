@@ -12,7 +12,8 @@ import os
 import pickle
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
@@ -26,7 +27,7 @@ from .dates import build_now
 from .digests import digest
 from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered
-from .model import Article, Site, build_site
+from .model import Article, Site, build_site, same_placement
 from .parallel import default_jobs, run_chunks, shared
 from .plan import NEWS_WINDOW, PageSpec, plan_site
 from .report import Reporter
@@ -87,6 +88,7 @@ class LoadedSite:
     statics: dict[str, tuple[Path, str]] = field(default_factory=dict)  # output path -> (file, signature)
     images: dict[str, list[str]] = field(default_factory=dict)  # article key -> site paths of its images
     changed_meanwhile: frozenset[str] = frozenset()  # sources saved again between the scan and their parse
+    plan_problems: tuple[Problem, ...] = ()  # what planning the pages found (kept for watch mode's next build)
 
 
 RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
@@ -189,8 +191,12 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     drafts = [a for a in articles if a.draft and not options.drafts]
     future = [a for a in articles if a.date > now and not options.future and not (a.draft and not options.drafts)]
     published = [a for a in articles if (options.drafts or not a.draft) and (options.future or a.date <= now)]
-    site = build_site(published, config.sections, config.related_size, config.zone)
-    specs, plan_problems = plan_site(site, config, now)
+    reused = _reuse_last_plan(options, config, now, published)
+    if reused is not None:
+        site, specs, plan_problems = reused
+    else:
+        site = build_site(published, config.sections, config.related_size, config.zone)
+        specs, plan_problems = plan_site(site, config, now)
     problems += plan_problems
     statics = static_files(static_roots(options.site), not_copied)
     images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan)
@@ -200,7 +206,45 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     for key, paths in images.items():  # an article's pages change when one of its images does
         fingerprints[key] = digest(fingerprints[key], *(statics[p.lstrip("/")][1] for p in paths))
     return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
-                      parsed, _valid_until(articles, site, now), statics, images, frozenset(changed_meanwhile))
+                      parsed, _valid_until(articles, site, now), statics, images, frozenset(changed_meanwhile),
+                      tuple(plan_problems))
+
+
+def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
+                     published: list[Article]) -> tuple[Site, list[PageSpec], list[Problem]] | None:
+    """The last build's model and page plan with the new versions of edited articles, when the
+    edits moved no article (see ``model.same_placement``); None when they must be made anew.
+
+    Watch mode keeps the last build in memory; after an editor's typical save (text,
+    headline, summary) rebuilding the indexes, related articles and the plan of ten
+    thousand articles would give the same result, so only the articles themselves, and
+    the titles their pages carry, are replaced.
+    """
+    last = options.memory.last if options.memory is not None else None
+    if last is None:
+        return None
+    before = last.loaded
+    if before.config != config or now.timestamp() >= before.valid_until:
+        return None  # other settings, or an article came due or left the news window
+    by_key = before.site.by_key
+    if len(published) != len(by_key):
+        return None
+    edited: dict[str, Article] = {}
+    for article in published:
+        old = by_key.get(article.key)
+        if old is None:
+            return None
+        if old is not article:
+            if not same_placement(old, article):
+                return None
+            edited[article.key] = article
+    if not edited:
+        return before.site, before.specs, list(before.plan_problems)
+    site = replace(before.site, articles=tuple(edited.get(a.key, a) for a in before.site.articles),
+                   by_key=MappingProxyType({**by_key, **edited}))
+    specs = [replace(spec, title=edited[spec.article].title)
+             if spec.kind in ("article", "redirect") and spec.article in edited else spec for spec in before.specs]
+    return site, specs, list(before.plan_problems)
 
 
 def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_path: str,

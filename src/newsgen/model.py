@@ -69,6 +69,19 @@ class Article:
 _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 assert _ARTICLE_FIELDS[-1] == "extra"
 
+# Fields that only the article's own page (and the cards of it elsewhere) show: a change to
+# them leaves the site's indexes, every neighbour and every related list as they were.
+PAGE_ONLY = frozenset({"title", "html", "summary", "reading_minutes", "updated", "image_alt", "image_caption",
+                       "image_credit", "extra"})
+_PLACEMENT = tuple(f for f in _ARTICLE_FIELDS if f not in PAGE_ONLY)
+
+
+def same_placement(old: Article, new: Article) -> bool:
+    """True when ``new`` sits in the site exactly where ``old`` did (see ``PAGE_ONLY``): same
+    URL, date, section, tags, authors, images, flags. Then the indexes built from ``old``
+    (sections, tags, months, neighbours, related articles) hold for ``new`` too."""
+    return all(getattr(old, name) == getattr(new, name) for name in _PLACEMENT)
+
 
 def _rebuild_article(values: tuple[Any, ...]) -> Article:
     return Article(*values[:-1], MappingProxyType(values[-1]))

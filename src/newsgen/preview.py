@@ -15,7 +15,7 @@ the file) goes straight to the rebuild, which reports and checks everything.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -26,17 +26,12 @@ from .dates import build_now
 from .errors import UsageError
 from .loading import ArticleMemory
 from .markup import MarkupRenderer
-from .model import Article
+from .model import Article, same_placement
 from .output import replace_page
 from .plan import PageSpec
 from .render import PageRenderer, TemplateProblem
 from .state import forget_outputs, site_lock
 
-# Fields that only the article's own page (and the cards of it elsewhere) show: a change to
-# them leaves the site's indexes, every neighbour and every related list as they were.
-PAGE_ONLY = frozenset({"title", "html", "summary", "reading_minutes", "updated", "image_alt", "image_caption",
-                       "image_credit", "extra"})
-_PLACEMENT = tuple(f.name for f in fields(Article) if f.name not in PAGE_ONLY)
 
 
 @dataclass
@@ -122,11 +117,6 @@ class Preview:
         return edited
 
 
-def same_placement(old: Article, new: Article) -> bool:
-    """True when ``new`` sits in the site exactly where ``old`` did (see ``PAGE_ONLY``)."""
-    return all(getattr(old, name) == getattr(new, name) for name in _PLACEMENT)
-
-
 def _article_spec(specs: list[PageSpec], key: str) -> PageSpec | None:
     return next((s for s in specs if s.kind == "article" and s.article == key), None)
 
@@ -143,4 +133,4 @@ def _renderer_with(renderer: Any, loaded: Any, articles: list[Article]) -> PageR
     return pages
 
 
-__all__ = ["LastBuild", "PAGE_ONLY", "Preview", "same_placement"]
+__all__ = ["LastBuild", "Preview"]
