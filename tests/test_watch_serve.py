@@ -322,3 +322,32 @@ def test_articles_edited_together_are_previewed_together(site):
     # each page links its neighbour under the neighbour's new headline
     assert "Bravo, edited" in (site / "build/politics/a/index.html").read_text()
     assert "Alpha, edited" in (site / "build/politics/b/index.html").read_text()
+
+
+def test_the_watch_command_reports_the_preview_then_the_rebuild(site):
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, "-m", "newsgen.cli", "watch", "-s", str(site)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True)  # type: ignore[union-attr]
+    reader.start()
+
+    def next_line_with(text: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            line = lines.get(timeout=TIMEOUT)
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r}")
+
+    try:
+        next_line_with("built 2 articles")
+        (site / "content/politics/a.md").write_text(article("Alpha", body="A corrected sentence."))
+        assert next_line_with("at once").strip() == "updated /politics/a/ at once; rebuilding the rest"
+        assert "(1 content changed)" in next_line_with("built 2 articles")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=TIMEOUT)
+        reader.join(timeout=TIMEOUT)
+        proc.stdout.close()  # type: ignore[union-attr]

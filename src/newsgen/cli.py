@@ -159,6 +159,10 @@ def _report_build(result: BuildResult | None, error: BaseException | None, batch
         click.echo(summary(result) + changes)
 
 
+def _report_preview(urls: list[str]) -> None:
+    click.echo(f"updated {', '.join(urls)} at once; rebuilding the rest")
+
+
 @main.command("watch")
 @_site_option
 @_output_option
@@ -170,7 +174,8 @@ def watch_command(site: Path, output: Path | None, drafts: bool, future: bool, d
     def action() -> None:
         from .watch import SiteWatcher
 
-        watcher = SiteWatcher(_options(site, output, drafts, future), _report_build, TerminalReporter(quiet=True))
+        watcher = SiteWatcher(_options(site, output, drafts, future), _report_build, TerminalReporter(quiet=True),
+                              on_preview=_report_preview)
         click.echo(f"watching {site} (Ctrl-C to stop)")
         try:
             watcher.run()
