@@ -44,6 +44,8 @@ class FeedRenderer:
         self.site = site
         self.config = config
         self.static_roots = static_roots
+        self._bodies: dict[str, str] = {}  # article key -> body for feeds (see _body)
+        self._images: dict[str, tuple[str, str, int] | None] = {}
 
     def abs_url(self, path: str) -> str:
         return self.config.abs_url(path)
@@ -87,7 +89,7 @@ class FeedRenderer:
         fe.updated(article.modified)
         fe.description(xml_text(article.summary or article.title))
         fe.summary(xml_text(article.summary or article.title))
-        fe.content(xml_text(absolute_html(article.html, self.config.origin)), type="html")
+        fe.content(self._body(article), type="html")
         for author in article.authors:
             if kind == "rss":
                 fe.dc.dc_creator(xml_text(author.name))
@@ -102,10 +104,23 @@ class FeedRenderer:
             if kind == "rss":
                 fe.enclosure(image_url, str(length), mime)
 
+    def _body(self, article: Article) -> str:
+        """The article's body with absolute links, made once per process: an article is in
+        several feeds (the site's, its section's, each tag's and author's)."""
+        body = self._bodies.get(article.key)
+        if body is None:
+            body = self._bodies[article.key] = xml_text(absolute_html(article.html, self.config.origin))
+        return body
+
     def image(self, article: Article) -> tuple[str, str, int] | None:
         """(absolute URL, MIME type, size in bytes) of the lead image, if the article has one."""
         if not article.image:
             return None
+        if article.key not in self._images:
+            self._images[article.key] = self._image(article)
+        return self._images[article.key]
+
+    def _image(self, article: Article) -> tuple[str, str, int] | None:
         suffix = Path(article.image.split("?")[0]).suffix.lower()
         mime = IMAGE_TYPES.get(suffix) or mimetypes.guess_type(article.image)[0] or "application/octet-stream"
         path = resolve_file(article.image, article.key, "")
