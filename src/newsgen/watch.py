@@ -85,7 +85,8 @@ class SiteWatcher:
 
     def __init__(self, options: BuildOptions, on_build: Callable[[BuildResult | None, BaseException | None, Batch], None],
                  reporter: Reporter | None = None, quiet: float = 0.1,
-                 on_preview: Callable[[list[str]], None] | None = None) -> None:
+                 on_preview: Callable[[list[str]], None] | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> None:
         # Pagefind re-indexes the whole site (18 s for 10,000 articles here), so watch mode updates
         # the search index in the background: the edited page is there at once, search follows.
         self.options = replace(options, memory=options.memory or ArticleMemory(), defer_search=True)
@@ -94,6 +95,7 @@ class SiteWatcher:
         self.on_build = on_build
         # an edited article's page is written first, from the last build (see preview.py)
         self.on_preview = on_preview
+        self.on_wait = on_wait  # told why stopping takes a moment
         self._preview = Preview(self.options.site, self.options.memory, self.options.now)  # type: ignore[arg-type]
         self.reporter = reporter
         self.quiet = quiet
@@ -183,6 +185,8 @@ class SiteWatcher:
         finally:
             self._observer.stop()
             self._observer.join(timeout=5)
+            if self._search_thread is not None and self._search_thread.is_alive() and self.on_wait is not None:
+                self.on_wait("finishing the search index (Ctrl-C again to stop at once)")
             self.wait_for_search()  # never leave a half-copied index behind
 
     def stop(self) -> None:
