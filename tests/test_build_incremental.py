@@ -266,13 +266,13 @@ def files_of(out: Path) -> dict[str, bytes]:
             if p.is_file() and "pagefind" not in p.parts}
 
 
-def clean_build_of(site: Path) -> Path:
+def clean_build_of(site: Path, **options: object) -> Path:
     """A clean build of ``site``'s sources in a copy of its own."""
     import shutil
     copy = site.parent / f"{site.name}-clean"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
-    return build_site(copy, clean=True)[0]
+    return build_site(copy, clean=True, **options)[0]
 
 
 def test_a_template_that_reads_the_rates_itself_gets_its_pages_rendered(newsroom):
@@ -377,3 +377,19 @@ def test_watch_rebuilds_reuse_the_model_and_plan_only_for_edits_that_move_nothin
     build(options)
     assert models_built == [1]  # a new date moves it among its neighbours: everything is planned again
     assert files_of(newsroom / "build") == files_of(clean_build_of(newsroom))
+
+
+def test_a_reused_plan_is_never_one_made_for_a_later_clock(site_tree):
+    from datetime import datetime, timezone
+    from newsgen import loading
+    from newsgen.build import BuildOptions, build
+    site = site_tree({"newsgen.yaml": "title: T\nsearch: false\n",
+                      "content/politics/a.md": article("Alpha", "2025-12-30T10:00:00+00:00")})
+    memory = loading.ArticleMemory()
+    build(BuildOptions(site=site, now=datetime(2026, 1, 1, 12, tzinfo=timezone.utc), memory=memory))
+    assert "Alpha" not in (site / "build/news-sitemap.xml").read_text()  # out of the 2-day window by then
+    (site / "content/politics/a.md").write_text(article("Alpha, retitled", "2025-12-30T10:00:00+00:00"))
+    earlier = datetime(2025, 12, 30, 12, tzinfo=timezone.utc)  # the clock was set back
+    build(BuildOptions(site=site, now=earlier, memory=memory))
+    assert "Alpha, retitled" in (site / "build/news-sitemap.xml").read_text()
+    assert files_of(site / "build") == files_of(clean_build_of(site, now=earlier))

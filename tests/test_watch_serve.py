@@ -351,3 +351,16 @@ def test_the_watch_command_reports_the_preview_then_the_rebuild(site):
         proc.wait(timeout=TIMEOUT)
         reader.join(timeout=TIMEOUT)
         proc.stdout.close()  # type: ignore[union-attr]
+
+
+def test_watch_waits_for_another_build_of_the_site_and_keeps_the_edit(site):
+    from newsgen.state import site_lock
+    with Running(site) as run:
+        with site_lock(site):  # a `newsgen build` in another terminal
+            (site / "content/politics/a.md").write_text(article("Alpha", body="Written during the other build."))
+            time.sleep(1.0)
+            with pytest.raises(queue.Empty):
+                run.outcomes.get_nowait()  # the watcher is waiting, not failing
+        result, error, _ = run.next()
+        assert error is None
+        assert "Written during the other build." in (site / "build/politics/a/index.html").read_text()

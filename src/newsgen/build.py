@@ -59,7 +59,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     """Build the site into its output folder, or raise and leave the output untouched."""
     if not options.use_state:
         return _build(options, reporter)
-    with site_lock(options.site):
+    with site_lock(options.site, options.lock_wait):
         return _build(options, reporter)
 
 

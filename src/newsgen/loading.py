@@ -14,7 +14,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -65,6 +65,7 @@ class BuildOptions:
     use_state: bool = True  # False: neither read nor write .newsgen/ (newsgen check)
     memory: ArticleMemory | None = field(default=None, compare=False)  # kept by watch and serve between builds
     defer_search: bool = False  # leave re-indexing an updated site to the caller (watch, serve)
+    lock_wait: float | None = None  # seconds to wait for another build of the site; None: state.LOCK_WAIT
 
     @property
     def output_dir(self) -> Path:
@@ -89,6 +90,7 @@ class LoadedSite:
     images: dict[str, list[str]] = field(default_factory=dict)  # article key -> site paths of its images
     changed_meanwhile: frozenset[str] = frozenset()  # sources saved again between the scan and their parse
     plan_problems: tuple[Problem, ...] = ()  # what planning the pages found (kept for watch mode's next build)
+    now: datetime | None = None  # the build time the plan was made for
 
 
 RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
@@ -207,7 +209,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         fingerprints[key] = digest(fingerprints[key], *(statics[p.lstrip("/")][1] for p in paths))
     return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
                       parsed, _valid_until(articles, site, now), statics, images, frozenset(changed_meanwhile),
-                      tuple(plan_problems))
+                      tuple(plan_problems), now)
 
 
 def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
@@ -224,8 +226,8 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
     if last is None:
         return None
     before = last.loaded
-    if before.config != config or now.timestamp() >= before.valid_until:
-        return None  # other settings, or an article came due or left the news window
+    if before.config != config or before.now is None or not before.now <= now < _moment(before.valid_until):
+        return None  # other settings, or an article came due or left the news window, or the clock went back
     by_key = before.site.by_key
     if len(published) != len(by_key):
         return None
@@ -245,6 +247,13 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
     specs = [replace(spec, title=edited[spec.article].title)
              if spec.kind in ("article", "redirect") and spec.article in edited else spec for spec in before.specs]
     return site, specs, list(before.plan_problems)
+
+
+def _moment(timestamp: float) -> datetime:
+    """A timestamp as an aware datetime; infinity as the largest datetime there is."""
+    if timestamp == float("inf"):
+        return datetime.max.replace(tzinfo=timezone.utc)
+    return datetime.fromtimestamp(timestamp, timezone.utc)
 
 
 def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_path: str,

@@ -54,7 +54,8 @@ class Preview:
         self._markup_for = ""
 
     def write(self, paths: set[str]) -> list[str]:
-        """Write the pages of the edited articles at ``paths``, if they all qualify; their URLs.
+        """Write the pages of the edited articles at ``paths``, if they all qualify; their URLs
+        (with the site's base path).
 
         All or nothing: the pages are rendered from one model holding every new version
         (so that each page shows the others' new titles), and any path that is not such
@@ -90,7 +91,7 @@ class Preview:
                     replace_page(last.output, spec.output, page)
         except (UsageError, OSError):
             return []
-        return [spec.url for spec, _ in rendered]
+        return [last.loaded.config.url(spec.url) for spec, _ in rendered]  # as the site serves them
 
     def _edited(self, last: LastBuild, paths: set[str]) -> list[Article]:
         """The new version of every article at ``paths``; [] unless all qualify (see :meth:`write`)."""

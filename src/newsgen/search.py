@@ -13,7 +13,9 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Callable, ContextManager
 
 from .errors import Problem
 
@@ -21,12 +23,15 @@ INDEX_FOLDER = "pagefind"
 TIMEOUT = 900  # seconds; 10,000 articles take about 20 here
 
 
-def index_site(folder: Path, sync: bool = False) -> Problem | None:
+def index_site(folder: Path, sync: bool = False,
+               guard: Callable[[], ContextManager[None]] | None = None) -> Problem | None:
     """Index the pages in ``folder``; a warning (never an error) when Pagefind is missing or fails.
 
     With ``sync``, the index is written beside the folder first and then copied in
     file by file, only where bytes differ, and stale index files are removed: an
-    incremental build then touches no index file that did not change.
+    incremental build then touches no index file that did not change. ``guard``, if
+    given, is held while the index is copied in (watch mode indexes in the background,
+    and takes the site's build lock for that step).
     """
     if importlib.util.find_spec("pagefind") is None:
         return Problem("newsgen.yaml", 0, 0, "search", "the search index was not built: Pagefind is not installed",
@@ -37,7 +42,8 @@ def index_site(folder: Path, sync: bool = False) -> Problem | None:
         with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.search-") as tmp:
             problem = _run(folder, Path(tmp) / INDEX_FOLDER)
             if problem is None:
-                _sync(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
+                with guard() if guard is not None else nullcontext():
+                    _sync(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
             return problem
     except OSError as exc:  # the site was moved or deleted meanwhile (watch mode indexes in the background)
         return Problem("newsgen.yaml", 0, 0, "search", f"the search index was not updated: {exc}",

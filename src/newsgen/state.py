@@ -172,7 +172,8 @@ def site_lock(site: Path, wait: float | None = None) -> Iterator[None]:
     Two builds at once would interleave their writes to the build state and the output
     folder. A second build waits for the first (up to ``LOCK_WAIT`` seconds), then gives
     up with a message. The lock is the operating system's (``flock``), so it is released
-    even when a build is killed. Where ``flock`` does not exist, builds are not locked.
+    even when a build is killed. Where ``flock`` does not exist (Windows) or the file
+    system refuses it (some network mounts), builds are not locked.
     """
     try:
         import fcntl
@@ -183,6 +184,7 @@ def site_lock(site: Path, wait: float | None = None) -> Iterator[None]:
     folder.mkdir(exist_ok=True)
     with open(folder / LOCK_FILE, "a+b") as handle:
         deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+        locked = True
         while True:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -192,10 +194,14 @@ def site_lock(site: Path, wait: float | None = None) -> Iterator[None]:
                     raise UsageError(f"another newsgen build of {site} is still running "
                                      "(wait for it to finish, or stop the watch or serve command using this site)") from None
                 time.sleep(0.1)
+            except OSError:  # a file system without flock (some network mounts): build unlocked, as before
+                locked = False
+                break
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            if locked:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def forget_outputs(site: Path, paths: list[str]) -> bool:

@@ -27,6 +27,7 @@ from .errors import NewsgenError
 from .preview import Preview
 from .report import Reporter
 from .search import index_site
+from .state import site_lock
 
 WATCHED = ("content", "templates", "static", "data")
 
@@ -89,7 +90,10 @@ class SiteWatcher:
                  on_wait: Callable[[str], None] | None = None) -> None:
         # Pagefind re-indexes the whole site (18 s for 10,000 articles here), so watch mode updates
         # the search index in the background: the edited page is there at once, search follows.
-        self.options = replace(options, memory=options.memory or ArticleMemory(), defer_search=True)
+        # a watcher waits for another build of the site (a `newsgen build` in another terminal) however
+        # long it takes, rather than drop the editor's change
+        self.options = replace(options, memory=options.memory or ArticleMemory(), defer_search=True,
+                               lock_wait=float("inf"))
         self._search_wanted = threading.Event()
         self._search_thread: threading.Thread | None = None
         self.on_build = on_build
@@ -149,7 +153,7 @@ class SiteWatcher:
         def work() -> None:
             while self._search_wanted.is_set() and not self._stopped.is_set():
                 self._search_wanted.clear()
-                problem = index_site(output, sync=True)
+                problem = index_site(output, sync=True, guard=lambda: site_lock(self.options.site, float("inf")))
                 if problem is not None and self.reporter is not None:
                     self.reporter.problem(problem)
 
