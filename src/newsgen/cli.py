@@ -14,7 +14,6 @@ import click
 
 from . import __version__
 from .build import BuildOptions, BuildResult, build
-from .check import check_site
 from .errors import ContentError, NewsgenError, Problem, UsageError
 from .report import Reporter
 from .scaffold import init_site, new_article
@@ -244,6 +243,8 @@ def check_command(site: Path, drafts: bool, future: bool, debug: bool) -> None:
     def action() -> None:
         if not site.is_dir():
             raise UsageError(f"the site folder {site} does not exist")
+        from .check import check_site  # Jinja, feedgen and lxml: not for a build that has nothing to render
+
         warnings = check_site(BuildOptions(site=site, drafts=drafts, future=future), TerminalReporter(quiet=True))
         for problem in warnings:
             click.echo(problem.format(), err=True)
