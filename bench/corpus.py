@@ -399,6 +399,16 @@ disableKinds = []
 # sorting again, and the ticker and the section menu, the same on every page, as cached
 # partials (site.Sections costs time in proportion to the site on every call: ranging
 # over it on each page made a 10,000-article build several times slower).
+# The newest pages of a feed (all of the site's on the home feed), cut to the RSS limit, and the XML
+# declaration: shared by the RSS and Atom templates below.
+HUGO_FEED_PAGES = """\
+{{- $pages := .RegularPages -}}
+{{- if .IsHome }}{{ $pages = site.RegularPages }}{{ end -}}
+{{- $limit := site.Config.Services.RSS.Limit -}}
+{{- if ge $limit 1 }}{{ $pages = $pages | first $limit }}{{ end -}}
+{{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}
+"""
+
 HUGO_LAYOUTS: dict[str, str] = {
     "baseof.html": """\
 <!DOCTYPE html>
@@ -515,12 +525,7 @@ HUGO_LAYOUTS: dict[str, str] = {
     "404.html": """\
 {{ define "main" }}<h1>Page not found</h1><p><a href="/">Front page</a></p>{{ end }}
 """,
-    "list.rss.xml": """\
-{{- $pages := .RegularPages -}}
-{{- if .IsHome }}{{ $pages = site.RegularPages }}{{ end -}}
-{{- $limit := site.Config.Services.RSS.Limit -}}
-{{- if ge $limit 1 }}{{ $pages = $pages | first $limit }}{{ end -}}
-{{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}
+    "list.rss.xml": HUGO_FEED_PAGES + """\
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel>
 <title>{{ if .IsHome }}{{ site.Title }}{{ else }}{{ .Title }} · {{ site.Title }}{{ end }}</title>
@@ -542,12 +547,7 @@ HUGO_LAYOUTS: dict[str, str] = {
 {{ end }}</channel>
 </rss>
 """,
-    "list.atom.xml": """\
-{{- $pages := .RegularPages -}}
-{{- if .IsHome }}{{ $pages = site.RegularPages }}{{ end -}}
-{{- $limit := site.Config.Services.RSS.Limit -}}
-{{- if ge $limit 1 }}{{ $pages = $pages | first $limit }}{{ end -}}
-{{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}
+    "list.atom.xml": HUGO_FEED_PAGES + """\
 <feed xmlns="http://www.w3.org/2005/Atom">
 <title>{{ if .IsHome }}{{ site.Title }}{{ else }}{{ .Title }} · {{ site.Title }}{{ end }}</title>
 <id>{{ .Permalink }}</id>
