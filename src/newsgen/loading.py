@@ -13,7 +13,6 @@ import pickle
 import sqlite3
 import time
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
@@ -242,8 +241,7 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
             edited[article.key] = article
     if not edited:
         return before.site, before.specs, list(before.plan_problems)
-    site = replace(before.site, articles=tuple(edited.get(a.key, a) for a in before.site.articles),
-                   by_key=MappingProxyType({**by_key, **edited}))
+    site = before.site.with_versions(edited)
     specs = [replace(spec, title=edited[spec.article].title)
              if spec.kind in ("article", "redirect") and spec.article in edited else spec for spec in before.specs]
     return site, specs, list(before.plan_problems)

@@ -114,6 +114,12 @@ class Site:
         """The articles for ``keys``, in the order given."""
         return [self.by_key[k] for k in keys]
 
+    def with_versions(self, edited: Mapping[str, Article]) -> Site:
+        """This site with new versions of some articles, which must not have moved (see
+        :func:`same_placement`): the indexes, which hold keys, stay as they are."""
+        return Site(tuple(edited.get(a.key, a) for a in self.articles), MappingProxyType({**self.by_key, **edited}),
+                    self.sections, self.tags, self.authors, self.months, self.previous, self.next, self.related)
+
     @property
     def lead(self) -> Article | None:
         """The lead story: the newest featured article, else the newest article."""

@@ -18,7 +18,6 @@ import os
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from .content import Source, load_article
@@ -124,10 +123,7 @@ def _article_spec(specs: list[PageSpec], key: str) -> PageSpec | None:
 
 def _renderer_with(renderer: Any, loaded: Any, articles: list[Article]) -> PageRenderer:
     """A page renderer for the last build's site with ``articles`` in place of their old versions."""
-    site = loaded.site
-    new = {a.key: a for a in articles}
-    patched = replace(site, articles=tuple(new.get(a.key, a) for a in site.articles),
-                      by_key=MappingProxyType({**site.by_key, **new}))
+    patched = loaded.site.with_versions({a.key: a for a in articles})
     html = renderer.html
     pages = PageRenderer(patched, loaded.config, loaded.rates, renderer.env, html.template_dirs, html.site_root)
     pages.images = html.images
