@@ -200,15 +200,20 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
         old_rates, old_ticker = str(last["rates"]), str(last["html"])
     except (ValueError, TypeError, KeyError):
         return None
-    showing = ticker_templates(renderer.env)
-    if showing is None or not old_ticker.strip():
+    if not old_ticker.strip():
         return None
     pages = set()
     for i in todo:
         static, rates = split_inputs(digests[i])
         before_static, before_rates = split_inputs(previous.get(specs[i].output, ("", ""))[0])
-        if rates and static == before_static and before_rates == old_rates != rates and specs[i].template in showing:
+        if rates and static == before_static and before_rates == old_rates != rates:
             pages.add(i)
+    if not pages:
+        return None  # the usual case: no new rates; the templates need not be read
+    showing = ticker_templates(renderer.env)
+    if showing is None:
+        return None
+    pages = {i for i in pages if specs[i].template in showing}
     if not pages:
         return None
     return {"pages": pages, "old": old_ticker.encode("utf-8"), "new": ticker.encode("utf-8")}
