@@ -393,3 +393,71 @@ def test_a_reused_plan_is_never_one_made_for_a_later_clock(site_tree):
     build(BuildOptions(site=site, now=earlier, memory=memory))
     assert "Alpha, retitled" in (site / "build/news-sitemap.xml").read_text()
     assert files_of(site / "build") == files_of(clean_build_of(site, now=earlier))
+
+
+# Writing into the output: changed pages are written over the old ones in place (see output._write_over).
+
+def test_a_hard_linked_snapshot_of_the_output_is_never_changed_by_a_rebuild(newsroom, tmp_path):
+    import os
+    snapshot = tmp_path / "snapshot"  # as `cp -al build snapshot` or `rsync --link-dest` would make
+    before = files_of(newsroom / "build")
+    for relative in before:
+        (snapshot / relative).parent.mkdir(parents=True, exist_ok=True)
+        os.link(newsroom / "build" / relative, snapshot / relative)
+    (newsroom / "content/economy/d.md").write_text(article("Delta, corrected", "2025-11-01T10:00:00+05:00"))
+    (newsroom / "data/rates.yaml").write_text(NEW_RATES)
+    out, result, _ = build_site(newsroom)
+    assert result.spliced > 0 and result.rendered > 0
+    assert files_of(snapshot) == before
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+def test_a_link_planted_in_the_output_is_replaced_never_written_through(newsroom, tmp_path):
+    outside = tmp_path / "outside.html"
+    outside.write_text("not newsgen's")
+    page = newsroom / "build/politics/a/index.html"
+    page.unlink()
+    page.symlink_to(outside)
+    (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
+    (newsroom / "data/rates.yaml").write_text(NEW_RATES)
+    out, _, _ = build_site(newsroom)
+    assert outside.read_text() == "not newsgen's"
+    assert not page.is_symlink() and "Alpha, corrected" in page.read_text()
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+def test_changed_pages_beyond_the_memory_budget_go_through_disk_with_the_same_result(newsroom, monkeypatch):
+    import newsgen.output
+    monkeypatch.setattr(newsgen.output, "MEMORY_BUDGET", 3000)  # a page or so; the rest spills
+    (newsroom / "templates").mkdir(exist_ok=True)
+    (newsroom / "templates/footer-note.html").write_text("<p>Printed in Almaty</p>")
+    from newsgen.theme import theme_root
+    base = (theme_root() / "templates/base.html").read_text()
+    (newsroom / "templates/base.html").write_text(base.replace("</main>", '</main>{% include "footer-note.html" %}'))
+    out, result, _ = build_site(newsroom)
+    assert result.rendered > 10
+    assert "Printed in Almaty" in read(out, "/politics/a/")
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+    assert [p.name for p in newsroom.iterdir() if ".staging" in p.name] == []
+
+
+def test_a_page_changed_while_the_site_builds_is_left_alone_and_rendered_next_time(newsroom, monkeypatch):
+    import newsgen.build
+    page = newsroom / "build/politics/a/index.html"
+    commit = newsgen.build.commit_incremental
+
+    def hand_edit_during_the_build(*args, **kwargs):  # after the page was spliced, before it is written
+        page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>by hand</p></main>"))
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(newsgen.build, "commit_incremental", hand_edit_during_the_build)
+    (newsroom / "data/rates.yaml").write_text(NEW_RATES)
+    out, result, reporter = build_site(newsroom)
+    assert result.spliced > 0
+    assert "<p>by hand</p>" in page.read_text()
+    [warning] = [p for p in reporter.problems if "changed while the site was being built" in p.message]
+    assert warning.severity == "warning" and warning.path.endswith("politics/a/index.html")
+    monkeypatch.undo()
+    out, result, _ = build_site(newsroom)
+    assert result.rendered == 1
+    assert files_of(out) == files_of(clean_build_of(newsroom))

@@ -2,9 +2,10 @@
 
 Everything is read and checked before anything is written (``loading``). Then only
 the pages whose inputs changed since the last build are rendered (all of them on a
-clean build), on every core, into a staging folder beside the output. Only when
-every page has rendered does the output change: a clean build swaps the staging
-folder in; an incremental one moves the changed files in and removes stale ones.
+clean build), on every core: a clean build into a staging folder beside the output,
+an incremental one into memory. Only when every page has rendered does the output
+change: a clean build swaps the staging folder in; an incremental one writes the
+changed files and removes stale ones.
 When no input changed at all, nothing is even loaded. Nothing is printed here.
 """
 from __future__ import annotations
@@ -22,10 +23,10 @@ from .config import SETTINGS_FILE
 from .content import is_ignored_name, not_copied
 from .dates import build_now
 from .digests import digest
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, warning as make_warning
 from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
 from .theme import static_roots, template_dirs
-from .output import Staging, check_output_folder, commit_incremental, static_files
+from .output import PendingPages, Staging, check_output_folder, commit_incremental, static_files
 from .parallel import run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site, remove_index
@@ -48,6 +49,7 @@ class BuildResult:
     spliced: int = 0  # pages brought up to date with new rates by swapping their ticker's HTML
     parsed: int = 0  # articles read from source (the others came from the build state)
     removed: int = 0  # stale files deleted from the output
+    left_alone: int = 0  # pages not written because they changed on disk during the build (see output.py)
     incremental: bool = False
     search_pending: bool = False  # the search index still has to be brought up to date (see defer_search)
     skipped_drafts: int = 0
@@ -94,7 +96,8 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
         result = _render_and_write(options, loaded, state, reporter, started)
         if state is not None:
             # a source saved during the build is newer than the snapshot: the next build must look again
-            _remember(state, "" if loaded.changed_meanwhile else snapshot, loaded.valid_until, result)
+            _remember(state, "" if loaded.changed_meanwhile or result.left_alone else snapshot, loaded.valid_until,
+                      result)
         return result
     except BaseException:
         if options.memory is not None:
@@ -222,7 +225,7 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float) -> BuildResult:
     from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
-    from .pages import SiteRenderer, render_chunk
+    from .pages import PageOutcome, SiteRenderer, render_chunk
 
     output = options.output_dir
     # compiled templates depend on newsgen's Jinja settings too, which may change between versions
@@ -247,12 +250,25 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     ticker = _ticker_html(renderer)
     splice = _splice_plan(renderer, loaded.specs, state, previous, digests, todo, ticker) if incremental else None
 
-    staging = Staging(output, flat=incremental)
+    staging = Staging(output) if not incremental else None
+    pending = PendingPages(output, ticker=(splice["old"], splice["new"]) if splice else None)
+    rendered: list[PageOutcome] = []
+
+    def keep(outcomes: list[PageOutcome]) -> None:
+        for outcome in outcomes:
+            relative = loaded.specs[outcome.index].output
+            if outcome.data is not None:
+                pending.keep(relative, outcome.data)
+                outcome = outcome._replace(data=None)
+            elif outcome.spliced and outcome.wrote:
+                pending.keep_spliced(relative, outcome.signature)
+            rendered.append(outcome)
+
     try:
         handover = {"renderer": renderer, "specs": loaded.specs, "staging": staging,
                     "previous": previous if incremental else {}, "output": output, "splice": splice}
         reporter.start("rendering", len(todo))
-        rendered = run_chunks(render_chunk, todo, jobs_for(options), handover, reporter.advance)
+        run_chunks(render_chunk, todo, jobs_for(options), handover, reporter.advance, consume=keep)
         reporter.finish()
         failures: dict[tuple[str, int, str], Problem] = {}
         for outcome in rendered:
@@ -270,10 +286,16 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             state.set_meta("dirty", "1")
         search = loaded.config.search
         search_pending = False
+        left: list[str] = []
         if incremental:
             changed_pages = [loaded.specs[o.index].output for o in rendered if o.wrote]
-            copied, removed = commit_incremental(staging, output, changed_pages, set(outputs), set(previous), statics,
-                                                 state.statics() if state is not None else {})
+            copied, removed, left = commit_incremental(pending, output, changed_pages, set(outputs), set(previous),
+                                                       statics, state.statics() if state is not None else {})
+            for relative in left:  # changed on disk during the build (by hand?): rendered by the next build
+                outputs[relative] = ("", "")
+                written -= 1
+                reporter.problem(make_warning(str(output / relative), 0, "", "this page changed while the site "
+                                         "was being built, so it was left as it is", "the next build renders it"))
             articles_changed = any(loaded.specs[o.index].kind == "article" for o in rendered if o.wrote)
             if search and (articles_changed or removed or not (output / INDEX_FOLDER).is_dir()):
                 if options.defer_search:
@@ -283,6 +305,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             elif not search:
                 remove_index(output)  # as a clean build without search would have none
         else:
+            assert staging is not None
             staging.mark()
             copied = staging.copy_statics(statics)
             if search:
@@ -298,7 +321,9 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             state.set_meta("dirty", "0")
             state.commit()
     except BaseException:
-        staging.abort()
+        if staging is not None:
+            staging.abort()
+        pending.discard()
         raise
     if options.memory is not None:
         from .preview import LastBuild
@@ -307,7 +332,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     return BuildResult(
         output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=written + copied,
         seconds=time.perf_counter() - started, rendered=len(todo) - spliced, spliced=spliced, parsed=loaded.parsed,
-        removed=removed,
+        removed=removed, left_alone=len(left),
         incremental=incremental, search_pending=search_pending,
         skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future, warnings=loaded.warnings,
     )

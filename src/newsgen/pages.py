@@ -5,7 +5,6 @@ nothing to do never pays for loading them.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any, NamedTuple, Sequence
@@ -14,7 +13,7 @@ from .errors import Problem
 from .feeds import FeedRenderer
 from .loading import LoadedSite
 from .theme import static_roots, template_dirs
-from .output import Staging
+from .output import Staging, file_signature, page_hash, splice
 from .parallel import shared
 from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec
 from .render import PageRenderer, TemplateProblem, make_environment
@@ -47,51 +46,57 @@ class PageOutcome(NamedTuple):
     wrote: bool  # False when the bytes were those already in the output
     problem: Problem | None = None
     spliced: bool = False  # made by putting the new ticker into the old page, not by rendering
+    data: bytes | None = None  # the new bytes, on an incremental build (a clean one writes them to staging)
+    signature: str = ""  # of the file a spliced page was made from
 
 
 def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
-    """In a worker (or the parent): render pages; write those whose bytes changed into staging."""
+    """In a worker (or the parent): render pages; hand back, or stage, those whose bytes changed."""
     renderer: SiteRenderer = shared("renderer")
     specs: list[PageSpec] = shared("specs")
-    staging: Staging = shared("staging")
+    staging: Staging | None = shared("staging")
     previous: dict[str, tuple[str, str]] = shared("previous")
     output: Path = shared("output")
     splice: dict[str, Any] | None = shared("splice")
     out: list[PageOutcome] = []
     for i in indices:
         spec = specs[i]
-        data = _spliced(output, spec.output, previous, splice) if splice and i in splice["pages"] else None
-        spliced = data is not None
+        made = _spliced(output, spec.output, previous, splice) if splice and i in splice["pages"] else None
+        spliced = made is not None
+        data, signature = made if made is not None else (None, "")
         if data is None:
             try:
                 data = renderer.render(spec)
             except TemplateProblem as exc:
                 out.append(PageOutcome(i, "", False, exc.problem))
                 continue
-        page_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
+        new_hash = page_hash(data)
         old = previous.get(spec.output)
-        if old is not None and old[1] == page_hash and os.path.isfile(output / spec.output):
-            out.append(PageOutcome(i, page_hash, False, None, spliced))  # same bytes: the file and its mtime stay
-            continue
-        staging.write(spec.output, data)
-        out.append(PageOutcome(i, page_hash, True, None, spliced))
+        if old is not None and old[1] == new_hash and os.path.isfile(output / spec.output):
+            out.append(PageOutcome(i, new_hash, False, None, spliced))  # same bytes: the file and its mtime stay
+        elif staging is not None:
+            staging.write(spec.output, data)
+            out.append(PageOutcome(i, new_hash, True, None, spliced))
+        elif spliced:  # spliced again when written: the bytes need not travel, the file's signature does
+            out.append(PageOutcome(i, new_hash, True, None, True, None, signature))
+        else:
+            out.append(PageOutcome(i, new_hash, True, None, False, data))
     return out
 
 
 def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
-             splice: dict[str, Any]) -> bytes | None:
-    """The page on disk with the new ticker in place of the old one; None to render it instead.
+             splice_plan: dict[str, Any]) -> tuple[bytes, str] | None:
+    """The page on disk with the new ticker in place of the old one, and the file's
+    signature; None to render the page instead.
 
     Only a page whose bytes are those the last build recorded, and which holds the old
     ticker exactly once, is spliced: anything else is rendered as usual.
     """
     try:
         with open(output / relative, "rb") as file:
+            signature = file_signature(os.fstat(file.fileno()))
             old = file.read()
     except OSError:
         return None
-    if hashlib.blake2b(old, digest_size=16).hexdigest() != previous.get(relative, ("", ""))[1]:
-        return None
-    if old.count(splice["old"]) != 1:
-        return None
-    return old.replace(splice["old"], splice["new"])
+    data = splice(old, previous.get(relative, ("", ""))[1], splice_plan["old"], splice_plan["new"])
+    return None if data is None else (data, signature)
