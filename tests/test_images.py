@@ -78,6 +78,22 @@ def test_variants_are_cached_and_remade_only_when_the_source_changes(pictured):
     assert "1000w" in read(out, "/energy/grid/")
 
 
+def test_a_lost_variant_or_a_damaged_size_record_is_made_again(pictured):
+    out = build_site(pictured)[0]
+    cache = pictured / ".newsgen/images"
+    [lost] = (cache / "_img").glob("lead-*-480.webp")
+    lost.unlink()
+    (pictured / "content/energy/other.md").write_text(article("Other, edited", "2025-12-18"))
+    out = build_site(pictured)[0]
+    assert lost.is_file() and (out / "_img" / lost.name).read_bytes() == lost.read_bytes()
+    pictures = re.findall(r"<picture>.*?</picture>", read(out, "/energy/grid/"))
+    (cache / "sizes.json").write_text('{"/images/lead.jpg": ["0:0", "x", 9, 9], "/other": 1')
+    (pictured / "content/energy/other.md").write_text(article("Other, edited again", "2025-12-18"))
+    out = build_site(pictured)[0]
+    assert re.findall(r"<picture>.*?</picture>", read(out, "/energy/grid/")) == pictures  # not from the record
+    assert len(pictures) == 2 and 'width="1400" height="700"' in pictures[0]
+
+
 def test_svg_images_keep_their_file_and_get_dimensions(site_tree):
     site = site_tree({"newsgen.yaml": "search: false\n",
                       "content/a/x.md": article("X", image="/images/x.svg"),

@@ -160,8 +160,7 @@ def _prepare_images(options: BuildOptions, loaded: LoadedSite,
     paths = {p for refs in loaded.images.values() for p in refs}
     if not paths or state is None:
         return {}, {}, []
-    sources = {rel: path for rel, (path, _) in loaded.statics.items()}
-    return prepare_images(paths, sources, options.site / STATE_DIR / "images", options.site)
+    return prepare_images(paths, loaded.statics, options.site / STATE_DIR / "images", options.site)
 
 
 def _signature(path: Path) -> str:
