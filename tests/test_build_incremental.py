@@ -404,12 +404,49 @@ def test_a_hard_linked_snapshot_of_the_output_is_never_changed_by_a_rebuild(news
     for relative in before:
         (snapshot / relative).parent.mkdir(parents=True, exist_ok=True)
         os.link(newsroom / "build" / relative, snapshot / relative)
+    # a link where the page's temporary file will be made must not be written through either
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not newsgen's")
+    (newsroom / f"build/economy/d/.index.html.newsgen-{os.getpid()}").symlink_to(outside)
     (newsroom / "content/economy/d.md").write_text(article("Delta, corrected", "2025-11-01T10:00:00+05:00"))
     (newsroom / "data/rates.yaml").write_text(NEW_RATES)
+    (newsroom / "static/images/x.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='2'/>")
     out, result, _ = build_site(newsroom)
     assert result.spliced > 0 and result.rendered > 0
     assert files_of(snapshot) == before
+    assert outside.read_text() == "not newsgen's"
+    assert b"width='2'" in (out / "images/x.svg").read_bytes()
     assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+def test_a_folder_link_in_the_output_stops_the_build_before_anything_is_written(newsroom, tmp_path):
+    import shutil
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(newsroom / "build/politics", elsewhere)
+    (newsroom / "build/politics").symlink_to(elsewhere, target_is_directory=True)
+    before = files_of(elsewhere)
+    home = (newsroom / "build/index.html").read_bytes()
+    (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
+    from newsgen.errors import UsageError
+    with pytest.raises(UsageError, match="build/politics is a link to .*elsewhere, outside the output folder"):
+        build_site(newsroom)
+    assert files_of(elsewhere) == before and (newsroom / "build/index.html").read_bytes() == home
+    out, _, _ = build_site(newsroom, clean=True)  # what the message suggests
+    assert not (out / "politics").is_symlink() and "Alpha, corrected" in read(out, "/politics/a/")
+    assert files_of(elsewhere) == before
+
+
+def test_new_rates_alone_do_not_run_the_search_indexer_again(newsroom, monkeypatch):
+    import newsgen.build
+    runs = []
+    index_site = newsgen.build.index_site
+    monkeypatch.setattr(newsgen.build, "index_site", lambda *a, **k: runs.append(a) or index_site(*a, **k))
+    (newsroom / "data/rates.yaml").write_text(NEW_RATES)
+    _, result, _ = build_site(newsroom)
+    assert result.spliced > 0 and runs == []  # the ticker is outside the article text the index reads
+    (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
+    build_site(newsroom)
+    assert len(runs) == 1
 
 
 def test_a_link_planted_in_the_output_is_replaced_never_written_through(newsroom, tmp_path):
@@ -429,13 +466,16 @@ def test_a_link_planted_in_the_output_is_replaced_never_written_through(newsroom
 def test_changed_pages_beyond_the_memory_budget_go_through_disk_with_the_same_result(newsroom, monkeypatch):
     import newsgen.output
     monkeypatch.setattr(newsgen.output, "MEMORY_BUDGET", 3000)  # a page or so; the rest spills
+    spilled = []
+    flat_name = newsgen.output.flat_name
+    monkeypatch.setattr(newsgen.output, "flat_name", lambda rel: spilled.append(rel) or flat_name(rel))
     (newsroom / "templates").mkdir(exist_ok=True)
     (newsroom / "templates/footer-note.html").write_text("<p>Printed in Almaty</p>")
     from newsgen.theme import theme_root
     base = (theme_root() / "templates/base.html").read_text()
     (newsroom / "templates/base.html").write_text(base.replace("</main>", '</main>{% include "footer-note.html" %}'))
     out, result, _ = build_site(newsroom)
-    assert result.rendered > 10
+    assert result.rendered > 10 and len(spilled) >= 2 * (result.rendered - 1)  # kept, then taken back
     assert "Printed in Almaty" in read(out, "/politics/a/")
     assert files_of(out) == files_of(clean_build_of(newsroom))
     assert [p.name for p in newsroom.iterdir() if ".staging" in p.name] == []

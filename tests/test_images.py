@@ -78,20 +78,40 @@ def test_variants_are_cached_and_remade_only_when_the_source_changes(pictured):
     assert "1000w" in read(out, "/energy/grid/")
 
 
-def test_a_lost_variant_or_a_damaged_size_record_is_made_again(pictured):
-    out = build_site(pictured)[0]
-    cache = pictured / ".newsgen/images"
-    [lost] = (cache / "_img").glob("lead-*-480.webp")
+def lead_picture(out: Path) -> str:
+    return re.findall(r"<picture>.*?</picture>", read(out, "/energy/grid/"))[0]
+
+
+def test_a_lost_variant_is_made_again(pictured):
+    build_site(pictured)
+    [lost] = (pictured / ".newsgen/images/_img").glob("lead-*-480.webp")
     lost.unlink()
     (pictured / "content/energy/other.md").write_text(article("Other, edited", "2025-12-18"))
     out = build_site(pictured)[0]
     assert lost.is_file() and (out / "_img" / lost.name).read_bytes() == lost.read_bytes()
-    pictures = re.findall(r"<picture>.*?</picture>", read(out, "/energy/grid/"))
-    (cache / "sizes.json").write_text('{"/images/lead.jpg": ["0:0", "x", 9, 9], "/other": 1')
-    (pictured / "content/energy/other.md").write_text(article("Other, edited again", "2025-12-18"))
-    out = build_site(pictured)[0]
-    assert re.findall(r"<picture>.*?</picture>", read(out, "/energy/grid/")) == pictures  # not from the record
-    assert len(pictures) == 2 and 'width="1400" height="700"' in pictures[0]
+
+
+@pytest.mark.parametrize("damage", ["stale", "wrong types", "not json"])
+def test_a_size_record_is_trusted_only_when_sound_and_for_the_same_file(pictured, damage):
+    import json
+    build_site(pictured)
+    sizes = pictured / ".newsgen/images/sizes.json"
+    signature, tag, width, height = json.loads(sizes.read_text())["/images/lead.jpg"]
+    assert (width, height) == (1400, 700)
+    record = {"stale": ["1:2", tag, 1400, 5], "wrong types": [signature, None, "x", 5]}.get(damage)
+    sizes.write_text(json.dumps({"/images/lead.jpg": record}) if record else '{"/images/lead.jpg": [')
+    (pictured / "content/energy/other.md").write_text(article("Other, edited", "2025-12-18"))
+    assert 'width="1400" height="700"' in lead_picture(build_site(pictured)[0])
+
+
+def test_a_clean_build_reads_every_image_again(pictured):
+    import json
+    build_site(pictured)
+    sizes = pictured / ".newsgen/images/sizes.json"
+    signature, tag, width, height = json.loads(sizes.read_text())["/images/lead.jpg"]
+    # as if the file had been replaced by one of the same size and modification time
+    sizes.write_text(json.dumps({"/images/lead.jpg": [signature, tag, 1400, 5]}))
+    assert 'width="1400" height="700"' in lead_picture(build_site(pictured, clean=True)[0])
 
 
 def test_svg_images_keep_their_file_and_get_dimensions(site_tree):

@@ -152,20 +152,29 @@ def _remember(state: BuildState, snapshot: str, valid_until: float, result: Buil
     state.commit()
 
 
-def _prepare_images(options: BuildOptions, loaded: LoadedSite,
-                    state: BuildState | None) -> tuple[dict[str, Any], dict[str, Path], list[Problem]]:
-    """Image sizes and variants (made once per source, kept in .newsgen/images/)."""
+def _prepare_images(options: BuildOptions, loaded: LoadedSite, state: BuildState | None,
+                    trust_sizes: bool) -> tuple[dict[str, Any], dict[str, Path], list[Problem]]:
+    """Image sizes and variants (made once per source, kept in .newsgen/images/); a clean
+    build reads every image again instead of trusting the sizes recorded by signature."""
     from .images import prepare_images
 
     paths = {p for refs in loaded.images.values() for p in refs}
     if not paths or state is None:
         return {}, {}, []
-    return prepare_images(paths, loaded.statics, options.site / STATE_DIR / "images", options.site)
+    return prepare_images(paths, loaded.statics, options.site / STATE_DIR / "images", options.site, trust_sizes)
 
 
 def _signature(path: Path) -> str:
     info = path.stat()
     return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _shown(path: Path, site: Path) -> str:
+    """A path as problems show it: relative to the site when inside it."""
+    try:
+        return path.absolute().relative_to(site.absolute()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _report(reporter: Reporter, problem: Problem | None) -> None:
@@ -230,7 +239,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     # compiled templates depend on newsgen's Jinja settings too, which may change between versions
     template_cache = options.site / STATE_DIR / f"templates-{__version__}" if state is not None else None
     renderer = SiteRenderer(loaded, options.site, template_cache)
-    infos, variants, image_problems = _prepare_images(options, loaded, state)
+    previous = state.outputs() if state is not None and output.is_dir() else {}
+    infos, variants, image_problems = _prepare_images(options, loaded, state, trust_sizes=bool(previous))
     for problem in image_problems:
         reporter.problem(problem)
     statics = {**loaded.statics, **{rel: (path, _signature(path)) for rel, path in variants.items()}}
@@ -239,7 +249,6 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     page_digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
                                template_digests(renderer.env), statics_digest)
     digests = page_digests.all(loaded.specs)
-    previous = state.outputs() if state is not None and output.is_dir() else {}
     incremental = bool(previous)
     out_text = str(output)
     todo = [i for i, spec in enumerate(loaded.specs)
@@ -292,10 +301,14 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                                                        statics, state.statics() if state is not None else {})
             for relative in left:  # changed on disk during the build (by hand?): rendered by the next build
                 outputs[relative] = ("", "")
-                written -= 1
-                reporter.problem(make_warning(str(output / relative), 0, "", "this page changed while the site "
-                                         "was being built, so it was left as it is", "the next build renders it"))
-            articles_changed = any(loaded.specs[o.index].kind == "article" for o in rendered if o.wrote)
+                reporter.problem(make_warning(_shown(output / relative, options.site), 0, "",
+                                              "this page changed while the site was being built, so it was left "
+                                              "as it is", "the next build renders it"))
+            written -= len(left)
+            spliced -= len(left)  # only spliced pages are made again when written, and can be left
+            # a page's indexed text changed unless only its ticker did, outside the indexed part
+            articles_changed = any(loaded.specs[o.index].kind == "article" and o.search_text
+                                   for o in rendered if o.wrote)
             if search and (articles_changed or removed or not (output / INDEX_FOLDER).is_dir()):
                 if options.defer_search:
                     search_pending = True  # the caller (watch, serve) indexes in the background

@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, TypeGuard
 
 from markupsafe import Markup
 
@@ -60,8 +60,8 @@ def image_refs(article: Article, base_path: str) -> list[tuple[str, str]]:
     return [(w, p) for w, p in refs if p]
 
 
-def prepare_images(paths: Iterable[str], sources: dict[str, tuple[Path, str]], cache: Path,
-                   site: Path) -> tuple[dict[str, ImageInfo], dict[str, Path], list[Problem]]:
+def prepare_images(paths: Iterable[str], sources: dict[str, tuple[Path, str]], cache: Path, site: Path,
+                   trust_sizes: bool = True) -> tuple[dict[str, ImageInfo], dict[str, Path], list[Problem]]:
     """Size and variants of each image: (site path -> ImageInfo, output path -> variant file, warnings).
 
     ``sources`` maps site paths to (file, signature of size and modification time). An
@@ -73,7 +73,7 @@ def prepare_images(paths: Iterable[str], sources: dict[str, tuple[Path, str]], c
     infos: dict[str, ImageInfo] = {}
     outputs: dict[str, Path] = {}
     problems: list[Problem] = []
-    known = _read_sizes(cache)
+    known = _read_sizes(cache) if trust_sizes else {}
     sizes: dict[str, list[object]] = {}
     for path in sorted(set(paths)):
         found = sources.get(path.lstrip("/"))
@@ -89,9 +89,9 @@ def prepare_images(paths: Iterable[str], sources: dict[str, tuple[Path, str]], c
             continue
         recorded = known.get(path)
         made = None
-        if isinstance(recorded, list) and len(recorded) == 4 and recorded[0] == signature:
+        if _sound(recorded, signature):
             _, tag, width, height = recorded
-            made = _variants(source, path, suffix, cache, str(tag), int(width), int(height))
+            made = _variants(source, path, suffix, cache, tag, width, height)
             if not all(f.is_file() for f in made[1].values()):
                 made = None
         if made is None:
@@ -109,6 +109,13 @@ def prepare_images(paths: Iterable[str], sources: dict[str, tuple[Path, str]], c
     if sizes != known:
         _write_sizes(cache, sizes)
     return infos, outputs, problems
+
+
+def _sound(recorded: object, signature: str) -> TypeGuard[list[Any]]:
+    """A record [signature, 12-hex-digit tag, width, height] made for this signature."""
+    return (isinstance(recorded, list) and len(recorded) == 4 and recorded[0] == signature
+            and isinstance(recorded[1], str) and re.fullmatch(r"[0-9a-f]{12}", recorded[1]) is not None
+            and all(type(n) is int and 0 < n < 1_000_000 for n in recorded[2:]))
 
 
 def _read_sizes(cache: Path) -> dict[str, object]:

@@ -9,6 +9,7 @@ output folder.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -205,18 +206,41 @@ def replace_page(output: Path, relative: str, data: bytes) -> None:
     _rename_into_place(os.path.join(output, _checked(relative)), data)
 
 
-def _rename_into_place(dest: str, data: bytes) -> None:
-    """Write ``data`` beside ``dest``, then rename it over ``dest`` (making its folder if need be)."""
+def _rename_into_place(dest: str, data: bytes | Path) -> None:
+    """Write ``data`` (bytes, or a file to copy with its modification time) beside ``dest``,
+    then rename it over ``dest``, making its folder if need be.
+
+    The temporary file is created anew (an existing one, or a link of that name, is
+    never written through), and removed when anything fails.
+    """
     folder, name = os.path.split(dest)
     temporary = os.path.join(folder, f".{name}.newsgen-{os.getpid()}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        file = open(temporary, "wb")
+        os.unlink(temporary)  # left by a build that was killed (a folder of that name: os.open says so)
+    except OSError:
+        pass
+    try:
+        fd = os.open(temporary, flags, 0o666)
     except FileNotFoundError:  # a new page in a new folder: folders are made only then
         os.makedirs(folder, exist_ok=True)
-        file = open(temporary, "wb")
-    with file:
-        file.write(data)
-    os.replace(temporary, dest)
+        fd = os.open(temporary, flags, 0o666)
+    try:
+        with open(fd, "wb") as file:
+            if isinstance(data, Path):
+                with open(data, "rb") as source:
+                    shutil.copyfileobj(source, file)
+            else:
+                file.write(data)
+        if isinstance(data, Path):
+            shutil.copystat(data, temporary)
+        os.replace(temporary, dest)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 def check_output_folder(output: Path, site: Path) -> None:
@@ -287,6 +311,9 @@ def commit_incremental(pending: PendingPages, output: Path, written: list[str], 
     on disk while the site was built; the caller has them rendered next time).
     """
     out_text = str(output)
+    copies = [(rel, source) for rel, (source, signature) in sorted(statics.items()) if rel not in outputs and (
+        old_statics.get(rel) != signature or rel in old_outputs or not os.path.isfile(os.path.join(out_text, rel)))]
+    _refuse_folder_links(output, [*written, *(rel for rel, _ in copies)])  # before anything is written
     left: list[str] = []
     for relative in written:
         dest = os.path.join(out_text, relative)
@@ -296,15 +323,8 @@ def commit_incremental(pending: PendingPages, output: Path, written: list[str], 
         elif not _write_over(dest, data):
             _rename_into_place(dest, data)
     pending.discard()
-    copied = 0
-    for relative, (source, signature) in sorted(statics.items()):
-        if relative in outputs:
-            continue  # a page of the same name wins, as in a clean build
-        target = output / relative
-        if old_statics.get(relative) != signature or not target.is_file() or relative in old_outputs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-            copied += 1
+    for relative, source in copies:  # a page of the same name wins over a static file, as in a clean build
+        _rename_into_place(os.path.join(out_text, relative), source)
     keep = outputs | set(statics)
     removed = 0
     for relative in sorted((old_outputs | set(old_statics)) - keep):
@@ -313,10 +333,37 @@ def commit_incremental(pending: PendingPages, output: Path, written: list[str], 
             path.unlink()
             removed += 1
             _prune_empty_folders(path.parent, output)
-    return copied, removed, left
+    return len(copies), removed, left
 
 
-_IN_PLACE = hasattr(os, "pwrite") and hasattr(os, "O_NOFOLLOW")  # POSIX; elsewhere pages are renamed into place
+def _refuse_folder_links(output: Path, relatives: list[str]) -> None:
+    """Raise before writing when a folder on the way to a file is a link leading out of the output.
+
+    A clean build never makes links; one found here was made by hand (``build/media ->
+    /srv/media``), and writing through it would write outside the output folder. One
+    ``lstat`` per folder, so this costs little even when every page is written.
+    """
+    checked: set[str] = set()
+    root = os.path.realpath(output)
+    for relative in relatives:
+        parts = relative.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder in checked:
+                continue
+            checked.add(folder)
+            path = os.path.join(output, folder)
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                break  # made as a real folder when the file is written
+            if stat.S_ISLNK(info.st_mode) and not os.path.realpath(path).startswith(root + os.sep):
+                raise UsageError(f"{path} is a link to {os.path.realpath(path)}, outside the output folder, and "
+                                 "newsgen writes only inside it; remove the link, or build with --clean")
+
+
+# Linux and the BSDs; elsewhere (macOS, Windows) pages are renamed into place
+_IN_PLACE = hasattr(os, "pwrite") and hasattr(os, "O_NOFOLLOW") and hasattr(os, "posix_fallocate")
 
 
 def _write_over(dest: str, data: bytes) -> bool:
@@ -326,29 +373,36 @@ def _write_over(dest: str, data: bytes) -> bool:
     truncating it to zero, makes the kernel write its data out at once (``auto_da_alloc``),
     about 0.15 ms a file here; writing the new bytes over the old ones and trimming the
     rest costs a tenth of that, which is most of a rates change that touches every page.
-    Safeguards: the space for a longer page is allocated before a byte changes, so a full
-    disk leaves the old page whole (and the rename, which needs no new space, follows);
-    symbolic links are never followed out of the folder; a file with other hard links
-    (a snapshot made with ``cp -al`` or ``rsync --link-dest``) is replaced, never changed.
+
+    Safeguards: the space for a longer page is allocated before a byte changes, so on
+    file systems that overwrite in place (ext4, XFS) a full disk stops the build with the
+    old page whole; a link is never followed (``O_NOFOLLOW``, and folders are checked by
+    :func:`_refuse_folder_links`); a file with other hard links (a snapshot made with
+    ``cp -al`` or ``rsync --link-dest``) is replaced, never changed.
+
     What is given up: a reader that opens the page during those microseconds (a web
-    server serving the folder while it is rebuilt) may see part old, part new, as with
-    Hugo and Pelican, which truncate and rewrite.
+    server serving the folder while it is rebuilt, a search indexer) may see part old,
+    part new, as with Hugo and Pelican, which truncate and rewrite; and on copy-on-write
+    file systems (btrfs, ZFS) a disk that fills up during the write can leave a page
+    cut short, which the next build, finding the state marked unfinished, rebuilds.
     """
     if not _IN_PLACE:
         return False
     try:
         fd = os.open(dest, os.O_RDWR | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except OSError:  # a new page, a link, a folder in the way: renamed into place as before
+    except OSError:  # a new page, a link, a folder in the way: renamed into place instead
         return False
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             return False
-        if len(data) > info.st_size and hasattr(os, "posix_fallocate"):
+        if len(data) > info.st_size:
             try:
                 os.posix_fallocate(fd, 0, len(data))
-            except OSError:  # no space, or a file system that cannot say in advance
-                return False
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise  # renaming a whole new file over it would need even more space
+                return False  # a file system that cannot allocate in advance
         view = memoryview(data)
         done = 0
         while done < len(data):

@@ -48,6 +48,7 @@ class PageOutcome(NamedTuple):
     spliced: bool = False  # made by putting the new ticker into the old page, not by rendering
     data: bytes | None = None  # the new bytes, on an incremental build (a clean one writes them to staging)
     signature: str = ""  # of the file a spliced page was made from
+    search_text: bool = True  # False when only the ticker changed, before the text the search index reads
 
 
 def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
@@ -57,13 +58,13 @@ def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
     staging: Staging | None = shared("staging")
     previous: dict[str, tuple[str, str]] = shared("previous")
     output: Path = shared("output")
-    splice: dict[str, Any] | None = shared("splice")
+    splice_plan: dict[str, Any] | None = shared("splice")
     out: list[PageOutcome] = []
     for i in indices:
         spec = specs[i]
-        made = _spliced(output, spec.output, previous, splice) if splice and i in splice["pages"] else None
+        made = _spliced(output, spec.output, previous, splice_plan) if splice_plan and i in splice_plan["pages"] else None
         spliced = made is not None
-        data, signature = made if made is not None else (None, "")
+        data, signature, search_text = made if made is not None else (None, "", True)
         if data is None:
             try:
                 data = renderer.render(spec)
@@ -78,19 +79,24 @@ def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
             staging.write(spec.output, data)
             out.append(PageOutcome(i, new_hash, True, None, spliced))
         elif spliced:  # spliced again when written: the bytes need not travel, the file's signature does
-            out.append(PageOutcome(i, new_hash, True, None, True, None, signature))
+            out.append(PageOutcome(i, new_hash, True, None, True, None, signature, search_text))
         else:
             out.append(PageOutcome(i, new_hash, True, None, False, data))
     return out
 
 
+SEARCH_BODY = b"data-pagefind-body"  # the attribute that limits what Pagefind indexes (the default theme's article)
+
+
 def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
-             splice_plan: dict[str, Any]) -> tuple[bytes, str] | None:
-    """The page on disk with the new ticker in place of the old one, and the file's
-    signature; None to render the page instead.
+             splice_plan: dict[str, Any]) -> tuple[bytes, str, bool] | None:
+    """The page on disk with the new ticker in place of the old one, the file's signature,
+    and whether the ticker lies in what the search index reads; None to render the page instead.
 
     Only a page whose bytes are those the last build recorded, and which holds the old
-    ticker exactly once, is spliced: anything else is rendered as usual.
+    ticker exactly once, is spliced: anything else is rendered as usual. A ticker before
+    the first ``data-pagefind-body`` element is outside every indexed element (an element's
+    text follows its start tag), so new rates alone need no new search index.
     """
     try:
         with open(output / relative, "rb") as file:
@@ -99,4 +105,7 @@ def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
     except OSError:
         return None
     data = splice(old, previous.get(relative, ("", ""))[1], splice_plan["old"], splice_plan["new"])
-    return None if data is None else (data, signature)
+    if data is None:
+        return None
+    body = old.find(SEARCH_BODY)
+    return data, signature, not 0 <= old.find(splice_plan["old"]) < body

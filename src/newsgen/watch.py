@@ -26,7 +26,7 @@ from .content import is_ignored_name
 from .errors import NewsgenError
 from .preview import Preview
 from .report import Reporter
-from .search import index_site
+from .search import INDEX_FOLDER, index_site
 from .state import site_lock
 
 WATCHED = ("content", "templates", "static", "data")
@@ -141,7 +141,10 @@ class SiteWatcher:
             self.on_build(None, exc, batch)
         else:
             self.on_build(result, None, batch)
-            if result.search_pending:
+            # pages are written in place: an index made while they were written may have read
+            # one half old, half new, so it is made once more
+            indexing = self._search_thread is not None and self._search_thread.is_alive()
+            if result.search_pending or (indexing and result.files and (result.output / INDEX_FOLDER).is_dir()):
                 self._index_later(result.output)
 
     def _index_later(self, output: Path) -> None:
