@@ -501,3 +501,20 @@ def test_a_page_changed_while_the_site_builds_is_left_alone_and_rendered_next_ti
     out, result, _ = build_site(newsroom)
     assert result.rendered == 1
     assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+def test_after_a_restart_pages_that_never_reached_the_disk_are_written_again(newsroom):
+    import sqlite3
+    page = newsroom / "build/politics/a/index.html"
+    old_page = page.read_bytes()
+    (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
+    build_site(newsroom)
+    # a power cut: the state committed, but the page's new bytes were still in memory
+    page.write_bytes(old_page)
+    with sqlite3.connect(newsroom / ".newsgen/state.db") as db:
+        db.execute("UPDATE meta SET value = 'an-earlier-boot' WHERE key = 'boot'")
+    out, result, _ = build_site(newsroom)
+    assert result.rendered == 1 and "Alpha, corrected" in read(out, "/politics/a/")
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+    page.write_bytes(old_page)  # on the same boot the state is trusted, as after any build
+    assert build_site(newsroom)[1].rendered == 0

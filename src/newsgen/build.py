@@ -26,11 +26,11 @@ from .digests import digest
 from .errors import ContentError, Problem, warning as make_warning
 from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
 from .theme import static_roots, template_dirs
-from .output import PendingPages, Staging, check_output_folder, commit_incremental, static_files
+from .output import PendingPages, Staging, check_output_folder, commit_incremental, page_hash, static_files
 from .parallel import run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site, remove_index
-from .state import STATE_DIR, BuildState, open_state, site_lock
+from .state import STATE_DIR, BuildState, boot_id, open_state, site_lock
 from .ticker import RATES_FILE
 
 __all__ = ["BuildOptions", "BuildResult", "LoadedSite", "build", "load_site"]
@@ -84,16 +84,18 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.replace_signatures({k: (sig, scan.hashes[k]) for k, sig in scan.signatures.items()}, known)
             state.commit()
         snapshot = _snapshot(options, scan)
+        # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
+        restarted = state is not None and state.get_meta("boot") not in (None, boot_id())
         # a long-running watcher's memory of the site is filled by a real build, never a skipped one
         fill_memory = options.memory is not None and (not options.memory.entries or options.memory.last is None)
-        if state is not None and output.is_dir() and not fill_memory:
+        if state is not None and output.is_dir() and not fill_memory and not restarted:
             unchanged = _unchanged(state, snapshot, options, reporter, started)
             if unchanged is not None:
                 return unchanged
         loaded = load_site(options, reporter, state, scan)
         for warning in loaded.warnings:
             reporter.problem(warning)
-        result = _render_and_write(options, loaded, state, reporter, started)
+        result = _render_and_write(options, loaded, state, reporter, started, verify=restarted)
         if state is not None:
             # a source saved during the build is newer than the snapshot: the next build must look again
             _remember(state, "" if loaded.changed_meanwhile or result.left_alone else snapshot, loaded.valid_until,
@@ -169,6 +171,14 @@ def _signature(path: Path) -> str:
     return f"{info.st_size}:{info.st_mtime_ns}"
 
 
+def _holds(path: Path, expected_hash: str) -> bool:
+    """True when the file at ``path`` has the bytes whose hash is ``expected_hash``."""
+    try:
+        return page_hash(path.read_bytes()) == expected_hash
+    except OSError:
+        return False
+
+
 def _shown(path: Path, site: Path) -> str:
     """A path as problems show it: relative to the site when inside it."""
     try:
@@ -231,7 +241,7 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
 
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
-                      started: float) -> BuildResult:
+                      started: float, verify: bool = False) -> BuildResult:
     from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
     from .pages import PageOutcome, SiteRenderer, render_chunk
 
@@ -240,6 +250,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     template_cache = options.site / STATE_DIR / f"templates-{__version__}" if state is not None else None
     renderer = SiteRenderer(loaded, options.site, template_cache)
     previous = state.outputs() if state is not None and output.is_dir() else {}
+    if verify:  # pages whose bytes are not those recorded are rendered again
+        previous = {rel: seen if _holds(output / rel, seen[1]) else ("", "") for rel, seen in previous.items()}
     infos, variants, image_problems = _prepare_images(options, loaded, state, trust_sizes=bool(previous))
     for problem in image_problems:
         reporter.problem(problem)
@@ -331,6 +343,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             if ticker is not None:
                 state.set_meta("ticker", json.dumps({"rates": page_digests.rates_digest, "html": ticker}))
             state.set_meta("dirty", "0")
+            state.set_meta("boot", boot_id())
             state.commit()
     except BaseException:
         if staging is not None:

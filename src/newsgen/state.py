@@ -229,6 +229,21 @@ def forget_outputs(site: Path, paths: list[str]) -> bool:
     return True
 
 
+def boot_id() -> str:
+    """This boot of the machine ('' where the system does not say, as on macOS and Windows).
+
+    Pages are written over the old ones in place (see ``output._write_over``), and the
+    kernel writes such changes to the disk up to half a minute later, while this
+    database commits at once: after a crash or power cut, the state may describe pages
+    the disk never got. The first build after a restart therefore checks the pages'
+    bytes instead of trusting the state.
+    """
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
 def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
     """The site's state database, or (None, reason) when it cannot be trusted.
 
