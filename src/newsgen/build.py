@@ -27,7 +27,7 @@ from .errors import ContentError, Problem, warning as make_warning
 from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
 from .theme import static_roots, template_dirs
 from .output import PendingPages, Staging, check_output_folder, commit_incremental, page_hash, static_files
-from .parallel import run_chunks
+from .parallel import collector_paused, run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site, remove_index
 from .state import STATE_DIR, BuildState, boot_id, open_state, site_lock
@@ -59,10 +59,11 @@ class BuildResult:
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     """Build the site into its output folder, or raise and leave the output untouched."""
-    if not options.use_state:
-        return _build(options, reporter)
-    with site_lock(options.site, options.lock_wait):
-        return _build(options, reporter)
+    with collector_paused():
+        if not options.use_state:
+            return _build(options, reporter)
+        with site_lock(options.site, options.lock_wait):
+            return _build(options, reporter)
 
 
 def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:

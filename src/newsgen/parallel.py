@@ -13,6 +13,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
@@ -106,6 +107,26 @@ def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Seq
         pool.shutdown(wait=True, cancel_futures=True)  # a failure stops the queued chunks too
         raise
     pool.shutdown(wait=True)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration (as it was, afterwards).
+
+    Why: a build makes millions of objects that live until it ends (ten thousand
+    articles, their indexes, the page plan), and the collector, started by every
+    seven hundred new objects, walks them again and again: a fifth of a one-article
+    rebuild's time at 10,000 articles went to it. A build makes little cyclic garbage,
+    and freed objects are still freed at once by reference counting; workers forked
+    during the build inherit the pause and end with it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def release_free_memory() -> None:
