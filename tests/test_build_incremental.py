@@ -503,7 +503,8 @@ def test_a_page_changed_while_the_site_builds_is_left_alone_and_rendered_next_ti
     assert files_of(out) == files_of(clean_build_of(newsroom))
 
 
-def test_after_a_restart_pages_that_never_reached_the_disk_are_written_again(newsroom):
+@pytest.mark.parametrize("record", ["another boot", "none (an older newsgen)"])
+def test_after_a_restart_pages_that_never_reached_the_disk_are_written_again(newsroom, record):
     import sqlite3
     page = newsroom / "build/politics/a/index.html"
     old_page = page.read_bytes()
@@ -511,10 +512,97 @@ def test_after_a_restart_pages_that_never_reached_the_disk_are_written_again(new
     build_site(newsroom)
     # a power cut: the state committed, but the page's new bytes were still in memory
     page.write_bytes(old_page)
+    (newsroom / "build/images/x.svg").write_bytes(b"")  # and a static file came back empty
     with sqlite3.connect(newsroom / ".newsgen/state.db") as db:
-        db.execute("UPDATE meta SET value = 'an-earlier-boot' WHERE key = 'boot'")
+        if record == "another boot":
+            db.execute("UPDATE meta SET value = 'an-earlier-boot' WHERE key = 'boot'")
+        else:
+            db.execute("DELETE FROM meta WHERE key = 'boot'")
     out, result, _ = build_site(newsroom)
     assert result.rendered == 1 and "Alpha, corrected" in read(out, "/politics/a/")
     assert files_of(out) == files_of(clean_build_of(newsroom))
     page.write_bytes(old_page)  # on the same boot the state is trusted, as after any build
     assert build_site(newsroom)[1].rendered == 0
+
+
+def test_a_file_where_a_folder_belongs_stops_the_build_with_what_to_do(newsroom):
+    import shutil
+    shutil.rmtree(newsroom / "build/politics/a")
+    (newsroom / "build/politics/a").write_text("someone's notes")
+    (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
+    from newsgen.errors import UsageError
+    with pytest.raises(UsageError, match="build/politics/a is a file where newsgen needs a folder"):
+        build_site(newsroom)
+    out, _, _ = build_site(newsroom, clean=True)
+    assert "Alpha, corrected" in read(out, "/politics/a/")
+
+
+def test_a_full_disk_stops_the_build_and_the_next_build_writes_everything(newsroom, monkeypatch):
+    import errno
+    import os
+    from newsgen.errors import OutputError
+
+    def disk_full(fd, offset, length):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", disk_full)
+    (newsroom / "content/politics/a.md").write_text(article("Alpha, with a much longer headline than before",
+                                                            tags=["kz"], body="Body text. " * 50))
+    with pytest.raises(OutputError, match="failed partway .No space left on device.*build again"):
+        build_site(newsroom)
+    monkeypatch.undo()
+    out, result, reporter = build_site(newsroom)
+    assert not result.incremental and "interrupted" in reporter.problems[0].message
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+@pytest.mark.parametrize("where", ["cannot allocate in advance", "renames only (macOS, Windows)"])
+def test_pages_written_without_in_place_writes_are_the_same(newsroom, monkeypatch, where):
+    import errno
+    import os
+    import newsgen.output
+    if where == "renames only (macOS, Windows)":
+        monkeypatch.setattr(newsgen.output, "_IN_PLACE", False)
+    else:
+        def unsupported(fd, offset, length):
+            raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+        monkeypatch.setattr(os, "posix_fallocate", unsupported)
+    inode = (newsroom / "build/politics/a/index.html").stat().st_ino
+    (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected at length", tags=["kz"],
+                                                            body="Body text. " * 50))
+    (newsroom / "data/rates.yaml").write_text(NEW_RATES)
+    out, result, _ = build_site(newsroom)
+    assert result.spliced > 0
+    assert (out / "politics/a/index.html").stat().st_ino != inode  # renamed over, not written in place
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+def test_an_index_folder_that_is_a_link_is_replaced_never_written_through(newsroom, tmp_path):
+    import shutil
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(newsroom / "build/pagefind", elsewhere)
+    (elsewhere / "keep.txt").write_text("not newsgen's")
+    (newsroom / "build/pagefind").symlink_to(elsewhere, target_is_directory=True)
+    before = files_of(elsewhere)
+    (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
+    out, _, _ = build_site(newsroom)
+    assert files_of(elsewhere) == before
+    assert not (out / "pagefind").is_symlink() and (out / "pagefind/pagefind.js").is_file()
+
+
+def test_new_rates_run_the_search_indexer_when_the_theme_indexes_the_whole_page(newsroom, monkeypatch):
+    import newsgen.build
+    from newsgen.theme import theme_root
+    template = (theme_root() / "templates/article.html").read_text()
+    assert " data-pagefind-body" in template
+    (newsroom / "templates").mkdir(exist_ok=True)
+    (newsroom / "templates/article.html").write_text(template.replace(" data-pagefind-body", ""))
+    for source in (newsroom / "content").rglob("*.md"):  # the words alone, in the text, are not the attribute
+        source.write_text(source.read_text() + "\nMark it data-pagefind-body here.\n")
+    build_site(newsroom)
+    runs = []
+    index_site = newsgen.build.index_site
+    monkeypatch.setattr(newsgen.build, "index_site", lambda *a, **k: runs.append(a) or index_site(*a, **k))
+    (newsroom / "data/rates.yaml").write_text(NEW_RATES)
+    _, result, _ = build_site(newsroom)
+    assert result.spliced > 0 and len(runs) == 1  # Pagefind indexes every page whole, ticker included

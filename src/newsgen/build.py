@@ -23,7 +23,7 @@ from .config import SETTINGS_FILE
 from .content import is_ignored_name, not_copied
 from .dates import build_now
 from .digests import digest
-from .errors import ContentError, Problem, warning as make_warning
+from .errors import ContentError, OutputError, Problem, warning as make_warning
 from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
 from .theme import static_roots, template_dirs
 from .output import PendingPages, Staging, check_output_folder, commit_incremental, page_hash, static_files
@@ -86,7 +86,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.commit()
         snapshot = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
-        restarted = state is not None and state.get_meta("boot") not in (None, boot_id())
+        restarted = state is not None and state.get_meta("boot") != boot_id()
         # a long-running watcher's memory of the site is filled by a real build, never a skipped one
         fill_memory = options.memory is not None and (not options.memory.entries or options.memory.last is None)
         if state is not None and output.is_dir() and not fill_memory and not restarted:
@@ -310,8 +310,14 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         left: list[str] = []
         if incremental:
             changed_pages = [loaded.specs[o.index].output for o in rendered if o.wrote]
-            copied, removed, left = commit_incremental(pending, output, changed_pages, set(outputs), set(previous),
-                                                       statics, state.statics() if state is not None else {})
+            old_statics = state.statics() if state is not None and not verify else {}  # after a restart: all again
+            try:
+                copied, removed, left = commit_incremental(pending, output, changed_pages, set(outputs),
+                                                           set(previous), statics, old_statics)
+            except OSError as exc:  # the state stays marked unfinished: the next build writes everything again
+                raise OutputError(f"writing {output} failed partway ({exc.strerror or exc}), so some of its pages "
+                                  "are new and some old; fix that (free some space?) and build again, which "
+                                  "writes them all") from exc
             for relative in left:  # changed on disk during the build (by hand?): rendered by the next build
                 outputs[relative] = ("", "")
                 reporter.problem(make_warning(_shown(output / relative, options.site), 0, "",
@@ -322,7 +328,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             # a page's indexed text changed unless only its ticker did, outside the indexed part
             articles_changed = any(loaded.specs[o.index].kind == "article" and o.search_text
                                    for o in rendered if o.wrote)
-            if search and (articles_changed or removed or not (output / INDEX_FOLDER).is_dir()):
+            if search and (articles_changed or removed or verify or not (output / INDEX_FOLDER).is_dir()):
                 if options.defer_search:
                     search_pending = True  # the caller (watch, serve) indexes in the background
                 else:

@@ -74,7 +74,8 @@ def _run(debug: bool, action: Callable[[], None]) -> None:
             traceback.print_exc()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted; the output folder was not changed", err=True)
+        click.echo("interrupted; the output folder is as it was (if pages were already being written, the next "
+                   "build writes them all again)", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug in newsgen, not the editor's fault
         if debug:

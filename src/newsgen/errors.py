@@ -97,3 +97,14 @@ class UsageError(NewsgenError):
     def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
         self.problems = sort_problems(problems)
         super().__init__(message)
+
+
+class OutputError(NewsgenError):
+    """Writing the output folder failed partway (a full disk, an I/O error): exit status 2.
+
+    Pages are written into the output only after every page rendered, but the writing
+    itself can still fail; the build state then stays marked unfinished, so the next
+    build renders and writes everything again.
+    """
+
+    exit_code = 2

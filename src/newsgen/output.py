@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UsageError
+from .state import boot_id
 
 
 def flat_name(relative: str) -> str:
@@ -357,13 +358,17 @@ def _refuse_folder_links(output: Path, relatives: list[str]) -> None:
                 info = os.lstat(path)
             except FileNotFoundError:
                 break  # made as a real folder when the file is written
-            if stat.S_ISLNK(info.st_mode) and not os.path.realpath(path).startswith(root + os.sep):
-                raise UsageError(f"{path} is a link to {os.path.realpath(path)}, outside the output folder, and "
-                                 "newsgen writes only inside it; remove the link, or build with --clean")
+            if stat.S_ISLNK(info.st_mode):
+                if not os.path.realpath(path).startswith(root + os.sep):
+                    raise UsageError(f"{path} is a link to {os.path.realpath(path)}, outside the output folder, "
+                                     "and newsgen writes only inside it; remove the link, or build with --clean")
+            elif not stat.S_ISDIR(info.st_mode):
+                raise UsageError(f"{path} is a file where newsgen needs a folder; remove it, or build with --clean")
 
 
-# Linux and the BSDs; elsewhere (macOS, Windows) pages are renamed into place
-_IN_PLACE = hasattr(os, "pwrite") and hasattr(os, "O_NOFOLLOW") and hasattr(os, "posix_fallocate")
+# Linux: where a restart can be told (state.boot_id), so pages that never reached the disk are found;
+# elsewhere (macOS, the BSDs, Windows) pages are renamed into place
+_IN_PLACE = hasattr(os, "pwrite") and hasattr(os, "O_NOFOLLOW") and hasattr(os, "posix_fallocate") and bool(boot_id())
 
 
 def _write_over(dest: str, data: bytes) -> bool:

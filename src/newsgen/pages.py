@@ -6,6 +6,7 @@ nothing to do never pays for loading them.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, NamedTuple, Sequence
 
@@ -85,7 +86,8 @@ def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
     return out
 
 
-SEARCH_BODY = b"data-pagefind-body"  # the attribute that limits what Pagefind indexes (the default theme's article)
+# the attribute that limits what Pagefind indexes (the default theme's article), inside a start tag
+SEARCH_BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=/>]")
 
 
 def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
@@ -107,5 +109,5 @@ def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
     data = splice(old, previous.get(relative, ("", ""))[1], splice_plan["old"], splice_plan["new"])
     if data is None:
         return None
-    body = old.find(SEARCH_BODY)
-    return data, signature, not 0 <= old.find(splice_plan["old"]) < body
+    body = SEARCH_BODY.search(old)
+    return data, signature, body is None or old.find(splice_plan["old"]) > body.start()

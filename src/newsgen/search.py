@@ -51,7 +51,13 @@ def index_site(folder: Path, sync: bool = False,
 
 
 def _sync(source: Path, target: Path) -> None:
-    """Make ``target`` hold exactly ``source``'s files, writing only those whose bytes differ."""
+    """Make ``target`` hold exactly ``source``'s files, writing only those whose bytes differ.
+
+    A ``target`` that is a link (made by hand: newsgen never makes one) is replaced by a
+    folder, as a clean build would, instead of being written through.
+    """
+    if target.is_symlink():
+        target.unlink()
     wanted = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
     for relative in sorted(wanted):
         new = source / relative

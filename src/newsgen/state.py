@@ -233,10 +233,11 @@ def boot_id() -> str:
     """This boot of the machine ('' where the system does not say, as on macOS and Windows).
 
     Pages are written over the old ones in place (see ``output._write_over``), and the
-    kernel writes such changes to the disk up to half a minute later, while this
-    database commits at once: after a crash or power cut, the state may describe pages
-    the disk never got. The first build after a restart therefore checks the pages'
-    bytes instead of trusting the state.
+    kernel writes such changes to the disk up to half a minute later, in no particular
+    order with this database's own writes: after a crash or power cut, the state may
+    describe pages the disk never got. The first build after a restart (or after a
+    version of newsgen that did not record the boot) therefore checks the pages' bytes
+    instead of trusting the state, and copies the static files again.
     """
     try:
         return Path("/proc/sys/kernel/random/boot_id").read_text().strip()

@@ -10,6 +10,8 @@ output; the watcher keeps going and rebuilds when the file is fixed.
 """
 from __future__ import annotations
 
+import gc
+
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -135,17 +137,23 @@ class SiteWatcher:
             urls = self._preview.write(batch.paths["content"])
             if urls and self.on_preview is not None:
                 self.on_preview(urls)
+        indexing = self._indexing()
         try:
             result = build(self.options, self.reporter)
         except (NewsgenError, OSError) as exc:
             self.on_build(None, exc, batch)
         else:
-            self.on_build(result, None, batch)
-            # pages are written in place: an index made while they were written may have read
-            # one half old, half new, so it is made once more
-            indexing = self._search_thread is not None and self._search_thread.is_alive()
+            # pages are written in place: an index made while they were written (the index may
+            # have been running when the build began, or ended during it) may have read a page
+            # half old, half new, so it is made once more
+            indexing = indexing or self._indexing()
             if result.search_pending or (indexing and result.files and (result.output / INDEX_FOLDER).is_dir()):
                 self._index_later(result.output)
+            self.on_build(result, None, batch)
+        gc.collect()  # builds pause the collector (see parallel.collector_paused): the last site's cycles go now
+
+    def _indexing(self) -> bool:
+        return self._search_thread is not None and self._search_thread.is_alive()
 
     def _index_later(self, output: Path) -> None:
         """Bring the search index up to date on a background thread, one run at a time."""
