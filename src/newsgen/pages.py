@@ -6,7 +6,6 @@ nothing to do never pays for loading them.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any, NamedTuple, Sequence
 
@@ -86,8 +85,25 @@ def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
     return out
 
 
-# the attribute that limits what Pagefind indexes (the default theme's article), inside a start tag
-SEARCH_BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=/>]")
+SEARCH_BODY = b"data-pagefind-body"  # the attribute that limits what Pagefind indexes (the default theme's article)
+
+
+def _search_body_start(page: bytes) -> int:
+    """Where the first start tag with a ``data-pagefind-body`` attribute begins; -1 when none.
+
+    The words in an article's text are not the attribute: it must stand inside a tag,
+    after a space. Plain ``find`` (no regular expression) keeps this cheap enough to run
+    on every page of a rates change.
+    """
+    at = page.find(SEARCH_BODY)
+    while at >= 0:
+        start = page.rfind(b"<", 0, at)
+        after = page[at + len(SEARCH_BODY):at + len(SEARCH_BODY) + 1]
+        in_tag = start > page.rfind(b">", 0, at) and page[at - 1:at].isspace()
+        if in_tag and after and (after.isspace() or after in b"=/>"):
+            return start
+        at = page.find(SEARCH_BODY, at + 1)
+    return -1
 
 
 def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
@@ -109,5 +125,5 @@ def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
     data = splice(old, previous.get(relative, ("", ""))[1], splice_plan["old"], splice_plan["new"])
     if data is None:
         return None
-    body = SEARCH_BODY.search(old)
-    return data, signature, body is None or old.find(splice_plan["old"]) > body.start()
+    body = _search_body_start(old)
+    return data, signature, body < 0 or old.find(splice_plan["old"]) > body
