@@ -25,7 +25,7 @@ from .output import static_files
 from .dates import build_now
 from .digests import digest
 from .errors import ContentError, Problem, sort_problems
-from .markup import CachedMarkup, MarkupRenderer, Rendered
+from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Site, build_site, same_placement
 from .parallel import default_jobs, run_chunks, shared
 from .plan import NEWS_WINDOW, PageSpec, plan_site
@@ -294,9 +294,8 @@ ARTICLE_FORMAT = "3"  # bump when Article's fields or pickling change: cached ar
 def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
                    state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int, set[str]]:
     """Every source as an article or problems: from the state cache when unchanged, else parsed."""
-    markup = MarkupRenderer(config.base_path)
     settings = digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
-                      markup.settings_key)
+                      markdown_settings(config.base_path))
     results: dict[str, Result] = {}
     sources, hashes = scan.sources, scan.hashes
     remembered = options.memory.entries if options.memory is not None else {}
