@@ -62,7 +62,9 @@ def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
     out: list[PageOutcome] = []
     for i in indices:
         spec = specs[i]
-        made = _spliced(output, spec.output, previous, splice_plan) if splice_plan and i in splice_plan["pages"] else None
+        made = None
+        if splice_plan is not None and i in splice_plan["pages"]:
+            made = _spliced(output, spec.output, previous, splice_plan)
         spliced = made is not None
         data, signature, search_text = made if made is not None else (None, "", True)
         if data is None:

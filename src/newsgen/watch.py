@@ -11,7 +11,6 @@ output; the watcher keeps going and rebuilds when the file is fixed.
 from __future__ import annotations
 
 import gc
-
 import threading
 import time
 from dataclasses import dataclass, field, replace
