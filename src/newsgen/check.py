@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .loading import BuildOptions, load_site
+from .parallel import collector_paused
 from .pages import SiteRenderer
 from .errors import ContentError, Problem
 from .plan import PUBLIC_KINDS
@@ -42,6 +43,11 @@ def page_links(html: str) -> list[str]:
 
 def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[Problem]:
     """Every problem of the site, its templates and its internal links; nothing is written."""
+    with collector_paused():  # as for a build: the whole site is loaded and every page rendered
+        return _check_site(options, reporter)
+
+
+def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Problem]:
     loaded = load_site(options, reporter)  # no state: raises ContentError with every content problem
     pages = SiteRenderer(loaded, options.site)
     served = {spec.output for spec in loaded.specs} | set(loaded.statics)
