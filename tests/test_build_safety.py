@@ -145,6 +145,22 @@ def test_check_reports_broken_body_link_at_its_line_and_writes_nothing(site_tree
     assert code == 1 and out.rstrip().endswith("2 errors in 2 files; nothing was written")
 
 
+def test_check_on_every_core_reports_what_one_process_reports(site_tree):
+    files = {f"content/{'politics' if i % 2 else 'economy'}/s{i}.md": article(
+        f"Story {i}", f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}T10:00:00+05:00",
+        body=f"Text.\n\nSee [more](/politics/gone-{i % 7}/) and [s](/economy/s0/)." if i % 5 == 0 else "Text.")
+        for i in range(90)}
+    site = site_tree(files)
+    reports = []
+    for jobs in (1, 2):
+        with pytest.raises(ContentError) as caught:
+            check_site(BuildOptions(site=site, jobs=jobs))
+        reports.append([p.format() for p in caught.value.problems])
+    assert reports[0] == reports[1]
+    broken = [m for m in reports[0] if ":7: the link /politics/gone-" in m]
+    assert len(broken) == 18 and len({m.split(":")[0] for m in broken}) == 18  # once each
+
+
 def test_check_passes_a_good_site(site_tree):
     site = site_tree({"content/politics/a.md": article("A", body="[b](/politics/b/) [rel](../b/)"),
                       "content/politics/b.md": article("B", "2025-12-18")})

@@ -11,13 +11,14 @@ from __future__ import annotations
 import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Sequence
 from urllib.parse import unquote, urlsplit
 
-from .loading import BuildOptions, load_site
-from .parallel import collector_paused
+from .loading import BuildOptions, jobs_for, load_site
+from .parallel import collector_paused, run_chunks, shared
 from .pages import SiteRenderer
 from .errors import ContentError, Problem
-from .plan import PUBLIC_KINDS
+from .plan import PUBLIC_KINDS, PageSpec
 from .render import TemplateProblem
 from .report import Reporter
 from .slugs import is_safe_url, output_path, site_path
@@ -49,25 +50,22 @@ def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[
 
 def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Problem]:
     loaded = load_site(options, reporter)  # no state: raises ContentError with every content problem
-    pages = SiteRenderer(loaded, options.site)
     served = {spec.output for spec in loaded.specs} | set(loaded.statics)
     base = loaded.config.base_path
     problems = list(loaded.warnings)
     sources = {a.key: a for a in loaded.site.articles}
     seen: set[tuple[str, str]] = set()
-    for spec in loaded.specs:
-        if spec.kind not in PUBLIC_KINDS and spec.kind not in ("notfound", "redirect"):
-            continue  # feeds and sitemaps hold absolute URLs only
-        try:
-            html = pages.render(spec).decode("utf-8")
-        except TemplateProblem as exc:
-            if exc.problem not in problems:
-                problems.append(exc.problem)
+    checked = [i for i, spec in enumerate(loaded.specs)  # feeds and sitemaps hold absolute URLs only
+               if spec.kind in PUBLIC_KINDS or spec.kind in ("notfound", "redirect")]
+    handover = {"renderer": SiteRenderer(loaded, options.site), "specs": loaded.specs, "served": served, "base": base}
+    # rendering and reading the links of every page is most of a check: on every core, results in page order
+    for index, failure, broken in run_chunks(_check_chunk, checked, jobs_for(options), handover):
+        spec = loaded.specs[index]
+        if failure is not None:
+            if failure not in problems:
+                problems.append(failure)
             continue
-        for link in page_links(html):
-            target = _internal_target(link, spec.url, base)
-            if target is None or _served(target, served):
-                continue
+        for link in broken:
             owner = spec.article if spec.kind == "article" else ""
             if (owner or spec.url, link) in seen:
                 continue
@@ -83,6 +81,29 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     if any(p.is_error for p in problems):
         raise ContentError(problems, "nothing was written")
     return problems
+
+
+def _check_chunk(indices: Sequence[int]) -> list[tuple[int, Problem | None, list[str]]]:
+    """In a worker (or the parent): render pages; (page, template problem, links that lead nowhere)."""
+    pages: SiteRenderer = shared("renderer")
+    specs: list[PageSpec] = shared("specs")
+    served: set[str] = shared("served")
+    base: str = shared("base")
+    out: list[tuple[int, Problem | None, list[str]]] = []
+    for i in indices:
+        spec = specs[i]
+        try:
+            html = pages.render(spec).decode("utf-8")
+        except TemplateProblem as exc:
+            out.append((i, exc.problem, []))
+            continue
+        broken = []
+        for link in page_links(html):
+            target = _internal_target(link, spec.url, base)
+            if target is not None and not _served(target, served):
+                broken.append(link)
+        out.append((i, None, broken))
+    return out
 
 
 def _internal_target(link: str, page_url: str, base: str) -> str | None:
