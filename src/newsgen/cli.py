@@ -238,15 +238,15 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
 @_site_option
 @click.option("--drafts", is_flag=True, help="Check drafts too.")
 @click.option("--future", is_flag=True, help="Check articles dated in the future too.")
+@click.option("-j", "--jobs", type=int, default=0, show_default=True, help="Worker processes (0: one per core).")
 @_debug_option
-def check_command(site: Path, drafts: bool, future: bool, debug: bool) -> None:
+def check_command(site: Path, drafts: bool, future: bool, jobs: int, debug: bool) -> None:
     """Check content, settings, rates, templates and internal links; write nothing."""
     def action() -> None:
-        if not site.is_dir():
-            raise UsageError(f"the site folder {site} does not exist")
+        options = _options(site, None, drafts, future, jobs=jobs)
         from .check import check_site  # Jinja, feedgen and lxml: not for a build that has nothing to render
 
-        warnings = check_site(BuildOptions(site=site, drafts=drafts, future=future), TerminalReporter(quiet=True))
+        warnings = check_site(options, TerminalReporter(quiet=True))
         for problem in warnings:
             click.echo(problem.format(), err=True)
         click.echo(f"no problems found ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})")
