@@ -325,19 +325,19 @@ def test_ticker_splicing_is_allowed_only_for_bare_ticker_html_calls(template, sa
 
 
 def test_a_file_saved_while_the_build_reads_it_is_never_cached_under_its_old_hash(newsroom, monkeypatch):
-    import newsgen.build as build_module
+    import newsgen.loading as loading_module
     source = newsroom / "content/politics/a.md"
     source.write_text(article("Alpha", "2025-12-19T10:00:00+05:00", body="Second version.", tags=["kz"]))
     second = source.read_bytes()
-    real_load = build_module.load_site
+    real_parse = loading_module._parse_chunk
 
     def editor_saves_during_the_build(*args, **kwargs):  # after the scan, before the parse
         source.write_text(article("Alpha", "2025-12-19T10:00:00+05:00", body="Third version.", tags=["kz"]))
-        return real_load(*args, **kwargs)
+        return real_parse(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "load_site", editor_saves_during_the_build)
+    monkeypatch.setattr(loading_module, "_parse_chunk", editor_saves_during_the_build)
     out, _, _ = build_site(newsroom)
-    monkeypatch.setattr(build_module, "load_site", real_load)
+    monkeypatch.setattr(loading_module, "_parse_chunk", real_parse)
     assert "Third version." in read(out, "/politics/a/")
     source.write_bytes(second)  # the editor undoes the last save
     out, _, _ = build_site(newsroom)

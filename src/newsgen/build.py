@@ -16,7 +16,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import SETTINGS_FILE
@@ -32,6 +32,9 @@ from .report import Reporter
 from .search import INDEX_FOLDER, index_site, remove_index
 from .state import STATE_DIR, BuildState, boot_id, open_state, site_lock
 from .ticker import RATES_FILE
+
+if TYPE_CHECKING:
+    from .delta import DeltaPlan
 
 __all__ = ["BuildOptions", "BuildResult", "LoadedSite", "build", "load_site"]
 
@@ -51,6 +54,7 @@ class BuildResult:
     removed: int = 0  # stale files deleted from the output
     left_alone: int = 0  # pages not written because they changed on disk during the build (see output.py)
     incremental: bool = False
+    delta: bool = False  # only the pages of edited articles were rendered, the rest of the site not loaded
     search_pending: bool = False  # the search index still has to be brought up to date (see defer_search)
     skipped_drafts: int = 0
     skipped_future: int = 0
@@ -84,7 +88,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.begin()
             state.replace_signatures({k: (sig, scan.hashes[k]) for k, sig in scan.signatures.items()}, known)
             state.commit()
-        snapshot = _snapshot(options, scan)
+        snapshot, frame = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
         restarted = state is not None and state.get_meta("boot") != boot_id()
         # a long-running watcher's memory of the site is filled by a real build, never a skipped one
@@ -93,14 +97,23 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             unchanged = _unchanged(state, snapshot, options, reporter, started)
             if unchanged is not None:
                 return unchanged
+            if options.memory is None:  # watch mode has the whole site in memory: it needs no skeleton
+                delta = _delta(options, state, scan, snapshot, frame, reporter, started)
+                if delta is not None:
+                    return delta
         loaded = load_site(options, reporter, state, scan)
         for warning in loaded.warnings:
             reporter.problem(warning)
-        result = _render_and_write(options, loaded, state, reporter, started, verify=restarted)
+        result, pieces = _render_and_write(options, loaded, state, reporter, started, verify=restarted)
         if state is not None:
             # a source saved during the build is newer than the snapshot: the next build must look again
-            _remember(state, "" if loaded.changed_meanwhile or result.left_alone else snapshot, loaded.valid_until,
-                      result)
+            settled = not (loaded.changed_meanwhile or result.left_alone)
+            skeleton = None
+            if settled and pieces is not None and options.memory is None:
+                from .delta import make_skeleton
+
+                skeleton = make_skeleton(loaded, scan, frame, pieces)
+            _remember(state, snapshot if settled else "", loaded.valid_until, result, skeleton=skeleton)
         return result
     except BaseException:
         if options.memory is not None:
@@ -111,20 +124,22 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.close()
 
 
-def _snapshot(options: BuildOptions, scan: Scan) -> str:
-    """A digest of every input of a build; equal snapshots (within their time limit) mean equal sites."""
+def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str]:
+    """Digests of every input of a build: the *snapshot* (equal snapshots, within their time
+    limit, mean equal sites) and the *frame*, the same but for the sources' bytes (equal
+    frames mean that at most the text of some articles changed; see ``delta``)."""
     site = options.site
     parts = [__version__, ARTICLE_FORMAT, repr((options.drafts, options.future)), str(options.output_dir.resolve())]
     for name in (SETTINGS_FILE, RATES_FILE):
         path = site / name
         parts.append(hashlib.blake2b(path.read_bytes()).hexdigest() if path.is_file() else "-")
-    parts += (f"{s.key}:{scan.hashes[s.key]}" for s in scan.sources)
     parts += (p.format() for p in scan.problems)
     for folder in template_dirs(site):
         for relative, (path, _) in static_files([folder], is_ignored_name).items():
             parts.append(f"{folder}:{relative}:{hashlib.blake2b(path.read_bytes()).hexdigest()}")
     parts += (f"{rel}:{sig}" for rel, (_, sig) in static_files(static_roots(site), not_copied).items())
-    return digest(*parts)
+    frame = digest(*parts, *(s.key for s in scan.sources))
+    return digest(frame, *(scan.hashes[s.key] for s in scan.sources)), frame
 
 
 def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter: Reporter,
@@ -145,14 +160,42 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
                        seconds=time.perf_counter() - started, warnings=warnings, **last)
 
 
-def _remember(state: BuildState, snapshot: str, valid_until: float, result: BuildResult) -> None:
+def _remember(state: BuildState, snapshot: str, valid_until: float, result: BuildResult,
+              skeleton: bytes | None = None, edits: dict[str, tuple[str, str]] | None = None) -> None:
+    """Record what the build made of which inputs; with the full build's ``skeleton``, or the
+    ``edits`` a delta build made to it, the skeleton is that of this build (see ``delta``)."""
     summary = {"articles": result.articles, "pages": result.pages, "skipped_drafts": result.skipped_drafts,
                "skipped_future": result.skipped_future, "warnings": [asdict(w) for w in result.warnings]}
     state.begin()
     state.set_meta("snapshot", snapshot)
     state.set_meta("valid_until", repr(valid_until))
     state.set_meta("result", json.dumps(summary))
+    if snapshot and (skeleton is not None or edits is not None):
+        if skeleton is not None:
+            state.store_skeleton(skeleton)
+        else:
+            state.store_skeleton_sources(edits or {})
+        state.set_meta("skeleton", snapshot)
     state.commit()
+
+
+def _delta(options: BuildOptions, state: BuildState, scan: Scan, snapshot: str, frame: str, reporter: Reporter,
+           started: float) -> BuildResult | None:
+    """The build as a delta build (see ``delta``), or None when it must be a full one."""
+    from .delta import Stale, plan_delta
+
+    plan = plan_delta(options, state, scan, frame)
+    if plan is None:
+        return None
+    try:
+        result, _ = _render_and_write(options, plan.loaded, state, reporter, started, delta=plan)
+    except Stale:  # an article the pages showed was not in the cache as the skeleton knew it; nothing was written
+        return None
+    for warning in plan.warnings:
+        reporter.problem(warning)
+    result = replace(result, pages=plan.pages, delta=True)
+    _remember(state, "" if result.left_alone else snapshot, plan.valid_until, result, edits=plan.edits)
+    return result
 
 
 def _prepare_images(options: BuildOptions, loaded: LoadedSite, state: BuildState | None,
@@ -242,7 +285,12 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
 
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
-                      started: float, verify: bool = False) -> BuildResult:
+                      started: float, verify: bool = False,
+                      delta: DeltaPlan | None = None) -> tuple[BuildResult, dict[str, Any] | None]:
+    """Render the pages whose inputs changed and write those whose bytes did; returns the
+    result and, from a full build, the site-wide digests a skeleton keeps (see ``delta``).
+    A ``delta`` build's ``loaded.specs`` are only the pages it renders: static files and
+    the other pages stay as they are."""
     from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
     from .pages import PageOutcome, SiteRenderer, render_chunk
 
@@ -250,19 +298,30 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     # compiled templates depend on newsgen's Jinja settings too, which may change between versions
     template_cache = options.site / STATE_DIR / f"templates-{__version__}" if state is not None else None
     renderer = SiteRenderer(loaded, options.site, template_cache)
-    previous = state.outputs() if state is not None and output.is_dir() else {}
-    if verify:  # pages whose bytes are not those recorded are rendered again
-        previous = {rel: seen if _holds(output / rel, seen[1]) else ("", "") for rel, seen in previous.items()}
-    infos, variants, image_problems = _prepare_images(options, loaded, state, trust_sizes=bool(previous))
+    page_digests = None
+    if delta is None:
+        previous = state.outputs() if state is not None and output.is_dir() else {}
+        if verify:  # pages whose bytes are not those recorded are rendered again
+            previous = {rel: seen if _holds(output / rel, seen[1]) else ("", "") for rel, seen in previous.items()}
+        infos, variants, image_problems = _prepare_images(options, loaded, state, trust_sizes=bool(previous))
+        statics = {**loaded.statics, **{rel: (path, _signature(path)) for rel, path in variants.items()}}
+        statics_digest = digest(*(f"{rel}:{sig}" for rel, (_, sig) in sorted(statics.items())))
+        page_digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
+                                   template_digests(renderer.env), statics_digest)
+        digests = page_digests.all(loaded.specs)
+    else:  # the static files are as the last build left them (see delta.plan_delta)
+        from .delta import image_sources
+        from .images import prepare_images
+
+        previous, digests, statics, infos, image_problems = delta.previous, delta.digests, {}, {}, []
+        if delta.images:
+            infos, _, image_problems = prepare_images(delta.images, image_sources(options.site),
+                                                      options.site / STATE_DIR / "images", options.site, some=True)
     for problem in image_problems:
         reporter.problem(problem)
-    statics = {**loaded.statics, **{rel: (path, _signature(path)) for rel, path in variants.items()}}
     renderer.html.images = infos
-    statics_digest = digest(*(f"{rel}:{sig}" for rel, (_, sig) in sorted(statics.items())))
-    page_digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
-                               template_digests(renderer.env), statics_digest)
-    digests = page_digests.all(loaded.specs)
     incremental = bool(previous)
+    assert incremental or delta is None
     out_text = str(output)
     todo = [i for i, spec in enumerate(loaded.specs)
             if not incremental or previous.get(spec.output, ("", ""))[0] != digests[i]
@@ -310,7 +369,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         left: list[str] = []
         if incremental:
             changed_pages = [loaded.specs[o.index].output for o in rendered if o.wrote]
-            old_statics = state.statics() if state is not None and not verify else {}  # after a restart: all again
+            # after a restart: all again; after a delta build's edits: none
+            old_statics = state.statics() if state is not None and not verify and delta is None else {}
             try:
                 copied, removed, left = commit_incremental(pending, output, changed_pages, set(outputs),
                                                            set(previous), statics, old_statics)
@@ -346,8 +406,9 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         if state is not None:
             state.begin()
             state.replace_outputs(outputs, previous if incremental else None)
-            state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
-            if ticker is not None:
+            if delta is None:
+                state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
+            if ticker is not None and page_digests is not None:
                 state.set_meta("ticker", json.dumps({"rates": page_digests.rates_digest, "html": ticker}))
             state.set_meta("dirty", "0")
             state.set_meta("boot", boot_id())
@@ -367,4 +428,4 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         removed=removed, left_alone=len(left),
         incremental=incremental, search_pending=search_pending,
         skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future, warnings=loaded.warnings,
-    )
+    ), page_digests.pieces() if page_digests is not None else None

@@ -157,6 +157,23 @@ class PageDigests:
             f"{a.key}|{a.url}|{a.section}|{a.date.isoformat()}|{a.modified.isoformat()}|"
             f"{[(t.slug, t.name) for t in a.tags]}|{[(p.slug, p.name) for p in a.authors]}" for a in site.articles))
         self.statics = statics
+        self.urls = ""  # digest of every page's URL, set by :meth:`all`
+
+    def pieces(self) -> dict[str, object]:
+        """What :meth:`restore` needs to digest pages again without the site: the site-wide parts."""
+        return {"global": self.global_digest, "rates": self.rates_digest, "placement": self.placement,
+                "statics": self.statics, "templates": dict(self.templates), "urls": self.urls}
+
+    @classmethod
+    def restore(cls, pieces: dict[str, object], fingerprints: dict[str, str]) -> PageDigests:
+        """The digests of a build whose site-wide inputs are those of ``pieces`` (see ``delta``)."""
+        made = cls.__new__(cls)
+        made.global_digest, made.rates_digest = str(pieces["global"]), str(pieces["rates"])
+        made.placement, made.statics = str(pieces["placement"]), str(pieces["statics"])
+        made.templates = dict(pieces["templates"])  # type: ignore[call-overload]
+        made.urls = str(pieces["urls"])
+        made.fingerprints = fingerprints
+        return made
 
     def page(self, spec: PageSpec, all_specs_digest: str = "") -> str:
         """'<digest of everything but the rates>:<digest of the rates>' (see :func:`split_inputs`);
@@ -175,5 +192,5 @@ class PageDigests:
 
     def all(self, specs: Iterable[PageSpec]) -> list[str]:
         spec_list = list(specs)
-        urls = digest(*(s.url for s in spec_list))
-        return [self.page(s, urls) for s in spec_list]
+        self.urls = digest(*(s.url for s in spec_list))
+        return [self.page(s, self.urls) for s in spec_list]

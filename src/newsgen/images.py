@@ -61,7 +61,8 @@ def image_refs(article: Article, base_path: str) -> list[tuple[str, str]]:
 
 
 def prepare_images(paths: Iterable[str], sources: dict[str, tuple[Path, str]], cache: Path, site: Path,
-                   trust_sizes: bool = True) -> tuple[dict[str, ImageInfo], dict[str, Path], list[Problem]]:
+                   trust_sizes: bool = True, some: bool = False) -> tuple[dict[str, ImageInfo], dict[str, Path],
+                                                                        list[Problem]]:
     """Size and variants of each image: (site path -> ImageInfo, output path -> variant file, warnings).
 
     ``sources`` maps site paths to (file, signature of size and modification time). An
@@ -69,6 +70,8 @@ def prepare_images(paths: Iterable[str], sources: dict[str, tuple[Path, str]], c
     are all in the cache is neither read nor opened with Pillow (importing Pillow's
     plugins alone costs a tenth of a second, a third of a one-article rebuild's budget).
     A file that Pillow cannot read is served as it is, with a warning naming it.
+    With ``some``, ``paths`` are some of the site's images (a delta build's), and the
+    records of the others are kept.
     """
     infos: dict[str, ImageInfo] = {}
     outputs: dict[str, Path] = {}
@@ -106,6 +109,8 @@ def prepare_images(paths: Iterable[str], sources: dict[str, tuple[Path, str]], c
         sizes[path] = [signature, tag, info.width, info.height]
         infos[path] = info
         outputs.update(files)
+    if some:
+        sizes = {**known, **sizes}  # type: ignore[dict-item]
     if sizes != known:
         _write_sizes(cache, sizes)
     return infos, outputs, problems

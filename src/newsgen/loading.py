@@ -291,11 +291,16 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
 ARTICLE_FORMAT = "3"  # bump when Article's fields or pickling change: cached articles are then re-read
 
 
+def article_settings(config: Config) -> str:
+    """What an article is read with besides its bytes; a cached article read with other settings is read again."""
+    return digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
+                  markdown_settings(config.base_path))
+
+
 def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
                    state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int, set[str]]:
     """Every source as an article or problems: from the state cache when unchanged, else parsed."""
-    settings = digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
-                      markdown_settings(config.base_path))
+    settings = article_settings(config)
     results: dict[str, Result] = {}
     sources, hashes = scan.sources, scan.hashes
     remembered = options.memory.entries if options.memory is not None else {}
@@ -319,6 +324,32 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
         else:
             to_parse.append(source)
 
+    if state is not None:
+        state.begin()
+    try:
+        parsed, changed_meanwhile = parse_sources(to_parse, config, settings, hashes, state, jobs_for(options),
+                                                  reporter.advance)
+        results.update(parsed)
+        if state is not None and (to_parse or state.article_count() != len(sources)):
+            state.keep_articles(set(hashes))
+            state.prune_markdown(limit=2 * len(sources) + 100)
+    finally:
+        if state is not None and state.db.in_transaction:
+            state.commit()  # what was read is true of the files, whatever becomes of this build
+    reporter.finish()
+    if options.memory is not None:
+        options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
+    return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse), changed_meanwhile
+
+
+def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes: dict[str, str],
+                  state: BuildState | None, jobs: int, progress: Any = None) -> tuple[dict[str, Result], set[str]]:
+    """Parse sources on ``jobs`` processes and cache what was read in the state (the caller
+    holds the transaction); returns the results and the sources saved again since the scan,
+    whose entries in ``hashes`` become the hash of the bytes parsed."""
+    results: dict[str, Result] = {}
+    changed_meanwhile: set[str] = set()
+
     def consume(chunk: list[tuple[str, str, bytes, list[tuple[str, Rendered]]]]) -> None:
         # stored as each chunk arrives: the parent never holds every pickle and body at once
         for key, read_hash, data, _ in chunk:
@@ -330,22 +361,9 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
             state.store_articles((key, h, settings, data) for key, h, data, _ in chunk if h)
             state.store_markdown(item for _, _, _, markdown in chunk for item in markdown)
 
-    changed_meanwhile: set[str] = set()
     handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
-    if state is not None:
-        state.begin()
-    try:
-        run_chunks(_parse_chunk, range(len(to_parse)), jobs_for(options), handover, reporter.advance, consume)
-        if state is not None and (to_parse or state.article_count() != len(sources)):
-            state.keep_articles(set(hashes))
-            state.prune_markdown(limit=2 * len(sources) + 100)
-    finally:
-        if state is not None and state.db.in_transaction:
-            state.commit()  # what was read is true of the files, whatever becomes of this build
-    reporter.finish()
-    if options.memory is not None:
-        options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
-    return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse), changed_meanwhile
+    run_chunks(_parse_chunk, range(len(to_parse)), jobs, handover, progress, consume)
+    return results, changed_meanwhile
 
 
 def _unpickle(data: bytes) -> Result | None:

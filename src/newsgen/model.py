@@ -83,6 +83,16 @@ def same_placement(old: Article, new: Article) -> bool:
     return all(getattr(old, name) == getattr(new, name) for name in _PLACEMENT)
 
 
+def placement_text(article: Article) -> str:
+    """Where ``article`` sits (see :func:`same_placement`) and when it last changed, as text.
+
+    Equal texts mean equal values. The change time is in because the sitemap shows it for
+    pages that never show the article (the front page's newest change). A delta build
+    (see ``delta``) compares a digest of this with the last build's.
+    """
+    return repr(tuple(getattr(article, name) for name in _PLACEMENT) + (article.modified,))
+
+
 def _rebuild_article(values: tuple[Any, ...]) -> Article:
     return Article(*values[:-1], MappingProxyType(values[-1]))
 

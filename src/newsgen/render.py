@@ -12,6 +12,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +170,9 @@ class PageRenderer:
             )
         elif spec.kind == "home":
             lead = self.site.lead
-            latest = [a for a in self.site.articles if lead is None or a.key != lead.key][: self.config.home_latest]
+            # islice, not a list of every article: a delta build's site loads articles as they are asked for
+            latest = list(islice((a for a in self.site.articles if lead is None or a.key != lead.key),
+                                 self.config.home_latest))
             context.update(lead=lead, latest=latest, blocks=[
                 (s, get(s.articles[: self.config.home_section_size])) for s in self.site.sections if s.articles])
         elif spec.kind in ("section", "tag", "author", "archive"):

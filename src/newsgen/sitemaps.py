@@ -9,6 +9,7 @@ news sitemap holds the articles of the two days before the build's time, at most
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from xml.sax.saxutils import escape as _escape
 
 from .config import Config
@@ -31,8 +32,13 @@ class SitemapRenderer:
         self.site = site
         self.config = config
         self.public = [s for s in specs if s.kind in PUBLIC_KINDS]
-        newest = max((a.modified for a in site.articles), default=None)
-        self.newest = newest
+
+    @cached_property
+    def newest(self) -> datetime | None:
+        """The newest change on the site, worked out only when a sitemap needs it: a delta
+        build (see ``delta``) loads only the articles its pages show, and renders no sitemap
+        but the news sitemap."""
+        return max((a.modified for a in self.site.articles), default=None)
 
     def abs_url(self, path: str) -> str:
         return self.config.abs_url(path)

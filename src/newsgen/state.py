@@ -1,6 +1,6 @@
 """The build state in ``.newsgen/state.db`` (SQLite): what the last build read and wrote.
 
-Four tables make incremental builds possible:
+These tables make incremental builds possible:
 
 - ``articles``: per source file, the hash of its bytes, the settings it was read with,
   and the resulting article (or its problems), pickled; an unchanged file is not parsed
@@ -12,6 +12,9 @@ Four tables make incremental builds possible:
 - ``outputs``: per output file, the digest of its inputs and the hash of the bytes
   written; a page whose inputs did not change is not rendered, a page whose bytes did
   not change is not written (its modification time stays).
+- ``skeleton`` and ``skeleton_sources``: the last full build's model indexes and page
+  plan, and the sources edited since by delta builds (see ``delta``), so that an edit
+  which moves no article renders its pages without loading the whole site.
 
 A database that cannot be read, has another schema version, or was left marked
 "dirty" by an interrupted build is discarded: the build falls back to a clean build
@@ -40,6 +43,8 @@ CREATE TABLE IF NOT EXISTS markdown (body_hash TEXT PRIMARY KEY, data BLOB NOT N
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS statics (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS skeleton (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS skeleton_sources (key TEXT PRIMARY KEY, hash TEXT NOT NULL, fingerprint TEXT NOT NULL);
 """
 
 
@@ -141,6 +146,32 @@ class BuildState:
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                             ((p, i, h) for p, (i, h) in rows.items() if previous.get(p) != (i, h)))
 
+    def outputs_of(self, paths: list[str]) -> dict[str, tuple[str, str]]:
+        """:meth:`outputs` for the given paths only (those that have a row)."""
+        found: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(paths), 500):
+            chunk = paths[i:i + 500]
+            rows = self.db.execute(f"SELECT path, inputs, hash FROM outputs WHERE path IN ({','.join('?' * len(chunk))})",
+                                   chunk)
+            found.update((p, (i, h)) for p, i, h in rows)
+        return found
+
+    # skeleton (see delta.py) -----------------------------------------------------------------
+    def skeleton(self) -> tuple[bytes | None, dict[str, tuple[str, str]]]:
+        """The last full build's skeleton, and source key -> (hash, fingerprint) of the sources
+        delta builds have read since."""
+        row = self.db.execute("SELECT data FROM skeleton WHERE id = 1").fetchone()
+        edits = {k: (h, f) for k, h, f in self.db.execute("SELECT key, hash, fingerprint FROM skeleton_sources")}
+        return (bytes(row[0]) if row else None), edits
+
+    def store_skeleton(self, data: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO skeleton VALUES (1, ?)", (data,))
+        self.db.execute("DELETE FROM skeleton_sources")
+
+    def store_skeleton_sources(self, rows: dict[str, tuple[str, str]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO skeleton_sources VALUES (?, ?, ?)",
+                            ((k, h, f) for k, (h, f) in rows.items()))
+
     def statics(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT path, hash FROM statics"))
 
@@ -156,7 +187,7 @@ class BuildState:
 
     def clear(self) -> None:
         """Forget everything built, but not what this database is (schema and output folder)."""
-        for table in ("articles", "markdown", "outputs", "statics", "sources"):
+        for table in ("articles", "markdown", "outputs", "statics", "sources", "skeleton", "skeleton_sources"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'identity')")
 
