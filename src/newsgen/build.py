@@ -88,7 +88,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.begin()
             state.replace_signatures({k: (sig, scan.hashes[k]) for k, sig in scan.signatures.items()}, known)
             state.commit()
-        snapshot, frame = _snapshot(options, scan)
+        snapshot, frame, statics = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
         restarted = state is not None and state.get_meta("boot") != boot_id()
         # a long-running watcher's memory of the site is filled by a real build, never a skipped one
@@ -98,7 +98,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             if unchanged is not None:
                 return unchanged
             if options.memory is None:  # watch mode has the whole site in memory: it needs no skeleton
-                delta = _delta(options, state, scan, snapshot, frame, reporter, started)
+                delta = _delta(options, state, scan, (snapshot, frame, statics), reporter, started)
                 if delta is not None:
                     return delta
         loaded = load_site(options, reporter, state, scan)
@@ -124,10 +124,11 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.close()
 
 
-def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str]:
+def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str, dict[str, tuple[Path, str]]]:
     """Digests of every input of a build: the *snapshot* (equal snapshots, within their time
     limit, mean equal sites) and the *frame*, the same but for the sources' bytes (equal
-    frames mean that at most the text of some articles changed; see ``delta``)."""
+    frames mean that at most the text of some articles changed; see ``delta``); and the
+    static files found on the way."""
     site = options.site
     parts = [__version__, ARTICLE_FORMAT, repr((options.drafts, options.future)), str(options.output_dir.resolve())]
     for name in (SETTINGS_FILE, RATES_FILE):
@@ -137,9 +138,10 @@ def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str]:
     for folder in template_dirs(site):
         for relative, (path, _) in static_files([folder], is_ignored_name).items():
             parts.append(f"{folder}:{relative}:{hashlib.blake2b(path.read_bytes()).hexdigest()}")
-    parts += (f"{rel}:{sig}" for rel, (_, sig) in static_files(static_roots(site), not_copied).items())
+    statics = static_files(static_roots(site), not_copied)
+    parts += (f"{rel}:{sig}" for rel, (_, sig) in statics.items())
     frame = digest(*parts, *(s.key for s in scan.sources))
-    return digest(frame, *(scan.hashes[s.key] for s in scan.sources)), frame
+    return digest(frame, *(scan.hashes[s.key] for s in scan.sources)), frame, statics
 
 
 def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter: Reporter,
@@ -179,12 +181,14 @@ def _remember(state: BuildState, snapshot: str, valid_until: float, result: Buil
     state.commit()
 
 
-def _delta(options: BuildOptions, state: BuildState, scan: Scan, snapshot: str, frame: str, reporter: Reporter,
-           started: float) -> BuildResult | None:
-    """The build as a delta build (see ``delta``), or None when it must be a full one."""
+def _delta(options: BuildOptions, state: BuildState, scan: Scan,
+           inputs: tuple[str, str, dict[str, tuple[Path, str]]], reporter: Reporter, started: float) -> BuildResult | None:
+    """The build as a delta build (see ``delta``), or None when it must be a full one;
+    ``inputs`` are what :func:`_snapshot` found."""
     from .delta import Stale, plan_delta
 
-    plan = plan_delta(options, state, scan, frame)
+    snapshot, frame, statics = inputs
+    plan = plan_delta(options, state, scan, frame, statics)
     if plan is None:
         return None
     try:
@@ -310,12 +314,11 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                                    template_digests(renderer.env), statics_digest)
         digests = page_digests.all(loaded.specs)
     else:  # the static files are as the last build left them (see delta.plan_delta)
-        from .delta import image_sources
         from .images import prepare_images
 
         previous, digests, statics, infos, image_problems = delta.previous, delta.digests, {}, {}, []
         if delta.images:
-            infos, _, image_problems = prepare_images(delta.images, image_sources(options.site),
+            infos, _, image_problems = prepare_images(delta.images, delta.loaded.statics,
                                                       options.site / STATE_DIR / "images", options.site, some=True)
     for problem in image_problems:
         reporter.problem(problem)

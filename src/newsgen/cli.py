@@ -6,7 +6,6 @@ never sees a Python traceback; ``--debug`` shows one for developers.
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -64,6 +63,8 @@ def _run(debug: bool, action: Callable[[], None]) -> None:
         click.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
                    f"{exc.outcome}", err=True)
         if debug:
+            import traceback
+
             traceback.print_exc()
         sys.exit(exc.exit_code)
     except NewsgenError as exc:
@@ -71,6 +72,8 @@ def _run(debug: bool, action: Callable[[], None]) -> None:
             click.echo(problem.format(), err=True)
         click.echo(f"error: {exc}", err=True)
         if debug:
+            import traceback
+
             traceback.print_exc()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

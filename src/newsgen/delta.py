@@ -200,8 +200,10 @@ class DeltaPlan:
     valid_until: float
 
 
-def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str) -> DeltaPlan | None:
+def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str,
+               statics: dict[str, tuple[Path, str]]) -> DeltaPlan | None:
     """The delta build of this state of the sources, or None when it must be a full build.
+    ``frame`` and ``statics`` are what ``build._snapshot`` found.
 
     Reads (and caches in the state) the changed sources; writes nothing else.
     """
@@ -278,19 +280,10 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str)
     images = sorted({path for key in articles.loaded for _, path in image_refs(articles.loaded[key], config.base_path)})
     loaded = LoadedSite(config, site, rates, specs, warnings, last.get("skipped_drafts", 0),
                         last.get("skipped_future", 0), skeleton.fingerprints, len(changed), skeleton.valid_until,
-                        {}, {}, frozenset(), (), now)
+                        statics, {}, frozenset(), (), now)
     page_digests = PageDigests.restore(skeleton.pieces, skeleton.fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
         return None  # a page the last build did not record: the full path knows what to do
     return DeltaPlan(loaded, [page_digests.page(spec, page_digests.urls) for spec in specs], previous, images,
                      len(skeleton.specs), warnings, last, edits, skeleton.valid_until)
-
-
-def image_sources(site: Path) -> dict[str, tuple[Path, str]]:
-    """The static files images can come from (see ``images.prepare_images``)."""
-    from .content import not_copied
-    from .output import static_files
-    from .theme import static_roots
-
-    return static_files(static_roots(site), not_copied)

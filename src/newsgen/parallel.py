@@ -9,13 +9,13 @@ saves below a few dozen pages.
 """
 from __future__ import annotations
 
-import ctypes
 import gc
-import multiprocessing
 import os
 from contextlib import contextmanager
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -61,7 +61,7 @@ def run_chunks(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], j
             progress(len(chunk))
 
     try:
-        if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        if jobs <= 1 or len(items) < MIN_PARALLEL or not _can_fork():
             for chunk in _chunks(items, max(1, len(items) // 20 or 1)):
                 take(chunk, function(chunk))
             return results
@@ -73,6 +73,12 @@ def run_chunks(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], j
         _SHARED.clear()
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # here: a build that renders a handful of pages never loads it
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Sequence[T]], jobs: int,
                     take: Callable[[Sequence[T], list[R]], None]) -> None:
     """Run ``chunks`` on ``jobs`` processes: the parent and ``jobs - 1`` forked workers.
@@ -81,6 +87,9 @@ def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Seq
     the site in memory instead of two. Each worker always has two chunks queued, so it
     never waits for the parent; results are taken in chunk order.
     """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     release_free_memory()  # each forked worker starts with the parent's resident memory
     helpers = jobs - 1
     finished: dict[int, list[R]] = {}
@@ -138,6 +147,8 @@ def release_free_memory() -> None:
     """
     gc.collect()
     try:
+        import ctypes
+
         ctypes.CDLL(None).malloc_trim(0)  # the C library already loaded into this process
     except (OSError, AttributeError, TypeError):  # not glibc: nothing to trim, nothing lost
         pass

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import sys
-import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -201,6 +200,8 @@ class PageRenderer:
     def _runtime_problem(self, exc: jinja2.TemplateError, context: dict[str, Any], spec: PageSpec) -> Problem:
         """The innermost template frame of a runtime error: its file and line."""
         file, line = f"templates/{spec.template}", 0
+        import traceback
+
         for frame in traceback.extract_tb(sys.exc_info()[2]):
             if frame.filename and any(frame.filename.startswith(str(d)) for d in self.template_dirs):
                 file, line = self._display(frame.filename, None), frame.lineno or 0

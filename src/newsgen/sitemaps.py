@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
-from xml.sax.saxutils import escape as _escape
+from html import escape as _escape
 
 from .config import Config
 from .markup import xml_text
@@ -22,7 +22,8 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
 def escape(text: str) -> str:
-    return _escape(xml_text(text))
+    # html's escape, not xml.sax.saxutils' (the same three characters), which loads urllib and http
+    return _escape(xml_text(text), quote=False)
 
 
 class SitemapRenderer:
