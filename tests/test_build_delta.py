@@ -1,0 +1,303 @@
+"""Delta builds: after edits that move no article, ``newsgen build`` renders only the pages
+that show the edited articles, without loading the rest of the site, and its output is
+still a clean build's, byte for byte. Any other change builds the full way."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import NOW, article, build_site, read
+from test_build_incremental import changed, clean_build_of, files_of, mtimes, tick
+
+from newsgen.loading import ArticleMemory
+
+LEAD_DATE = "2025-12-31T10:00:00+05:00"  # inside the news sitemap's two days before NOW
+
+
+@pytest.fixture
+def newsroom(site_tree):
+    site = site_tree({
+        "newsgen.yaml": "title: Steppe Times\nper_page: 2\nsearch: false\n"
+                        "sections: {politics: Politics, economy: Economy}\n",
+        "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n",
+        "content/politics/a.md": article("Alpha", LEAD_DATE, tags=["kz"], featured=True, image="/images/x.svg",
+                                         redirect_from=["/old/alpha/"], authors=["Aigerim Bek"]),
+        "content/politics/b.md": article("Bravo", "2025-12-18T10:00:00+05:00", tags=["kz"], summary="Bravo's summary."),
+        "content/politics/c.md": article("Charlie", "2025-12-17T10:00:00+05:00", tags=["kz"]),
+        "content/economy/d.md": article("Delta", "2025-11-01T10:00:00+05:00", tags=["trade"]),
+        "content/economy/e.md": article("Echo", "2025-10-01T10:00:00+05:00", tags=["trade"]),
+        "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'/>",
+    })
+    _, result, _ = build_site(site)
+    assert not result.delta  # the first build is a full one, and leaves the skeleton
+    return site
+
+
+def edit(site: Path, key: str, old: str, new: str) -> None:
+    path = site / key
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def same_as_clean_build(site: Path, **options: object) -> bool:
+    return files_of(site / "build") == files_of(clean_build_of(site, **options))
+
+
+def test_a_body_edit_renders_only_the_pages_that_show_the_article(newsroom):
+    before = mtimes(newsroom / "build")
+    tick()
+    edit(newsroom, "content/politics/b.md", "Body text.", "Body text, with a corrected figure.")
+    out, result, _ = build_site(newsroom)
+    assert result.delta and result.parsed == 1
+    assert "corrected figure" in read(out, "/politics/b/")
+    assert "corrected figure" in (out / "feed.xml").read_text() and "corrected figure" in (out / "atom.xml").read_text()
+    touched = changed(before, mtimes(out))
+    assert "politics/b/index.html" in touched
+    assert not touched & {"economy/d/index.html", "economy/index.html", "tags/trade/index.html", "sitemap.xml",
+                          "archive/index.html", "images/x.svg"}
+    clean = clean_build_of(newsroom)
+    assert files_of(out) == files_of(clean)
+    _, clean_result, _ = build_site(clean.parent)  # the summary counts the whole site, as a full build's does
+    assert (result.articles, result.pages) == (clean_result.articles, clean_result.pages) == (5, clean_result.pages)
+
+
+def test_a_new_headline_reaches_every_page_that_shows_the_article(newsroom):
+    edit(newsroom, "content/politics/a.md", "title: Alpha", "title: Alpha, updated")
+    out, result, _ = build_site(newsroom)
+    assert result.delta
+    for url in ("/", "/politics/a/", "/politics/", "/tags/kz/", "/authors/aigerim-bek/", "/politics/b/"):
+        assert "Alpha, updated" in read(out, url), url
+    assert "Alpha, updated" in read(out, "/old/alpha/")  # the redirect page carries the headline too
+    for feed in ("feed.xml", "atom.xml", "politics/feed.xml", "tags/kz/atom.xml", "news-sitemap.xml"):
+        assert "Alpha, updated" in (out / feed).read_text(), feed
+    assert same_as_clean_build(newsroom)
+
+
+def test_a_summary_and_extra_front_matter_edit_is_a_delta_build(newsroom):
+    edit(newsroom, "content/politics/b.md", "summary: Bravo's summary.", "summary: A sharper summary.\nkicker: Exclusive")
+    out, result, _ = build_site(newsroom)
+    assert result.delta
+    assert "A sharper summary." in read(out, "/politics/") and "A sharper summary." in read(out, "/politics/b/")
+    assert same_as_clean_build(newsroom)
+
+
+CHANGES = {
+    "date": lambda s: edit(s, "content/politics/b.md", "2025-12-18T10", "2025-12-16T10"),
+    "tags": lambda s: edit(s, "content/politics/b.md", "- kz", "- kz\n- trade"),
+    "updated": lambda s: edit(s, "content/politics/b.md", "title: Bravo", "title: Bravo\nupdated: 2025-12-20T10:00:00+05:00"),
+    "featured": lambda s: edit(s, "content/politics/c.md", "title: Charlie", "title: Charlie\nfeatured: true"),
+    "draft": lambda s: edit(s, "content/politics/b.md", "title: Bravo", "title: Bravo\ndraft: true"),
+    "slug": lambda s: edit(s, "content/politics/b.md", "title: Bravo", "title: Bravo\nslug: bravo-two"),
+    "new article": lambda s: (s / "content/economy/f.md").write_text(article("Foxtrot", "2025-12-01T10:00:00+05:00")),
+    "deleted article": lambda s: (s / "content/economy/e.md").unlink(),
+    "renamed article": lambda s: (s / "content/economy/e.md").rename(s / "content/economy/echo.md"),
+    "template": lambda s: (edit(s, "content/politics/b.md", "Body text.", "New text."),
+                           (s / "templates/partials").mkdir(parents=True),
+                           (s / "templates/partials/ticker.html").write_text("<p class='ticker'>{{ ticker.base }}</p>\n")),
+    "rates": lambda s: (edit(s, "content/politics/b.md", "Body text.", "New text."),
+                        edit(s, "data/rates.yaml", "0.00193", "0.00195")),
+    "settings": lambda s: (edit(s, "content/politics/b.md", "Body text.", "New text."),
+                           edit(s, "newsgen.yaml", "per_page: 2", "per_page: 3")),
+    "static file": lambda s: (edit(s, "content/politics/b.md", "Body text.", "New text."),
+                              (s / "static/robots-note.txt").write_text("hello")),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_edits_that_move_an_article_or_change_more_than_articles_build_the_full_way(newsroom, change):
+    tick()
+    CHANGES[change](newsroom)
+    _, result, _ = build_site(newsroom)
+    assert not result.delta
+    assert same_as_clean_build(newsroom)
+    edit(newsroom, "content/economy/d.md", "Body text.", "Body text, later.")  # the next text edit is a delta again
+    _, result, _ = build_site(newsroom)
+    assert result.delta and same_as_clean_build(newsroom)
+
+
+def test_editing_a_draft_writes_no_page(newsroom):
+    (newsroom / "content/politics/z.md").write_text(article("Zulu draft", "2025-12-20T10:00:00+05:00", draft=True))
+    build_site(newsroom)
+    before = mtimes(newsroom / "build")
+    tick()
+    edit(newsroom, "content/politics/z.md", "Body text.", "Still a draft.")
+    out, result, _ = build_site(newsroom)
+    assert not result.delta and result.files == 0 and result.skipped_drafts == 1
+    assert mtimes(out) == before and "Zulu" not in read(out, "/politics/")
+
+
+def test_consecutive_delta_builds_and_an_undo_stay_equal_to_clean_builds(newsroom):
+    original = (newsroom / "content/politics/b.md").read_bytes()
+    steps = [("content/politics/b.md", "Body text.", "First correction."),
+             ("content/economy/d.md", "title: Delta", "title: Delta, revised"),
+             ("content/politics/b.md", "First correction.", "Second correction.")]
+    for key, old, new in steps:
+        edit(newsroom, key, old, new)
+        _, result, _ = build_site(newsroom)
+        assert result.delta and same_as_clean_build(newsroom)
+    (newsroom / "content/politics/b.md").write_bytes(original)  # the editor undoes both corrections
+    out, result, _ = build_site(newsroom)
+    assert result.delta and "correction" not in read(out, "/politics/b/")
+    assert same_as_clean_build(newsroom)
+
+
+def test_several_articles_edited_at_once_are_one_delta_build(newsroom):
+    for key in ("content/politics/a.md", "content/politics/c.md", "content/economy/e.md"):
+        edit(newsroom, key, "Body text.", "Body text after a git pull.")
+    out, result, _ = build_site(newsroom)
+    assert result.delta and result.parsed == 3
+    assert same_as_clean_build(newsroom)
+
+
+def test_more_edits_than_a_delta_build_takes_build_the_full_way(newsroom, monkeypatch):
+    import newsgen.delta
+    monkeypatch.setattr(newsgen.delta, "MAX_EDITS", 1)
+    for key in ("content/politics/a.md", "content/politics/c.md"):
+        edit(newsroom, key, "Body text.", "Body text after a git pull.")
+    _, result, _ = build_site(newsroom)
+    assert not result.delta and result.parsed == 2
+    assert same_as_clean_build(newsroom)
+
+
+def test_an_edit_after_a_watch_mode_build_builds_the_full_way_then_delta_again(newsroom):
+    from newsgen.build import BuildOptions, build
+    edit(newsroom, "content/politics/b.md", "title: Bravo", "title: Bravo in watch mode")
+    build(BuildOptions(site=newsroom, now=NOW, memory=ArticleMemory()))  # watch builds leave no skeleton
+    edit(newsroom, "content/politics/c.md", "Body text.", "Body text, edited after watching.")
+    _, result, _ = build_site(newsroom)
+    assert not result.delta and same_as_clean_build(newsroom)
+    edit(newsroom, "content/politics/c.md", "after watching", "after watching, again")
+    _, result, _ = build_site(newsroom)
+    assert result.delta and same_as_clean_build(newsroom)
+
+
+def test_a_failed_build_in_between_is_caught_up_by_the_next_delta_build(newsroom):
+    source = newsroom / "content/politics/b.md"
+    good = source.read_text()
+    source.write_text(good.replace("title: Bravo", "title: [Bravo"))  # broken YAML
+    with pytest.raises(Exception):
+        build_site(newsroom)
+    source.write_text(good.replace("Body text.", "Fixed text."))
+    out, result, _ = build_site(newsroom)
+    assert result.delta and "Fixed text." in read(out, "/politics/b/")
+    assert same_as_clean_build(newsroom)
+
+
+def test_a_cached_article_of_another_version_means_a_full_build(newsroom):
+    db = sqlite3.connect(newsroom / ".newsgen/state.db")
+    db.execute("UPDATE articles SET source_hash = 'other' WHERE key = 'content/politics/c.md'")  # b's neighbour
+    db.commit()
+    db.close()
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    _, result, _ = build_site(newsroom)
+    assert not result.delta
+    assert result.parsed == 1  # c, whose cached version could not be trusted (b was read before the delta gave up)
+    assert same_as_clean_build(newsroom)
+
+
+@pytest.mark.parametrize("damage", [b"not a pickle", b""])
+def test_a_damaged_skeleton_means_a_full_build_that_writes_a_new_one(newsroom, damage):
+    db = sqlite3.connect(newsroom / ".newsgen/state.db")
+    db.execute("UPDATE skeleton SET data = ?", (damage,))
+    db.commit()
+    db.close()
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    _, result, _ = build_site(newsroom)
+    assert not result.delta and same_as_clean_build(newsroom)
+    edit(newsroom, "content/politics/b.md", "New text.", "Newer text.")
+    _, result, _ = build_site(newsroom)
+    assert result.delta and same_as_clean_build(newsroom)
+
+
+def test_the_clock_passing_the_skeletons_time_limit_means_a_full_build(newsroom):
+    due = NOW + timedelta(hours=5)
+    (newsroom / "content/economy/f.md").write_text(article("Foxtrot", due.isoformat()))
+    _, result, _ = build_site(newsroom)
+    assert result.skipped_future == 1
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    later = NOW + timedelta(hours=6)
+    out, result, _ = build_site(newsroom, now=later)
+    assert not result.delta and result.skipped_future == 0 and "Foxtrot" in read(out, "/economy/")
+    assert same_as_clean_build(newsroom, now=later)
+
+
+def test_a_clock_gone_back_before_the_last_build_means_a_full_build(newsroom):
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    earlier = datetime(2025, 12, 31, 3, 0, tzinfo=NOW.tzinfo)  # the lead story is not yet out
+    out, result, _ = build_site(newsroom, now=earlier)
+    assert not result.delta and "Alpha" not in read(out, "/")
+    assert same_as_clean_build(newsroom, now=earlier)
+
+
+def test_a_warning_about_the_edited_article_makes_the_build_full_and_is_still_reported(site_tree):
+    site = site_tree({
+        "newsgen.yaml": "search: false\nmissing_images: warning\n",
+        "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n",
+        "content/energy/grid.md": article("Grid", image="/images/lost.jpg"),
+        "content/energy/other.md": article("Other", "2025-12-18"),
+    })
+    build_site(site)
+    edit(site, "content/energy/other.md", "Body text.", "New text.")
+    _, result, reporter = build_site(site)
+    assert result.delta
+    assert [p.path for p in reporter.problems] == ["content/energy/grid.md"]  # the last build's warning, again
+    edit(site, "content/energy/grid.md", "Body text.", "New text.")
+    _, result, reporter = build_site(site)
+    assert not result.delta
+    assert [p.path for p in reporter.problems] == ["content/energy/grid.md"]
+    assert same_as_clean_build(site)
+
+
+def test_a_template_error_on_the_edited_article_is_reported_and_the_output_kept(newsroom):
+    from newsgen.errors import ContentError
+    from newsgen.theme import theme_root
+    page = (theme_root() / "templates/article.html").read_text()
+    (newsroom / "templates").mkdir()
+    assert "{% block main %}" in page
+    (newsroom / "templates/article.html").write_text(page.replace("{% block main %}",
+                                                                  "{% block main %}<p>{{ article.extra.kicker }}</p>", 1))
+    for key in ("a", "b", "c"):
+        edit(newsroom, f"content/politics/{key}.md", "title: ", "kicker: News\ntitle: ")
+    for key in ("d", "e"):
+        edit(newsroom, f"content/economy/{key}.md", "title: ", "kicker: News\ntitle: ")
+    build_site(newsroom)
+    before = files_of(newsroom / "build")
+    edit(newsroom, "content/politics/b.md", "kicker: News\n", "")
+    with pytest.raises(ContentError) as raised:
+        build_site(newsroom)
+    assert "templates/article.html" in str(raised.value) and "kicker" in str(raised.value)
+    assert files_of(newsroom / "build") == before
+    edit(newsroom, "content/politics/b.md", "title: ", "kicker: Analysis\ntitle: ")
+    out, result, _ = build_site(newsroom)
+    assert result.delta and "Analysis" in read(out, "/politics/b/")
+    assert same_as_clean_build(newsroom)
+
+
+def test_a_delta_build_shows_responsive_images_and_keeps_every_size_record(site_tree):
+    site = site_tree({
+        "newsgen.yaml": "search: false\nper_page: 5\n",
+        "content/energy/grid.md": article("Grid", image="/images/lead.jpg", body="Intro.\n\n![Station](station.png)"),
+        "content/energy/other.md": article("Other", "2025-12-18", image="/images/other.jpg"),
+        "content/politics/far.md": article("Far", "2025-11-18", image="/images/far.jpg"),
+    })
+    for name, colour in (("lead", "teal"), ("other", "navy"), ("far", "olive")):
+        path = site / f"static/images/{name}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (1400, 700), colour).save(path, format="JPEG")
+    Image.new("RGB", (600, 400), "red").save(site / "content/energy/station.png", format="PNG")
+    build_site(site)
+    sizes = site / ".newsgen/images/sizes.json"
+    records = json.loads(sizes.read_text())
+    assert len(records) == 4
+    edit(site, "content/energy/grid.md", "Intro.", "Intro, longer.")
+    out, result, _ = build_site(site)
+    assert result.delta
+    assert "srcset" in read(out, "/energy/grid/") and "srcset" in read(out, "/energy/")  # the other card's too
+    assert json.loads(sizes.read_text()) == records  # far.jpg, on no page it rendered, keeps its record
+    assert same_as_clean_build(site)
