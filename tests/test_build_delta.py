@@ -4,6 +4,7 @@ still a clean build's, byte for byte. Any other change builds the full way."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -147,6 +148,34 @@ def test_consecutive_delta_builds_and_an_undo_stay_equal_to_clean_builds(newsroo
     assert same_as_clean_build(newsroom)
 
 
+def test_an_earlier_headline_edit_is_kept_when_a_neighbours_page_is_rendered_again(newsroom):
+    edit(newsroom, "content/politics/b.md", "title: Bravo", "title: Bravo, renamed")
+    build_site(newsroom)
+    edit(newsroom, "content/politics/c.md", "Body text.", "New text.")  # b's page shows c, its neighbour
+    out, result, _ = build_site(newsroom)
+    assert result.delta
+    assert "<title>Bravo, renamed" in read(out, "/politics/b/")
+    assert same_as_clean_build(newsroom)
+
+
+def test_new_rates_or_templates_keep_the_skeleton_and_the_next_edit_is_a_delta_build(newsroom):
+    skeleton = newsroom / ".newsgen/skeleton.pickle"
+    written = skeleton.stat().st_mtime_ns
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")  # a delta build first: it leaves its edits
+    build_site(newsroom)
+    edit(newsroom, "data/rates.yaml", "0.00193", "0.00195")
+    _, result, _ = build_site(newsroom)
+    assert not result.delta and result.spliced > 0
+    (newsroom / "templates/partials").mkdir(parents=True)
+    (newsroom / "templates/partials/ticker.html").write_text("<p class='ticker'>{{ ticker.base }}</p>\n")
+    build_site(newsroom)
+    assert skeleton.stat().st_mtime_ns == written  # 6 MB at 10,000 articles, not written again for new rates
+    edit(newsroom, "content/politics/b.md", "New text.", "Newer text.")
+    out, result, _ = build_site(newsroom)
+    assert result.delta and "Newer text." in read(out, "/politics/b/")
+    assert same_as_clean_build(newsroom)
+
+
 def test_several_articles_edited_at_once_are_one_delta_build(newsroom):
     for key in ("content/politics/a.md", "content/politics/c.md", "content/economy/e.md"):
         edit(newsroom, key, "Body text.", "Body text after a git pull.")
@@ -201,12 +230,30 @@ def test_a_cached_article_of_another_version_means_a_full_build(newsroom):
     assert same_as_clean_build(newsroom)
 
 
-@pytest.mark.parametrize("damage", [b"not a pickle", b""])
-def test_a_damaged_skeleton_means_a_full_build_that_writes_a_new_one(newsroom, damage):
-    db = sqlite3.connect(newsroom / ".newsgen/state.db")
-    db.execute("UPDATE skeleton SET data = ?", (damage,))
-    db.commit()
-    db.close()
+def damage_skeleton(site: Path, how: str) -> None:
+    path = site / ".newsgen/skeleton.pickle"
+    assert path.is_file()
+    if how == "missing":
+        path.unlink()
+    elif how == "another build's":  # a file the state does not name, as after a build stopped while writing it
+        db = sqlite3.connect(site / ".newsgen/state.db")
+        record = json.loads(db.execute("SELECT value FROM meta WHERE key = 'skeleton'").fetchone()[0])
+        db.execute("UPDATE meta SET value = ? WHERE key = 'skeleton'", (json.dumps({**record, "token": "another"}),))
+        db.commit()
+        db.close()
+    elif how == "same size and time":  # damaged in place, with nothing in its signature to tell
+        info = path.stat()
+        data = path.read_bytes()
+        with open(path, "r+b") as file:
+            file.write(bytes(len(data) // 2))
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    else:
+        path.write_bytes(path.read_bytes()[:100] if how == "cut short" else b"not a pickle")
+
+
+@pytest.mark.parametrize("how", ["missing", "cut short", "garbage", "same size and time", "another build's"])
+def test_a_damaged_or_unknown_skeleton_means_a_full_build_that_writes_a_new_one(newsroom, how):
+    damage_skeleton(newsroom, how)
     edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
     _, result, _ = build_site(newsroom)
     assert not result.delta and same_as_clean_build(newsroom)
@@ -301,3 +348,56 @@ def test_a_delta_build_shows_responsive_images_and_keeps_every_size_record(site_
     assert "srcset" in read(out, "/energy/grid/") and "srcset" in read(out, "/energy/")  # the other card's too
     assert json.loads(sizes.read_text()) == records  # far.jpg, on no page it rendered, keeps its record
     assert same_as_clean_build(site)
+
+
+def test_a_skeleton_damaged_between_builds_is_written_again_by_a_build_for_new_rates(newsroom):
+    damage_skeleton(newsroom, "garbage")
+    edit(newsroom, "data/rates.yaml", "0.00193", "0.00195")
+    build_site(newsroom)  # nothing but rates: the skeleton would still hold, had it not changed on disk
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    _, result, _ = build_site(newsroom)
+    assert result.delta and same_as_clean_build(newsroom)
+
+
+def test_an_output_folder_emptied_by_hand_is_written_whole_by_the_next_edit(newsroom):
+    import shutil
+    shutil.rmtree(newsroom / "build")
+    (newsroom / "build").mkdir()
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    _, result, _ = build_site(newsroom)
+    assert not result.delta
+    assert same_as_clean_build(newsroom)
+    edit(newsroom, "content/politics/b.md", "New text.", "Newer text.")  # and the folder is still newsgen's own
+    _, result, _ = build_site(newsroom)
+    assert result.delta and same_as_clean_build(newsroom)
+
+
+def test_a_build_stopped_after_writing_pages_is_never_taken_for_the_last_one(newsroom, monkeypatch):
+    import newsgen.build as build_module
+    original = (newsroom / "content/politics/b.md").read_bytes()
+    edit(newsroom, "content/politics/b.md", "title: Bravo", "title: Bravo, interrupted")
+
+    def stopped(*args, **kwargs):  # Ctrl-C after the pages were written, before the build was recorded
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "_remember", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(newsroom)
+    monkeypatch.undo()
+    assert "Bravo, interrupted" in read(newsroom / "build", "/politics/b/")
+    (newsroom / "content/politics/b.md").write_bytes(original)  # the editor takes the headline back
+    out, result, _ = build_site(newsroom)
+    assert "Bravo, interrupted" not in read(out, "/politics/b/")
+    assert same_as_clean_build(newsroom)
+
+
+def test_an_article_leaving_the_news_sitemap_at_the_build_second_is_gone_from_the_next_build(newsroom):
+    lead = datetime.fromisoformat(LEAD_DATE)
+    exactly = lead + timedelta(days=2)  # the last second the lead story is in the news sitemap
+    build_site(newsroom, now=exactly)
+    assert "Alpha" in (newsroom / "build/news-sitemap.xml").read_text()
+    edit(newsroom, "content/economy/d.md", "Body text.", "New text.")
+    later = exactly + timedelta(hours=1)
+    out, _, _ = build_site(newsroom, now=later)
+    assert "Alpha" not in (out / "news-sitemap.xml").read_text()
+    assert same_as_clean_build(newsroom, now=later)

@@ -88,7 +88,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.begin()
             state.replace_signatures({k: (sig, scan.hashes[k]) for k, sig in scan.signatures.items()}, known)
             state.commit()
-        snapshot, frame, statics = _snapshot(options, scan)
+        snapshot, frame, model, statics = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
         restarted = state is not None and state.get_meta("boot") != boot_id()
         # a long-running watcher's memory of the site is filled by a real build, never a skipped one
@@ -98,7 +98,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             if unchanged is not None:
                 return unchanged
             if options.memory is None:  # watch mode has the whole site in memory: it needs no skeleton
-                delta = _delta(options, state, scan, (snapshot, frame, statics), reporter, started)
+                delta = _delta(options, state, scan, (snapshot, frame, model), statics, reporter, started)
                 if delta is not None:
                     return delta
         loaded = load_site(options, reporter, state, scan)
@@ -110,9 +110,9 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             settled = not (loaded.changed_meanwhile or result.left_alone)
             skeleton = None
             if settled and pieces is not None and options.memory is None:
-                from .delta import make_skeleton
+                from .delta import record
 
-                skeleton = make_skeleton(loaded, scan, frame, pieces)
+                skeleton = record(state, options.site, loaded, scan, snapshot, frame, model, pieces)
             _remember(state, snapshot if settled else "", loaded.valid_until, result, skeleton=skeleton)
         return result
     except BaseException:
@@ -124,24 +124,32 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.close()
 
 
-def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str, dict[str, tuple[Path, str]]]:
-    """Digests of every input of a build: the *snapshot* (equal snapshots, within their time
-    limit, mean equal sites) and the *frame*, the same but for the sources' bytes (equal
-    frames mean that at most the text of some articles changed; see ``delta``); and the
-    static files found on the way."""
+def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str, str, dict[str, tuple[Path, str]]]:
+    """Digests of the inputs of a build, and the static files found on the way.
+
+    - the *snapshot*, of every input: equal snapshots (within their time limit) mean equal sites;
+    - the *frame*, of every input but the sources' bytes: equal frames mean that at most
+      the text of some articles changed (see ``delta``);
+    - the *model*, of every input but the rates and the templates: equal models mean the
+      same articles, indexes and page plan (see ``delta.record``).
+    """
     site = options.site
-    parts = [__version__, ARTICLE_FORMAT, repr((options.drafts, options.future)), str(options.output_dir.resolve())]
-    for name in (SETTINGS_FILE, RATES_FILE):
-        path = site / name
-        parts.append(hashlib.blake2b(path.read_bytes()).hexdigest() if path.is_file() else "-")
-    parts += (p.format() for p in scan.problems)
+    settings = site / SETTINGS_FILE
+    model_parts = [__version__, ARTICLE_FORMAT, repr((options.drafts, options.future)),
+                   str(options.output_dir.resolve()),
+                   hashlib.blake2b(settings.read_bytes()).hexdigest() if settings.is_file() else "-",
+                   *(p.format() for p in scan.problems)]
+    statics = static_files(static_roots(site), not_copied)
+    model_parts += (f"{rel}:{sig}" for rel, (_, sig) in statics.items())
+    rates = site / RATES_FILE
+    frame_parts = [hashlib.blake2b(rates.read_bytes()).hexdigest() if rates.is_file() else "-"]
     for folder in template_dirs(site):
         for relative, (path, _) in static_files([folder], is_ignored_name).items():
-            parts.append(f"{folder}:{relative}:{hashlib.blake2b(path.read_bytes()).hexdigest()}")
-    statics = static_files(static_roots(site), not_copied)
-    parts += (f"{rel}:{sig}" for rel, (_, sig) in statics.items())
-    frame = digest(*parts, *(s.key for s in scan.sources))
-    return digest(frame, *(scan.hashes[s.key] for s in scan.sources)), frame, statics
+            frame_parts.append(f"{folder}:{relative}:{hashlib.blake2b(path.read_bytes()).hexdigest()}")
+    keys = [s.key for s in scan.sources]
+    hashes = [scan.hashes[k] for k in keys]
+    frame = digest(*model_parts, *frame_parts, *keys)
+    return digest(frame, *hashes), frame, digest(*model_parts, *keys, *hashes), statics
 
 
 def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter: Reporter,
@@ -163,32 +171,33 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
 
 
 def _remember(state: BuildState, snapshot: str, valid_until: float, result: BuildResult,
-              skeleton: bytes | None = None, edits: dict[str, tuple[str, str]] | None = None) -> None:
-    """Record what the build made of which inputs; with the full build's ``skeleton``, or the
-    ``edits`` a delta build made to it, the skeleton is that of this build (see ``delta``)."""
+              skeleton: tuple[str, bool] | None = None, edits: dict[str, tuple[str, str]] | None = None) -> None:
+    """Record what the build made of which inputs; with the ``skeleton`` record of this build
+    (see ``delta.record``: whether its file is new) and the sources a delta build read, the
+    next build can be a delta build."""
     summary = {"articles": result.articles, "pages": result.pages, "skipped_drafts": result.skipped_drafts,
                "skipped_future": result.skipped_future, "warnings": [asdict(w) for w in result.warnings]}
     state.begin()
     state.set_meta("snapshot", snapshot)
     state.set_meta("valid_until", repr(valid_until))
     state.set_meta("result", json.dumps(summary))
-    if snapshot and (skeleton is not None or edits is not None):
-        if skeleton is not None:
-            state.store_skeleton(skeleton)
-        else:
-            state.store_skeleton_sources(edits or {})
-        state.set_meta("skeleton", snapshot)
+    if snapshot and skeleton is not None:
+        text, fresh = skeleton
+        if fresh:
+            state.forget_skeleton_sources()
+        if edits:
+            state.store_skeleton_sources(edits)
+        state.set_meta("skeleton", text)
     state.commit()
 
 
-def _delta(options: BuildOptions, state: BuildState, scan: Scan,
-           inputs: tuple[str, str, dict[str, tuple[Path, str]]], reporter: Reporter, started: float) -> BuildResult | None:
+def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tuple[str, str, str],
+           statics: dict[str, tuple[Path, str]], reporter: Reporter, started: float) -> BuildResult | None:
     """The build as a delta build (see ``delta``), or None when it must be a full one;
-    ``inputs`` are what :func:`_snapshot` found."""
+    ``inputs`` (snapshot, frame, model) and ``statics`` are what :func:`_snapshot` found."""
     from .delta import Stale, plan_delta
 
-    snapshot, frame, statics = inputs
-    plan = plan_delta(options, state, scan, frame, statics)
+    plan = plan_delta(options, state, scan, inputs, statics)
     if plan is None:
         return None
     try:
@@ -198,7 +207,8 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan,
     for warning in plan.warnings:
         reporter.problem(warning)
     result = replace(result, pages=plan.pages, delta=True)
-    _remember(state, "" if result.left_alone else snapshot, plan.valid_until, result, edits=plan.edits)
+    _remember(state, "" if result.left_alone else inputs[0], plan.valid_until, result, skeleton=(plan.record, False),
+              edits=plan.edits)
     return result
 
 
@@ -367,6 +377,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         spliced = sum(1 for o in rendered if o.spliced)
         if state is not None:
             state.set_meta("dirty", "1")
+            # until _remember records this build's inputs, no later build may take the output for the last one's
+            state.set_meta("snapshot", "")
         search = loaded.config.search
         search_pending = False
         left: list[str] = []

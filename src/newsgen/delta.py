@@ -29,9 +29,11 @@ the other paths, to "equal to a clean build, byte for byte".
 """
 from __future__ import annotations
 
+import json
+import os
 import pickle
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -44,23 +46,29 @@ from .errors import Problem
 from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources
 from .model import Article, Section, Site, Term, placement_text
 from .plan import PageSpec
-from .state import BuildState
+from .state import STATE_DIR, BuildState
 
-FORMAT = "1"  # bump when the Skeleton's fields change: an older skeleton is then not used
+FORMAT = "1"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
+# A file beside the state database, not a row in it: SQLite reads a 6 MB value (10,000
+# articles) through a chain of overflow pages, several times slower than a file read.
+SKELETON_FILE = "skeleton.pickle"
 MAX_EDITS = 50  # more changed sources than this are read on every core by the full path
 MAX_PAGES = 400  # likewise for pages to render (a delta build renders in one process)
 
 _SPEC_FIELDS = tuple(f.name for f in fields(PageSpec))
 _ARTICLE, _ITEMS = _SPEC_FIELDS.index("article"), _SPEC_FIELDS.index("items")
+SAMPLE = 64  # pages of the output checked to exist before a delta build trusts it (see plan_delta)
 
 
 @dataclass
 class Skeleton:
-    """What a delta build needs of the last full build, kept in the build state."""
+    """The site's model and page plan as a delta build needs them, kept in ``SKELETON_FILE``.
 
-    frame: str  # digest of the build's inputs but the sources' bytes (see build._snapshot)
-    now: datetime  # the full build's time...
-    valid_until: float  # ...and when the passing of time next changes the site (loading._valid_until)
+    Everything here follows from the sources, the settings and the static files (the
+    *model* digest of ``build._snapshot``) within a time limit: rates and templates
+    change none of it, so a build that changes only those keeps the file (see :func:`record`).
+    """
+
     settings: str  # what the cached articles were read with (loading.article_settings)
     hashes: dict[str, str]  # every source -> hash of its bytes
     fingerprints: dict[str, str]  # every source -> fingerprint (see digests.PageDigests)
@@ -75,35 +83,108 @@ class Skeleton:
     next: dict[str, str]
     related: dict[str, tuple[str, ...]]
     specs: list[tuple[Any, ...]]  # every page's PageSpec as a tuple (they unpickle several times faster)
-    pieces: dict[str, Any]  # digests.PageDigests.pieces
 
 
-def make_skeleton(loaded: LoadedSite, scan: Scan, frame: str, pieces: dict[str, Any]) -> bytes:
-    """The skeleton of a full build that has just succeeded, pickled for the build state."""
+def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, snapshot: str, frame: str, model: str,
+           pieces: dict[str, Any]) -> tuple[str, bool] | None:
+    """What the state records about the skeleton after a full build that has just succeeded
+    (a JSON text), and whether the skeleton file is new; None when it could not be written.
+
+    The file is written again only when the model changed or time moved past its limit:
+    after new rates or a template change it still holds, and only this record changes.
+    """
+    now = loaded.now or datetime.now(timezone.utc)
+    last = _record_of(state)
+    if (last is not None and last["model"] == model and last["now"] <= now.timestamp() < last["valid_until"]
+            and last["file"] == _file_signature(site_root)):
+        return json.dumps({**last, "snapshot": snapshot, "frame": frame, "pieces": pieces}), False
+    token = _write(site_root, _skeleton_of(loaded, scan))
+    if not token:
+        return None
+    return json.dumps({"snapshot": snapshot, "frame": frame, "model": model, "pieces": pieces, "token": token,
+                       "file": _file_signature(site_root), "now": now.timestamp(),
+                       "valid_until": loaded.valid_until}), True
+
+
+def _skeleton_of(loaded: LoadedSite, scan: Scan) -> Skeleton:
     site = loaded.site
     statics = loaded.statics
-    skeleton = Skeleton(
-        frame=frame, now=loaded.now or datetime.now(timezone.utc), valid_until=loaded.valid_until,
+    placements = loaded.placements
+    return Skeleton(
         settings=article_settings(loaded.config), hashes=dict(scan.hashes), fingerprints=dict(loaded.fingerprints),
         image_signatures={key: tuple(statics[p.lstrip("/")][1] for p in paths) for key, paths in loaded.images.items()},
-        placement={a.key: digest(placement_text(a)) for a in site.articles}, order=tuple(a.key for a in site.articles),
+        # the digests came with the articles (worked out when each was parsed); the others are made here
+        placement={a.key: placements.get(a.key) or digest(placement_text(a)) for a in site.articles},
+        order=tuple(a.key for a in site.articles),
         sections=site.sections, tags=dict(site.tags), authors=dict(site.authors), months=dict(site.months),
         previous=dict(site.previous), next=dict(site.next), related=dict(site.related),
-        specs=[tuple(getattr(spec, name) for name in _SPEC_FIELDS) for spec in loaded.specs], pieces=pieces)
-    return pickle.dumps((FORMAT, __version__, skeleton), protocol=pickle.HIGHEST_PROTOCOL)
+        specs=[tuple(getattr(spec, name) for name in _SPEC_FIELDS) for spec in loaded.specs])
 
 
-def _load_skeleton(state: BuildState) -> Skeleton | None:
-    data, edits = state.skeleton()
-    if data is None:
-        return None
+def _write(site_root: Path, skeleton: Skeleton) -> str:
+    """Write the skeleton file; its token, which the state records once the build is done, or ''."""
+    token = os.urandom(16).hex()
+    path = site_root / STATE_DIR / SKELETON_FILE
+    temporary = path.with_name(f".{SKELETON_FILE}.{os.getpid()}")
     try:
-        version, made_by, skeleton = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a damaged skeleton only means: build the full way
+        with open(temporary, "wb") as file:
+            pickle.dump((_layout(), __version__, token, skeleton), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return ""
+    return token
+
+
+def _layout() -> str:
+    """The skeleton's format: ``FORMAT`` and the fields of the classes it stores (specs are
+    stored as tuples), so that a skeleton from a newsgen whose classes differ is never read."""
+    classes = (Skeleton, PageSpec, Section, Term)
+    return f"{FORMAT}:" + "|".join(",".join(f.name for f in fields(cls)) for cls in classes)
+
+
+def _file_signature(site_root: Path) -> str:
+    """The skeleton file's size, modification time and inode ('' when there is none): a file
+    changed or replaced since its build is not kept by the next one."""
+    try:
+        info = os.stat(site_root / STATE_DIR / SKELETON_FILE)
+    except OSError:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+
+
+def _record_of(state: BuildState) -> dict[str, Any] | None:
+    """The state's record of the skeleton: the build it describes (snapshot, frame, the model
+    digest), the site-wide page digests, the file's token and its time limits."""
+    try:
+        last = json.loads(state.get_meta("skeleton") or "")
+        if not isinstance(last, dict) or not isinstance(last.get("pieces"), dict):
+            return None
+        for name in ("snapshot", "frame", "model", "token", "file"):
+            if not isinstance(last.get(name), str) or not last[name]:
+                return None
+        for name in ("now", "valid_until"):
+            if not isinstance(last.get(name), (int, float)):
+                return None
+    except ValueError:
         return None
-    if version != FORMAT or made_by != __version__ or not isinstance(skeleton, Skeleton):
+    return last
+
+
+def _load_skeleton(state: BuildState, site_root: Path, token: str) -> Skeleton | None:
+    """The skeleton file with the state's ``token``, with the changes delta builds made since.
+
+    The file is written before the state records its token, so a build stopped in
+    between leaves a file that no state names: it is never read as the last build's.
+    """
+    try:
+        with open(site_root / STATE_DIR / SKELETON_FILE, "rb") as file:
+            version, made_by, found, skeleton = pickle.load(file)
+    except Exception:  # noqa: BLE001 - a missing or damaged skeleton only means: build the full way
         return None
-    for key, (source_hash, fingerprint) in edits.items():  # what delta builds read since
+    if (version, made_by, found) != (_layout(), __version__, token) or not isinstance(skeleton, Skeleton):
+        return None
+    for key, (source_hash, fingerprint) in state.skeleton_sources().items():  # what delta builds read since
         skeleton.hashes[key] = source_hash
         skeleton.fingerprints[key] = fingerprint
     return skeleton
@@ -198,24 +279,40 @@ class DeltaPlan:
     summary: dict[str, Any]  # the last build's counts (build._remember)
     edits: dict[str, tuple[str, str]]  # source -> (hash, fingerprint), for the state
     valid_until: float
+    record: str  # the skeleton's record in the state after this build (see :func:`record`)
 
 
-def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str,
+def _output_looks_whole(output: Path, specs: list[tuple[Any, ...]]) -> bool:
+    """True when pages spread over the whole plan are all in the output folder.
+
+    A delta build writes only the pages of the edited articles. A folder emptied or
+    partly deleted by hand is found by this sample and gets a full build, which writes
+    every missing page; a single page deleted by hand is written again by the next full
+    build (``newsgen build --clean`` writes everything).
+    """
+    step = max(1, len(specs) // SAMPLE)
+    out = str(output)
+    output_index = _SPEC_FIELDS.index("output")
+    return all(os.path.isfile(os.path.join(out, spec[output_index])) for spec in (*specs[::step], *specs[-1:]))
+
+
+def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tuple[str, str, str],
                statics: dict[str, tuple[Path, str]]) -> DeltaPlan | None:
     """The delta build of this state of the sources, or None when it must be a full build.
-    ``frame`` and ``statics`` are what ``build._snapshot`` found.
+    ``inputs`` (snapshot, frame and model digests) and ``statics`` are what ``build._snapshot``
+    found.
 
     Reads (and caches in the state) the changed sources; writes nothing else.
     """
-    import json
-
-    if state.get_meta("skeleton") != state.get_meta("snapshot") or not state.get_meta("skeleton"):
-        return None  # the skeleton is not of the last build
-    skeleton = _load_skeleton(state)
+    snapshot, frame, model = inputs
+    last_record = _record_of(state)
     now = options.now
-    if skeleton is None or skeleton.frame != frame or now is None or not skeleton.now <= now:
-        return None
-    if now.timestamp() >= skeleton.valid_until:
+    if last_record is None or last_record["snapshot"] != state.get_meta("snapshot") or last_record["frame"] != frame:
+        return None  # not the skeleton of the last build (watch mode's builds leave none), or more than text changed
+    if now is None or not last_record["now"] <= now.timestamp() < last_record["valid_until"]:
+        return None  # an article came due or left the news sitemap's window, or the clock went back
+    skeleton = _load_skeleton(state, options.site, last_record["token"])
+    if skeleton is None:  # damaged or gone: the full build that follows writes it again (its model differs)
         return None
     changed = [s for s in scan.sources if scan.hashes[s.key] != skeleton.hashes.get(s.key)]
     if not changed or len(changed) > MAX_EDITS or any(s.key not in skeleton.placement for s in changed):
@@ -235,7 +332,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str,
     hashes = dict(scan.hashes)
     state.begin()
     try:
-        results, meanwhile = parse_sources(changed, config, settings, hashes, state, jobs_for(options))
+        results, placements, meanwhile = parse_sources(changed, config, settings, hashes, state, jobs_for(options))
     finally:
         state.commit()  # what was read is true of the files, whatever becomes of this build
     if meanwhile:
@@ -244,7 +341,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str,
     edits: dict[str, tuple[str, str]] = {}
     for key in sorted(keys):
         article, problems = results[key]
-        if article is None or problems or digest(placement_text(article)) != skeleton.placement[key]:
+        if article is None or problems or placements[key] != skeleton.placement[key]:
             return None
         fresh[key] = article
         fingerprint = digest(hashes[key], settings)
@@ -254,12 +351,9 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str,
     skeleton.fingerprints.update((k, f) for k, (_, f) in edits.items())
 
     shown = [spec for spec in skeleton.specs if spec[_ARTICLE] in keys or not keys.isdisjoint(spec[_ITEMS])]
-    if len(shown) > MAX_PAGES:
+    if len(shown) > MAX_PAGES or not _output_looks_whole(options.output_dir, skeleton.specs):
         return None
     specs = [PageSpec(*spec) for spec in shown]
-    # an article page and a redirect carry their article's headline, which may be the edit
-    specs = [PageSpec(*(fresh[s.article].title if name == "title" else getattr(s, name) for name in _SPEC_FIELDS))
-             if s.article in fresh and s.kind in ("article", "redirect") else s for s in specs]
     articles = CachedArticles(state, skeleton, fresh)
     needed = {k for spec in specs for k in spec.inputs}
     for spec in specs:
@@ -269,6 +363,10 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str,
         articles.load(needed)
     except Stale:
         return None
+    # an article page and a redirect carry their article's headline, which this edit or an
+    # earlier delta build may have changed since the skeleton was written
+    specs = [replace(spec, title=articles[spec.article].title) if spec.kind in ("article", "redirect") else spec
+             for spec in specs]
     site = Site(_Newest(skeleton.order, articles), _ByKey(skeleton.order, articles),  # type: ignore[arg-type]
                 skeleton.sections, MappingProxyType(skeleton.tags), MappingProxyType(skeleton.authors),
                 MappingProxyType(skeleton.months), MappingProxyType(skeleton.previous),
@@ -279,11 +377,12 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, frame: str,
     rates, _ = load_rates(options.site, config.zone)  # its problems, if any, are among the last build's warnings
     images = sorted({path for key in articles.loaded for _, path in image_refs(articles.loaded[key], config.base_path)})
     loaded = LoadedSite(config, site, rates, specs, warnings, last.get("skipped_drafts", 0),
-                        last.get("skipped_future", 0), skeleton.fingerprints, len(changed), skeleton.valid_until,
+                        last.get("skipped_future", 0), skeleton.fingerprints, len(changed), last_record["valid_until"],
                         statics, {}, frozenset(), (), now)
-    page_digests = PageDigests.restore(skeleton.pieces, skeleton.fingerprints)
+    page_digests = PageDigests.restore(last_record["pieces"], skeleton.fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
         return None  # a page the last build did not record: the full path knows what to do
     return DeltaPlan(loaded, [page_digests.page(spec, page_digests.urls) for spec in specs], previous, images,
-                     len(skeleton.specs), warnings, last, edits, skeleton.valid_until)
+                     len(skeleton.specs), warnings, last, edits, last_record["valid_until"],
+                     json.dumps({**last_record, "snapshot": snapshot, "model": model}))

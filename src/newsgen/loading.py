@@ -26,7 +26,7 @@ from .dates import build_now
 from .digests import digest
 from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
-from .model import Article, Site, build_site, same_placement
+from .model import Article, Site, build_site, placement_text, same_placement
 from .parallel import default_jobs, run_chunks, shared
 from .plan import NEWS_WINDOW, PageSpec, plan_site
 from .report import Reporter
@@ -90,6 +90,7 @@ class LoadedSite:
     changed_meanwhile: frozenset[str] = frozenset()  # sources saved again between the scan and their parse
     plan_problems: tuple[Problem, ...] = ()  # what planning the pages found (kept for watch mode's next build)
     now: datetime | None = None  # the build time the plan was made for
+    placements: dict[str, str] = field(default_factory=dict)  # article key -> model.placement_text digest (see delta)
 
 
 RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
@@ -179,7 +180,8 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     scan = scan or scan_sources(options.site)
     sources = scan.sources
     problems = list(config.warnings) + scan.problems
-    results, fingerprints, parsed, changed_meanwhile = _read_articles(scan, config, options, reporter, state)
+    results, placements, fingerprints, parsed, changed_meanwhile = _read_articles(scan, config, options, reporter,
+                                                                                  state)
     articles: list[Article] = []
     for source in sources:
         article, found = results[source.key]
@@ -208,7 +210,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         fingerprints[key] = digest(fingerprints[key], *(statics[p.lstrip("/")][1] for p in paths))
     return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
                       parsed, _valid_until(articles, site, now), statics, images, frozenset(changed_meanwhile),
-                      tuple(plan_problems), now)
+                      tuple(plan_problems), now, placements)
 
 
 def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
@@ -284,7 +286,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     an article leaves the news sitemap's window); a timestamp, or infinity."""
     moments = [a.date.timestamp() for a in articles if a.date > now]
     moments += [a.date.timestamp() + NEWS_WINDOW.total_seconds() for a in site.articles if a.date <= now]
-    later = [m for m in moments if m > now.timestamp()]
+    later = [m for m in moments if m >= now.timestamp()]  # one at this very second changes the site just after it
     return min(later, default=float("inf"))
 
 
@@ -297,11 +299,15 @@ def article_settings(config: Config) -> str:
                   markdown_settings(config.base_path))
 
 
-def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
-                   state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int, set[str]]:
-    """Every source as an article or problems: from the state cache when unchanged, else parsed."""
+def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter, state: BuildState | None
+                   ) -> tuple[dict[str, Result], dict[str, str], dict[str, str], int, set[str]]:
+    """Every source as an article or problems: from the state cache when unchanged, else parsed;
+    also the placement digests the state had or the parse made (those of articles kept in
+    watch mode's memory are left out), the fingerprints, the number parsed, and the
+    sources saved again while being read."""
     settings = article_settings(config)
     results: dict[str, Result] = {}
+    placements: dict[str, str] = {}
     sources, hashes = scan.sources, scan.hashes
     remembered = options.memory.entries if options.memory is not None else {}
     for source in sources:
@@ -320,6 +326,7 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
         result = _unpickle(hit[2]) if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings else None
         if result is not None:
             results[source.key] = result
+            placements[source.key] = hit[3]  # type: ignore[index]
             reporter.advance()
         else:
             to_parse.append(source)
@@ -327,9 +334,10 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
     if state is not None:
         state.begin()
     try:
-        parsed, changed_meanwhile = parse_sources(to_parse, config, settings, hashes, state, jobs_for(options),
-                                                  reporter.advance)
+        parsed, parsed_placements, changed_meanwhile = parse_sources(to_parse, config, settings, hashes, state,
+                                                                     jobs_for(options), reporter.advance)
         results.update(parsed)
+        placements.update(parsed_placements)
         if state is not None and (to_parse or state.article_count() != len(sources)):
             state.keep_articles(set(hashes))
             state.prune_markdown(limit=2 * len(sources) + 100)
@@ -339,31 +347,39 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
     reporter.finish()
     if options.memory is not None:
         options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
-    return results, {key: digest(h, settings) for key, h in hashes.items()}, len(to_parse), changed_meanwhile
+    fingerprints = {key: digest(h, settings) for key, h in hashes.items()}
+    return results, placements, fingerprints, len(to_parse), changed_meanwhile
+
+
+Parsed = tuple[str, str, bytes, list[tuple[str, Rendered]], str]  # key, hash read, pickle, new bodies, placement
 
 
 def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes: dict[str, str],
-                  state: BuildState | None, jobs: int, progress: Any = None) -> tuple[dict[str, Result], set[str]]:
+                  state: BuildState | None, jobs: int,
+                  progress: Any = None) -> tuple[dict[str, Result], dict[str, str], set[str]]:
     """Parse sources on ``jobs`` processes and cache what was read in the state (the caller
-    holds the transaction); returns the results and the sources saved again since the scan,
-    whose entries in ``hashes`` become the hash of the bytes parsed."""
+    holds the transaction); returns the results, the articles' placement digests, and the
+    sources saved again since the scan, whose entries in ``hashes`` become the hash of the
+    bytes parsed."""
     results: dict[str, Result] = {}
+    placements: dict[str, str] = {}
     changed_meanwhile: set[str] = set()
 
-    def consume(chunk: list[tuple[str, str, bytes, list[tuple[str, Rendered]]]]) -> None:
+    def consume(chunk: list[Parsed]) -> None:
         # stored as each chunk arrives: the parent never holds every pickle and body at once
-        for key, read_hash, data, _ in chunk:
+        for key, read_hash, data, _, placement in chunk:
             results[key] = pickle.loads(data)
+            placements[key] = placement
             if read_hash != hashes[key]:  # saved again between the scan and the parse
                 changed_meanwhile.add(key)
                 hashes[key] = read_hash  # the article is what was parsed, and is cached as such
         if state is not None:
-            state.store_articles((key, h, settings, data) for key, h, data, _ in chunk if h)
-            state.store_markdown(item for _, _, _, markdown in chunk for item in markdown)
+            state.store_articles((key, h, settings, data, placement) for key, h, data, _, placement in chunk if h)
+            state.store_markdown(item for _, _, _, markdown, _ in chunk for item in markdown)
 
     handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
     run_chunks(_parse_chunk, range(len(to_parse)), jobs, handover, progress, consume)
-    return results, changed_meanwhile
+    return results, placements, changed_meanwhile
 
 
 def _unpickle(data: bytes) -> Result | None:
@@ -375,7 +391,7 @@ def _unpickle(data: bytes) -> Result | None:
     return result if isinstance(result, tuple) and len(result) == 2 else None
 
 
-def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, str, bytes, list[tuple[str, Rendered]]]]:
+def _parse_chunk(indices: Sequence[int]) -> list[Parsed]:
     """In a worker (or the parent): parse sources, rendering Markdown through the cache.
 
     Each result carries the hash of the bytes actually parsed ('' when the file could
@@ -398,8 +414,9 @@ def _parse_chunk(indices: Sequence[int]) -> list[tuple[str, str, bytes, list[tup
         else:
             read_hash = hashlib.blake2b(raw, digest_size=16).hexdigest()
             result = load_article(source, raw, config, markup)  # type: ignore[arg-type]
+        placement = digest(placement_text(result[0])) if result[0] is not None else ""
         out.append((source.key, read_hash, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
-                    list(markup.fresh.items())))
+                    list(markup.fresh.items()), placement))
     return out
 
 

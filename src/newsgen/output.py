@@ -166,7 +166,7 @@ class Staging:
 
     def mark(self) -> None:
         """Write the marker that lets later builds replace this folder."""
-        (self.path / MARKER).write_text("This folder is written by newsgen; a build replaces it.\n")
+        (self.path / MARKER).write_text(MARKER_TEXT)
 
     def copy_statics(self, statics: dict[str, tuple[Path, str]]) -> int:
         """Copy static files into the staging folder, keeping modification times; pages win."""
@@ -196,6 +196,7 @@ class Staging:
 
 
 MARKER = ".newsgen-output"  # in every output folder: replacing a folder that has it loses nothing
+MARKER_TEXT = "This folder is written by newsgen; a build replaces it.\n"
 
 
 def replace_page(output: Path, relative: str, data: bytes) -> None:
@@ -326,6 +327,9 @@ def commit_incremental(pending: PendingPages, output: Path, written: list[str], 
     pending.discard()
     for relative, source in copies:  # a page of the same name wins over a static file, as in a clean build
         _rename_into_place(os.path.join(out_text, relative), source)
+    marker = os.path.join(out_text, MARKER)
+    if not os.path.isfile(marker):  # a folder emptied by hand: later builds may still replace it
+        _rename_into_place(marker, MARKER_TEXT.encode())
     keep = outputs | set(statics)
     removed = 0
     for relative in sorted((old_outputs | set(old_statics)) - keep):

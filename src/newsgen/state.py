@@ -4,7 +4,8 @@ These tables make incremental builds possible:
 
 - ``articles``: per source file, the hash of its bytes, the settings it was read with,
   and the resulting article (or its problems), pickled; an unchanged file is not parsed
-  again, and no Markdown is rendered again.
+  again, and no Markdown is rendered again. Also a digest of where the article sits
+  (``model.placement_text``), which delta builds compare.
 - ``markdown``: rendered bodies keyed by body hash plus Markdown settings, so that an
   edit to front matter alone, or to the settings, reuses the HTML.
 - ``sources``: per source file, its size, times and inode with the hash of its bytes,
@@ -12,9 +13,8 @@ These tables make incremental builds possible:
 - ``outputs``: per output file, the digest of its inputs and the hash of the bytes
   written; a page whose inputs did not change is not rendered, a page whose bytes did
   not change is not written (its modification time stays).
-- ``skeleton`` and ``skeleton_sources``: the last full build's model indexes and page
-  plan, and the sources edited since by delta builds (see ``delta``), so that an edit
-  which moves no article renders its pages without loading the whole site.
+- ``skeleton_sources``: the sources delta builds read since the last full build wrote
+  its skeleton (``.newsgen/skeleton.pickle``; see ``delta``).
 
 A database that cannot be read, has another schema version, or was left marked
 "dirty" by an interrupted build is discarded: the build falls back to a clean build
@@ -31,19 +31,18 @@ from typing import Any, Iterable, Iterator
 
 from .errors import UsageError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 STATE_DIR = ".newsgen"
 STATE_FILE = "state.db"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, source_hash TEXT NOT NULL, settings TEXT NOT NULL,
-                                     data BLOB NOT NULL);
+                                     data BLOB NOT NULL, placement TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS markdown (body_hash TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS statics (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NULL, hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS skeleton (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS skeleton_sources (key TEXT PRIMARY KEY, hash TEXT NOT NULL, fingerprint TEXT NOT NULL);
 """
 
@@ -74,23 +73,23 @@ class BuildState:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # articles -----------------------------------------------------------------------------
-    def cached_articles(self, keys: list[str] | None = None) -> dict[str, tuple[str, str, bytes]]:
-        """key -> (source hash, settings key, pickled result) for the given sources (all when None)."""
-        query = "SELECT key, source_hash, settings, data FROM articles"
+    def cached_articles(self, keys: list[str] | None = None) -> dict[str, tuple[str, str, bytes, str]]:
+        """key -> (source hash, settings key, pickled result, placement digest) for the given sources (all when None)."""
+        query = "SELECT key, source_hash, settings, data, placement FROM articles"
         if keys is None:
-            return {k: (h, s, d) for k, h, s, d in self.db.execute(query)}
-        found: dict[str, tuple[str, str, bytes]] = {}
+            return {k: (h, s, d, p) for k, h, s, d, p in self.db.execute(query)}
+        found: dict[str, tuple[str, str, bytes, str]] = {}
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             rows = self.db.execute(f"{query} WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            found.update((k, (h, s, d)) for k, h, s, d in rows)
+            found.update((k, (h, s, d, p)) for k, h, s, d, p in rows)
         return found
 
     def article_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def store_articles(self, rows: Iterable[tuple[str, str, str, bytes]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
+    def store_articles(self, rows: Iterable[tuple[str, str, str, bytes, str]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)", rows)
 
     def keep_articles(self, keep: set[str]) -> None:
         """Forget the cached articles of sources that are gone."""
@@ -156,16 +155,12 @@ class BuildState:
             found.update((p, (i, h)) for p, i, h in rows)
         return found
 
-    # skeleton (see delta.py) -----------------------------------------------------------------
-    def skeleton(self) -> tuple[bytes | None, dict[str, tuple[str, str]]]:
-        """The last full build's skeleton, and source key -> (hash, fingerprint) of the sources
-        delta builds have read since."""
-        row = self.db.execute("SELECT data FROM skeleton WHERE id = 1").fetchone()
-        edits = {k: (h, f) for k, h, f in self.db.execute("SELECT key, hash, fingerprint FROM skeleton_sources")}
-        return (bytes(row[0]) if row else None), edits
+    # the skeleton's changes (see delta.py) ------------------------------------------------------
+    def skeleton_sources(self) -> dict[str, tuple[str, str]]:
+        """source key -> (hash, fingerprint) of the sources delta builds read since the skeleton was written."""
+        return {k: (h, f) for k, h, f in self.db.execute("SELECT key, hash, fingerprint FROM skeleton_sources")}
 
-    def store_skeleton(self, data: bytes) -> None:
-        self.db.execute("INSERT OR REPLACE INTO skeleton VALUES (1, ?)", (data,))
+    def forget_skeleton_sources(self) -> None:
         self.db.execute("DELETE FROM skeleton_sources")
 
     def store_skeleton_sources(self, rows: dict[str, tuple[str, str]]) -> None:
@@ -185,9 +180,16 @@ class BuildState:
     def commit(self) -> None:
         self.db.execute("COMMIT")
 
+    def recreate(self) -> None:
+        """Drop every table and make them anew: the database had another schema."""
+        tables = [name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            self.db.execute(f'DROP TABLE "{table}"')
+        self.db.executescript(_SCHEMA)
+
     def clear(self) -> None:
         """Forget everything built, but not what this database is (schema and output folder)."""
-        for table in ("articles", "markdown", "outputs", "statics", "sources", "skeleton", "skeleton_sources"):
+        for table in ("articles", "markdown", "outputs", "statics", "sources", "skeleton_sources"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'identity')")
 
@@ -298,7 +300,9 @@ def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
             reason = ""  # another output folder: keep the article cache, forget the outputs
             state.replace_outputs({})
             state.replace_statics({})
-        if reason:
+        if version is not None and version != SCHEMA_VERSION:
+            state.recreate()
+        elif reason:
             state.clear()
         state.set_meta("schema", SCHEMA_VERSION)
         state.set_meta("identity", identity)
