@@ -241,6 +241,11 @@ def damage_skeleton(site: Path, how: str) -> None:
         db.execute("UPDATE meta SET value = ? WHERE key = 'skeleton'", (json.dumps({**record, "token": "another"}),))
         db.commit()
         db.close()
+    elif how == "pages unreadable":  # a whole file with the right header, but its pages will not unpickle
+        import pickle
+        header = pickle.loads(path.read_bytes())
+        header[3].specs = [b"junk"] * len(header[3].specs)
+        path.write_bytes(pickle.dumps(header))
     elif how == "same size and time":  # damaged in place, with nothing in its signature to tell
         info = path.stat()
         data = path.read_bytes()
@@ -251,7 +256,8 @@ def damage_skeleton(site: Path, how: str) -> None:
         path.write_bytes(path.read_bytes()[:100] if how == "cut short" else b"not a pickle")
 
 
-@pytest.mark.parametrize("how", ["missing", "cut short", "garbage", "same size and time", "another build's"])
+@pytest.mark.parametrize("how", ["missing", "cut short", "garbage", "same size and time", "pages unreadable",
+                                 "another build's"])
 def test_a_damaged_or_unknown_skeleton_means_a_full_build_that_writes_a_new_one(newsroom, how):
     damage_skeleton(newsroom, how)
     edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
@@ -401,3 +407,13 @@ def test_an_article_leaving_the_news_sitemap_at_the_build_second_is_gone_from_th
     out, _, _ = build_site(newsroom, now=later)
     assert "Alpha" not in (out / "news-sitemap.xml").read_text()
     assert same_as_clean_build(newsroom, now=later)
+
+
+def test_a_skeleton_from_another_newsgen_is_written_again_by_a_build_for_new_rates(newsroom, monkeypatch):
+    import newsgen.delta
+    monkeypatch.setattr(newsgen.delta, "FORMAT", newsgen.delta.FORMAT + "-next")  # as after an upgrade
+    edit(newsroom, "data/rates.yaml", "0.00193", "0.00195")
+    build_site(newsroom)
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    _, result, _ = build_site(newsroom)
+    assert result.delta and same_as_clean_build(newsroom)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+from array import array
 import pickle
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -48,7 +49,7 @@ from .model import Article, Section, Site, Term, placement_text
 from .plan import PageSpec
 from .state import STATE_DIR, BuildState
 
-FORMAT = "1"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
+FORMAT = "2"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
 # A file beside the state database, not a row in it: SQLite reads a 6 MB value (10,000
 # articles) through a chain of overflow pages, several times slower than a file read.
 SKELETON_FILE = "skeleton.pickle"
@@ -56,7 +57,6 @@ MAX_EDITS = 50  # more changed sources than this are read on every core by the f
 MAX_PAGES = 400  # likewise for pages to render (a delta build renders in one process)
 
 _SPEC_FIELDS = tuple(f.name for f in fields(PageSpec))
-_ARTICLE, _ITEMS = _SPEC_FIELDS.index("article"), _SPEC_FIELDS.index("items")
 SAMPLE = 64  # pages of the output checked to exist before a delta build trusts it (see plan_delta)
 
 
@@ -82,7 +82,11 @@ class Skeleton:
     previous: dict[str, str]
     next: dict[str, str]
     related: dict[str, tuple[str, ...]]
-    specs: list[tuple[Any, ...]]  # every page's PageSpec as a tuple (they unpickle several times faster)
+    # Every page's PageSpec, each pickled on its own with its articles as positions in ``order``:
+    # a delta build unpickles the few it renders (all thirteen thousand at 10,000 articles
+    # would be most of the time it takes to load this).
+    specs: list[bytes]
+    shows: dict[str, bytes]  # article -> the indexes of the specs that show it, as array('I') bytes
 
 
 def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, snapshot: str, frame: str, model: str,
@@ -96,20 +100,21 @@ def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, s
     now = loaded.now or datetime.now(timezone.utc)
     last = _record_of(state)
     if (last is not None and last["model"] == model and last["now"] <= now.timestamp() < last["valid_until"]
-            and last["file"] == _file_signature(site_root)):
+            and last["file"] == _file_signature(site_root) and last.get("layout") == f"{__version__}:{_layout()}"):
         return json.dumps({**last, "snapshot": snapshot, "frame": frame, "pieces": pieces}), False
     token = _write(site_root, _skeleton_of(loaded, scan))
     if not token:
         return None
     return json.dumps({"snapshot": snapshot, "frame": frame, "model": model, "pieces": pieces, "token": token,
-                       "file": _file_signature(site_root), "now": now.timestamp(),
-                       "valid_until": loaded.valid_until}), True
+                       "file": _file_signature(site_root), "layout": f"{__version__}:{_layout()}",
+                       "now": now.timestamp(), "valid_until": loaded.valid_until}), True
 
 
 def _skeleton_of(loaded: LoadedSite, scan: Scan) -> Skeleton:
     site = loaded.site
     statics = loaded.statics
     placements = loaded.placements
+    position = {a.key: i for i, a in enumerate(site.articles)}
     return Skeleton(
         settings=article_settings(loaded.config), hashes=dict(scan.hashes), fingerprints=dict(loaded.fingerprints),
         image_signatures={key: tuple(statics[p.lstrip("/")][1] for p in paths) for key, paths in loaded.images.items()},
@@ -118,7 +123,37 @@ def _skeleton_of(loaded: LoadedSite, scan: Scan) -> Skeleton:
         order=tuple(a.key for a in site.articles),
         sections=site.sections, tags=dict(site.tags), authors=dict(site.authors), months=dict(site.months),
         previous=dict(site.previous), next=dict(site.next), related=dict(site.related),
-        specs=[tuple(getattr(spec, name) for name in _SPEC_FIELDS) for spec in loaded.specs])
+        specs=[_packed(spec, position) for spec in loaded.specs],
+        shows=_shows(loaded.specs))
+
+
+def _shows(specs: list[PageSpec]) -> dict[str, bytes]:
+    found: dict[str, list[int]] = {}
+    for index, spec in enumerate(specs):
+        for key in spec.inputs:
+            found.setdefault(key, []).append(index)
+    return {key: array("I", indexes).tobytes() for key, indexes in found.items()}
+
+
+_ARTICLE, _ITEMS = _SPEC_FIELDS.index("article"), _SPEC_FIELDS.index("items")
+
+
+def _packed(spec: PageSpec, position: dict[str, int]) -> bytes:
+    values: list[Any] = [getattr(spec, name) for name in _SPEC_FIELDS]
+    values[_ARTICLE] = position[spec.article] if spec.article else -1
+    values[_ITEMS] = array("I", [position[k] for k in spec.items]).tobytes()
+    return pickle.dumps(tuple(values), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _spec(data: bytes, order: tuple[str, ...]) -> PageSpec:
+    """A page's spec from the skeleton; raises Stale when it cannot be read (a damaged file)."""
+    try:
+        values = list(pickle.loads(data))
+        values[_ARTICLE] = order[values[_ARTICLE]] if values[_ARTICLE] >= 0 else ""
+        values[_ITEMS] = tuple(order[i] for i in array("I", values[_ITEMS]))
+        return PageSpec(*values)
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file, the full build is right
+        raise Stale("a page of the skeleton cannot be read") from exc
 
 
 def _write(site_root: Path, skeleton: Skeleton) -> str:
@@ -191,7 +226,8 @@ def _load_skeleton(state: BuildState, site_root: Path, token: str) -> Skeleton |
 
 
 class Stale(Exception):
-    """A cached article is not the version the skeleton was made from: build the full way."""
+    """A cached article is not the version the skeleton was made from, or the skeleton
+    cannot be read: build the full way."""
 
 
 class CachedArticles:
@@ -282,7 +318,7 @@ class DeltaPlan:
     record: str  # the skeleton's record in the state after this build (see :func:`record`)
 
 
-def _output_looks_whole(output: Path, specs: list[tuple[Any, ...]]) -> bool:
+def _output_looks_whole(output: Path, specs: list[bytes], order: tuple[str, ...]) -> bool:
     """True when pages spread over the whole plan are all in the output folder.
 
     A delta build writes only the pages of the edited articles. A folder emptied or
@@ -292,8 +328,7 @@ def _output_looks_whole(output: Path, specs: list[tuple[Any, ...]]) -> bool:
     """
     step = max(1, len(specs) // SAMPLE)
     out = str(output)
-    output_index = _SPEC_FIELDS.index("output")
-    return all(os.path.isfile(os.path.join(out, spec[output_index])) for spec in (*specs[::step], *specs[-1:]))
+    return all(os.path.isfile(os.path.join(out, _spec(spec, order).output)) for spec in (*specs[::step], *specs[-1:]))
 
 
 def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tuple[str, str, str],
@@ -350,10 +385,15 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
         edits[key] = (hashes[key], fingerprint)
     skeleton.fingerprints.update((k, f) for k, (_, f) in edits.items())
 
-    shown = [spec for spec in skeleton.specs if spec[_ARTICLE] in keys or not keys.isdisjoint(spec[_ITEMS])]
-    if len(shown) > MAX_PAGES or not _output_looks_whole(options.output_dir, skeleton.specs):
+    shown: set[int] = set()
+    try:
+        for key in keys:
+            shown.update(array("I", skeleton.shows.get(key, b"")))
+        if len(shown) > MAX_PAGES or not _output_looks_whole(options.output_dir, skeleton.specs, skeleton.order):
+            return None
+        specs = [_spec(skeleton.specs[i], skeleton.order) for i in sorted(shown)]
+    except (Stale, IndexError, TypeError, ValueError):  # a skeleton that unpickles but is not whole
         return None
-    specs = [PageSpec(*spec) for spec in shown]
     articles = CachedArticles(state, skeleton, fresh)
     needed = {k for spec in specs for k in spec.inputs}
     for spec in specs:
