@@ -4,25 +4,27 @@ A full build (see ``build``) loads every article, even the unchanged ones it tak
 from the build state, and makes the model, the page plan and every page's digest
 before it renders anything: about a second at 10,000 articles. Yet an editor's usual
 save (a corrected sentence, a new headline) changes only the pages that show that
-article. So each full build leaves a :class:`Skeleton` in the state: the model's
-indexes (they hold article keys, not articles), the page plan, and for each article
-its fingerprint and a digest of where it sits. The next build takes the delta path when
+article. So each full build leaves a :class:`Skeleton` in ``.newsgen/skeleton.pickle``:
+the model's indexes (they hold article keys, not articles), the page plan, and for
+each article its fingerprint and a digest of where it sits; the state records which
+build it belongs to (:func:`record`). The next build takes the delta path when
 
-- its *frame* is the skeleton's: the settings, rates, templates, static files, options
-  and the list of sources are the same, so only the bytes of some articles differ
-  (at most ``MAX_EDITS`` of them);
+- the last build is the one the skeleton belongs to, and its *frame* is the same:
+  settings, rates, templates, static files, options and the list of sources, so only
+  the bytes of some articles differ (at most ``MAX_EDITS`` of them);
 - the clock has not moved past the skeleton's time limit (no article came due, none
   left the news sitemap's window) nor gone back before its build;
 - each changed source is a published article that parses without a problem and sits
   where it did (``model.placement_text``: URL, date, section, tags, authors, images,
-  flags, modification time), and the last build gave no warning about it.
+  flags, modification time), and the last build gave no warning about it;
+- the output folder still holds a sample of the plan's pages.
 
 Then every index of the site is the skeleton's, and the pages to render are exactly
 those whose spec shows a changed article (``PageSpec.inputs``): the pages whose digest
 the full path would find changed. They are rendered with a :class:`~newsgen.model.Site`
 whose articles are loaded from the build state's article cache when asked for, and
 written as an incremental build writes them. In every other case, and whenever a
-cached article is not the version the skeleton was made from, :func:`delta_build`
+cached article is not the version the skeleton was made from, :func:`plan_delta`
 returns None before writing anything, and the caller runs the full build (which
 leaves a new skeleton). The property-based invariant test holds delta builds, like
 the other paths, to "equal to a clean build, byte for byte".
@@ -31,8 +33,8 @@ from __future__ import annotations
 
 import json
 import os
-from array import array
 import pickle
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
