@@ -417,3 +417,68 @@ def test_a_skeleton_from_another_newsgen_is_written_again_by_a_build_for_new_rat
     edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
     _, result, _ = build_site(newsroom)
     assert result.delta and same_as_clean_build(newsroom)
+
+
+def test_a_watch_build_at_a_later_time_is_not_taken_for_the_one_a_delta_build_continues(newsroom):
+    from newsgen.build import BuildOptions, build
+    later = NOW + timedelta(days=1)  # the lead story has left the news sitemap by then
+    build(BuildOptions(site=newsroom, now=later, memory=ArticleMemory()))  # as `newsgen serve` would, a day on
+    assert "Alpha" not in (newsroom / "build/news-sitemap.xml").read_text()
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    out, result, _ = build_site(newsroom)  # back at NOW (SOURCE_DATE_EPOCH, say)
+    assert not result.delta and "Alpha" in (out / "news-sitemap.xml").read_text()
+    assert same_as_clean_build(newsroom)
+
+
+def test_a_build_with_nothing_changed_after_a_later_one_is_still_built_for_its_own_time(newsroom):
+    later = NOW + timedelta(days=1)
+    build_site(newsroom, now=later)
+    out, result, _ = build_site(newsroom)  # the clock back at NOW
+    assert "Alpha" in (out / "news-sitemap.xml").read_text()
+    assert same_as_clean_build(newsroom)
+
+
+def test_a_static_file_deleted_by_hand_is_copied_again_by_the_next_edit(newsroom):
+    (newsroom / "build/images/x.svg").unlink()
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    out, result, _ = build_site(newsroom)
+    assert not result.delta and (out / "images/x.svg").is_file()
+    assert same_as_clean_build(newsroom)
+
+
+def test_new_markdown_settings_write_the_skeleton_again_even_when_only_rates_change(newsroom, monkeypatch):
+    import newsgen.loading
+    real = newsgen.loading.markdown_settings
+    monkeypatch.setattr(newsgen.loading, "markdown_settings", lambda base: real(base) + "+upgraded")  # a new Python-Markdown
+    edit(newsroom, "data/rates.yaml", "0.00193", "0.00195")
+    build_site(newsroom)
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    _, result, _ = build_site(newsroom)
+    assert result.delta and same_as_clean_build(newsroom)
+
+
+def test_a_forked_worker_never_reads_articles_through_the_parents_database_connection(newsroom):
+    import multiprocessing
+    from newsgen import delta
+    from newsgen.state import open_state
+
+    state, _ = open_state(newsroom, str((newsroom / "build").resolve()))
+    skeleton = delta._load_skeleton(state, newsroom, delta._record_of(state)["token"])
+    articles = delta.CachedArticles(state, skeleton, {})
+    articles.load(["content/politics/a.md"])  # in this process: from the database
+
+    def child(results):
+        try:
+            articles["content/politics/c.md"]
+            results.put("read")
+        except delta.Stale:
+            results.put("refused")
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    worker = context.Process(target=child, args=(results,))
+    worker.start()
+    worker.join(30)
+    assert results.get(timeout=5) == "refused"
+    assert articles["content/politics/a.md"].title == "Alpha"  # what was loaded before the fork is there
+    state.close()

@@ -15,6 +15,7 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +114,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
                 from .delta import record
 
                 skeleton = record(state, options.site, loaded, scan, snapshot, frame, model, pieces)
-            _remember(state, snapshot if settled else "", loaded.valid_until, result, skeleton=skeleton)
+            _remember(state, snapshot if settled else "", options.now, loaded.valid_until, result, skeleton=skeleton)
         return result
     except BaseException:
         if options.memory is not None:
@@ -158,8 +159,9 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
     if state.get_meta("snapshot") != snapshot or state.get_meta("dirty") != "0" or options.now is None:
         return None
     try:
-        if options.now.timestamp() >= float(state.get_meta("valid_until") or "0"):
-            return None
+        if not float(state.get_meta("built_at") or "inf") <= options.now.timestamp() < float(
+                state.get_meta("valid_until") or "0"):
+            return None  # time has changed the site since (or the clock went back past the last build)
         last = json.loads(state.get_meta("result") or "")
         warnings = [Problem(**p) for p in last.pop("warnings")]
     except (ValueError, TypeError, KeyError):
@@ -170,7 +172,7 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
                        seconds=time.perf_counter() - started, warnings=warnings, **last)
 
 
-def _remember(state: BuildState, snapshot: str, valid_until: float, result: BuildResult,
+def _remember(state: BuildState, snapshot: str, now: datetime | None, valid_until: float, result: BuildResult,
               skeleton: tuple[str, bool] | None = None, edits: dict[str, tuple[str, str]] | None = None) -> None:
     """Record what the build made of which inputs; with the ``skeleton`` record of this build
     (see ``delta.record``: whether its file is new) and the sources a delta build read, the
@@ -180,6 +182,7 @@ def _remember(state: BuildState, snapshot: str, valid_until: float, result: Buil
     state.begin()
     state.set_meta("snapshot", snapshot)
     state.set_meta("valid_until", repr(valid_until))
+    state.set_meta("built_at", repr(now.timestamp() if now is not None else float("inf")))
     state.set_meta("result", json.dumps(summary))
     if snapshot and skeleton is not None:
         text, fresh = skeleton
@@ -207,7 +210,8 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tuple[s
     for warning in plan.warnings:
         reporter.problem(warning)
     result = replace(result, pages=plan.pages, delta=True)
-    _remember(state, "" if result.left_alone else inputs[0], plan.valid_until, result, skeleton=(plan.record, False),
+    _remember(state, "" if result.left_alone else inputs[0], options.now, plan.valid_until, result,
+              skeleton=(plan.record, False),
               edits=plan.edits)
     return result
 

@@ -35,7 +35,7 @@ import json
 import os
 import pickle
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -102,26 +102,31 @@ def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, s
     now = loaded.now or datetime.now(timezone.utc)
     last = _record_of(state)
     if (last is not None and last["model"] == model and last["now"] <= now.timestamp() < last["valid_until"]
-            and last["file"] == _file_signature(site_root) and last.get("layout") == f"{__version__}:{_layout()}"):
+            and last["file"] == _file_signature(site_root) and last.get("layout") == f"{__version__}:{_layout()}"
+            and last.get("settings") == article_settings(loaded.config)):
         return json.dumps({**last, "snapshot": snapshot, "frame": frame, "pieces": pieces}), False
-    token = _write(site_root, _skeleton_of(loaded, scan))
+    token = _write(site_root, _skeleton_of(loaded, scan, state))
     if not token:
         return None
     return json.dumps({"snapshot": snapshot, "frame": frame, "model": model, "pieces": pieces, "token": token,
                        "file": _file_signature(site_root), "layout": f"{__version__}:{_layout()}",
+                       "settings": article_settings(loaded.config),
                        "now": now.timestamp(), "valid_until": loaded.valid_until}), True
 
 
-def _skeleton_of(loaded: LoadedSite, scan: Scan) -> Skeleton:
+def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
     site = loaded.site
     statics = loaded.statics
-    placements = loaded.placements
+    settings = article_settings(loaded.config)
+    hashes = scan.hashes
+    # the digests made when each article was parsed (see loading._parse_chunk); the others are made here
+    made = {key: placement for key, (source_hash, made_with, placement) in state.placements().items()
+            if source_hash == hashes.get(key) and made_with == settings}
     position = {a.key: i for i, a in enumerate(site.articles)}
     return Skeleton(
-        settings=article_settings(loaded.config), hashes=dict(scan.hashes), fingerprints=dict(loaded.fingerprints),
+        settings=settings, hashes=dict(hashes), fingerprints=dict(loaded.fingerprints),
         image_signatures={key: tuple(statics[p.lstrip("/")][1] for p in paths) for key, paths in loaded.images.items()},
-        # the digests came with the articles (worked out when each was parsed); the others are made here
-        placement={a.key: placements.get(a.key) or digest(placement_text(a)) for a in site.articles},
+        placement={a.key: made.get(a.key) or digest(placement_text(a)) for a in site.articles},
         order=tuple(a.key for a in site.articles),
         sections=site.sections, tags=dict(site.tags), authors=dict(site.authors), months=dict(site.months),
         previous=dict(site.previous), next=dict(site.next), related=dict(site.related),
@@ -240,11 +245,14 @@ class CachedArticles:
         self.hashes = skeleton.hashes
         self.settings = skeleton.settings
         self.loaded: dict[str, Article] = dict(fresh)
+        self.process = os.getpid()
 
     def load(self, keys: Iterator[str] | list[str] | set[str]) -> None:
         from .loading import _unpickle
 
         missing = sorted(k for k in set(keys) if k not in self.loaded)
+        if missing and os.getpid() != self.process:  # a forked worker: the database connection is the parent's
+            raise Stale(missing[0])
         rows = self.state.cached_articles(missing) if missing else {}
         for key in missing:
             row = rows.get(key)
@@ -320,16 +328,18 @@ class DeltaPlan:
     record: str  # the skeleton's record in the state after this build (see :func:`record`)
 
 
-def _output_looks_whole(output: Path, specs: list[bytes], order: tuple[str, ...]) -> bool:
-    """True when pages spread over the whole plan are all in the output folder.
+def _output_looks_whole(output: Path, specs: list[bytes], order: tuple[str, ...], statics: Iterable[str]) -> bool:
+    """True when every static file and pages spread over the whole plan are in the output folder.
 
     A delta build writes only the pages of the edited articles. A folder emptied or
     partly deleted by hand is found by this sample and gets a full build, which writes
-    every missing page; a single page deleted by hand is written again by the next full
+    every missing file; a single page deleted by hand is written again by the next full
     build (``newsgen build --clean`` writes everything).
     """
     step = max(1, len(specs) // SAMPLE)
     out = str(output)
+    if not all(os.path.isfile(os.path.join(out, relative)) for relative in statics):
+        return False
     return all(os.path.isfile(os.path.join(out, _spec(spec, order).output)) for spec in (*specs[::step], *specs[-1:]))
 
 
@@ -348,6 +358,11 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
         return None  # not the skeleton of the last build (watch mode's builds leave none), or more than text changed
     if now is None or not last_record["now"] <= now.timestamp() < last_record["valid_until"]:
         return None  # an article came due or left the news sitemap's window, or the clock went back
+    try:  # the same of the last build, which wrote the output (watch mode's builds leave no skeleton)
+        if not float(state.get_meta("built_at") or "inf") <= now.timestamp() < float(state.get_meta("valid_until") or ""):
+            return None
+    except ValueError:
+        return None
     skeleton = _load_skeleton(state, options.site, last_record["token"])
     if skeleton is None:  # damaged or gone: the full build that follows writes it again (its model differs)
         return None
@@ -391,7 +406,8 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     try:
         for key in keys:
             shown.update(array("I", skeleton.shows.get(key, b"")))
-        if len(shown) > MAX_PAGES or not _output_looks_whole(options.output_dir, skeleton.specs, skeleton.order):
+        if len(shown) > MAX_PAGES or not _output_looks_whole(options.output_dir, skeleton.specs, skeleton.order,
+                                                             statics):
             return None
         specs = [_spec(skeleton.specs[i], skeleton.order) for i in sorted(shown)]
     except (Stale, IndexError, TypeError, ValueError):  # a skeleton that unpickles but is not whole

@@ -90,7 +90,6 @@ class LoadedSite:
     changed_meanwhile: frozenset[str] = frozenset()  # sources saved again between the scan and their parse
     plan_problems: tuple[Problem, ...] = ()  # what planning the pages found (kept for watch mode's next build)
     now: datetime | None = None  # the build time the plan was made for
-    placements: dict[str, str] = field(default_factory=dict)  # article key -> model.placement_text digest (see delta)
 
 
 RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
@@ -180,8 +179,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     scan = scan or scan_sources(options.site)
     sources = scan.sources
     problems = list(config.warnings) + scan.problems
-    results, placements, fingerprints, parsed, changed_meanwhile = _read_articles(scan, config, options, reporter,
-                                                                                  state)
+    results, fingerprints, parsed, changed_meanwhile = _read_articles(scan, config, options, reporter, state)
     articles: list[Article] = []
     for source in sources:
         article, found = results[source.key]
@@ -210,7 +208,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         fingerprints[key] = digest(fingerprints[key], *(statics[p.lstrip("/")][1] for p in paths))
     return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
                       parsed, _valid_until(articles, site, now), statics, images, frozenset(changed_meanwhile),
-                      tuple(plan_problems), now, placements)
+                      tuple(plan_problems), now)
 
 
 def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
@@ -299,15 +297,12 @@ def article_settings(config: Config) -> str:
                   markdown_settings(config.base_path))
 
 
-def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter, state: BuildState | None
-                   ) -> tuple[dict[str, Result], dict[str, str], dict[str, str], int, set[str]]:
+def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
+                   state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int, set[str]]:
     """Every source as an article or problems: from the state cache when unchanged, else parsed;
-    also the placement digests the state had or the parse made (those of articles kept in
-    watch mode's memory are left out), the fingerprints, the number parsed, and the
-    sources saved again while being read."""
+    also the fingerprints, the number parsed, and the sources saved again while being read."""
     settings = article_settings(config)
     results: dict[str, Result] = {}
-    placements: dict[str, str] = {}
     sources, hashes = scan.sources, scan.hashes
     remembered = options.memory.entries if options.memory is not None else {}
     for source in sources:
@@ -326,7 +321,6 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
         result = _unpickle(hit[2]) if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings else None
         if result is not None:
             results[source.key] = result
-            placements[source.key] = hit[3]  # type: ignore[index]
             reporter.advance()
         else:
             to_parse.append(source)
@@ -334,10 +328,9 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
     if state is not None:
         state.begin()
     try:
-        parsed, parsed_placements, changed_meanwhile = parse_sources(to_parse, config, settings, hashes, state,
-                                                                     jobs_for(options), reporter.advance)
+        parsed, _, changed_meanwhile = parse_sources(to_parse, config, settings, hashes, state, jobs_for(options),
+                                                     reporter.advance)
         results.update(parsed)
-        placements.update(parsed_placements)
         if state is not None and (to_parse or state.article_count() != len(sources)):
             state.keep_articles(set(hashes))
             state.prune_markdown(limit=2 * len(sources) + 100)
@@ -348,7 +341,7 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
     if options.memory is not None:
         options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
     fingerprints = {key: digest(h, settings) for key, h in hashes.items()}
-    return results, placements, fingerprints, len(to_parse), changed_meanwhile
+    return results, fingerprints, len(to_parse), changed_meanwhile
 
 
 Parsed = tuple[str, str, bytes, list[tuple[str, Rendered]], str]  # key, hash read, pickle, new bodies, placement
@@ -374,7 +367,8 @@ def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes:
                 changed_meanwhile.add(key)
                 hashes[key] = read_hash  # the article is what was parsed, and is cached as such
         if state is not None:
-            state.store_articles((key, h, settings, data, placement) for key, h, data, _, placement in chunk if h)
+            state.store_articles((key, h, settings, data) for key, h, data, _, _ in chunk if h)
+            state.store_placements((key, h, settings, placement) for key, h, _, _, placement in chunk if h and placement)
             state.store_markdown(item for _, _, _, markdown, _ in chunk for item in markdown)
 
     handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}

@@ -4,8 +4,10 @@ These tables make incremental builds possible:
 
 - ``articles``: per source file, the hash of its bytes, the settings it was read with,
   and the resulting article (or its problems), pickled; an unchanged file is not parsed
-  again, and no Markdown is rendered again. Also a digest of where the article sits
-  (``model.placement_text``), which delta builds compare.
+  again, and no Markdown is rendered again.
+- ``placements``: per source file read, a digest of where its article sits
+  (``model.placement_text``), with the hash and settings it was made for; delta builds
+  compare it.
 - ``markdown``: rendered bodies keyed by body hash plus Markdown settings, so that an
   edit to front matter alone, or to the settings, reuses the HTML.
 - ``sources``: per source file, its size, times and inode with the hash of its bytes,
@@ -31,14 +33,16 @@ from typing import Any, Iterable, Iterator
 
 from .errors import UsageError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "1"  # tables added since (placements, skeleton_sources) are unknown to older newsgens, who keep working
 STATE_DIR = ".newsgen"
 STATE_FILE = "state.db"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, source_hash TEXT NOT NULL, settings TEXT NOT NULL,
-                                     data BLOB NOT NULL, placement TEXT NOT NULL);
+                                     data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS placements (key TEXT PRIMARY KEY, source_hash TEXT NOT NULL, settings TEXT NOT NULL,
+                                       placement TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS markdown (body_hash TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS statics (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
@@ -73,28 +77,36 @@ class BuildState:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # articles -----------------------------------------------------------------------------
-    def cached_articles(self, keys: list[str] | None = None) -> dict[str, tuple[str, str, bytes, str]]:
-        """key -> (source hash, settings key, pickled result, placement digest) for the given sources (all when None)."""
-        query = "SELECT key, source_hash, settings, data, placement FROM articles"
+    def cached_articles(self, keys: list[str] | None = None) -> dict[str, tuple[str, str, bytes]]:
+        """key -> (source hash, settings key, pickled result) for the given sources (all when None)."""
+        query = "SELECT key, source_hash, settings, data FROM articles"
         if keys is None:
-            return {k: (h, s, d, p) for k, h, s, d, p in self.db.execute(query)}
-        found: dict[str, tuple[str, str, bytes, str]] = {}
+            return {k: (h, s, d) for k, h, s, d in self.db.execute(query)}
+        found: dict[str, tuple[str, str, bytes]] = {}
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             rows = self.db.execute(f"{query} WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            found.update((k, (h, s, d, p)) for k, h, s, d, p in rows)
+            found.update((k, (h, s, d)) for k, h, s, d in rows)
         return found
 
     def article_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def store_articles(self, rows: Iterable[tuple[str, str, str, bytes, str]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)", rows)
+    def store_articles(self, rows: Iterable[tuple[str, str, str, bytes]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
+
+    def placements(self) -> dict[str, tuple[str, str, str]]:
+        """key -> (source hash, settings key, placement digest) of every source read with a newsgen that makes them."""
+        return {k: (h, s, p) for k, h, s, p in self.db.execute("SELECT key, source_hash, settings, placement FROM placements")}
+
+    def store_placements(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO placements VALUES (?, ?, ?, ?)", rows)
 
     def keep_articles(self, keep: set[str]) -> None:
         """Forget the cached articles of sources that are gone."""
         stale = [k for (k,) in self.db.execute("SELECT key FROM articles") if k not in keep]
         self.db.executemany("DELETE FROM articles WHERE key = ?", [(k,) for k in stale])
+        self.db.execute("DELETE FROM placements WHERE key NOT IN (SELECT key FROM articles)")
 
     # sources ------------------------------------------------------------------------------
     def source_signatures(self) -> dict[str, tuple[str, str]]:
@@ -189,7 +201,7 @@ class BuildState:
 
     def clear(self) -> None:
         """Forget everything built, but not what this database is (schema and output folder)."""
-        for table in ("articles", "markdown", "outputs", "statics", "sources", "skeleton_sources"):
+        for table in ("articles", "markdown", "outputs", "statics", "sources", "placements", "skeleton_sources"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'identity')")
 
