@@ -482,3 +482,16 @@ def test_a_forked_worker_never_reads_articles_through_the_parents_database_conne
     assert results.get(timeout=5) == "refused"
     assert articles["content/politics/a.md"].title == "Alpha"  # what was loaded before the fork is there
     state.close()
+
+
+def test_an_article_that_came_due_under_a_watch_build_is_on_the_lists_a_delta_build_would_render(newsroom):
+    from newsgen.build import BuildOptions, build
+    due = NOW + timedelta(days=1)
+    (newsroom / "content/politics/f.md").write_text(article("Foxtrot", due.isoformat(), tags=["kz"]))
+    build_site(newsroom)  # the skeleton: Foxtrot still in the future
+    later = NOW + timedelta(days=2)
+    build(BuildOptions(site=newsroom, now=later, memory=ArticleMemory()))  # watch mode, after Foxtrot came due
+    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
+    out, result, _ = build_site(newsroom, now=later + timedelta(hours=1))
+    assert not result.delta and "Foxtrot" in read(out, "/politics/") and "Foxtrot" in read(out, "/tags/kz/")
+    assert same_as_clean_build(newsroom, now=later + timedelta(hours=1))

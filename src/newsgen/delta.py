@@ -43,9 +43,10 @@ from types import MappingProxyType
 from typing import Any, overload
 
 from . import __version__
-from .config import load_config
+from .config import Config, load_config
 from .digests import PageDigests, digest
 from .errors import Problem
+from .content import Source
 from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources
 from .model import Article, Section, Site, Term, placement_text
 from .plan import PageSpec
@@ -59,7 +60,13 @@ MAX_EDITS = 50  # more changed sources than this are read on every core by the f
 MAX_PAGES = 400  # likewise for pages to render (a delta build renders in one process)
 
 _SPEC_FIELDS = tuple(f.name for f in fields(PageSpec))
+_ARTICLE, _ITEMS = _SPEC_FIELDS.index("article"), _SPEC_FIELDS.index("items")
 SAMPLE = 64  # pages of the output checked to exist before a delta build trusts it (see plan_delta)
+
+
+class Stale(Exception):
+    """A cached article is not the version the skeleton was made from, or the skeleton
+    cannot be read: build the full way."""
 
 
 @dataclass
@@ -140,9 +147,6 @@ def _shows(specs: list[PageSpec]) -> dict[str, bytes]:
         for key in spec.inputs:
             found.setdefault(key, []).append(index)
     return {key: array("I", indexes).tobytes() for key, indexes in found.items()}
-
-
-_ARTICLE, _ITEMS = _SPEC_FIELDS.index("article"), _SPEC_FIELDS.index("items")
 
 
 def _packed(spec: PageSpec, position: dict[str, int]) -> bytes:
@@ -232,11 +236,6 @@ def _load_skeleton(state: BuildState, site_root: Path, token: str) -> Skeleton |
     return skeleton
 
 
-class Stale(Exception):
-    """A cached article is not the version the skeleton was made from, or the skeleton
-    cannot be read: build the full way."""
-
-
 class CachedArticles:
     """The site's articles as the skeleton knows them, loaded from the build state on demand."""
 
@@ -321,26 +320,10 @@ class DeltaPlan:
     previous: dict[str, tuple[str, str]]
     images: list[str]  # site paths of the images the pages show
     pages: int  # the site's pages in all
-    warnings: list[Problem]
-    summary: dict[str, Any]  # the last build's counts (build._remember)
+    warnings: list[Problem]  # the last build's, which are this one's (see _read_changed)
     edits: dict[str, tuple[str, str]]  # source -> (hash, fingerprint), for the state
     valid_until: float
     record: str  # the skeleton's record in the state after this build (see :func:`record`)
-
-
-def _output_looks_whole(output: Path, specs: list[bytes], order: tuple[str, ...], statics: Iterable[str]) -> bool:
-    """True when every static file and pages spread over the whole plan are in the output folder.
-
-    A delta build writes only the pages of the edited articles. A folder emptied or
-    partly deleted by hand is found by this sample and gets a full build, which writes
-    every missing file; a single page deleted by hand is written again by the next full
-    build (``newsgen build --clean`` writes everything).
-    """
-    step = max(1, len(specs) // SAMPLE)
-    out = str(output)
-    if not all(os.path.isfile(os.path.join(out, relative)) for relative in statics):
-        return False
-    return all(os.path.isfile(os.path.join(out, _spec(spec, order).output)) for spec in (*specs[::step], *specs[-1:]))
 
 
 def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tuple[str, str, str],
@@ -353,15 +336,9 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     """
     snapshot, frame, model = inputs
     last_record = _record_of(state)
-    now = options.now
     if last_record is None or last_record["snapshot"] != state.get_meta("snapshot") or last_record["frame"] != frame:
         return None  # not the skeleton of the last build (watch mode's builds leave none), or more than text changed
-    if now is None or not last_record["now"] <= now.timestamp() < last_record["valid_until"]:
-        return None  # an article came due or left the news sitemap's window, or the clock went back
-    try:  # the same of the last build, which wrote the output (watch mode's builds leave no skeleton)
-        if not float(state.get_meta("built_at") or "inf") <= now.timestamp() < float(state.get_meta("valid_until") or ""):
-            return None
-    except ValueError:
+    if not _in_time(state, last_record, options.now):
         return None
     skeleton = _load_skeleton(state, options.site, last_record["token"])
     if skeleton is None:  # damaged or gone: the full build that follows writes it again (its model differs)
@@ -374,43 +351,13 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
         warnings = [Problem(**p) for p in last.pop("warnings")]
     except (ValueError, TypeError, KeyError):
         return None
-    keys = {s.key for s in changed}
-    if any(w.path in keys for w in warnings):
+    read = _read_changed(options, state, scan, skeleton, changed, warnings)
+    if read is None:
         return None
-    config = load_config(options.site)
-    settings = article_settings(config)
-    if settings != skeleton.settings:
-        return None
-    hashes = dict(scan.hashes)
-    state.begin()
-    try:
-        results, placements, meanwhile = parse_sources(changed, config, settings, hashes, state, jobs_for(options))
-    finally:
-        state.commit()  # what was read is true of the files, whatever becomes of this build
-    if meanwhile:
-        return None
-    fresh: dict[str, Article] = {}
-    edits: dict[str, tuple[str, str]] = {}
-    for key in sorted(keys):
-        article, problems = results[key]
-        if article is None or problems or placements[key] != skeleton.placement[key]:
-            return None
-        fresh[key] = article
-        fingerprint = digest(hashes[key], settings)
-        if key in skeleton.image_signatures:
-            fingerprint = digest(fingerprint, *skeleton.image_signatures[key])
-        edits[key] = (hashes[key], fingerprint)
+    config, fresh, edits = read
     skeleton.fingerprints.update((k, f) for k, (_, f) in edits.items())
-
-    shown: set[int] = set()
-    try:
-        for key in keys:
-            shown.update(array("I", skeleton.shows.get(key, b"")))
-        if len(shown) > MAX_PAGES or not _output_looks_whole(options.output_dir, skeleton.specs, skeleton.order,
-                                                             statics):
-            return None
-        specs = [_spec(skeleton.specs[i], skeleton.order) for i in sorted(shown)]
-    except (Stale, IndexError, TypeError, ValueError):  # a skeleton that unpickles but is not whole
+    specs = _pages_showing(set(fresh), skeleton, options.output_dir, statics)
+    if specs is None:
         return None
     articles = CachedArticles(state, skeleton, fresh)
     needed = {k for spec in specs for k in spec.inputs}
@@ -436,11 +383,87 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     images = sorted({path for key in articles.loaded for _, path in image_refs(articles.loaded[key], config.base_path)})
     loaded = LoadedSite(config, site, rates, specs, warnings, last.get("skipped_drafts", 0),
                         last.get("skipped_future", 0), skeleton.fingerprints, len(changed), last_record["valid_until"],
-                        statics, {}, frozenset(), (), now)
+                        statics, {}, frozenset(), (), options.now)
     page_digests = PageDigests.restore(last_record["pieces"], skeleton.fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
         return None  # a page the last build did not record: the full path knows what to do
     return DeltaPlan(loaded, [page_digests.page(spec, page_digests.urls) for spec in specs], previous, images,
-                     len(skeleton.specs), warnings, last, edits, last_record["valid_until"],
+                     len(skeleton.specs), warnings, edits, last_record["valid_until"],
                      json.dumps({**last_record, "snapshot": snapshot, "model": model}))
+
+
+def _in_time(state: BuildState, record: dict[str, Any], now: datetime | None) -> bool:
+    """True when the clock is within both the skeleton's time limits and those of the last
+    build, which wrote the output (a watch-mode build leaves no skeleton): no article came
+    due or left the news sitemap's window since, and the clock did not go back."""
+    if now is None or not record["now"] <= now.timestamp() < record["valid_until"]:
+        return False
+    try:
+        return float(state.get_meta("built_at") or "inf") <= now.timestamp() < float(state.get_meta("valid_until") or "")
+    except ValueError:
+        return False
+
+
+def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton: Skeleton, changed: list[Source],
+                  warnings: list[Problem]) -> tuple[Config, dict[str, Article], dict[str, tuple[str, str]]] | None:
+    """Parse the changed sources, caching them in the state: the settings, the new articles and
+    their (hash, fingerprint) for the state, or None unless each parses without a problem and
+    sits where it did."""
+    keys = {s.key for s in changed}
+    if any(w.path in keys for w in warnings):  # its warnings must be found again, which the full path does
+        return None
+    config = load_config(options.site)
+    settings = article_settings(config)
+    if settings != skeleton.settings:
+        return None
+    hashes = dict(scan.hashes)
+    state.begin()
+    try:
+        results, placements, meanwhile = parse_sources(changed, config, settings, hashes, state, jobs_for(options))
+    finally:
+        state.commit()  # what was read is true of the files, whatever becomes of this build
+    if meanwhile:
+        return None
+    fresh: dict[str, Article] = {}
+    edits: dict[str, tuple[str, str]] = {}
+    for key in sorted(keys):
+        article, problems = results[key]
+        if article is None or problems or placements[key] != skeleton.placement[key]:
+            return None
+        fresh[key] = article
+        fingerprint = digest(hashes[key], settings)
+        if key in skeleton.image_signatures:
+            fingerprint = digest(fingerprint, *skeleton.image_signatures[key])
+        edits[key] = (hashes[key], fingerprint)
+    return config, fresh, edits
+
+
+def _pages_showing(keys: set[str], skeleton: Skeleton, output: Path,
+                   statics: dict[str, tuple[Path, str]]) -> list[PageSpec] | None:
+    """The specs of the pages that show any of ``keys``, in plan order; None when there are
+    more than a delta build takes, the output folder is not whole, or the skeleton is damaged."""
+    shown: set[int] = set()
+    try:
+        for key in keys:
+            shown.update(array("I", skeleton.shows.get(key, b"")))
+        if len(shown) > MAX_PAGES or not _output_looks_whole(output, skeleton.specs, skeleton.order, statics):
+            return None
+        return [_spec(skeleton.specs[i], skeleton.order) for i in sorted(shown)]
+    except (Stale, IndexError, TypeError, ValueError):  # a skeleton that unpickles but is not whole
+        return None
+
+
+def _output_looks_whole(output: Path, specs: list[bytes], order: tuple[str, ...], statics: Iterable[str]) -> bool:
+    """True when every static file and pages spread over the whole plan are in the output folder.
+
+    A delta build writes only the pages of the edited articles. A folder emptied or
+    partly deleted by hand is found by this sample and gets a full build, which writes
+    every missing file; a single page deleted by hand is written again by the next full
+    build (``newsgen build --clean`` writes everything).
+    """
+    step = max(1, len(specs) // SAMPLE)
+    out = str(output)
+    if not all(os.path.isfile(os.path.join(out, relative)) for relative in statics):
+        return False
+    return all(os.path.isfile(os.path.join(out, _spec(spec, order).output)) for spec in (*specs[::step], *specs[-1:]))
