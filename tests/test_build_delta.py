@@ -241,6 +241,12 @@ def damage_skeleton(site: Path, how: str) -> None:
         db.execute("UPDATE meta SET value = ? WHERE key = 'skeleton'", (json.dumps({**record, "token": "another"}),))
         db.commit()
         db.close()
+    elif how == "record damaged":  # the state's record of it, say by a foreign tool
+        db = sqlite3.connect(site / ".newsgen/state.db")
+        record = json.loads(db.execute("SELECT value FROM meta WHERE key = 'skeleton'").fetchone()[0])
+        db.execute("UPDATE meta SET value = ? WHERE key = 'skeleton'", (json.dumps({**record, "pieces": {}}),))
+        db.commit()
+        db.close()
     elif how == "pages unreadable":  # a whole file with the right header, but its pages will not unpickle
         import pickle
         header = pickle.loads(path.read_bytes())
@@ -257,7 +263,7 @@ def damage_skeleton(site: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["missing", "cut short", "garbage", "same size and time", "pages unreadable",
-                                 "another build's"])
+                                 "another build's", "record damaged"])
 def test_a_damaged_or_unknown_skeleton_means_a_full_build_that_writes_a_new_one(newsroom, how):
     damage_skeleton(newsroom, how)
     edit(newsroom, "content/politics/b.md", "Body text.", "New text.")

@@ -61,6 +61,7 @@ MAX_PAGES = 400  # likewise for pages to render (a delta build renders in one pr
 
 _SPEC_FIELDS = tuple(f.name for f in fields(PageSpec))
 _ARTICLE, _ITEMS = _SPEC_FIELDS.index("article"), _SPEC_FIELDS.index("items")
+PIECES = ("global", "rates", "placement", "statics", "urls")  # the text parts of digests.PageDigests.pieces
 SAMPLE = 64  # pages of the output checked to exist before a delta build trusts it (see plan_delta)
 
 
@@ -205,6 +206,9 @@ def _record_of(state: BuildState) -> dict[str, Any] | None:
     try:
         last = json.loads(state.get_meta("skeleton") or "")
         if not isinstance(last, dict) or not isinstance(last.get("pieces"), dict):
+            return None
+        pieces = last["pieces"]
+        if not all(isinstance(pieces.get(n), str) for n in PIECES) or not isinstance(pieces.get("templates"), dict):
             return None
         for name in ("snapshot", "frame", "model", "token", "file"):
             if not isinstance(last.get(name), str) or not last[name]:
