@@ -15,6 +15,7 @@ from PIL import Image
 from conftest import NOW, article, build_site, read
 from test_build_incremental import changed, clean_build_of, files_of, mtimes, tick
 
+from newsgen.errors import ContentError
 from newsgen.loading import ArticleMemory
 
 LEAD_DATE = "2025-12-31T10:00:00+05:00"  # inside the news sitemap's two days before NOW
@@ -48,6 +49,25 @@ def edit(site: Path, key: str, old: str, new: str) -> None:
 
 def same_as_clean_build(site: Path, **options: object) -> bool:
     return files_of(site / "build") == files_of(clean_build_of(site, **options))
+
+
+def full_build_then_delta_builds_again(site: Path) -> None:
+    """The build after a change builds the full way; the next text edit is a delta build again.
+    Both are clean builds' equals."""
+    _, result, _ = build_site(site)
+    assert not result.delta and same_as_clean_build(site)
+    edit(site, "content/economy/d.md", "Body text.", "Body text, later.")
+    _, result, _ = build_site(site)
+    assert result.delta and same_as_clean_build(site)
+
+
+def change_skeleton_record(site: Path, **changes: object) -> None:
+    """Change the build state's record of the skeleton, as a foreign tool or another build might."""
+    db = sqlite3.connect(site / ".newsgen/state.db")
+    record = json.loads(db.execute("SELECT value FROM meta WHERE key = 'skeleton'").fetchone()[0])
+    db.execute("UPDATE meta SET value = ? WHERE key = 'skeleton'", (json.dumps({**record, **changes}),))
+    db.commit()
+    db.close()
 
 
 def test_a_body_edit_renders_only_the_pages_that_show_the_article(newsroom):
@@ -114,12 +134,7 @@ CHANGES = {
 def test_edits_that_move_an_article_or_change_more_than_articles_build_the_full_way(newsroom, change):
     tick()
     CHANGES[change](newsroom)
-    _, result, _ = build_site(newsroom)
-    assert not result.delta
-    assert same_as_clean_build(newsroom)
-    edit(newsroom, "content/economy/d.md", "Body text.", "Body text, later.")  # the next text edit is a delta again
-    _, result, _ = build_site(newsroom)
-    assert result.delta and same_as_clean_build(newsroom)
+    full_build_then_delta_builds_again(newsroom)
 
 
 def test_editing_a_draft_writes_no_page(newsroom):
@@ -199,18 +214,14 @@ def test_an_edit_after_a_watch_mode_build_builds_the_full_way_then_delta_again(n
     edit(newsroom, "content/politics/b.md", "title: Bravo", "title: Bravo in watch mode")
     build(BuildOptions(site=newsroom, now=NOW, memory=ArticleMemory()))  # watch builds leave no skeleton
     edit(newsroom, "content/politics/c.md", "Body text.", "Body text, edited after watching.")
-    _, result, _ = build_site(newsroom)
-    assert not result.delta and same_as_clean_build(newsroom)
-    edit(newsroom, "content/politics/c.md", "after watching", "after watching, again")
-    _, result, _ = build_site(newsroom)
-    assert result.delta and same_as_clean_build(newsroom)
+    full_build_then_delta_builds_again(newsroom)
 
 
 def test_a_failed_build_in_between_is_caught_up_by_the_next_delta_build(newsroom):
     source = newsroom / "content/politics/b.md"
     good = source.read_text()
     source.write_text(good.replace("title: Bravo", "title: [Bravo"))  # broken YAML
-    with pytest.raises(Exception):
+    with pytest.raises(ContentError):
         build_site(newsroom)
     source.write_text(good.replace("Body text.", "Fixed text."))
     out, result, _ = build_site(newsroom)
@@ -236,17 +247,9 @@ def damage_skeleton(site: Path, how: str) -> None:
     if how == "missing":
         path.unlink()
     elif how == "another build's":  # a file the state does not name, as after a build stopped while writing it
-        db = sqlite3.connect(site / ".newsgen/state.db")
-        record = json.loads(db.execute("SELECT value FROM meta WHERE key = 'skeleton'").fetchone()[0])
-        db.execute("UPDATE meta SET value = ? WHERE key = 'skeleton'", (json.dumps({**record, "token": "another"}),))
-        db.commit()
-        db.close()
+        change_skeleton_record(site, token="another")
     elif how == "record damaged":  # the state's record of it, say by a foreign tool
-        db = sqlite3.connect(site / ".newsgen/state.db")
-        record = json.loads(db.execute("SELECT value FROM meta WHERE key = 'skeleton'").fetchone()[0])
-        db.execute("UPDATE meta SET value = ? WHERE key = 'skeleton'", (json.dumps({**record, "pieces": {}}),))
-        db.commit()
-        db.close()
+        change_skeleton_record(site, pieces={})
     elif how == "pages unreadable":  # a whole file with the right header, but its pages will not unpickle
         import pickle
         header = pickle.loads(path.read_bytes())
@@ -267,11 +270,7 @@ def damage_skeleton(site: Path, how: str) -> None:
 def test_a_damaged_or_unknown_skeleton_means_a_full_build_that_writes_a_new_one(newsroom, how):
     damage_skeleton(newsroom, how)
     edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
-    _, result, _ = build_site(newsroom)
-    assert not result.delta and same_as_clean_build(newsroom)
-    edit(newsroom, "content/politics/b.md", "New text.", "Newer text.")
-    _, result, _ = build_site(newsroom)
-    assert result.delta and same_as_clean_build(newsroom)
+    full_build_then_delta_builds_again(newsroom)
 
 
 def test_the_clock_passing_the_skeletons_time_limit_means_a_full_build(newsroom):
@@ -314,7 +313,6 @@ def test_a_warning_about_the_edited_article_makes_the_build_full_and_is_still_re
 
 
 def test_a_template_error_on_the_edited_article_is_reported_and_the_output_kept(newsroom):
-    from newsgen.errors import ContentError
     from newsgen.theme import theme_root
     page = (theme_root() / "templates/article.html").read_text()
     (newsroom / "templates").mkdir()

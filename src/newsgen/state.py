@@ -33,7 +33,7 @@ from typing import Any, Iterable, Iterator
 
 from .errors import UsageError
 
-SCHEMA_VERSION = "1"  # tables added since (placements, skeleton_sources) are unknown to older newsgens, who keep working
+SCHEMA_VERSION = "1"  # tables added since (placements, skeleton_sources) are unknown to older newsgens, which keep working
 STATE_DIR = ".newsgen"
 STATE_FILE = "state.db"
 
