@@ -360,10 +360,24 @@ def test_a_delta_build_shows_responsive_images_and_keeps_every_size_record(site_
     assert same_as_clean_build(site)
 
 
-def test_a_skeleton_damaged_between_builds_is_written_again_by_a_build_for_new_rates(newsroom):
-    damage_skeleton(newsroom, "garbage")
+def stale_skeleton(site: Path, monkeypatch: pytest.MonkeyPatch, why: str) -> None:
+    """Make the skeleton unfit for the next build without changing the site's model."""
+    import newsgen.delta
+    import newsgen.loading
+    if why == "damaged on disk":
+        damage_skeleton(site, "garbage")
+    elif why == "another newsgen":  # as after an upgrade
+        monkeypatch.setattr(newsgen.delta, "FORMAT", newsgen.delta.FORMAT + "-next")
+    else:  # a new Python-Markdown: the articles are read with other settings
+        real = newsgen.loading.markdown_settings
+        monkeypatch.setattr(newsgen.loading, "markdown_settings", lambda base: real(base) + "+upgraded")
+
+
+@pytest.mark.parametrize("why", ["damaged on disk", "another newsgen", "new Markdown settings"])
+def test_a_skeleton_that_no_longer_fits_is_written_again_by_a_build_for_new_rates(newsroom, monkeypatch, why):
+    stale_skeleton(newsroom, monkeypatch, why)
     edit(newsroom, "data/rates.yaml", "0.00193", "0.00195")
-    build_site(newsroom)  # nothing but rates: the skeleton would still hold, had it not changed on disk
+    build_site(newsroom)  # nothing but rates: the skeleton would be kept, were it still fit
     edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
     _, result, _ = build_site(newsroom)
     assert result.delta and same_as_clean_build(newsroom)
@@ -413,16 +427,6 @@ def test_an_article_leaving_the_news_sitemap_at_the_build_second_is_gone_from_th
     assert same_as_clean_build(newsroom, now=later)
 
 
-def test_a_skeleton_from_another_newsgen_is_written_again_by_a_build_for_new_rates(newsroom, monkeypatch):
-    import newsgen.delta
-    monkeypatch.setattr(newsgen.delta, "FORMAT", newsgen.delta.FORMAT + "-next")  # as after an upgrade
-    edit(newsroom, "data/rates.yaml", "0.00193", "0.00195")
-    build_site(newsroom)
-    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
-    _, result, _ = build_site(newsroom)
-    assert result.delta and same_as_clean_build(newsroom)
-
-
 def test_a_watch_build_at_a_later_time_is_not_taken_for_the_one_a_delta_build_continues(newsroom):
     from newsgen.build import BuildOptions, build
     later = NOW + timedelta(days=1)  # the lead story has left the news sitemap by then
@@ -448,17 +452,6 @@ def test_a_static_file_deleted_by_hand_is_copied_again_by_the_next_edit(newsroom
     out, result, _ = build_site(newsroom)
     assert not result.delta and (out / "images/x.svg").is_file()
     assert same_as_clean_build(newsroom)
-
-
-def test_new_markdown_settings_write_the_skeleton_again_even_when_only_rates_change(newsroom, monkeypatch):
-    import newsgen.loading
-    real = newsgen.loading.markdown_settings
-    monkeypatch.setattr(newsgen.loading, "markdown_settings", lambda base: real(base) + "+upgraded")  # a new Python-Markdown
-    edit(newsroom, "data/rates.yaml", "0.00193", "0.00195")
-    build_site(newsroom)
-    edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
-    _, result, _ = build_site(newsroom)
-    assert result.delta and same_as_clean_build(newsroom)
 
 
 def test_a_forked_worker_never_reads_articles_through_the_parents_database_connection(newsroom):
