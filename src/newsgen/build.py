@@ -24,14 +24,15 @@ from .config import SETTINGS_FILE
 from .content import is_ignored_name, not_copied
 from .dates import build_now
 from .digests import digest
-from .errors import ContentError, OutputError, Problem, warning as make_warning
+from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
 from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
 from .theme import static_roots, template_dirs
-from .output import PendingPages, Staging, check_output_folder, commit_incremental, page_hash, static_files
+from .output import (PendingPages, Staging, check_output_folder, clear_leftovers, commit_incremental,
+                     interrupts_held, page_hash, static_files)
 from .parallel import collector_paused, run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site, remove_index
-from .state import STATE_DIR, BuildState, boot_id, open_state, site_lock
+from .state import SEARCH_PENDING, STATE_DIR, BuildState, boot_id, open_state, site_lock
 from .ticker import RATES_FILE
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         if not options.use_state:
             return _build(options, reporter)
         with site_lock(options.site, options.lock_wait):
+            clear_leftovers(options.output_dir)  # of builds that were killed; ours while the lock is held
             return _build(options, reporter)
 
 
@@ -158,6 +160,8 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
     """The last build's result when nothing it read has changed (and no article came due)."""
     if state.get_meta("snapshot") != snapshot or state.get_meta("dirty") != "0" or options.now is None:
         return None
+    if state.get_meta(SEARCH_PENDING) is not None:
+        return None  # the search index is behind the pages (an indexer was stopped): the build brings it up
     try:
         if not float(state.get_meta("built_at") or "inf") <= options.now.timestamp() < float(
                 state.get_meta("valid_until") or "0"):
@@ -302,6 +306,35 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
     return {"pages": pages, "old": old_ticker.encode("utf-8"), "new": ticker.encode("utf-8")}
 
 
+def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]],
+                    previous: dict[str, tuple[str, str]] | None, statics: dict[str, tuple[Path, str]],
+                    delta: DeltaPlan | None, ticker: str | None, page_digests: Any, reindex: bool) -> str | None:
+    """Record the pages and static files now in the output, and mark the build finished.
+
+    With ``reindex``, the search index is recorded as behind these pages (a token that
+    the indexer clears, see ``state.pending_search``); returns that token. Without it,
+    the index is up to date (or the site has none) and any earlier token is forgotten.
+    """
+    if state is None:
+        return None
+    token = None
+    state.begin()
+    state.replace_outputs(outputs, previous)
+    if delta is None:
+        state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
+    if ticker is not None and page_digests is not None:
+        state.set_meta("ticker", json.dumps({"rates": page_digests.rates_digest, "html": ticker}))
+    if reindex:
+        token = os.urandom(8).hex()
+        state.set_meta(SEARCH_PENDING, token)
+    else:
+        state.forget_meta(SEARCH_PENDING)
+    state.set_meta("dirty", "0")
+    state.set_meta("boot", boot_id())
+    state.commit()
+    return token
+
+
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float, verify: bool = False,
                       delta: DeltaPlan | None = None) -> tuple[BuildResult, dict[str, Any] | None]:
@@ -379,64 +412,72 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                    for i, spec in enumerate(loaded.specs)}
         written = sum(1 for o in rendered if o.wrote)
         spliced = sum(1 for o in rendered if o.spliced)
-        if state is not None:
-            state.set_meta("dirty", "1")
-            # until _remember records this build's inputs, no later build may take the output for the last one's
-            state.set_meta("snapshot", "")
         search = loaded.config.search
-        search_pending = False
+        reindex = False
         left: list[str] = []
         if incremental:
-            changed_pages = [loaded.specs[o.index].output for o in rendered if o.wrote]
-            # after a restart: all again; after a delta build's edits: none
-            old_statics = state.statics() if state is not None and not verify and delta is None else {}
-            try:
-                copied, removed, left = commit_incremental(pending, output, changed_pages, set(outputs),
-                                                           set(previous), statics, old_statics)
-            except OSError as exc:  # the state stays marked unfinished: the next build writes everything again
-                raise OutputError(f"writing {output} failed partway ({exc.strerror or exc}), so some of its pages "
-                                  "are new and some old; fix that (free some space?) and build again, which "
-                                  "writes them all") from exc
-            for relative in left:  # changed on disk during the build (by hand?): rendered by the next build
-                outputs[relative] = ("", "")
-                reporter.problem(make_warning(_shown(output / relative, options.site), 0, "",
-                                              "this page changed while the site was being built, so it was left "
-                                              "as it is", "the next build renders it"))
-            written -= len(left)
-            spliced -= len(left)  # only spliced pages are made again when written, and can be left
-            # a page's indexed text changed unless only its ticker did, outside the indexed part
-            articles_changed = any(loaded.specs[o.index].kind == "article" and o.search_text
-                                   for o in rendered if o.wrote)
-            if search and (articles_changed or removed or verify or not (output / INDEX_FOLDER).is_dir()):
-                if options.defer_search:
-                    search_pending = True  # the caller (watch, serve) indexes in the background
-                else:
-                    _report(reporter, index_site(output, sync=True))  # after the pages are in place
-            elif not search:
-                remove_index(output)  # as a clean build without search would have none
+            # the pages are written and recorded in one go: Ctrl-C waits for both (see interrupts_held)
+            with interrupts_held():
+                if state is not None:
+                    state.set_meta("dirty", "1")  # until recorded below: a killed build makes the next one write all
+                    # until _remember records this build's inputs, no later build may take the output for the last one's
+                    state.set_meta("snapshot", "")
+                changed_pages = [loaded.specs[o.index].output for o in rendered if o.wrote]
+                # after a restart: all again; after a delta build's edits: none
+                old_statics = state.statics() if state is not None and not verify and delta is None else {}
+                try:
+                    copied, removed, left = commit_incremental(pending, output, changed_pages, set(outputs),
+                                                               set(previous), statics, old_statics)
+                except OSError as exc:  # the state stays marked unfinished: the next build writes everything again
+                    raise OutputError(f"writing {output} failed partway ({exc.strerror or exc}), so some of its "
+                                      "pages are new and some old; fix that (free some space?) and build again, "
+                                      "which writes them all") from exc
+                for relative in left:  # changed on disk during the build (by hand?): rendered by the next build
+                    outputs[relative] = ("", "")
+                    reporter.problem(make_warning(_shown(output / relative, options.site), 0, "",
+                                                  "this page changed while the site was being built, so it was "
+                                                  "left as it is", "the next build renders it"))
+                written -= len(left)
+                spliced -= len(left)  # only spliced pages are made again when written, and can be left
+                # a page's indexed text changed unless only its ticker did, outside the indexed part
+                articles_changed = any(loaded.specs[o.index].kind == "article" and o.search_text
+                                       for o in rendered if o.wrote)
+                behind = state is not None and state.get_meta(SEARCH_PENDING) is not None
+                reindex = search and (articles_changed or bool(removed) or verify or behind
+                                      or not (output / INDEX_FOLDER).is_dir())
+                if not search:
+                    remove_index(output)  # as a clean build without search would have none
+                token = _record_outputs(state, outputs, previous, statics, delta, ticker, page_digests, reindex)
         else:
             assert staging is not None
+            if state is not None:
+                state.set_meta("dirty", "1")
+                state.set_meta("snapshot", "")
             staging.mark()
             copied = staging.copy_statics(statics)
             if search:
                 _report(reporter, index_site(staging.path))  # before the swap: readers never see a half index
-            staging.commit()
+            with interrupts_held():
+                staging.commit()
+                token = _record_outputs(state, outputs, None, statics, delta, ticker, page_digests, False)
             removed = 0
-        if state is not None:
-            state.begin()
-            state.replace_outputs(outputs, previous if incremental else None)
-            if delta is None:
-                state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
-            if ticker is not None and page_digests is not None:
-                state.set_meta("ticker", json.dumps({"rates": page_digests.rates_digest, "html": ticker}))
-            state.set_meta("dirty", "0")
-            state.set_meta("boot", boot_id())
-            state.commit()
     except BaseException:
         if staging is not None:
             staging.abort()
         pending.discard()
         raise
+    search_pending = False
+    if reindex and options.defer_search:
+        search_pending = True  # the caller (watch, serve) indexes in the background, then settles the token
+    elif reindex:
+        try:
+            problem = index_site(output, sync=True)  # after the pages are in place
+        except KeyboardInterrupt:
+            raise Interrupted("the pages are up to date but the search index is not; the next build "
+                              "updates it") from None
+        _report(reporter, problem)
+        if problem is None and state is not None and token is not None:
+            state.forget_meta(SEARCH_PENDING, token)
     if options.memory is not None:
         from .preview import LastBuild
 

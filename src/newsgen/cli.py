@@ -76,9 +76,8 @@ def _run(debug: bool, action: Callable[[], None]) -> None:
 
             traceback.print_exc()
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted; the output folder is as it was (if pages were already being written, the next "
-                   "build writes them all again)", err=True)
+    except KeyboardInterrupt as exc:  # newsgen.errors.Interrupted says what changed; a plain one, nothing
+        click.echo(f"interrupted; {getattr(exc, 'outcome', 'the output folder is as it was')}", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug in newsgen, not the editor's fault
         if debug:

@@ -89,6 +89,17 @@ class ContentError(NewsgenError):
         return (type(self), (self.problems, self.outcome))
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C once the output had begun to change; ``outcome`` says what a reader of it sees.
+
+    A plain ``KeyboardInterrupt`` means the output folder is as it was.
+    """
+
+    def __init__(self, outcome: str) -> None:
+        self.outcome = outcome
+        super().__init__(outcome)
+
+
 class UsageError(NewsgenError):
     """Bad settings, options or site layout: the editor must fix the set-up (exit status 2)."""
 

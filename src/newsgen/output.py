@@ -14,8 +14,9 @@ import hashlib
 import os
 import shutil
 import stat
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .errors import UsageError
 from .state import boot_id
@@ -181,7 +182,16 @@ class Staging:
         return copied
 
     def commit(self) -> None:
-        """Make the staging folder the output folder; the old output is removed afterwards."""
+        """Make the staging folder the output folder; the old output is removed afterwards.
+
+        Where the system can swap two folders in one step (Linux's ``RENAME_EXCHANGE``)
+        the output folder is never missing, even for a build killed mid-swap. Elsewhere
+        it is two renames, and a build killed between them leaves the old output as
+        ``.build.old-PID``, which the next build puts back (see :func:`clear_leftovers`).
+        """
+        if self.output.exists() and _exchange(str(self.path), str(self.output)):
+            shutil.rmtree(self.path, ignore_errors=True)  # the old output, now under the staging name
+            return
         old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
         if old.exists():
             shutil.rmtree(old)
@@ -193,6 +203,70 @@ class Staging:
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+_AT_FDCWD = -100
+
+
+def _exchange(first: str, second: str) -> bool:
+    """Swap two existing paths in one step; False where the system or file system cannot."""
+    try:
+        import ctypes
+
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux with glibc 2.28 or newer
+        return False
+    return renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0
+
+
+_LEFTOVER_KINDS = ("staging", "old", "search")  # see Staging, PendingPages and search.index_site
+
+
+def clear_leftovers(output: Path) -> list[str]:
+    """Remove what killed builds left beside ``output``; returns the names removed.
+
+    Builds work in ``.NAME.staging-PID``, ``.NAME.old-PID`` and ``.NAME.search-PID-*``
+    beside the output folder ``NAME`` (the same file system, so they can be renamed into
+    place). A build killed with ``kill -9`` cannot remove its own; the next build does,
+    skipping those of a process that still runs (a watcher indexing in the background).
+    An ``old`` folder with no output folder beside it is the published site of a build
+    killed between its two renames (see :meth:`Staging.commit`): it is put back instead.
+    """
+    output = output.absolute()
+    prefix = f".{output.name}."
+    removed = []
+    try:
+        entries = sorted(os.scandir(output.parent), key=lambda e: e.name)
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        kind, _, rest = entry.name[len(prefix):].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind not in _LEFTOVER_KINDS or not pid.isdigit() or _running(int(pid)):
+            continue
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        if kind == "old" and not os.path.lexists(output) and (Path(entry.path) / MARKER).is_file():
+            os.replace(entry.path, output)
+        else:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
 
 
 MARKER = ".newsgen-output"  # in every output folder: replacing a folder that has it loses nothing
@@ -243,6 +317,35 @@ def _rename_into_place(dest: str, data: bytes | Path) -> None:
         except OSError:
             pass
         raise
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back until the block ends, then raised as usual.
+
+    Why: the changed pages are written and the state records them in a second or
+    less; an interruption in between would leave the folder part old, part new, and
+    the next build would have to write every page again. Only the main thread receives
+    signals, so elsewhere (a build started from another thread) this does nothing.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def check_output_folder(output: Path, site: Path) -> None:
@@ -389,11 +492,17 @@ def _write_over(dest: str, data: bytes) -> bool:
     :func:`_refuse_folder_links`); a file with other hard links (a snapshot made with
     ``cp -al`` or ``rsync --link-dest``) is replaced, never changed.
 
+    Only pages that grow or keep their size are written over; a page that shrinks is
+    renamed into place, so no moment shows the new bytes followed by the old page's
+    tail (the file would have to be cut after the write, and a build killed between
+    the two would leave it so).
+
     What is given up: a reader that opens the page during those microseconds (a web
-    server serving the folder while it is rebuilt, a search indexer) may see part old,
-    part new, as with Hugo and Pelican, which truncate and rewrite; and on copy-on-write
-    file systems (btrfs, ZFS) a disk that fills up during the write can leave a page
-    cut short, which the next build, finding the state marked unfinished, rebuilds.
+    server serving the folder while it is rebuilt, a search indexer), or a build killed
+    during them, may see part new, part old, as with Hugo and Pelican, which truncate
+    and rewrite; and on copy-on-write file systems (btrfs, ZFS) a disk that fills up
+    during the write can leave a page cut short. Either way the state is marked
+    unfinished first, and the next build writes every page again.
     """
     if not _IN_PLACE:
         return False
@@ -405,6 +514,8 @@ def _write_over(dest: str, data: bytes) -> bool:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             return False
+        if len(data) < info.st_size:
+            return False  # the old page's tail would follow the new bytes until the file is cut
         if len(data) > info.st_size:
             try:
                 os.posix_fallocate(fd, 0, len(data))
@@ -416,8 +527,6 @@ def _write_over(dest: str, data: bytes) -> bool:
         done = 0
         while done < len(data):
             done += os.pwrite(fd, view[done:], done)
-        if len(data) < info.st_size:
-            os.ftruncate(fd, len(data))
         return True
     finally:
         os.close(fd)

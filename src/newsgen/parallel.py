@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
@@ -94,7 +95,8 @@ def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Seq
     helpers = jobs - 1
     finished: dict[int, list[R]] = {}
     taken = submitted = 0
-    pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(), parent_death_signal()))
     try:
         pending: dict[Future[list[R]], int] = {}
         while taken < len(chunks):
@@ -116,6 +118,45 @@ def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Seq
         pool.shutdown(wait=True, cancel_futures=True)  # a failure stops the queued chunks too
         raise
     pool.shutdown(wait=True)
+
+
+def _start_worker(parent: int, bind: Callable[[], None]) -> None:
+    """First thing in a forked worker: be bound to die with the parent (see :func:`parent_death_signal`)."""
+    bind()
+    if os.getppid() != parent:  # the parent died before the binding took: nobody waits for this worker
+        os._exit(1)
+
+
+def parent_death_signal() -> Callable[[], None]:
+    """A function that, called in a child, has the kernel kill the child when its parent dies.
+
+    Why: a forked worker outlives a parent killed with ``kill -9`` otherwise, still
+    holding the parent's standard output (``newsgen build | tee log`` never ends) and
+    any descriptor it inherited, and a Pagefind run goes on writing into a folder no
+    build will use. Linux's ``PR_SET_PDEATHSIG`` does it in the kernel, so it holds
+    whatever kills the parent; it survives ``exec`` (``python -m pagefind`` execs the
+    indexer). The C function is looked up here, in the parent, so that the child
+    (possibly forked from a threaded process, as ``subprocess`` does with
+    ``preexec_fn``) only makes one system call. Elsewhere the function does nothing.
+    """
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: no such call, children are not bound
+        return _unbound
+    kill = int(signal.SIGKILL)
+
+    def bind() -> None:
+        prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
+    return bind
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _unbound() -> None:
+    return None
 
 
 @contextmanager

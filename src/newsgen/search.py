@@ -39,7 +39,7 @@ def index_site(folder: Path, sync: bool = False,
     if not sync:
         return _run(folder, folder / INDEX_FOLDER)
     try:
-        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.search-") as tmp:
+        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.search-{os.getpid()}-") as tmp:
             problem = _run(folder, Path(tmp) / INDEX_FOLDER)
             if problem is None:
                 with guard() if guard is not None else nullcontext():
@@ -76,9 +76,15 @@ def _sync(source: Path, target: Path) -> None:
 
 
 def _run(folder: Path, index: Path) -> Problem | None:
+    """Pagefind over ``folder`` into ``index``. The indexer stays in the build's process group
+    (Ctrl-C reaches it), is waited for (and killed if the build is interrupted), and is
+    killed by the kernel if the build is (see ``parallel.parent_death_signal``)."""
+    from .parallel import parent_death_signal
+
     try:
         done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(index),
-                               "--silent"], capture_output=True, text=True, check=False, timeout=TIMEOUT)
+                               "--silent"], capture_output=True, text=True, check=False, timeout=TIMEOUT,
+                              preexec_fn=parent_death_signal())
     except subprocess.TimeoutExpired:
         return Problem("newsgen.yaml", 0, 0, "search", f"the search index took longer than {TIMEOUT} s and was left as it was",
                        "run the build again, or set search: false", "warning")

@@ -24,6 +24,7 @@ with a warning, never to a wrong site.
 """
 from __future__ import annotations
 
+import os
 import pickle
 import sqlite3
 import time
@@ -75,6 +76,13 @@ class BuildState:
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def forget_meta(self, key: str, value: str | None = None) -> None:
+        """Remove ``key`` (only if it still holds ``value``, when given)."""
+        if value is None:
+            self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self.db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (key, value))
 
     # articles -----------------------------------------------------------------------------
     def cached_articles(self, keys: list[str] | None = None) -> dict[str, tuple[str, str, bytes]]:
@@ -210,6 +218,27 @@ LOCK_FILE = "build.lock"
 LOCK_WAIT = 120.0  # seconds a build waits for another build of the same site to finish
 
 
+# Descriptors of the build locks this process holds. A forked child (a render worker) gets a
+# copy of each, and an ``flock`` lasts while any copy is open: a child that outlived its
+# parent would hold the site locked. So children close them at once (see ``_drop_locks``).
+_LOCKS_HELD: set[int] = set()
+
+
+def _drop_locks() -> None:
+    """In a just-forked child: close the copies of the parent's lock descriptors (the
+    parent's own stay open and locked)."""
+    for fd in _LOCKS_HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _LOCKS_HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_locks)
+
+
 @contextmanager
 def site_lock(site: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the site's build lock: one build (or watch rebuild) of a site at a time.
@@ -217,8 +246,9 @@ def site_lock(site: Path, wait: float | None = None) -> Iterator[None]:
     Two builds at once would interleave their writes to the build state and the output
     folder. A second build waits for the first (up to ``LOCK_WAIT`` seconds), then gives
     up with a message. The lock is the operating system's (``flock``), so it is released
-    even when a build is killed. Where ``flock`` does not exist (Windows) or the file
-    system refuses it (some network mounts), builds are not locked.
+    when a build is killed: no child process keeps it (forked children close their copy
+    at once, and ``subprocess`` children inherit none). Where ``flock`` does not exist
+    (Windows) or the file system refuses it (some network mounts), builds are not locked.
     """
     try:
         import fcntl
@@ -228,25 +258,30 @@ def site_lock(site: Path, wait: float | None = None) -> Iterator[None]:
     folder = site / STATE_DIR
     folder.mkdir(exist_ok=True)
     with open(folder / LOCK_FILE, "a+b") as handle:
-        deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
-        locked = True
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise UsageError(f"another newsgen build of {site} is still running "
-                                     "(wait for it to finish, or stop the watch or serve command using this site)") from None
-                time.sleep(0.1)
-            except OSError:  # a file system without flock (some network mounts): build unlocked, as before
-                locked = False
-                break
+        fd = handle.fileno()
+        _LOCKS_HELD.add(fd)
         try:
-            yield
+            deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+            locked = True
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise UsageError(f"another newsgen build of {site} is still running (wait for it to "
+                                         "finish, or stop the watch or serve command using this site)") from None
+                    time.sleep(0.1)
+                except OSError:  # a file system without flock (some network mounts): build unlocked, as before
+                    locked = False
+                    break
+            try:
+                yield
+            finally:
+                if locked:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            if locked:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            _LOCKS_HELD.discard(fd)
 
 
 def forget_outputs(site: Path, paths: list[str]) -> bool:
@@ -272,6 +307,49 @@ def forget_outputs(site: Path, paths: list[str]) -> bool:
     except sqlite3.Error:
         return False
     return True
+
+
+SEARCH_PENDING = "search_pending"  # meta key: the pages changed since the search index was last made
+
+
+def pending_search(site: Path) -> str | None:
+    """The token of the build whose pages the search index has yet to catch up with, if any.
+
+    A build that changes pages records a new token before it indexes (or leaves the
+    indexing to watch mode's background thread); the indexer clears it with
+    :func:`settle_search` only if no later build replaced it meanwhile. A process
+    killed in between leaves the token, and the next build indexes again instead of
+    taking the site for up to date.
+    """
+    return _read_meta(site, SEARCH_PENDING)
+
+
+def settle_search(site: Path, token: str) -> None:
+    """Record that the search index matches the pages of the build that left ``token``."""
+    path = site / STATE_DIR / STATE_FILE
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=5)
+        try:
+            db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (SEARCH_PENDING, token))
+        finally:
+            db.close()
+    except sqlite3.Error:  # the next build indexes once more: slower, never wrong
+        pass
+
+
+def _read_meta(site: Path, key: str) -> str | None:
+    path = site / STATE_DIR / STATE_FILE
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=5)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
 
 
 def boot_id() -> str:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -28,7 +29,7 @@ from .errors import NewsgenError
 from .preview import Preview
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site
-from .state import site_lock
+from .state import pending_search, settle_search, site_lock
 
 WATCHED = ("content", "templates", "static", "data")
 
@@ -160,10 +161,21 @@ class SiteWatcher:
         if self._search_thread is not None and self._search_thread.is_alive():
             return  # the running thread sees the request and indexes once more
 
+        site = self.options.site
+
         def work() -> None:
             while self._search_wanted.is_set() and not self._stopped.is_set():
                 self._search_wanted.clear()
-                problem = index_site(output, sync=True, guard=lambda: site_lock(self.options.site, float("inf")))
+                token = pending_search(site)  # read before the pages are: a later build makes a new one
+
+                @contextmanager
+                def guard() -> Iterator[None]:
+                    with site_lock(site, float("inf")):
+                        yield
+                        if token is not None:  # the index now matches the pages of that build
+                            settle_search(site, token)
+
+                problem = index_site(output, sync=True, guard=guard)
                 if problem is not None and self.reporter is not None:
                     self.reporter.problem(problem)
 
