@@ -1,0 +1,80 @@
+"""Run the newsgen command, stopping it at a chosen phase so that a test can kill it there.
+
+    python crash_harness.py PHASE MARKER newsgen-arguments...
+
+At PHASE the process (or, for ``worker``, a forked render worker; for ``indexer``, the
+search indexer itself) writes its process id to the file MARKER and sleeps, so that the
+test kills a real process at a known moment. PHASE ``none`` runs newsgen unchanged (for
+kills at random moments). Nothing here changes what newsgen does up to that moment.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from functools import wraps
+from typing import Any, Callable
+
+PARENT = os.getpid()
+
+
+def main() -> None:
+    phase, marker, *arguments = sys.argv[1:]
+
+    def stop_here() -> None:
+        with open(marker, "w") as file:
+            file.write(str(os.getpid()))
+        time.sleep(600)
+
+    def pause_before(owner: Any, name: str, when: Callable[[], bool] = lambda: True) -> None:
+        original = getattr(owner, name)
+
+        @wraps(original)
+        def paused(*args: Any, **kwargs: Any) -> Any:
+            if when():
+                stop_here()
+            return original(*args, **kwargs)
+        setattr(owner, name, paused)
+
+    if phase == "worker":  # a forked render worker stops in its first chunk; the parent waits for it
+        import newsgen.pages
+
+        chunks: list[int] = []
+
+        def first_in_worker() -> bool:
+            chunks.append(1)
+            return os.getpid() != PARENT and len(chunks) == 1
+        pause_before(newsgen.pages, "render_chunk", first_in_worker)
+    elif phase == "indexer":  # the search indexer (started as newsgen starts it) sleeps instead of indexing
+        real_run = subprocess.run
+
+        def run(argv: list[str], *args: Any, **kwargs: Any) -> Any:
+            if "pagefind" in argv:
+                script = f"import os, time; open({marker!r}, 'w').write(str(os.getpid())); time.sleep(600)"
+                argv = [sys.executable, "-c", script]
+            return real_run(argv, *args, **kwargs)
+        subprocess.run = run  # type: ignore[assignment]
+    elif phase == "swap":  # a clean build stops just before its staging folder becomes the output
+        import newsgen.output
+
+        pause_before(newsgen.output.Staging, "commit")
+    elif phase == "write":  # an incremental build stops where a page may be torn, or else once its pages are written
+        import newsgen.output
+
+        pause_before(os, "ftruncate")  # cutting a page written over in place: its old tail still follows
+        pause_before(newsgen.output.PendingPages, "discard")  # every changed page written, static files next
+    elif phase == "index-copy":  # the fresh search index is made, and about to be copied in
+        import newsgen.search
+
+        pause_before(newsgen.search, "_sync")
+    elif phase != "none":
+        raise SystemExit(f"unknown phase {phase}")
+
+    from newsgen.cli import main as newsgen
+
+    newsgen(arguments)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+"""Builds killed with ``kill -9`` or stopped with Ctrl-C: no process outlives them, the lock is
+free, nothing of theirs is left beside the site, and the next build equals a clean one.
+
+Each test runs the real ``newsgen`` command in a process of its own session (so every
+process it starts can be found afterwards) through ``crash_harness.py``, which stops it at
+a chosen phase; the test then kills the real process there.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import article
+
+HARNESS = Path(__file__).with_name("crash_harness.py")
+EPOCH = "1767268800"  # 2026-01-01 12:00 UTC: the same clock for every build of a test
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+
+
+def site_files(count: int = 40) -> dict[str, str]:
+    """A site large enough for the render pool to start (more than 64 pages), with search on."""
+    sections = ("politics", "economy", "culture")
+    files = {f"content/{sections[i % 3]}/story-{i}.md": article(
+        f"Story {i}", f"2025-12-{1 + i % 28:02d}T{8 + i % 10:02d}:00:00+05:00",
+        body=f"Paragraph about the steppe and item {i}.\n\n" + "More text. " * 40,
+        tags=[f"tag{i % 5}", "region"], authors=[f"Writer {i % 4}"]) for i in range(count)}
+    files["data/rates.yaml"] = "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n"
+    return files
+
+
+@pytest.fixture
+def site(site_tree) -> Path:
+    return site_tree(site_files())
+
+
+def newsgen(site: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "newsgen.cli", *args, "-s", str(site)], env=ENV,
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+class Stopped:
+    """``newsgen ARGS`` under the harness, in a session of its own, stopped at ``phase``."""
+
+    def __init__(self, site: Path, phase: str, *args: str) -> None:
+        self.marker = site.parent / f"marker-{phase}"
+        self.marker.unlink(missing_ok=True)
+        self.process = subprocess.Popen([sys.executable, str(HARNESS), phase, str(self.marker), *args, "-s", str(site)],
+                                        env=ENV, start_new_session=True, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def reached(self, timeout: float = 120) -> int:
+        """The process id written at the phase, once it is reached."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.marker.is_file() and self.marker.read_text():
+                return int(self.marker.read_text())
+            if self.process.poll() is not None:
+                raise AssertionError(f"newsgen ended before the phase: {self.process.communicate()}")
+            time.sleep(0.05)
+        raise AssertionError("the phase was not reached")
+
+    def kill(self, signum: int = signal.SIGKILL) -> tuple[str, str]:
+        os.kill(self.process.pid, signum)
+        out, err = self.process.communicate(timeout=60)
+        return out, err
+
+
+def session_processes(session: int) -> list[int]:
+    """Processes still alive in a session (zombies, already dead, left out)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            alive.append(int(entry.name))
+    return alive
+
+
+def assert_nothing_left(site: Path, session: int) -> None:
+    """No process of the killed command runs a moment later, and the site's lock is free."""
+    deadline = time.monotonic() + 10
+    while session_processes(session) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session_processes(session) == []
+    with open(site / ".newsgen/build.lock", "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anything still holds it
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_equals_clean_build(site: Path, tmp_path: Path) -> None:
+    """The site's output equals, byte for byte, a clean build of the same sources elsewhere;
+    and nothing but the output and the state is left beside the site."""
+    copy = tmp_path / f"clean-{time.monotonic_ns()}"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen", ".build.*"))
+    newsgen(copy, "build", "--clean")
+    assert tree(site / "build") == tree(copy / "build")
+    shutil.rmtree(copy)
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".newsgen"]
+
+
+def story(number: int) -> str:
+    """The path of story ``number``, without ``content/`` or ``.md``: its page's URL."""
+    return f"{('politics', 'economy', 'culture')[number % 3]}/story-{number}"
+
+
+def edit(site: Path, number: int, words: str) -> None:
+    path = site / f"content/{story(number)}.md"
+    path.write_text(path.read_text().replace("Paragraph about", f"{words}. Paragraph about"))
+
+
+def test_a_build_killed_while_a_worker_renders_leaves_no_worker_and_a_free_lock(site, tmp_path):
+    stopped = Stopped(site, "worker", "build", "-j", "2")
+    worker = stopped.reached()
+    assert worker != stopped.process.pid
+    stopped.kill()
+    assert_nothing_left(site, stopped.process.pid)
+    started = time.monotonic()
+    newsgen(site, "build")
+    assert time.monotonic() - started < 60  # not the 120 s a held lock makes a build wait
+    assert_equals_clean_build(site, tmp_path)
+
+
+def test_a_killed_build_never_holds_up_a_pipe_it_writes_to(site):
+    """``newsgen build | tee log`` ends when newsgen is killed: no worker keeps the pipe open."""
+    stopped = Stopped(site, "worker", "build", "-j", "2")
+    stopped.reached()
+    started = time.monotonic()
+    stopped.kill()  # communicate() reads stdout and stderr to their end
+    assert time.monotonic() - started < 10
+
+
+def test_a_build_killed_while_indexing_leaves_no_indexer_running(site, tmp_path):
+    newsgen(site, "build")
+    edit(site, 3, "Fresh words")
+    stopped = Stopped(site, "indexer", "build")
+    indexer = stopped.reached()
+    stopped.kill()
+    assert_nothing_left(site, stopped.process.pid)
+    assert not Path(f"/proc/{indexer}").exists() or "Z" in Path(f"/proc/{indexer}/stat").read_text().split()[2]
+    newsgen(site, "build")
+    assert_equals_clean_build(site, tmp_path)
+
+
+def test_ctrl_c_while_indexing_says_the_pages_are_new_and_the_next_build_catches_the_index_up(site, tmp_path):
+    newsgen(site, "build")
+    edit(site, 4, "Zeugma")
+    stopped = Stopped(site, "indexer", "build")
+    stopped.reached()
+    _, err = stopped.kill(signal.SIGINT)
+    assert stopped.process.returncode == 130
+    assert "interrupted; the pages are up to date but the search index is not; the next build updates it" in err
+    assert "Traceback" not in err
+    assert "Zeugma" in (site / f"build/{story(4)}/index.html").read_text()
+    again = newsgen(site, "build")
+    assert "0 rendered" in again.stdout  # the pages were written; only the index was behind
+    assert_equals_clean_build(site, tmp_path)
+
+
+def test_ctrl_c_before_anything_is_written_says_the_output_is_as_it_was(site):
+    newsgen(site, "build")
+    before = tree(site / "build")
+    edit(site, 5, "Unwritten")
+    stopped = Stopped(site, "worker", "build", "--clean", "-j", "2")  # enough pages for the render pool
+    stopped.reached()
+    os.killpg(stopped.process.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    _, err = stopped.process.communicate(timeout=60)
+    assert stopped.process.returncode == 130
+    assert "interrupted; the output folder is as it was" in err
+    assert tree(site / "build") == before
+
+
+def test_a_clean_build_killed_before_its_swap_leaves_the_published_site_and_no_staging_folder(site, tmp_path):
+    newsgen(site, "build")
+    before = tree(site / "build")
+    edit(site, 6, "Swapped")
+    stopped = Stopped(site, "swap", "build", "--clean")
+    stopped.reached()
+    stopped.kill()
+    assert tree(site / "build") == before
+    assert any(p.name.startswith(".build.staging-") for p in site.iterdir())  # what the next build must clear
+    newsgen(site, "build")
+    assert_equals_clean_build(site, tmp_path)
+
+
+def test_the_output_folder_is_never_missing_while_a_clean_build_swaps_it_in(site, monkeypatch):
+    """Readers (a web server) always find the site: the swap is one step, not two renames."""
+    import newsgen.output
+    from conftest import build_site
+
+    build_site(site)
+    edit(site, 2, "Swapped in")
+    real_replace = os.replace
+    seen: list[bool] = []
+
+    def replace(source, target):  # watches every rename the build makes for a moment without the output
+        real_replace(source, target)
+        seen.append((site / "build/index.html").is_file())
+    monkeypatch.setattr(newsgen.output.os, "replace", replace)
+    build_site(site, clean=True)
+    assert all(seen)
+    assert "Swapped in" in (site / f"build/{story(2)}/index.html").read_text()
+
+
+def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, tmp_path):
+    newsgen(site, "build")
+    before = tree(site / "build")
+    # shorter and longer versions of one article: its page, the listings and the feeds change size both ways
+    shorter = site / f"content/{story(0)}.md"
+    shorter.write_text(shorter.read_text().replace("More text. " * 40, "Short now."))
+    edit(site, 1, "Much longer words than before " * 5)
+    copy = tmp_path / "after"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
+    after = tree(newsgen(copy, "build") and copy / "build")
+    stopped = Stopped(site, "write", "build")
+    stopped.reached()
+    stopped.kill()
+    now = tree(site / "build")
+    for relative, data in now.items():
+        assert data in (before.get(relative), after.get(relative)), relative
+    newsgen(site, "build")
+    assert_equals_clean_build(site, tmp_path)
+
+
+def test_a_watch_killed_before_its_search_index_is_copied_in_leaves_the_next_build_to_finish_it(site, tmp_path):
+    newsgen(site, "build")
+    stopped = Stopped(site, "index-copy", "watch")
+    time.sleep(1.0)  # the watcher's first build found nothing to do; now an edit
+    edit(site, 7, "Quokka")
+    stopped.reached()
+    stopped.kill()
+    assert_nothing_left(site, stopped.process.pid)
+    again = newsgen(site, "build")
+    assert "0 rendered" in again.stdout
+    assert_equals_clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_kills_of_clean_incremental_and_watch_builds_leave_a_site_the_next_build_makes_whole(
+        site, tmp_path, seed):
+    """Killed at random moments: no process left, the lock free, no folder left, and the next
+    build equals a clean build byte for byte."""
+    chance = random.Random(seed)
+    newsgen(site, "build")
+    for trial in range(3):
+        edit(site, chance.randrange(40), f"Edit {seed}-{trial}")
+        kind = chance.choice(["build --clean", "build", "watch"])
+        stopped = Stopped(site, "none", *kind.split())
+        time.sleep(chance.uniform(0.2, 2.5))
+        stopped.kill()
+        assert_nothing_left(site, stopped.process.pid)
+        newsgen(site, "build")
+        assert_equals_clean_build(site, tmp_path)
