@@ -250,11 +250,11 @@ def damage_skeleton(site: Path, how: str) -> None:
         change_skeleton_record(site, token="another")
     elif how == "record damaged":  # the state's record of it, say by a foreign tool
         change_skeleton_record(site, pieces={})
-    elif how == "pages unreadable":  # a whole file with the right header, but its pages will not unpickle
-        import pickle
-        header = pickle.loads(path.read_bytes())
+    elif how == "pages unreadable":  # a whole sealed file with the right header, but its pages will not unpickle
+        from newsgen import sealed
+        header = sealed.loads(path.read_bytes())
         header[3].specs = [b"junk"] * len(header[3].specs)
-        path.write_bytes(pickle.dumps(header))
+        path.write_bytes(sealed.dumps(header))
     elif how == "same size and time":  # damaged in place, with nothing in its signature to tell
         info = path.stat()
         data = path.read_bytes()

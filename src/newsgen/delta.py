@@ -42,7 +42,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, overload
 
-from . import __version__
+from . import __version__, sealed
 from .config import Config, load_config
 from .digests import PageDigests, digest
 from .errors import Problem
@@ -175,7 +175,7 @@ def _write(site_root: Path, skeleton: Skeleton) -> str:
     temporary = path.with_name(f".{SKELETON_FILE}.{os.getpid()}")
     try:
         with open(temporary, "wb") as file:
-            pickle.dump((_layout(), __version__, token, skeleton), file, protocol=pickle.HIGHEST_PROTOCOL)
+            file.write(sealed.dumps((_layout(), __version__, token, skeleton)))
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)
@@ -229,7 +229,7 @@ def _load_skeleton(state: BuildState, site_root: Path, token: str) -> Skeleton |
     """
     try:
         with open(site_root / STATE_DIR / SKELETON_FILE, "rb") as file:
-            version, made_by, found, skeleton = pickle.load(file)
+            version, made_by, found, skeleton = sealed.loads(file.read())  # never unpickled unless sealed by us
     except Exception:  # noqa: BLE001 - a missing or damaged skeleton only means: build the full way
         return None
     if (version, made_by, found) != (_layout(), __version__, token) or not isinstance(skeleton, Skeleton):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sqlite3
 import time
 from dataclasses import dataclass, field, replace
@@ -17,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import __version__
+from . import __version__, sealed
 from .config import Config, load_config
 from .content import Source, find_sources, load_article, not_copied
 from .images import image_refs
@@ -361,7 +360,7 @@ def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes:
     def consume(chunk: list[Parsed]) -> None:
         # stored as each chunk arrives: the parent never holds every pickle and body at once
         for key, read_hash, data, _, placement in chunk:
-            results[key] = pickle.loads(data)
+            results[key] = sealed.loads(data)  # made by our own worker a moment ago
             placements[key] = placement
             if read_hash != hashes[key]:  # saved again between the scan and the parse
                 changed_meanwhile.add(key)
@@ -379,7 +378,7 @@ def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes:
 def _unpickle(data: bytes) -> Result | None:
     """A cached result, or None when the cache entry cannot be read (then the file is parsed again)."""
     try:
-        result = pickle.loads(data)
+        result = sealed.loads(data)
     except Exception:  # noqa: BLE001 - any damage to a cache entry means: read the source again
         return None
     return result if isinstance(result, tuple) and len(result) == 2 else None
@@ -409,7 +408,7 @@ def _parse_chunk(indices: Sequence[int]) -> list[Parsed]:
             read_hash = hashlib.blake2b(raw, digest_size=16).hexdigest()
             result = load_article(source, raw, config, markup)  # type: ignore[arg-type]
         placement = digest(placement_text(result[0])) if result[0] is not None else ""
-        out.append((source.key, read_hash, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
+        out.append((source.key, read_hash, sealed.dumps(result),
                     list(markup.fresh.items()), placement))
     return out
 
@@ -437,7 +436,10 @@ def _markdown_lookup(state_path: Path | None) -> Any:
             row = db.execute("SELECT data FROM markdown WHERE body_hash = ?", (key,)).fetchone()
         except sqlite3.DatabaseError:
             return None
-        return pickle.loads(row[0]) if row else None
+        try:
+            return sealed.loads(row[0]) if row else None
+        except Exception:  # noqa: BLE001 - a damaged or foreign entry: the body is rendered again
+            return None
     return lookup
 
 

@@ -25,13 +25,13 @@ with a warning, never to a wrong site.
 from __future__ import annotations
 
 import os
-import pickle
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from . import sealed
 from .errors import UsageError
 
 SCHEMA_VERSION = "1"  # tables added since (placements, skeleton_sources) are unknown to older newsgens, which keep working
@@ -135,13 +135,16 @@ class BuildState:
             chunk = hashes[i:i + 500]
             marks = ",".join("?" * len(chunk))
             for h, data in self.db.execute(f"SELECT body_hash, data FROM markdown WHERE body_hash IN ({marks})", chunk):
-                found[h] = pickle.loads(data)
+                try:
+                    found[h] = sealed.loads(data)
+                except Exception:  # noqa: BLE001 - a damaged or foreign entry: the body is rendered again
+                    continue
         return found
 
     def store_markdown(self, rows: Iterable[tuple[str, Any]]) -> None:
         """Add rendered bodies (see :meth:`prune_markdown`)."""
         self.db.executemany("INSERT OR REPLACE INTO markdown VALUES (?, ?)",
-                            ((h, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for h, r in rows))
+                            ((h, sealed.dumps(r)) for h, r in rows))
 
     def prune_markdown(self, limit: int) -> None:
         """Keep only the ``limit`` most recently stored bodies."""

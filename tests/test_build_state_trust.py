@@ -1,0 +1,96 @@
+"""A planted ``.newsgen/`` (a shared CI cache, a copied site) never runs code on the next build.
+
+The build state and the skeleton hold pickles; each test plants a pickle that would
+create a file when unpickled, in a place the next build reads, and checks that the file
+is never made and that the build is still right.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import article, build_site, read
+
+
+class Planted:
+    """Unpickling this opens (and so creates) ``path``: the stand-in for any command."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):  # noqa: ANN204 - pickle's protocol
+        return (open, (str(self.path), "w"))
+
+
+@pytest.fixture
+def site(site_tree) -> Path:
+    site = site_tree({f"content/politics/s{i}.md": article(f"Story {i}", f"2025-12-{10 + i}", body=f"Text {i}.")
+                      for i in range(5)})
+    build_site(site)
+    return site
+
+
+def plant_in_table(site: Path, table: str, marker: Path) -> None:
+    db = sqlite3.connect(site / ".newsgen/state.db")
+    db.execute(f"UPDATE {table} SET data = ?", (pickle.dumps(Planted(marker)),))
+    db.commit()
+    db.close()
+
+
+def test_a_pickle_planted_among_the_cached_articles_is_never_unpickled(site, tmp_path):
+    marker = tmp_path / "ran"
+    plant_in_table(site, "articles", marker)
+    (site / "content/politics/s4.md").write_text(article("Story 4", "2025-12-14", body="Text 4, edited."))
+    (site / "data").mkdir()
+    (site / "data/rates.yaml").write_text("rates:\n  - {code: KZT, rate: 0.002, change: 0.1}\n")  # a full build
+    out, result, _ = build_site(site)
+    assert not marker.exists()
+    assert result.parsed == 5  # every cached article was refused and read again from its source
+    assert "Text 0." in read(out, "/politics/s0/") and "Text 4, edited." in read(out, "/politics/s4/")
+
+
+def test_a_pickle_planted_among_the_rendered_bodies_is_never_unpickled(site, tmp_path):
+    marker = tmp_path / "ran"
+    plant_in_table(site, "markdown", marker)
+    # a new headline over the same body: the body's HTML would come from the planted row
+    (site / "content/politics/s4.md").write_text(article("Story 4, retitled", "2025-12-14", body="Text 4."))
+    out, result, _ = build_site(site)
+    assert not marker.exists()
+    assert result.parsed == 1
+    assert "<p>Text 4.</p>" in read(out, "/politics/s4/") and "Story 4, retitled" in read(out, "/politics/s4/")
+
+
+def test_a_skeleton_planted_in_place_of_the_real_one_is_never_unpickled(site, tmp_path):
+    """The planted file keeps the real one's size, inode and time, as a restored cache could."""
+    marker = tmp_path / "ran"
+    skeleton = site / ".newsgen/skeleton.pickle"
+    info = skeleton.stat()
+    planted = pickle.dumps(Planted(marker))
+    with open(skeleton, "r+b") as file:
+        file.write(planted + b"\0" * (info.st_size - len(planted)))
+    os.utime(skeleton, ns=(info.st_atime_ns, info.st_mtime_ns))
+    (site / "content/politics/s4.md").write_text(article("Story 4", "2025-12-14", body="Text 4, edited."))
+    out, result, _ = build_site(site)
+    assert not marker.exists()
+    assert not result.delta  # the skeleton was refused: a full build
+    assert "Text 4, edited." in read(out, "/politics/s4/")
+
+
+def test_a_state_written_under_another_key_is_not_trusted(site, tmp_path, monkeypatch):
+    """Another user's (or machine's) state is read as a cache miss, never as articles."""
+    import newsgen.sealed
+
+    monkeypatch.setenv(newsgen.sealed.KEY_VARIABLE, "another key")
+    newsgen.sealed._key.cache_clear()
+    try:
+        (site / "content/politics/s0.md").write_text(article("Story 0", "2025-12-10", body="Text 0, edited."))
+        out, result, _ = build_site(site)
+        assert result.parsed == 5 and not result.delta
+        assert "Text 0, edited." in read(out, "/politics/s0/")
+    finally:
+        monkeypatch.delenv(newsgen.sealed.KEY_VARIABLE)
+        newsgen.sealed._key.cache_clear()
