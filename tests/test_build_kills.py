@@ -269,3 +269,38 @@ def test_random_kills_of_clean_incremental_and_watch_builds_leave_a_site_the_nex
         assert_nothing_left(site, stopped.process.pid)
         newsgen(site, "build")
         assert_equals_clean_build(site, tmp_path)
+
+
+def test_the_next_build_puts_back_a_site_left_between_two_renames_and_clears_what_killed_builds_left(site):
+    newsgen(site, "build")
+    dead = _dead_pid()
+    (site / "build").rename(site / f".build.old-{dead}")  # a two-rename swap killed between its renames
+    (site / f".build.staging-{dead}/politics").mkdir(parents=True)
+    (site / f".build.search-{dead}-x1y2/pagefind").mkdir(parents=True)
+    watcher = subprocess.Popen(["sleep", "60"])  # a live process's folder (a watcher indexing) is left alone
+    (site / f".build.search-{watcher.pid}-a1b2").mkdir()
+    try:
+        done = newsgen(site, "build")
+        assert "0 rendered, 0 files written" in done.stdout  # the put-back site was already up to date
+        assert sorted(p.name for p in site.iterdir() if p.name.startswith(".build")) == [
+            f".build.search-{watcher.pid}-a1b2"]
+    finally:
+        watcher.kill()
+        watcher.wait()
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_a_new_sites_gitignore_covers_the_folders_of_killed_builds(tmp_path):
+    subprocess.run([sys.executable, "-m", "newsgen.cli", "init", str(tmp_path / "paper")], check=True,
+                   capture_output=True)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path / "paper", check=True)
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", ".build.staging-123/", ".build.old-9/",
+                              ".build.search-9-abc/", "build/", ".newsgen/"], cwd=tmp_path / "paper",
+                             capture_output=True, text=True)
+    assert ignored.stdout.split() == [".build.staging-123/", ".build.old-9/", ".build.search-9-abc/", "build/",
+                                      ".newsgen/"]

@@ -108,7 +108,7 @@ def init_site(target: Path, title: str = "Newsroom") -> list[Path]:
     files = {
         SETTINGS_FILE: EXAMPLE_SETTINGS.format(title=json.dumps(title, ensure_ascii=False)),  # JSON is YAML
         "data/rates.yaml": EXAMPLE_RATES,
-        ".gitignore": "/build/\n.newsgen/\n",
+        ".gitignore": "/build/\n.newsgen/\n/.build.*/\n",  # the last: folders of builds killed mid-way
         **{f"{CONTENT_DIR}/{k}": v for k, v in EXAMPLE_ARTICLES.items()},
     }
     for relative, text in files.items():
