@@ -471,12 +471,12 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         search_pending = True  # the caller (watch, serve) indexes in the background, then settles the token
     elif reindex:
         try:
-            problem = index_site(output, sync=True)  # after the pages are in place
+            indexed = index_site(output, sync=True)  # after the pages are in place
         except KeyboardInterrupt:
             raise Interrupted("the pages are up to date but the search index is not; the next build "
                               "updates it") from None
-        _report(reporter, problem)
-        if problem is None and state is not None and token is not None:
+        _report(reporter, indexed)
+        if indexed is None and state is not None and token is not None:
             state.forget_meta(SEARCH_PENDING, token)
     if options.memory is not None:
         from .preview import LastBuild

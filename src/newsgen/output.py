@@ -217,7 +217,7 @@ def _exchange(first: str, second: str) -> bool:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):  # not Linux with glibc 2.28 or newer
         return False
-    return renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0
+    return bool(renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0)
 
 
 _LEFTOVER_KINDS = ("staging", "old", "search")  # see Staging, PendingPages and search.index_site
