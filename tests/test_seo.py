@@ -65,7 +65,7 @@ def test_news_sitemap_holds_the_last_two_days_only(built):
     schema().assertValid(doc)
     assert doc.xpath("//s:loc/text()", namespaces=SM) == ["https://example.org/politics/a/",
                                                           "https://example.org/politics/b/"]
-    assert doc.xpath("//n:publication/n:name/text()", namespaces=SM) == ["Steppe Times"] * 2
+    assert doc.xpath("//n:publication/n:name/text()", namespaces=SM) == ["Steppe Media"] * 2  # the publisher
     assert doc.xpath("//n:news/n:title/text()", namespaces=SM)[0] == HOSTILE
     assert doc.xpath("//n:publication_date/text()", namespaces=SM)[1] == "2025-12-19T09:00:00+05:00"
 
