@@ -290,3 +290,13 @@ def test_a_plain_text_summary_with_angle_brackets_survives_in_feed_readers(edge,
 def test_an_rss_item_names_every_author_in_one_byline(edge):
     assert edge_entry(edge, "feed.xml", "Edge").author == "Aida Bek and Erlan"
     assert "author" not in edge_entry(edge, "feed.xml", "No byline")
+
+
+def test_raw_html_links_in_bodies_get_the_base_path_on_the_page(edge):
+    from lxml import html as lxml_html
+    page = lxml_html.fromstring((edge / "politics/a/index.html").read_bytes())
+    links = {a.text_content(): a.get("href") for a in page.iter("a")}
+    assert links["unquoted"] == "/news/politics/b/"
+    assert links["single"] == "../economy/d/"  # relative links are the reader's browser's to resolve
+    video = next(page.iter("video"))
+    assert video.get("poster") == "/news/images/p.png"
