@@ -26,6 +26,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .config import Config
+from .dates import build_now
 from .links import rewrite_urls
 from .markup import xml_text
 from .model import Article, Site
@@ -140,7 +141,7 @@ class FeedRenderer:
         feed checkers call implausible), or the build's time on a site without articles."""
         newest = max((a.modified for a in self.site.articles), default=None)
         if newest is None:
-            newest = self.now or datetime.now().astimezone()
+            newest = self.now or build_now()
         return newest.astimezone(self.config.zone)
 
     def _body(self, article: Article) -> str:
