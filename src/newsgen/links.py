@@ -48,6 +48,7 @@ class _TagRewriter(HTMLParser):
         changed = False
         new_attrs: list[tuple[str, str | None]] = []
         for name, value in attrs:
+            new: str | None
             if value is not None and name in URL_ATTRIBUTES:
                 new = self.change(tag, name, value.strip())
                 new = value if new == value.strip() else new
