@@ -300,3 +300,13 @@ def test_raw_html_links_in_bodies_get_the_base_path_on_the_page(edge):
     assert links["single"] == "../economy/d/"  # relative links are the reader's browser's to resolve
     video = next(page.iter("video"))
     assert video.get("poster") == "/news/images/p.png"
+
+
+def test_an_empty_feed_follows_the_sites_newest_change_in_an_incremental_build(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\nsections: {a: A, empty: Empty}\n",
+                      "content/a/x.md": article("X", "2025-12-19T10:00:00+05:00")})
+    build_site(site)
+    (site / "content/a/x.md").write_text(article("X", "2025-12-19T10:00:00+05:00", updated="2025-12-21T10:00:00+05:00"))
+    out, result, _ = build_site(site)
+    assert not result.delta  # a new update date moves the article: a full incremental build
+    assert etree.parse(str(out / "empty/atom.xml")).findtext("atom:updated", namespaces=NS) == "2025-12-21T05:00:00+00:00"
