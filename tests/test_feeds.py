@@ -172,6 +172,7 @@ EDGE_BODY = """Intro with a<b & c.[^1] See <a href='../economy/d/'>single</a>, <
 [^1]: The footnote.
 """
 EDGE = "https://example.org/news/"
+EDGE_NOW = datetime(2025, 12, 20, 12, tzinfo=timezone.utc)  # "Edge" is in the news sitemap's two days
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +193,7 @@ def edge(tmp_path_factory):
         "content/economy/d.md": article("Third", "2025-12-01", updated="2025-12-20T09:00:00+05:00"),
         "static/images/p.png": png(1200, 800),
     })
-    return build_site(site)[0]
+    return build_site(site, now=EDGE_NOW)[0]
 
 
 def feeds_of(out: Path) -> list[str]:
@@ -207,6 +208,17 @@ def test_every_feed_of_a_site_with_every_edge_case_passes_the_w3c_feed_validator
     assert {name: found for name, found in messages.items() if found} == {}
     for name in names:
         assert not feedparser.parse((edge / name).read_bytes()).bozo, name
+
+
+def test_the_sitemaps_of_the_edge_site_pass_the_official_schemas(edge):
+    schema = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas/official/all.xsd")))
+    for name in ("sitemap.xml", "news-sitemap.xml"):
+        schema.assertValid(etree.parse(str(edge / name)))
+    news = etree.parse(str(edge / "news-sitemap.xml"))
+    n = {"n": "http://www.google.com/schemas/sitemap-news/0.9"}
+    assert news.xpath("//n:name/text()", namespaces=n) == ["Steppe Media"]  # the publisher, not the title
+    assert news.xpath("//n:language/text()", namespaces=n) == ["en"]  # en-GB, as Google's schema takes it
+    assert not (edge / "robots.txt").exists()  # under /news/, where no crawler looks for it
 
 
 def edge_entry(out: Path, name: str, title: str):
