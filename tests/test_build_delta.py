@@ -423,7 +423,7 @@ def test_an_article_leaving_the_news_sitemap_at_the_build_second_is_gone_from_th
     edit(newsroom, "content/economy/d.md", "Body text.", "New text.")
     later = exactly + timedelta(hours=1)
     out, _, _ = build_site(newsroom, now=later)
-    assert "Alpha" not in (out / "news-sitemap.xml").read_text()
+    assert not (out / "news-sitemap.xml").exists()  # no article is recent enough for one
     assert same_as_clean_build(newsroom, now=later)
 
 
@@ -431,7 +431,7 @@ def test_a_watch_build_at_a_later_time_is_not_taken_for_the_one_a_delta_build_co
     from newsgen.build import BuildOptions, build
     later = NOW + timedelta(days=1)  # the lead story has left the news sitemap by then
     build(BuildOptions(site=newsroom, now=later, memory=ArticleMemory()))  # as `newsgen serve` would, a day on
-    assert "Alpha" not in (newsroom / "build/news-sitemap.xml").read_text()
+    assert not (newsroom / "build/news-sitemap.xml").exists()  # no article is recent enough for one
     edit(newsroom, "content/politics/b.md", "Body text.", "New text.")
     out, result, _ = build_site(newsroom)  # back at NOW (SOURCE_DATE_EPOCH, say)
     assert not result.delta and "Alpha" in (out / "news-sitemap.xml").read_text()

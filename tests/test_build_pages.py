@@ -262,3 +262,16 @@ def test_lead_images_next_to_the_article_have_working_urls_everywhere(site_tree)
     assert 'src="/politics/photo.svg"' in html
     feed = (out / "feed.xml").read_text()
     assert 'url="https://example.org/politics/photo.svg"' in feed and 'length="0"' not in feed
+
+
+def test_c_cpp_and_csharp_are_three_tags_and_other_spellings_of_one_tag_are_named(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/tech/a.md": article("A", "2025-12-19", tags=["C", "C++", "C#", "Central Asia"]),
+                      "content/tech/b.md": article("B", "2025-12-18", tags=["Central-Asia", "central  asia"])})
+    out, _, reporter = build_site(site)
+    assert {p.name for p in (out / "tags").iterdir() if p.is_dir()} == {"c", "c-plus-plus", "c-sharp", "central-asia"}
+    assert "C++</h1>" in read(out, "/tags/c-plus-plus/") and "C#</h1>" in read(out, "/tags/c-sharp/")
+    warnings = [p.format() for p in reporter.problems if p.field == "tags"]
+    assert warnings == ['content/tech/b.md:5: warning: tags: "Central-Asia" and "Central Asia" make the same tag page, '
+                        '/tags/central-asia/, shown as "Central Asia" (write "Central Asia" if they are one tag, '
+                        'or give this one a name of its own)']

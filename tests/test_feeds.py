@@ -104,7 +104,8 @@ def test_rss_structure(built):
     assert item.findtext("guid") == "https://example.org/news/politics/a/"
     assert item.find("guid").get("isPermaLink") == "true"
     assert item.findtext("pubDate") and item.findtext("description") and item.findtext("content:encoded", namespaces=NS)
-    assert [c.text for c in item.findall("dc:creator", NS)] == ["Aida Bek", "Erlan"]
+    # one dc:creator with the whole byline: readers such as newsboat show only the last of several
+    assert [c.text for c in item.findall("dc:creator", NS)] == ["Aida Bek and Erlan"]
     assert [c.text for c in item.findall("category")] == ["Kazakhstan", "diplomacy"]
     enclosure = item.find("enclosure")
     assert enclosure.attrib == {"url": "https://example.org/news/images/p.png", "length": "108", "type": "image/png"}
@@ -148,3 +149,176 @@ def test_pages_announce_their_feeds(built):
     assert 'href="/news/feed.xml"' in section
     assert 'href="/news/tags/kazakhstan/feed.xml"' in (built / "tags/kazakhstan/index.html").read_text()
     assert 'href="/news/authors/aida-bek/atom.xml"' in (built / "authors/aida-bek/index.html").read_text()
+
+
+# --- a site with every edge case that outside feed readers and checkers tripped on ---------------
+
+def png(width: int, height: int) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+    out = BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+EDGE_BODY = """Intro with a<b & c.[^1] See <a href='../economy/d/'>single</a>, <a href=/politics/b/>unquoted</a>,
+<a href="//cdn.example.com/x">protocol-relative</a> and [the note](#fn:1).
+
+![p](photo.png)
+
+<img src="/images/p.png" srcset="/images/p.png 1x, /images/p.png 2x" alt="s"> <video poster="/images/p.png" src="clip.mp4"></video>
+
+[^1]: The footnote.
+"""
+EDGE = "https://example.org/news/"
+EDGE_NOW = datetime(2025, 12, 20, 12, tzinfo=timezone.utc)  # "Edge" is in the news sitemap's two days
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory):
+    """Base path, a regional language, a publisher, an empty section, an article with two authors,
+    one with none, a plain-text summary with '<', raw HTML with every kind of URL, and an image
+    next to its article."""
+    from conftest import write_tree
+    site = write_tree(tmp_path_factory.mktemp("edge"), {
+        "newsgen.yaml": f"title: Steppe Times\npublisher: Steppe Media\nbase_url: {EDGE}\nlanguage: en-GB\n"
+                        "timezone: Asia/Almaty\nsections: {politics: Politics, economy: Economy, culture: Culture}\n"
+                        "search: false\n",
+        "content/politics/a.md": article("Edge", "2025-12-19T17:00:00+05:00", body=EDGE_BODY, summary="a<b & c > d",
+                                         tags=["Kazakhstan"], authors=["Aida Bek", "Erlan"], image="/images/p.png"),
+        "content/politics/photo.png": png(900, 600),
+        "content/politics/b.md": article("No byline", "2025-12-18T10:00:00+05:00",
+                                         body='Text with a <a href="/economy/d/">raw link</a>.'),
+        "content/economy/d.md": article("Third", "2025-12-01", updated="2025-12-20T09:00:00+05:00"),
+        "static/images/p.png": png(1200, 800),
+    })
+    return build_site(site, now=EDGE_NOW)[0]
+
+
+def feeds_of(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xml") if p.name in ("feed.xml", "atom.xml"))
+
+
+def test_every_feed_of_a_site_with_every_edge_case_passes_the_w3c_feed_validator(edge):
+    from feedcheck import w3c_messages
+    names = feeds_of(edge)
+    assert "culture/atom.xml" in names and "authors/erlan/feed.xml" in names
+    messages = {name: w3c_messages((edge / name).read_bytes(), EDGE + name) for name in names}
+    assert {name: found for name, found in messages.items() if found} == {}
+    for name in names:
+        assert not feedparser.parse((edge / name).read_bytes()).bozo, name
+
+
+def test_the_sitemaps_of_the_edge_site_pass_the_official_schemas(edge):
+    schema = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas/official/all.xsd")))
+    for name in ("sitemap.xml", "news-sitemap.xml"):
+        schema.assertValid(etree.parse(str(edge / name)))
+    news = etree.parse(str(edge / "news-sitemap.xml"))
+    n = {"n": "http://www.google.com/schemas/sitemap-news/0.9"}
+    assert news.xpath("//n:name/text()", namespaces=n) == ["Steppe Media"]  # the publisher, not the title
+    assert news.xpath("//n:language/text()", namespaces=n) == ["en"]  # en-GB, as Google's schema takes it
+    assert not (edge / "robots.txt").exists()  # under /news/, where no crawler looks for it
+
+
+def edge_entry(out: Path, name: str, title: str):
+    return next(e for e in parse(out, name).entries if e.title == title)
+
+
+def raw_body(out: Path, name: str, title: str) -> str:
+    """An entry's body HTML as written in the feed (feedparser would drop attributes such as srcset)."""
+    root = etree.parse(str(out / name)).getroot()
+    if name.endswith("atom.xml"):
+        entry = next(e for e in root.findall("atom:entry", NS) if e.findtext("atom:title", namespaces=NS) == title)
+        return entry.findtext("atom:content", namespaces=NS)
+    item = next(i for i in root.iter("item") if i.findtext("title") == title)
+    return item.findtext("content:encoded", namespaces=NS)
+
+
+def body_urls(body: str) -> dict[str, str]:
+    """Link text or alt -> URL, and 'srcset', 'poster', 'video' for the one of each."""
+    from lxml import html as lxml_html
+    tree = lxml_html.fromstring(f"<div>{body}</div>")
+    urls = {(a.text_content() or ""): a.get("href") for a in tree.iter("a")}
+    urls.update({img.get("alt"): img.get("src") for img in tree.iter("img")})
+    urls.update({f"srcset {img.get('alt')}": img.get("srcset") for img in tree.iter("img") if img.get("srcset")})
+    urls.update({"poster": v.get("poster") for v in tree.iter("video")})
+    urls.update({"video": v.get("src") for v in tree.iter("video")})
+    return urls
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
+def test_feed_bodies_resolve_every_url_against_the_article(edge, name):
+    urls = body_urls(raw_body(edge, name, "Edge"))
+    article = EDGE + "politics/a/"
+    assert urls["single"] == EDGE + "politics/economy/d/"  # '../economy/d/' from /news/politics/a/
+    assert urls["unquoted"] == EDGE + "politics/b/"  # root-relative raw HTML, with the base path
+    assert urls["protocol-relative"] == "https://cdn.example.com/x"  # the site's scheme
+    assert urls["the note"] == article + "#fn:1" and urls["1"] == article + "#fn:1"
+    assert urls["poster"] == EDGE + "images/p.png" and urls["video"] == article + "clip.mp4"
+    assert urls["srcset s"] == f"{EDGE}images/p.png 1x, {EDGE}images/p.png 2x"
+    assert all(u.startswith("https://") for u in urls.values()), urls
+
+
+def test_an_image_next_to_its_article_is_the_file_the_article_page_shows(edge):
+    from lxml import html as lxml_html
+    page = lxml_html.fromstring((edge / "politics/a/index.html").read_bytes())
+    shown = next(img.get("src") for img in page.iter("img") if img.get("alt") == "p")
+    assert shown.startswith("/news/_img/photo-") and (edge / shown.removeprefix("/news/")).is_file()
+    for name in ("feed.xml", "atom.xml"):
+        assert body_urls(raw_body(edge, name, "Edge"))["p"] == "https://example.org" + shown
+
+
+def test_atom_feeds_name_the_publisher_so_that_an_entry_without_byline_is_valid(edge):
+    root = etree.parse(str(edge / "atom.xml")).getroot()
+    assert [a.findtext("atom:name", namespaces=NS) for a in root.findall("atom:author", NS)] == ["Steppe Media"]
+    entry = next(e for e in root.findall("atom:entry", NS) if e.findtext("atom:title", namespaces=NS) == "No byline")
+    assert entry.find("atom:author", NS) is None  # the feed's author stands for it (RFC 4287, 4.1.1)
+
+
+def test_an_empty_feed_is_dated_with_the_sites_newest_change(edge):
+    assert parse(edge, "culture/feed.xml").entries == []
+    assert etree.parse(str(edge / "culture/feed.xml")).findtext("channel/lastBuildDate") == "Sat, 20 Dec 2025 09:00:00 +0500"
+    assert etree.parse(str(edge / "culture/atom.xml")).findtext("atom:updated", namespaces=NS) == "2025-12-20T09:00:00+05:00"
+
+
+def test_the_feeds_of_a_site_without_articles_are_dated_with_the_build_time(site_tree):
+    from conftest import NOW
+    out = build_site(site_tree({"newsgen.yaml": "search: false\n", "content/a/x.md": article("Draft", draft=True)}))[0]
+    updated = etree.parse(str(out / "atom.xml")).findtext("atom:updated", namespaces=NS)
+    assert datetime.fromisoformat(updated) == NOW
+    assert parse(out, "feed.xml").feed.updated_parsed[:6] == NOW.timetuple()[:6]
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
+def test_a_plain_text_summary_with_angle_brackets_survives_in_feed_readers(edge, name):
+    from lxml import html as lxml_html
+    summary = edge_entry(edge, name, "Edge").summary_detail
+    # RSS readers take a description as HTML (feedparser says text/html); Atom says type text
+    shown = lxml_html.fromstring(f"<p>{summary.value}</p>").text_content() if summary.type == "text/html" else summary.value
+    assert shown == "a<b & c > d"
+
+
+def test_an_rss_item_names_every_author_in_one_byline(edge):
+    assert edge_entry(edge, "feed.xml", "Edge").author == "Aida Bek and Erlan"
+    assert "author" not in edge_entry(edge, "feed.xml", "No byline")
+
+
+def test_raw_html_links_in_bodies_get_the_base_path_on_the_page(edge):
+    from lxml import html as lxml_html
+    page = lxml_html.fromstring((edge / "politics/a/index.html").read_bytes())
+    links = {a.text_content(): a.get("href") for a in page.iter("a")}
+    assert links["unquoted"] == "/news/politics/b/"
+    assert links["single"] == "../economy/d/"  # relative links are the reader's browser's to resolve
+    video = next(page.iter("video"))
+    assert video.get("poster") == "/news/images/p.png"
+
+
+def test_an_empty_feed_follows_the_sites_newest_change_in_an_incremental_build(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\nsections: {a: A, empty: Empty}\n",
+                      "content/a/x.md": article("X", "2025-12-19T10:00:00+05:00")})
+    build_site(site)
+    (site / "content/a/x.md").write_text(article("X", "2025-12-19T10:00:00+05:00", updated="2025-12-21T10:00:00+05:00"))
+    out, result, _ = build_site(site)
+    assert not result.delta  # a new update date moves the article: a full incremental build
+    assert etree.parse(str(out / "empty/atom.xml")).findtext("atom:updated", namespaces=NS) == "2025-12-21T05:00:00+00:00"

@@ -12,7 +12,7 @@ from lxml import etree
 
 from conftest import article, build_site, write_tree
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(__file__).parent / "schemas" / "official"  # sitemaps.org's and Google's own
 SM = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}
 NOW = datetime(2025, 12, 20, 12, 0, tzinfo=timezone.utc)
 HOSTILE = 'Breaking </script><script>alert("x")</script> & more'
@@ -33,8 +33,9 @@ def built(tmp_path_factory):
     return build_site(site, now=NOW)[0]
 
 
-def schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd")))
+def schema(name: str = "all.xsd") -> etree.XMLSchema:
+    """The official sitemap schema with Google's News extension (all.xsd), or siteindex.xsd."""
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name)))
 
 
 def html_pages(out: Path) -> set[str]:
@@ -65,7 +66,7 @@ def test_news_sitemap_holds_the_last_two_days_only(built):
     schema().assertValid(doc)
     assert doc.xpath("//s:loc/text()", namespaces=SM) == ["https://example.org/politics/a/",
                                                           "https://example.org/politics/b/"]
-    assert doc.xpath("//n:publication/n:name/text()", namespaces=SM) == ["Steppe Times"] * 2
+    assert doc.xpath("//n:publication/n:name/text()", namespaces=SM) == ["Steppe Media"] * 2  # the publisher
     assert doc.xpath("//n:news/n:title/text()", namespaces=SM)[0] == HOSTILE
     assert doc.xpath("//n:publication_date/text()", namespaces=SM)[1] == "2025-12-19T09:00:00+05:00"
 
@@ -90,7 +91,7 @@ def test_big_sites_get_a_sitemap_index(monkeypatch, site_tree):
     site = site_tree({f"content/a/s{i}.md": article(f"S{i}", f"2025-12-{i + 1:02d}") for i in range(8)})
     out = build_site(site)[0]
     index = etree.parse(str(out / "sitemap.xml"))
-    schema().assertValid(index)
+    schema("siteindex.xsd").assertValid(index)
     parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=SM)
     # 14 public pages: home, 8 articles, a section, a month, the archive, tag and author indexes
     assert parts == [f"http://localhost:8000/sitemap-{n}.xml" for n in (1, 2, 3)]
@@ -178,3 +179,86 @@ def test_hostile_title_is_text_in_html_feeds_and_json_ld(built):
     assert "\\u003c/script\\u003e" in ld[0]
     for feed in ("feed.xml", "atom.xml", "sitemap.xml", "news-sitemap.xml"):
         assert b'<script>alert' not in (built / feed).read_bytes()
+
+
+def test_the_official_schema_rejects_an_empty_sitemap():
+    assert not schema().validate(etree.fromstring(f'<urlset xmlns="{SM["s"]}" xmlns:news="{SM["n"]}"/>'.encode()))
+
+
+def test_without_recent_articles_there_is_no_news_sitemap_and_robots_names_none(site_tree):
+    site = site_tree({"newsgen.yaml": "base_url: https://example.org/\nsearch: false\n",
+                      "content/a/old.md": article("Old", "2025-11-01T10:00:00+05:00")})
+    out = build_site(site, now=NOW)[0]
+    assert not (out / "news-sitemap.xml").exists()
+    assert (out / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n"
+    schema().assertValid(etree.parse(str(out / "sitemap.xml")))
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "en"), ("en-GB", "en"), ("kk_KZ", "kk"), ("fil", "fil"), ("zh", "zh-cn"), ("zh-Hans", "zh-cn"),
+    ("zh-TW", "zh-tw"), ("zh-Hant-HK", "zh-tw")])
+def test_news_sitemap_language_is_one_google_news_accepts(language, expected):
+    from newsgen.sitemaps import news_language
+    assert news_language(language) == expected
+
+
+def test_news_sitemap_of_a_site_in_a_regional_language_is_valid(site_tree):
+    site = site_tree({"newsgen.yaml": "base_url: https://example.org/\nlanguage: en-GB\nsearch: false\n",
+                      "content/a/new.md": article("New", "2025-12-20T10:00:00+05:00")})
+    doc = etree.parse(str(build_site(site, now=NOW)[0] / "news-sitemap.xml"))
+    schema().assertValid(doc)
+    assert doc.xpath("//n:language/text()", namespaces=SM) == ["en"]
+    assert doc.xpath("//n:name/text()", namespaces=SM) == ["newsgen site"]  # no publisher: the title
+
+
+def test_a_site_under_a_base_path_writes_no_robots_txt(site_tree):
+    # crawlers read robots.txt at the root of the host only: one at /news/robots.txt would be ignored
+    site = site_tree({"newsgen.yaml": "base_url: https://example.org/news/\nsearch: false\n",
+                      "content/a/new.md": article("New", "2025-12-20T10:00:00+05:00")})
+    out = build_site(site, now=NOW)[0]
+    assert not (out / "robots.txt").exists()
+    assert (out / "sitemap.xml").is_file() and (out / "news-sitemap.xml").is_file()
+
+
+def test_the_not_found_page_names_no_canonical_address(built):
+    assert not [l for l in head(built, "404.html").links if l.get("rel") == "canonical"]
+
+
+def test_a_page_without_lead_image_shows_the_sites_raster_card(built):
+    from PIL import Image
+    h = head(built, "politics/b/index.html")
+    meta = dict(h.meta)
+    assert meta["og:image"] == meta["twitter:image"] == "https://example.org/social-card.png"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+    assert meta["og:image:alt"] == meta["twitter:image:alt"] == "Steppe Times"
+    with Image.open(built / "social-card.png") as card:
+        assert (card.format, card.size) == ("PNG", (1200, 630))
+    assert dict(head(built, "index.html").meta)["og:image"] == "https://example.org/social-card.png"
+
+
+def test_link_previews_carry_the_lead_images_size_and_text(site_tree):
+    from io import BytesIO
+
+    from PIL import Image
+    picture = BytesIO()
+    Image.new("RGB", (1000, 500), (0, 90, 160)).save(picture, "PNG")
+    site = site_tree({"newsgen.yaml": "base_url: https://example.org/\nsearch: false\n",
+                      "static/images/talks.png": picture.getvalue(),
+                      "content/a/x.md": article("Talks", image="/images/talks.png", image_alt="Delegates in Astana")})
+    meta = dict(head(build_site(site)[0], "a/x/index.html").meta)
+    assert meta["og:image"] == "https://example.org/images/talks.png"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1000", "500")
+    assert meta["og:image:alt"] == meta["twitter:image:alt"] == "Delegates in Astana"
+
+
+@pytest.mark.parametrize(("language", "locale"), [("en", "en_US"), ("en-GB", "en_GB"), ("ru", "ru_RU"),
+                                                  ("kk", "kk_KZ"), ("pt_BR", "pt_BR")])
+def test_og_locale_is_a_language_with_its_territory(language, locale):
+    from newsgen.seo import og_locale
+    assert og_locale(language) == locale
+
+
+def test_json_ld_of_an_article_without_image_or_byline_has_both(built):
+    news = json.loads(head(built, "politics/b/index.html").scripts[0])
+    assert news["image"] == ["https://example.org/social-card.png"]
+    assert news["author"] == [{"@type": "Organization", "name": "Steppe Media", "url": "https://example.org/"}]

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from newsgen.slugs import expand_permalink, is_safe_url, normalise_url, output_path, slugify, split_dated_name
+from newsgen.slugs import expand_permalink, is_safe_url, normalise_url, output_path, slugify, split_dated_name, tag_slug
 
 
 @pytest.mark.parametrize("text, slug", [
@@ -61,3 +61,11 @@ def test_protocol_relative_urls_are_unsafe():
 def test_site_path_strips_the_base_path_only_at_a_folder_boundary(path, base, expected):
     from newsgen.slugs import site_path
     assert site_path(path, base) == expected
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("C", "c"), ("C++", "c-plus-plus"), ("C#", "c-sharp"), ("F#", "f-sharp"), ("Disney+", "disney-plus"),
+    ("#MeToo", "metoo"), ("Notepad++ 8", "notepad-plus-plus-8"), ("Central Asia", "central-asia"),
+])
+def test_tags_that_differ_by_a_symbol_get_slugs_of_their_own(name, slug):
+    assert tag_slug(name) == slug

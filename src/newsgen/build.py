@@ -369,7 +369,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                                                       options.site / STATE_DIR / "images", options.site, some=True)
     for problem in image_problems:
         reporter.problem(problem)
-    renderer.html.images = infos
+    renderer.html.images = renderer.feeds.images = infos
     incremental = bool(previous)
     assert incremental or delta is None
     out_text = str(output)

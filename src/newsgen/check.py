@@ -4,7 +4,10 @@ Settings, content, rates and the page plan are loaded exactly as a build loads
 them; every page is then rendered in memory (so template errors surface), and each
 internal link and image reference is resolved against the planned pages and the
 static files. A broken link in an article body is reported against the article's
-source file and the line where the link is written.
+source file and the line where the link is written. An image in a body is looked
+for where the build looks for it (next to the article's source, for a relative
+path), and on a site under a base path a root-relative link without it is reported
+(a template that writes ``href="/energy/"`` instead of ``{{ url('/energy/') }}``).
 """
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ from .errors import ContentError, Problem
 from .plan import PUBLIC_KINDS, PageSpec
 from .render import TemplateProblem
 from .report import Reporter
-from .slugs import is_safe_url, output_path, site_path
+from .slugs import is_safe_url, output_path, resolve_file, site_path
+
+MISSES_BASE = "misses the base path"  # a link's verdict besides broken
 
 
 class _LinkParser(HTMLParser):
@@ -65,12 +70,18 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
             if failure not in problems:
                 problems.append(failure)
             continue
-        for link in broken:
+        for link, verdict in broken:
             owner = spec.article if spec.kind == "article" else ""
             if (owner or spec.url, link) in seen:
                 continue
             seen.add((owner or spec.url, link))
-            if owner and owner in sources:
+            if verdict == MISSES_BASE:
+                where = (owner, _line_of(options.site / owner, link, base)) if owner in sources else (
+                    f"templates/{spec.template}", 0)
+                problems.append(Problem(where[0], where[1], 0, "",
+                                        f"the link {link} on {spec.url} misses the base path {base}",
+                                        f"write {{{{ url('{link}') }}}} in templates, or {base}{link}"))
+            elif owner and owner in sources:
                 line = _line_of(options.site / owner, link, base)
                 problems.append(Problem(owner, line, 0, "", f"the link {link} leads to no page of the site",
                                         "fix the address, or remove the link"))
@@ -83,13 +94,14 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     return problems
 
 
-def _check_chunk(indices: Sequence[int]) -> list[tuple[int, Problem | None, list[str]]]:
-    """In a worker (or the parent): render pages; (page, template problem, links that lead nowhere)."""
+def _check_chunk(indices: Sequence[int]) -> list[tuple[int, Problem | None, list[tuple[str, str]]]]:
+    """In a worker (or the parent): render pages; (page, template problem, [(link, verdict)]) for
+    the links that lead nowhere ('broken') or leave the site's base path (:data:`MISSES_BASE`)."""
     pages: SiteRenderer = shared("renderer")
     specs: list[PageSpec] = shared("specs")
     served: set[str] = shared("served")
     base: str = shared("base")
-    out: list[tuple[int, Problem | None, list[str]]] = []
+    out: list[tuple[int, Problem | None, list[tuple[str, str]]]] = []
     for i in indices:
         spec = specs[i]
         try:
@@ -97,11 +109,19 @@ def _check_chunk(indices: Sequence[int]) -> list[tuple[int, Problem | None, list
         except TemplateProblem as exc:
             out.append((i, exc.problem, []))
             continue
+        # the build serves body images from where it finds them (next to the source, or in the
+        # image variants), whatever the relative path says about the page's URL
+        body_images = set(pages.html.site.by_key[spec.article].body_images) if spec.kind == "article" else set()
         broken = []
         for link in page_links(html):
-            target = _internal_target(link, spec.url, base)
-            if target is not None and not _served(target, served):
-                broken.append(link)
+            if link in body_images and resolve_file(link, spec.article, base):
+                target: str | None = resolve_file(link, spec.article, base)
+            else:
+                target = _internal_target(link, spec.url, base)
+            if base and link.startswith("/") and not link.startswith("//") and site_path(link, base) is None:
+                broken.append((link, MISSES_BASE))
+            elif target is not None and not _served(target, served):
+                broken.append((link, "broken"))
         out.append((i, None, broken))
     return out
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable
 
 from .config import Config
 from .dates import DATE_HINT, parse_datetime
@@ -22,7 +22,7 @@ from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
 from .theme import CONTENT_DIR
-from .slugs import expand_permalink, is_safe_url, normalise_url, slugify, split_dated_name
+from .slugs import expand_permalink, is_safe_url, normalise_url, slugify, split_dated_name, tag_slug
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
@@ -135,8 +135,8 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         problems.append(Problem(source.key, fields.line("slug"), 0, "slug",
                                 f'"{slug_text}" leaves nothing usable in a web address',
                                 "set slug: with letters or digits, e.g. slug: talks-in-astana"))
-    tags = _terms(fields.text_list("tags"))
-    authors = _terms(fields.text_list("authors"))
+    tags = _terms(fields.text_list("tags"), tag_slug)
+    authors = _terms(fields.text_list("authors"), slugify)
     draft = fields.flag("draft")
     featured = fields.flag("featured")
     redirects = _redirects(fields)
@@ -237,11 +237,11 @@ def _section_name(key: str, fields: _Fields) -> str | None:
     return section
 
 
-def _terms(names: list[str]) -> tuple[Term, ...]:
+def _terms(names: list[str], make_slug: Callable[[str], str]) -> tuple[Term, ...]:
     """Tags or authors as terms, without duplicates (by slug), in the order written."""
     seen: dict[str, Term] = {}
     for name in names:
-        slug = slugify(name)
+        slug = make_slug(name)
         if slug and slug not in seen:
             seen[slug] = Term(name, slug)
     return tuple(seen.values())

@@ -177,7 +177,7 @@ class PageDigests:
 
     def page(self, spec: PageSpec, all_specs_digest: str = "") -> str:
         """'<digest of everything but the rates>:<digest of the rates>' (see :func:`split_inputs`);
-        feeds and sitemaps, which no template makes, have no rates part."""
+        feeds, sitemaps and the social card, which no template makes, have no rates part."""
         fingerprints = self.fingerprints
         parts = [self.global_digest, spec.kind, spec.url, spec.output, spec.template, spec.title, spec.article,
                  spec.term, str(spec.page), str(spec.pages), spec.first_url, spec.target,
@@ -186,9 +186,12 @@ class PageDigests:
         if spec.kind in WHOLE_SITE_KINDS:
             parts += [self.placement, all_specs_digest]
         if spec.kind in FEED_KINDS:
-            parts.append(self.statics)  # enclosure lengths come from static files
+            parts.append(self.statics)  # enclosure lengths and body images' variants come from static files
+            if not spec.items:
+                parts.append(self.placement)  # an empty feed is dated with the site's newest change
         static = hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return f"{static}:" if spec.kind in FEED_KINDS or spec.kind in SITEMAP_KINDS else f"{static}:{self.rates_digest}"
+        no_ticker = spec.kind in FEED_KINDS or spec.kind in SITEMAP_KINDS or spec.kind == "card"
+        return f"{static}:" if no_ticker else f"{static}:{self.rates_digest}"
 
     def all(self, specs: Iterable[PageSpec]) -> list[str]:
         spec_list = list(specs)

@@ -1,7 +1,12 @@
 """RSS 2.0 and Atom 1.0 feeds through feedgen, reproducible to the byte.
 
 Every date comes from the content (a feed's ``lastBuildDate``/``updated`` is its
-newest article's change), so the same sources give the same bytes. Entry ids are
+newest article's change; an empty feed takes the site's newest change, and only a
+site without articles the build's time), so the same sources give the same bytes.
+Bodies are made for readers that fetch nothing relative: every URL in them is
+resolved against the article's own URL, and images point at the files the article
+page shows. Each feed names the publisher as its author, so that an article without
+a byline still makes a valid Atom entry (RFC 4287, 4.1.1). Entry ids are
 the absolute permalinks, which survive a title edit. Works around feedgen 1.0's
 traps: entries are appended in order; RSS authors go out as ``dc:creator`` (an
 author without an e-mail is dropped otherwise); and since its Atom entry links lose
@@ -10,40 +15,65 @@ is added to the finished XML instead of through feedgen.
 """
 from __future__ import annotations
 
+import html
 import mimetypes
-import re
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .config import Config
+from .dates import build_now
+from .links import rewrite_urls
 from .markup import xml_text
 from .model import Article, Site
 from .plan import PageSpec
 from .slugs import resolve_file
 
+if TYPE_CHECKING:
+    from .images import ImageInfo
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
-_ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster)=")/(?!/)')
-EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Not every Python's mimetypes table knows these (webp arrived in 3.13); the OS table may be absent.
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
                ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml"}
 
 
-def absolute_html(html: str, origin: str) -> str:
-    """Body HTML with root-relative links and images made absolute, as feed readers need."""
-    return _ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{origin}/", html)
+def absolute_html(body: str, page_url: str, image_url: dict[str, str] | None = None) -> str:
+    """Body HTML with every URL resolved against ``page_url`` (the article's absolute URL),
+    as feed readers need: ``../x/``, ``#fn:1``, ``//host/`` and ``photo.jpg`` alike.
+
+    ``image_url`` maps an ``<img src>`` as written to the absolute URL the article page
+    shows for it (an image next to the article is served from ``/_img/``, not from
+    where the editor's relative path would point).
+    """
+    images = image_url or {}
+
+    def resolve(tag: str, attribute: str, url: str) -> str:
+        if tag == "img" and attribute == "src" and url in images:
+            return images[url]
+        return urljoin(page_url, url)
+    return rewrite_urls(body, resolve)
+
+
+def byline(article: Article) -> str:
+    """The article's authors as one line: 'Aida Bek', 'Aida Bek and Erlan', 'A, B and C'."""
+    names = [a.name for a in article.authors]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class FeedRenderer:
     """Renders the feed pages of one site (``PageSpec.kind`` 'rss' or 'atom')."""
 
-    def __init__(self, site: Site, config: Config, static_roots: list[Path]) -> None:
+    def __init__(self, site: Site, config: Config, static_roots: list[Path], now: datetime | None = None) -> None:
         self.site = site
         self.config = config
         self.static_roots = static_roots
+        self.now = now  # the build's time: the date of an empty feed on a site without articles
+        self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
         self._bodies: dict[str, str] = {}  # article key -> body for feeds (see _body)
         self._images: dict[str, tuple[str, str, int] | None] = {}
 
@@ -71,7 +101,8 @@ class FeedRenderer:
         fg.link(href=self.abs_url(spec.url), rel="self",
                 type="application/rss+xml" if spec.kind == "rss" else "application/atom+xml")
         fg.link(href=self.abs_url(spec.first_url), rel="alternate")  # the last link() is the RSS channel link
-        newest = max((a.modified for a in articles), default=EMPTY_FEED_DATE)
+        fg.author({"name": xml_text(config.publisher or config.title), "uri": self.abs_url("/")})
+        newest = max((a.modified for a in articles), default=None) or self._empty_feed_date()
         fg.updated(newest)
         fg.lastBuildDate(newest)
         for article in articles:
@@ -87,14 +118,15 @@ class FeedRenderer:
         fe.link(href=url)
         fe.published(article.date)
         fe.updated(article.modified)
-        fe.description(xml_text(article.summary or article.title))
-        fe.summary(xml_text(article.summary or article.title))
+        summary = xml_text(article.summary or article.title)
+        fe.description(html.escape(summary, quote=False))  # RSS readers take a description as HTML
+        fe.summary(summary)  # Atom: type text
         fe.content(self._body(article), type="html")
-        for author in article.authors:
-            if kind == "rss":
-                fe.dc.dc_creator(xml_text(author.name))
-            else:
-                fe.author({"name": xml_text(author.name), "uri": self.abs_url(f"/authors/{author.slug}/")})
+        if kind == "rss" and article.authors:
+            # one dc:creator with the whole byline: readers such as newsboat show only the last of several
+            fe.dc.dc_creator(xml_text(byline(article)))
+        for author in article.authors if kind == "atom" else ():
+            fe.author({"name": xml_text(author.name), "uri": self.abs_url(f"/authors/{author.slug}/")})
         for tag in article.tags:
             fe.category(term=xml_text(tag.name), label=xml_text(tag.name))
         image = self.image(article)
@@ -104,13 +136,34 @@ class FeedRenderer:
             if kind == "rss":
                 fe.enclosure(image_url, str(length), mime)
 
+    def _empty_feed_date(self) -> datetime:
+        """A date for a feed without entries: the site's newest change (never 1970, which
+        feed checkers call implausible), or the build's time on a site without articles."""
+        newest = max((a.modified for a in self.site.articles), default=None)
+        if newest is None:
+            newest = self.now or build_now()
+        return newest.astimezone(self.config.zone)
+
     def _body(self, article: Article) -> str:
         """The article's body with absolute links, made once per process: an article is in
         several feeds (the site's, its section's, each tag's and author's)."""
         body = self._bodies.get(article.key)
         if body is None:
-            body = self._bodies[article.key] = xml_text(absolute_html(article.html, self.config.origin))
+            images = {written: self.abs_url(path) for written in article.body_images
+                      if (path := self._body_image(written, article))}
+            body = self._bodies[article.key] = xml_text(
+                absolute_html(article.html, self.abs_url(article.url), images))
         return body
+
+    def _body_image(self, written: str, article: Article) -> str:
+        """The URL the article page gives a body image (see ``images.responsive_body``): its
+        largest variant when newsgen made some, else the file wherever it lies in the site;
+        '' for an image that is not the site's."""
+        path = resolve_file(written, article.key, self.config.base_path)
+        if not path:
+            return ""  # not the site's: resolved like any other URL
+        info = self.images.get(path)
+        return info.fallback if info is not None else path
 
     def image(self, article: Article) -> tuple[str, str, int] | None:
         """(absolute URL, MIME type, size in bytes) of the lead image, if the article has one."""

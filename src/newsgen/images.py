@@ -191,6 +191,49 @@ def _svg_size(path: Path) -> tuple[int, int]:
     return (round(float(box.group(1))), round(float(box.group(2)))) if box else (0, 0)
 
 
+def card_png(title: str, size: tuple[int, int]) -> bytes:
+    """The site's card for link previews: its title in white on the masthead's dark blue, a PNG.
+
+    X and Facebook show no SVG (the default logo), so pages without a lead image need a
+    raster image of their own. Drawn with Pillow's bundled font, so the bytes are the same
+    on every machine with the same Pillow (no system fonts), and made again only when the
+    title changes (it is part of the page's inputs).
+    """
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = size
+    image = Image.new("RGB", size, (16, 42, 67))
+    draw = ImageDraw.Draw(image)
+    margin = width // 12
+    for points in (88, 72, 56, 44, 36):  # the largest size at which the title fits in four lines
+        font = ImageFont.load_default(size=points)
+        lines = _wrap(draw, title, font, width - 2 * margin)
+        if len(lines) <= 4:
+            break
+    lines = lines[:4]
+    line_height = round(points * 1.25)
+    top = (height - line_height * len(lines)) // 2
+    for number, line in enumerate(lines):
+        draw.text((margin, top + number * line_height), line, fill=(255, 255, 255), font=font)
+    draw.rectangle((margin, height - margin // 2 - 8, margin + width // 6, height - margin // 2), fill=(230, 57, 70))
+    out = BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _wrap(draw: Any, text: str, font: Any, width: int) -> list[str]:
+    """``text`` in lines no wider than ``width`` (a word longer than a line stands alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def picture(info: ImageInfo | None, src: str, alt: str, sizes: str, lazy: bool, url: object) -> Markup:
     """``<picture>`` (or ``<img>``) markup for an image; ``url`` adds the base path to site paths."""
     e = html.escape

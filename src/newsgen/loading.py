@@ -197,7 +197,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     else:
         site = build_site(published, config.sections, config.related_size, config.zone)
         specs, plan_problems = plan_site(site, config, now)
-    problems += plan_problems
+    problems += plan_problems + _tag_spellings(site, published, scan)
     statics = static_files(static_roots(options.site), not_copied)
     images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan)
     problems += image_problems
@@ -271,6 +271,31 @@ def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_
     return found, problems
 
 
+def _tag_spellings(site: Site, articles: list[Article], scan: Scan) -> list[Problem]:
+    """A warning for each spelling of a tag that shares its page with another spelling.
+
+    'Central Asia' and 'Central-Asia' make one page, /tags/central-asia/, shown under the
+    name of the newest article's spelling; an editor who meant two tags learns it here
+    (the file and line of the first article with each other spelling). Spellings that
+    differ in case or spaces alone are the same tag, and are merged without a word.
+    """
+    problems: list[Problem] = []
+    warned: set[tuple[str, str]] = set()
+    for article in articles:
+        for tag in article.tags:
+            shown = site.tags[tag.slug][0].name if tag.slug in site.tags else tag.name
+            spelling = " ".join(tag.name.casefold().split())
+            if spelling == " ".join(shown.casefold().split()) or (tag.slug, spelling) in warned:
+                continue
+            warned.add((tag.slug, spelling))
+            problems.append(Problem(article.key, _line_of(scan.source_bytes(article.key), tag.name), 0, "tags",
+                                    f'"{tag.name}" and "{shown}" make the same tag page, /tags/{tag.slug}/, '
+                                    f'shown as "{shown}"',
+                                    f'write "{shown}" if they are one tag, or give this one a name of its own',
+                                    "warning"))
+    return problems
+
+
 def _line_of(raw: bytes, text: str) -> int:
     """The first line of a source that mentions ``text``; 0 when none does."""
     needle = text.encode("utf-8", "surrogatepass")
@@ -287,7 +312,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "3"  # bump when Article's fields or pickling change: cached articles are then re-read
+ARTICLE_FORMAT = "4"  # bump when Article's fields or pickling change: cached articles are then re-read
 
 
 def article_settings(config: Config) -> str:

@@ -19,8 +19,11 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from .links import rewrite_urls
+
 WORDS_PER_MINUTE = 220
 EXTENSIONS = ("extra", "toc", "sane_lists")
+LINKS_VERSION = 2  # how newsgen rewrites links in bodies; cached bodies of another version are rendered again
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 
 
@@ -52,9 +55,12 @@ def image_sources(body_html: str) -> tuple[str, ...]:
 class _SiteLinks(Treeprocessor):
     """Prefix root-relative links and images with the site's base path ('/news').
 
-    An editor writes ``[story](/energy/tapi/)``; on a site served under
-    ``https://example.org/news/`` that link must become ``/news/energy/tapi/``.
-    Also records the first paragraph's plain text for the default summary.
+    An editor writes ``[story](/energy/tapi/)`` or ``<a href='/energy/tapi/'>``; on a
+    site served under ``https://example.org/news/`` that link must become
+    ``/news/energy/tapi/``. Markdown's own elements are in the tree; raw HTML waits in
+    Markdown's stash, as text, until the end, and is rewritten there with an HTML
+    parser (any quoting, ``srcset``, ``poster``). Also records the first paragraph's
+    plain text for the default summary.
     """
 
     def __init__(self, md: markdown.Markdown, base_path: str) -> None:
@@ -72,6 +78,14 @@ class _SiteLinks(Treeprocessor):
             if el.tag == "p" and not self.first_paragraph:
                 text = _PLACEHOLDER.sub("", "".join(el.itertext()))
                 self.first_paragraph = " ".join(text.split())
+        if self.base_path:
+            stash = self.md.htmlStash.rawHtmlBlocks
+            for number, block in enumerate(stash):
+                if isinstance(block, str):
+                    stash[number] = rewrite_urls(block, self._with_base_path)
+
+    def _with_base_path(self, tag: str, attribute: str, url: str) -> str:
+        return self.base_path + url if url.startswith("/") and not url.startswith("//") else url
 
 
 class _SiteLinksExtension(Extension):
@@ -92,7 +106,7 @@ def settings_key(base_path: str = "") -> str:
     A function of its own so that a build with nothing to convert need not make a
     Markdown converter (about 40 ms with its extensions) to learn it.
     """
-    return hashlib.sha256(repr((EXTENSIONS, base_path, markdown.__version__)).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr((EXTENSIONS, LINKS_VERSION, base_path, markdown.__version__)).encode()).hexdigest()[:16]
 
 
 class MarkupRenderer:

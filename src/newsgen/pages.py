@@ -15,7 +15,7 @@ from .loading import LoadedSite
 from .theme import static_roots, template_dirs
 from .output import Staging, file_signature, page_hash, splice
 from .parallel import shared
-from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec
+from .plan import CARD_SIZE, FEED_KINDS, SITEMAP_KINDS, PageSpec
 from .render import PageRenderer, TemplateProblem, make_environment
 from .sitemaps import SitemapRenderer
 
@@ -27,10 +27,13 @@ class SiteRenderer:
         dirs = template_dirs(site_root)
         self.env = make_environment(dirs, template_cache)
         self.html = PageRenderer(loaded.site, loaded.config, loaded.rates, self.env, dirs, site_root)
-        self.feeds = FeedRenderer(loaded.site, loaded.config, static_roots(site_root))
+        self.feeds = FeedRenderer(loaded.site, loaded.config, static_roots(site_root), loaded.now)
         self.sitemaps = SitemapRenderer(loaded.site, loaded.config, loaded.specs)
 
     def render(self, spec: PageSpec) -> bytes:
+        if spec.kind == "card":
+            from .images import card_png
+            return card_png(spec.title, CARD_SIZE)
         if spec.kind in FEED_KINDS:
             return self.feeds.render(spec)
         if spec.kind in SITEMAP_KINDS:

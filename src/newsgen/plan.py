@@ -19,6 +19,9 @@ from .slugs import output_path
 MAX_SITEMAP_URLS = 50_000  # per sitemap file (sitemaps.org)
 NEWS_WINDOW = timedelta(days=2)  # Google News sitemaps: articles of the last two days...
 NEWS_MAX = 1_000  # ...and at most this many
+NEWS_SITEMAP_URL = "/news-sitemap.xml"
+CARD_URL = "/social-card.png"  # the site's image for link previews of pages without their own
+CARD_SIZE = (1200, 630)  # what X and Facebook show large
 PUBLIC_KINDS = frozenset({"home", "article", "section", "tag", "author", "archive", "archive_index",
                           "tags_index", "authors_index"})
 FEED_KINDS = ("rss", "atom")
@@ -29,7 +32,7 @@ SITEMAP_KINDS = frozenset({"sitemap", "sitemap_index", "news_sitemap", "robots"}
 class PageSpec:
     """One page to render. ``items`` are the article keys it lists, in order."""
 
-    kind: str  # a PUBLIC_KIND, notfound, redirect, rss, atom, or a SITEMAP_KIND
+    kind: str  # a PUBLIC_KIND, notfound, redirect, rss, atom, card (the social card image), or a SITEMAP_KIND
     url: str
     output: str
     template: str
@@ -99,10 +102,11 @@ def plan_site(site: Site, config: Config, now: datetime) -> tuple[list[PageSpec]
     specs.append(PageSpec("tags_index", "/tags/", "tags/index.html", "terms.html", "Tags"))
     specs.append(PageSpec("authors_index", "/authors/", "authors/index.html", "terms.html", "Authors"))
     specs.append(PageSpec("notfound", "/404.html", "404.html", "404.html", "Page not found"))
+    specs.append(PageSpec("card", CARD_URL, CARD_URL.lstrip("/"), "", config.title))
     if config.search:
         specs.append(PageSpec("search", "/search/", "search/index.html", "search.html", "Search"))
     specs += _feeds(site, config)
-    specs += _sitemaps(site, specs, now)
+    specs += _sitemaps(site, config, specs, now)
 
     problems = _clashes(site, specs)
     redirects, redirect_problems = _redirects(site, {s.output for s in specs})
@@ -129,8 +133,14 @@ def _feeds(site: Site, config: Config) -> list[PageSpec]:
     return specs
 
 
-def _sitemaps(site: Site, specs: list[PageSpec], now: datetime) -> list[PageSpec]:
-    """The sitemap (an index with parts past 50,000 URLs), the news sitemap and robots.txt."""
+def _sitemaps(site: Site, config: Config, specs: list[PageSpec], now: datetime) -> list[PageSpec]:
+    """The sitemap (an index with parts past 50,000 URLs), the news sitemap and robots.txt.
+
+    The news sitemap is left out while no article is recent enough for it: a ``<urlset>``
+    without ``<url>`` is invalid under the sitemaps.org schema. robots.txt lists the
+    sitemaps there are (its ``items`` are the news sitemap's articles); a site under a
+    base path gets none, since crawlers read robots.txt at the root of the host only.
+    """
     public = sum(1 for s in specs if s.kind in PUBLIC_KINDS)
     parts = max(1, -(-public // MAX_SITEMAP_URLS))
     if parts == 1:
@@ -141,8 +151,11 @@ def _sitemaps(site: Site, specs: list[PageSpec], now: datetime) -> list[PageSpec
                  for n in range(1, parts + 1)]
     since = now - NEWS_WINDOW
     news = tuple(a.key for a in site.articles if since <= a.date <= now)[:NEWS_MAX]
-    return maps + [PageSpec("news_sitemap", "/news-sitemap.xml", "news-sitemap.xml", "", items=news),
-                   PageSpec("robots", "/robots.txt", "robots.txt", "")]
+    if news:
+        maps.append(PageSpec("news_sitemap", NEWS_SITEMAP_URL, "news-sitemap.xml", "", items=news))
+    if not config.base_path:
+        maps.append(PageSpec("robots", "/robots.txt", "robots.txt", "", items=news))
+    return maps
 
 
 def _home_items(site: Site, config: Config) -> tuple[str, ...]:

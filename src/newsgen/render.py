@@ -157,7 +157,7 @@ class PageRenderer:
 
     def context(self, spec: PageSpec) -> dict[str, Any]:
         get = self.site.get
-        context: dict[str, Any] = {"page": spec, "meta": self.meta.meta(spec)}
+        context: dict[str, Any] = {"page": spec, "meta": self.meta.meta(spec, self.images)}
         if spec.kind == "article":
             article = self.site.by_key[spec.article]
             context.update(

@@ -3,6 +3,10 @@
 Values are computed here as plain data; templates only print them. JSON-LD is
 serialised with ``<``, ``>`` and ``&`` escaped as JSON unicode escapes, so that a
 headline containing ``</script>`` cannot end the script element it sits in.
+
+Link previews need a raster image (X and Facebook show no SVG): a page without a
+lead image shows the site's card, a PNG newsgen draws from the title (see
+``plan.CARD_URL``), with its size and a text for screen readers.
 """
 from __future__ import annotations
 
@@ -10,15 +14,23 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from markupsafe import Markup
 
 from .config import Config
 from .model import Article, Site
-from .plan import PageSpec, feed_urls
+from .plan import CARD_SIZE, CARD_URL, PageSpec, feed_urls
 from .slugs import resolve_file
 
+if TYPE_CHECKING:
+    from .images import ImageInfo
+
+# OpenGraph wants language_TERRITORY; for a bare language, the territory where most of its readers are.
+_LOCALE_TERRITORY = {"en": "US", "ar": "AR", "be": "BY", "cs": "CZ", "da": "DK", "el": "GR", "et": "EE", "fa": "IR",
+                     "he": "IL", "hi": "IN", "hy": "AM", "ja": "JP", "ka": "GE", "kk": "KZ", "ko": "KR", "ky": "KG",
+                     "ms": "MY", "nb": "NO", "sr": "RS", "sv": "SE", "tg": "TJ", "tk": "TM", "uk": "UA", "uz": "UZ",
+                     "vi": "VN", "zh": "CN"}
 _JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -48,14 +60,23 @@ class PageMeta:
         """All of the above as ``<head>`` markup, built in Python: the same on every page kind,
         and a Jinja loop over thirty escaped attributes per page would cost more than the page."""
         e = html.escape
-        lines = [f'<meta name="description" content="{e(self.description)}">',
-                 f'<link rel="canonical" href="{e(self.canonical)}">']
+        lines = [f'<meta name="description" content="{e(self.description)}">']
+        if self.canonical:  # the 404 page is served at any address, and names none
+            lines.append(f'<link rel="canonical" href="{e(self.canonical)}">')
         lines += [f'<meta property="{e(p)}" content="{e(c)}">' for p, c in self.og]
         lines += [f'<meta name="{e(n)}" content="{e(c)}">' for n, c in self.twitter]
         lines += [f'<link rel="alternate" type="{f.type}" title="{e(f.title)}" href="{e(self.base_path + f.url)}">'
                   for f in self.feeds]
         lines += [f'<script type="application/ld+json">{data}</script>' for data in self.jsonld]
         return Markup("\n".join(lines))
+
+
+def og_locale(language: str) -> str:
+    """The site's language as OpenGraph's locale: 'en-GB' -> 'en_GB', 'en' -> 'en_US', 'ru' -> 'ru_RU'."""
+    parts = language.replace("_", "-").split("-")
+    lang = parts[0].lower()
+    territory = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
+    return f"{lang}_{territory or _LOCALE_TERRITORY.get(lang, lang.upper())}"
 
 
 def json_for_script(data: Any) -> str:
@@ -82,22 +103,37 @@ class MetaBuilder:
             return ""
         return resolve_file(article.image, article.key, "") or article.image
 
-    def publisher(self) -> dict[str, Any]:
-        return {"@type": "Organization", "name": self.config.publisher or self.config.title,
-                "url": self.abs_url("/"), "logo": {"@type": "ImageObject", "url": self.abs_url(self.config.logo)}}
+    def organisation(self) -> dict[str, Any]:
+        return {"@type": "Organization", "name": self.config.publisher or self.config.title, "url": self.abs_url("/")}
 
-    def meta(self, spec: PageSpec) -> PageMeta:
+    def publisher(self) -> dict[str, Any]:
+        return {**self.organisation(), "logo": {"@type": "ImageObject", "url": self.abs_url(self.config.logo)}}
+
+    def card_image(self, article: Article | None,
+                   images: Mapping[str, ImageInfo]) -> tuple[str, int, int, str]:
+        """(absolute URL, width, height, text) of the image a link preview shows: the lead
+        image (its size when newsgen knows it), else the site's card."""
+        lead = self.lead_image(article)
+        if article is not None and lead:
+            info = images.get(lead)
+            width, height = (info.width, info.height) if info is not None else (0, 0)
+            return self.abs_url(lead), width, height, article.image_alt or article.image_caption or article.title
+        return self.abs_url(CARD_URL), *CARD_SIZE, self.config.title
+
+    def meta(self, spec: PageSpec, images: Mapping[str, ImageInfo] | None = None) -> PageMeta:
         config = self.config
-        canonical = self.abs_url(spec.url)
+        canonical = self.abs_url(spec.url) if spec.kind != "notfound" else ""
         article = self.site.by_key[spec.article] if spec.kind == "article" else None
         description = (article.summary if article else "") or config.description or config.title
         title = article.title if article else (spec.title or config.title)
-        image = self.abs_url(self.lead_image(article) or config.logo)
+        image, width, height, alt = self.card_image(article, images or {})
         og: list[tuple[str, str]] = [
             ("og:type", "article" if article else "website"), ("og:title", title), ("og:description", description),
-            ("og:url", canonical), ("og:image", image), ("og:site_name", config.title),
-            ("og:locale", config.language.replace("-", "_")),
+            ("og:url", canonical or self.abs_url(spec.url)), ("og:image", image),
         ]
+        if width and height:
+            og += [("og:image:width", str(width)), ("og:image:height", str(height))]
+        og += [("og:image:alt", alt), ("og:site_name", config.title), ("og:locale", og_locale(config.language))]
         if article:
             og += [("article:published_time", article.date.astimezone(config.zone).isoformat()),
                    ("article:modified_time", article.modified.astimezone(config.zone).isoformat()),
@@ -105,10 +141,11 @@ class MetaBuilder:
             og += [("article:tag", t.name) for t in article.tags]
             og += [("article:author", self.abs_url(f"/authors/{a.slug}/")) for a in article.authors]
         twitter = [("twitter:card", "summary_large_image" if article and article.image else "summary"),
-                   ("twitter:title", title), ("twitter:description", description), ("twitter:image", image)]
+                   ("twitter:title", title), ("twitter:description", description), ("twitter:image", image),
+                   ("twitter:image:alt", alt)]
         if config.twitter:
             twitter.append(("twitter:site", config.twitter))
-        return PageMeta(canonical, description, tuple(og), tuple(twitter), self._jsonld(spec, article, canonical),
+        return PageMeta(canonical, description, tuple(og), tuple(twitter), self._jsonld(spec, article, canonical, image),
                         self._feeds(spec), config.base_path)
 
     def _feeds(self, spec: PageSpec) -> tuple[FeedLink, ...]:
@@ -123,7 +160,7 @@ class MetaBuilder:
                   FeedLink(atom, "application/atom+xml", f"{self.config.title} (Atom)")]
         return tuple(links)
 
-    def _jsonld(self, spec: PageSpec, article: Article | None, canonical: str) -> tuple[str, ...]:
+    def _jsonld(self, spec: PageSpec, article: Article | None, canonical: str, image: str) -> tuple[str, ...]:
         config = self.config
         if spec.kind == "home":
             website = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
@@ -140,16 +177,16 @@ class MetaBuilder:
             "description": article.summary,
             "datePublished": article.date.astimezone(config.zone).isoformat(),
             "dateModified": article.modified.astimezone(config.zone).isoformat(),
+            # no byline: the publisher is the author (Google wants one; an empty list says nothing)
             "author": [{"@type": "Person", "name": a.name, "url": self.abs_url(f"/authors/{a.slug}/")}
-                       for a in article.authors],
+                       for a in article.authors] or [self.organisation()],
+            "image": [image],  # the lead image, else the site's card: Google shows no article without one
             "publisher": self.publisher(),
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
             "articleSection": section,
             "keywords": [t.name for t in article.tags],
             "inLanguage": config.language,
         }
-        if self.lead_image(article):
-            news["image"] = [self.abs_url(self.lead_image(article))]
         crumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": 1, "name": config.title, "item": self.abs_url("/")},
             {"@type": "ListItem", "position": 2, "name": section, "item": self.abs_url(f"/{article.section}/")},

@@ -4,7 +4,8 @@ The sitemap lists every public page (no redirects, no 404 page, no feeds) with a
 absolute URL and a ``lastmod`` taken from the content shown on it. Over 50,000
 URLs, ``/sitemap.xml`` becomes a sitemap index of ``/sitemap-N.xml`` parts. The
 news sitemap holds the articles of the two days before the build's time, at most
-1,000, as Google News asks.
+1,000, as Google News asks, and names the publisher (``publisher``, else the title)
+and a language in the form Google's schema takes (``en-GB`` is ``en``).
 """
 from __future__ import annotations
 
@@ -15,10 +16,20 @@ from html import escape as _escape
 from .config import Config
 from .markup import xml_text
 from .model import Site
-from .plan import MAX_SITEMAP_URLS, PUBLIC_KINDS, PageSpec
+from .plan import MAX_SITEMAP_URLS, NEWS_SITEMAP_URL, PUBLIC_KINDS, PageSpec
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def news_language(language: str) -> str:
+    """The site's language as Google News sitemaps take it: an ISO 639 code of two or three
+    letters, or ``zh-cn`` / ``zh-tw`` for Chinese ('en-GB' -> 'en', 'zh-Hant-TW' -> 'zh-tw')."""
+    parts = language.lower().replace("_", "-").split("-")
+    if parts[0] == "zh":
+        traditional = any(p in ("hant", "tw", "hk", "mo") for p in parts[1:])
+        return "zh-tw" if traditional else "zh-cn"
+    return parts[0]
 
 
 def escape(text: str) -> str:
@@ -52,8 +63,8 @@ class SitemapRenderer:
         if spec.kind == "news_sitemap":
             return self._news(spec.items)
         if spec.kind == "robots":
-            return (f"User-agent: *\nAllow: /\n\nSitemap: {self.abs_url('/sitemap.xml')}\n"
-                    f"Sitemap: {self.abs_url('/news-sitemap.xml')}\n").encode()
+            news = f"Sitemap: {self.abs_url(NEWS_SITEMAP_URL)}\n" if spec.items else ""
+            return f"User-agent: *\nAllow: /\n\nSitemap: {self.abs_url('/sitemap.xml')}\n{news}".encode()
         raise ValueError(f"not a sitemap page: {spec.kind}")
 
     def lastmod(self, spec: PageSpec) -> datetime | None:
@@ -84,7 +95,8 @@ class SitemapRenderer:
         return "\n".join(lines).encode()
 
     def _news(self, keys: tuple[str, ...]) -> bytes:
-        name, language = escape(self.config.title), escape(self.config.language)
+        name = escape(self.config.publisher or self.config.title)
+        language = escape(news_language(self.config.language))
         lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">']
         for article in self.site.get(keys):
             lines += [

@@ -22,6 +22,20 @@ def slugify(text: str) -> str:
     return str(_slugify(text, max_length=80, word_boundary=True))
 
 
+# Symbols after a word that make it another word: C, C++ and C# are three languages, F# and Disney+
+# are not F and Disney. (A leading # is a hashtag: '#MeToo' stays 'metoo'.)
+_MEANINGFUL_SYMBOLS = ((re.compile(r"(?<=\w)\+\+(?![\w+])"), " plus plus "), (re.compile(r"(?<=\w)\+(?![\w+])"), " plus "),
+                       (re.compile(r"(?<=\w)#(?![\w#])"), " sharp "))
+
+
+def tag_slug(name: str) -> str:
+    """A tag's slug, with the symbols that tell tags apart spelt out: 'C++' -> 'c-plus-plus',
+    'C#' -> 'c-sharp', so that C, C++ and C# get pages of their own instead of one /tags/c/."""
+    for symbol, word in _MEANINGFUL_SYMBOLS:
+        name = symbol.sub(word, name)
+    return slugify(name)
+
+
 def split_dated_name(stem: str) -> tuple[str | None, str]:
     """``2025-12-19-talks`` -> ('2025-12-19', 'talks'); other names -> (None, name)."""
     match = _DATE_PREFIX.match(stem)
