@@ -12,7 +12,7 @@ from lxml import etree
 
 from conftest import article, build_site, write_tree
 
-SCHEMAS = Path(__file__).parent / "schemas" / "official"  # sitemaps.org's and Google's own
+SCHEMAS = Path(__file__).parent / "schemas"  # see schemas/README.md
 SM = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}
 NOW = datetime(2025, 12, 20, 12, 0, tzinfo=timezone.utc)
 HOSTILE = 'Breaking </script><script>alert("x")</script> & more'
@@ -34,7 +34,7 @@ def built(tmp_path_factory):
 
 
 def schema(name: str = "all.xsd") -> etree.XMLSchema:
-    """The official sitemap schema with Google's News extension (all.xsd), or siteindex.xsd."""
+    """The sitemaps.org schema with the News elements (all.xsd), or siteindex.xsd (see schemas/README.md)."""
     return etree.XMLSchema(etree.parse(str(SCHEMAS / name)))
 
 
