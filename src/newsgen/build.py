@@ -261,7 +261,8 @@ def _ticker_html(renderer: Any) -> str | None:
 
     try:
         return str(renderer.env.globals["ticker_html"]())
-    except (jinja2.TemplateError, KeyError):
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
+            RecursionError):
         return None
 
 

@@ -16,6 +16,7 @@ from .build import BuildOptions, BuildResult, build
 from .errors import ContentError, NewsgenError, Problem, UsageError
 from .report import Reporter
 from .scaffold import init_site, new_article
+from .startup import normal_interrupts
 from .config import load_config
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class TerminalReporter(Reporter):
 def _run(debug: bool, action: Callable[[], None]) -> None:
     """Run a command, turning newsgen's errors into messages and exit codes."""
     try:
+        normal_interrupts()  # see startup.py
         action()
     except ContentError as exc:
         for problem in exc.problems:

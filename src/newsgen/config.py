@@ -77,6 +77,7 @@ class Config:
         return key.replace("-", " ").capitalize()
 
 
+MAX_COUNT = 10_000  # articles a page or feed shows: more would make pages no reader loads
 _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
 KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", "missing_images", *_INT_KEYS)
@@ -124,6 +125,8 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
             low = _INT_KEYS[key]
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 bad(key, f"must be a whole number of at least {low}, not {shown(value)}", f"e.g. '{key}: 20'")
+            elif value > MAX_COUNT:
+                bad(key, f"must be a whole number of at most {MAX_COUNT:,}, not {value}", f"e.g. '{key}: 20'")
             else:
                 values[key] = value
         elif key == "missing_images":
@@ -176,6 +179,10 @@ def check_permalink(pattern: str) -> str:
     unknown = [n for n in names if n not in PLACEHOLDERS]
     if unknown:
         return f"'{{{unknown[0]}}}' is not a placeholder (use {', '.join('{' + p + '}' for p in PLACEHOLDERS)})"
+    if "{" in re.sub(r"{[^{}]*}", "", pattern) or "}" in re.sub(r"{[^{}]*}", "", pattern):
+        return "has a '{' or '}' that does not belong to a placeholder such as {slug}"
+    if "%" in pattern:
+        return "must not contain '%': write the characters themselves, not percent-encoded ('%2e' is '.')"
     if "slug" not in names:
         return "must contain {slug} so that every article gets its own address"
     if not pattern.startswith("/"):

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .config import Config
-from .dates import DATE_HINT, parse_datetime
+from .dates import DATE_HINT, RANGE_HINT, parse_datetime, read_datetime
 from .errors import Problem
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
@@ -42,9 +42,44 @@ class Source:
 
 
 def is_ignored_name(name: str) -> bool:
-    """Editor swap, backup and lock files, and hidden files: never content."""
+    """Editor swap, backup and lock files, and hidden files: never content. Names that are
+    not UTF-8 are left alone too: :func:`misnamed_files` reports them, and the build stops."""
     return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak"))
-            or name == "4913")  # vim's write-test file
+            or name == "4913"  # vim's write-test file
+            or (not name.isascii() and not is_utf8_name(name)))
+
+
+def is_utf8_name(name: str) -> bool:
+    """False for a file name that is not UTF-8 on disk (Python holds its bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(path: str) -> str:
+    """A path with a name that is not UTF-8, as a message can show it: caf\\xe9.md."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+NAMED_FOLDERS = (CONTENT_DIR, "static", "templates")
+
+
+def misnamed_files(site: Path) -> list[Problem]:
+    """A problem for each file or folder under content/, static/ or templates/ whose name is not
+    UTF-8: its URL could not be written in a page, a feed or the build state."""
+    problems: list[Problem] = []
+    for top in NAMED_FOLDERS:
+        for folder, folders, files in os.walk(os.path.join(str(site), top)):
+            for name in [*folders, *files]:
+                if not name.isascii() and not is_utf8_name(name):
+                    relative = os.path.relpath(os.path.join(folder, name), str(site)).replace(os.sep, "/")
+                    problems.append(Problem(shown_name(relative), 0, 0, "",
+                                            "the name is not UTF-8 text, so it cannot be part of a web address",
+                                            "rename it, e.g. with: convmv -f latin1 -t utf8 --notest FILE"))
+            folders[:] = [f for f in folders if f.isascii() or is_utf8_name(f)]
+    return problems
 
 
 def not_copied(name: str) -> bool:
@@ -322,9 +357,9 @@ class _Fields:
         if self.is_blank(name):
             return None
         value = self.data[name]
-        parsed = parse_datetime(value, zone)
+        parsed, wrong = read_datetime(value, zone)
         if parsed is None:
-            self._bad(name, f"{_value_is(value)} not a date", DATE_HINT)
+            self._bad(name, f"{_value_is(value)} {wrong}", DATE_HINT if wrong == "not a date" else RANGE_HINT)
         return parsed
 
 

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from . import __version__
 from .config import Config, load_config
-from .content import Source, find_sources, load_article, not_copied
+from .content import Source, find_sources, load_article, misnamed_files, not_copied
 from .images import image_refs
 from .output import static_files
 from .dates import build_now
@@ -140,6 +140,7 @@ def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) ->
     ``RACY_SECONDS`` behind this machine's weakens the first condition.)
     """
     sources, problems = find_sources(site)
+    problems += misnamed_files(site)
     known = known or {}
     read: set[str] = set()
     hashes: dict[str, str] = {}

@@ -1,0 +1,165 @@
+"""Hostile and careless input: an editor's message and exit status 1 or 2, never an internal error.
+
+Each test writes a tiny site with one bad input beside good articles, runs the real
+``newsgen`` command in a subprocess (exit status and printed lines are what an editor
+sees), and checks that the output folder was not touched.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SiteTree, article, build_site
+
+from newsgen.errors import ContentError
+
+RATES = "base: USD\nupdated: 2025-12-19T09:00:00\nrates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n"
+GOOD_SITE: dict[str, str | bytes] = {
+    "newsgen.yaml": "title: Steppe Daily\ntimezone: Asia/Almaty\nsearch: false\n",
+    "data/rates.yaml": RATES,
+    "content/economy/gas-prices.md": article("Gas prices rise", tags=["energy"]),
+    "content/politics/talks.md": article("Talks in Astana"),
+}
+TALKS = "content/politics/talks.md"
+
+
+def newsgen(*args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    """Run the newsgen command; (exit status, the lines it printed on stdout and stderr)."""
+    done = subprocess.run([sys.executable, "-m", "newsgen", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+    return done.returncode, (done.stdout + done.stderr).splitlines()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def failed_build(site_tree: SiteTree, files: dict[str, str | bytes], status: int = 1,
+                 env: dict[str, str] | None = None) -> list[str]:
+    """The lines printed by a build of the good site (built once before) with ``files`` added;
+    checks the exit status and that build/ stayed as it was."""
+    site = site_tree(GOOD_SITE)
+    output = build_site(site)[0]
+    before = snapshot(output)
+    site = site_tree(files)
+    code, lines = newsgen("build", "-s", str(site), env=env)
+    assert code == status, lines
+    assert not any("Traceback" in line or "internal error" in line for line in lines), lines
+    assert snapshot(output) == before
+    return lines
+
+
+# --- item 5: values that overflowed deep inside the build ----------------------------------------
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_a_date_at_the_ends_of_the_calendar_is_an_editors_error(site_tree, date):
+    assert failed_build(site_tree, {TALKS: article("Talks", date)}) == [
+        f'{TALKS}:3: date: "{date}" is outside the years 1000 to 9000 (check the year: e.g. 2025-12-19)',
+        "1 error in 1 file; the output folder was not changed"]
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_a_rates_update_at_the_ends_of_the_calendar_is_an_editors_error(site_tree, date):
+    assert failed_build(site_tree, {"data/rates.yaml": RATES.replace("2025-12-19T09:00:00", date)}) == [
+        f'data/rates.yaml:2: updated: "{date}" is outside the years 1000 to 9000 (check the year: e.g. 2025-12-19)',
+        "1 error in 1 file; the output folder was not changed"]
+
+
+HUGE = "9" * 5000
+TOO_LONG = "this number has 5,000 digits; newsgen reads numbers of at most 100 digits " \
+           '(if the value is text, put it in quotes: key: "...")'
+
+
+def test_a_five_thousand_digit_number_in_front_matter_is_an_editors_error(site_tree):
+    source = f"---\ntitle: Talks\ndate: 2025-12-19\nissue: {HUGE}\n---\nBody.\n"
+    assert failed_build(site_tree, {TALKS: source}) == [
+        f"{TALKS}:4:8: {TOO_LONG}", "1 error in 1 file; the output folder was not changed"]
+
+
+def test_a_five_thousand_digit_number_in_the_rates_is_an_editors_error(site_tree):
+    assert failed_build(site_tree, {"data/rates.yaml": RATES.replace("0.00193", HUGE)}) == [
+        f"data/rates.yaml:4:23: {TOO_LONG}", "1 error in 1 file; the output folder was not changed"]
+
+
+@pytest.mark.parametrize("settings, message", [
+    (f"per_page: {HUGE}\n", f"newsgen.yaml:1:11: {TOO_LONG}"),
+    ("home_latest: 99999999999999999999\n",
+     "newsgen.yaml:1: home_latest: must be a whole number of at most 10,000, not 99999999999999999999 "
+     "(e.g. 'home_latest: 20')"),
+    ("permalink: /{section}/{slug}/}/\n",
+     "newsgen.yaml:1: permalink: has a '{' or '}' that does not belong to a placeholder such as {slug} "
+     "(e.g. /{section}/{slug}/ or /{year}/{month}/{day}/{slug}/)"),
+], ids=["huge-number", "home_latest", "permalink-brace"])
+def test_settings_that_overflowed_are_a_settings_error(site_tree, settings, message):
+    lines = failed_build(site_tree, {"newsgen.yaml": settings}, status=2)
+    assert lines[0] == message and lines[-1].startswith("error: the settings file")
+
+
+def test_a_huge_source_date_epoch_is_a_usage_error_naming_the_variable(site_tree):
+    assert failed_build(site_tree, {}, status=2, env={"SOURCE_DATE_EPOCH": "99999999999999999"}) == [
+        "error: the environment variable SOURCE_DATE_EPOCH is 99999999999999999, which is after the year 9000; "
+        "set it to a time in seconds since 1970 (e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)) or unset it"]
+
+
+@pytest.mark.parametrize("template, line, message", [
+    ("{% extends 'base.html' %}\n{% block main %}\n<p>{{ 1/0 }}</p>\n{% endblock %}\n", 3, "division by zero"),
+    ("{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\n\n{{ again(1) }}\n", 1,
+     "the template calls itself without end (a macro, include or extends that never stops)"),
+], ids=["division", "recursion"])
+def test_a_template_that_fails_while_running_names_its_file_and_line(site_tree, template, line, message):
+    lines = failed_build(site_tree, {"templates/article.html": template})
+    assert lines == [f"templates/article.html:{line}: {message} (while rendering /economy/gas-prices/) "
+                     "(fix the template)", "1 error in 1 file; the output folder was not changed"]
+
+
+LATIN1 = os.fsdecode(b"caf\xe9")
+
+
+@pytest.mark.parametrize("name", [f"content/politics/{LATIN1}.md", f"static/{LATIN1}.css",
+                                  f"static/{LATIN1}/site.css", f"content/politics/{LATIN1}.jpg"])
+def test_a_file_name_that_is_not_utf8_is_reported_and_nothing_is_copied(site_tree, name):
+    shown = name.replace(LATIN1, "caf\\xe9")
+    where = shown if not shown.startswith("static/caf\\xe9/") else "static/caf\\xe9"
+    expected = [f"{where}: the name is not UTF-8 text, so it cannot be part of a web address "
+                "(rename it, e.g. with: convmv -f latin1 -t utf8 --notest FILE)",
+                "1 error in 1 file; the output folder was not changed"]
+    assert failed_build(site_tree, {name: article("Café")}) == expected
+    site = Path(site_tree({}))
+    code, lines = newsgen("check", "-s", str(site))
+    assert (code, lines) == (1, expected)
+    for folder in (site / "build", site.parent):
+        assert not [p for p in folder.rglob("*") if "\udce9" in p.name and not str(p).startswith(str(site / "content"))
+                    and not str(p).startswith(str(site / "static"))]
+
+
+def test_a_static_file_name_that_is_not_utf8_is_not_copied_by_a_clean_build(site_tree):
+    site = site_tree({**GOOD_SITE, f"static/{LATIN1}.css": "body {}\n"})
+    with pytest.raises(ContentError):
+        build_site(site)
+    assert not (site / "build").exists()
+
+
+INTERRUPT_WHILE_LOADING = """
+import builtins, os, runpy, signal, sys
+plain_import = builtins.__import__
+def interrupting_import(name, *args, **kwargs):
+    if name == {module!r} and name not in sys.modules:
+        os.kill(os.getpid(), signal.SIGINT)  # the editor's Ctrl-C, while the command's modules load
+    return plain_import(name, *args, **kwargs)
+builtins.__import__ = interrupting_import
+sys.argv = ["newsgen", "build", "-s", {site!r}]
+runpy.run_module("newsgen", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("module", ["click", "yaml", "slugify"])
+def test_ctrl_c_while_the_command_loads_prints_one_line_and_exits_130(site_tree, module):
+    site = site_tree(GOOD_SITE)
+    script = INTERRUPT_WHILE_LOADING.format(module=module, site=str(site))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted; nothing was done\n")
+    assert not (site / "build").exists()
