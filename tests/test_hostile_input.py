@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -163,3 +164,73 @@ def test_ctrl_c_while_the_command_loads_prints_one_line_and_exits_130(site_tree,
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted; nothing was done\n")
     assert not (site / "build").exists()
+
+
+class Command:
+    """A real ``newsgen watch`` or ``serve`` process, its printed lines read as they come."""
+
+    def __init__(self, *args: str) -> None:
+        import queue
+        import threading
+
+        self.process = subprocess.Popen([sys.executable, "-m", "newsgen", *args], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.reader = threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n"))
+                                                       for line in self.process.stdout], daemon=True)  # type: ignore[union-attr]
+        self.reader.start()
+
+    def lines_until(self, text: str, timeout: float = 30.0) -> list[str]:
+        """The lines printed up to the first one holding ``text``, that one included."""
+        import time
+
+        seen: list[str] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            seen.append(self.lines.get(timeout=max(0.1, deadline - time.monotonic())))
+            if text in seen[-1]:
+                return seen
+        raise AssertionError(f"no line with {text!r} in {seen}")
+
+    def after(self, change: Callable[[], None], text: str) -> list[str]:
+        """The lines up to one holding ``text`` after ``change``; made again every few seconds until
+        then (the server starts watching just after it says that it serves)."""
+        import queue
+
+        for _ in range(10):
+            change()
+            try:
+                return self.lines_until(text, timeout=3.0)
+            except (queue.Empty, AssertionError):
+                continue
+        raise AssertionError(f"no line with {text!r}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=30)
+        self.process.stdout.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("command", [["watch"], ["serve", "--port", "0"]], ids=["watch", "serve"])
+def test_watch_and_serve_report_bad_input_and_keep_running(site_tree, command):
+    site = site_tree({**GOOD_SITE, "templates/notes.txt": "the site's own templates go here\n"})
+    running = Command(*command, "-s", str(site))
+    try:
+        running.lines_until("(Ctrl-C to stop)" if command[0] == "serve" else "built 2 articles")
+        bad_date = article("Talks", "0001-01-01T00:00:00+05:00")
+        assert running.after(lambda: (site / TALKS).write_text(bad_date), "waiting for the next change")[-2:] == [
+            f'{TALKS}:3: date: "0001-01-01T00:00:00+05:00" is outside the years 1000 to 9000 '
+            "(check the year: e.g. 2025-12-19)",
+            "error: build failed (1 content changed); the output folder was not changed; waiting for the next change"]
+        (site / TALKS).write_text(article("Talks"))
+        (site / "templates/article.html").write_text("<p>{{ 1/0 }}</p>\n")
+        lines = running.lines_until("waiting for the next change")
+        assert "templates/article.html:1: division by zero (while rendering /economy/gas-prices/) " \
+               "(fix the template)" in lines
+        (site / "templates/article.html").unlink()
+        running.lines_until("built 2 articles")
+        assert running.process.poll() is None
+    finally:
+        running.stop()
+    assert not [line for line in running.lines.queue if "Traceback" in line or "internal error" in line]

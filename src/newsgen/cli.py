@@ -158,6 +158,10 @@ def _report_build(result: BuildResult | None, error: BaseException | None, batch
     if error is not None:
         for problem in getattr(error, "problems", []):
             click.echo(problem.format(), err=True)
+        if not isinstance(error, (NewsgenError, OSError)):  # a bug in newsgen, not the editor's fault
+            click.echo(f"internal error: {type(error).__name__}: {error}{changes}; this is a bug in newsgen, please "
+                       "report it; waiting for the next change", err=True)
+            return
         click.echo(f"error: {error if not getattr(error, 'problems', None) else 'build failed'}{changes}; "
                    "the output folder was not changed; waiting for the next change", err=True)
     elif result is not None:

@@ -141,6 +141,8 @@ class SiteWatcher:
             result = build(self.options, self.reporter)
         except (NewsgenError, OSError) as exc:
             self.on_build(None, exc, batch)
+        except Exception as exc:  # noqa: BLE001 - a bug in newsgen: reported, and the editor's watch goes on
+            self.on_build(None, exc, batch)
         else:
             # pages are written in place: an index made while they were written (the index may
             # have been running when the build began, or ended during it) may have read a page
