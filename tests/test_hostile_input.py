@@ -234,3 +234,86 @@ def test_watch_and_serve_report_bad_input_and_keep_running(site_tree, command):
     finally:
         running.stop()
     assert not [line for line in running.lines.queue if "Traceback" in line or "internal error" in line]
+
+
+# --- item 6 and 7: pages and static files never replace each other ------------------------------
+
+NEVER_REPLACED = "(remove the address from redirect_from; a static file is never replaced)"
+
+
+def test_a_redirect_may_not_replace_a_static_file(site_tree):
+    source = "---\ntitle: Talks\ndate: 2025-12-19\nredirect_from: [/css/site.css, /favicon.svg]\n---\nBody.\n"
+    assert failed_build(site_tree, {TALKS: source}) == [
+        f"{TALKS}:4: redirect_from: the redirect page /css/site.css would replace the static file "
+        f"static/css/site.css (the default theme's) {NEVER_REPLACED}",
+        f"{TALKS}:4: redirect_from: the redirect page /favicon.svg would replace the static file "
+        f"static/favicon.svg (the default theme's) {NEVER_REPLACED}",
+        "2 errors in 1 file; the output folder was not changed"]
+
+
+def test_an_article_page_may_not_replace_a_static_file(site_tree):
+    assert failed_build(site_tree, {"static/politics/talks/index.html": "<p>by hand</p>\n"}) == [
+        f"{TALKS}:1: this article's page /politics/talks/ would replace the static file "
+        "static/politics/talks/index.html (give the article another slug:, or move the file)",
+        "1 error in 1 file; the output folder was not changed"]
+
+
+CLASHES = [
+    ("static/politics", "static/politics: the section page /politics/ that newsgen makes needs a folder where this "
+                        "file is (rename or move the file; newsgen never replaces a static file)"),
+    ("static/robots.txt", "static/robots.txt: the robots.txt file /robots.txt that newsgen makes would replace this "
+                          "file (rename or move the file; newsgen never replaces a static file)"),
+    ("static/feed.xml/x.css", "static/feed.xml/x.css: this file needs a folder where the RSS feed /feed.xml that "
+                              "newsgen makes is (rename or move the file; newsgen never replaces a static file)"),
+]
+
+
+@pytest.mark.parametrize("name, message", CLASHES, ids=["section", "robots", "feed"])
+def test_a_static_file_in_the_place_of_a_page_fails_an_incremental_build_before_writing(site_tree, name, message):
+    assert failed_build(site_tree, {name: "by hand\n"}) == [
+        message, "1 error in 1 file; the output folder was not changed"]
+
+
+@pytest.mark.parametrize("name, message", CLASHES, ids=["section", "robots", "feed"])
+def test_a_static_file_in_the_place_of_a_page_fails_a_clean_build_before_writing(site_tree, name, message):
+    site = site_tree({**GOOD_SITE, name: "by hand\n"})
+    with pytest.raises(ContentError) as caught:
+        build_site(site)
+    assert [p.format() for p in caught.value.problems] == [message]
+    assert not (site / "build").exists()
+
+
+# --- item 12: smaller holes ---------------------------------------------------------------------
+
+def test_a_static_file_in_the_search_index_folder_is_an_error_when_search_is_on(site_tree):
+    files = {"static/pagefind/pagefind.js": "// by hand\n"}
+    site = site_tree({**GOOD_SITE, "newsgen.yaml": "title: Steppe Daily\n", **files})
+    with pytest.raises(ContentError) as caught:
+        build_site(site)
+    assert [p.format() for p in caught.value.problems] == [
+        "static/pagefind/pagefind.js: the search index is written to /pagefind/, so this file would be lost and "
+        "the search would not work (rename or move it out of pagefind/, or set search: false)"]
+    site = site_tree({"newsgen.yaml": "title: Steppe Daily\nsearch: false\n"})
+    output = build_site(site)[0]
+    assert (output / "pagefind/pagefind.js").read_text() == "// by hand\n"
+
+
+@pytest.mark.parametrize("settings, message", [
+    ("permalink: /%2e%2e/{slug}/\n", "newsgen.yaml:1: permalink: must not contain '%': write the characters "
+     "themselves, not percent-encoded ('%2e' is '.') (e.g. /{section}/{slug}/ or /{year}/{month}/{day}/{slug}/)"),
+    ("language: <script>\n", "newsgen.yaml:1: language: '<script>' is not a language tag "
+     "(write e.g. language: en, en-GB or kk)"),
+    ("logo: 'javascript:alert(1)'\n", "newsgen.yaml:1: logo: 'javascript:alert(1)' is neither a web address nor "
+     "a path on this site (write e.g. logo: /images/logo.png or logo: https://example.org/logo.png)"),
+    ("logo: //evil.example/x.png\n", "newsgen.yaml:1: logo: '//evil.example/x.png' is neither a web address nor "
+     "a path on this site (write e.g. logo: /images/logo.png or logo: https://example.org/logo.png)"),
+], ids=["percent-permalink", "language", "javascript-logo", "scheme-relative-logo"])
+def test_settings_that_were_accepted_silently_are_settings_errors(site_tree, settings, message):
+    lines = failed_build(site_tree, {"newsgen.yaml": settings}, status=2)
+    assert lines == [message, "error: the settings file has errors"]
+
+
+@pytest.mark.parametrize("settings", ["language: en-GB\n", "language: sr-Latn-RS\n", "logo: /images/logo.png\n",
+                                      "logo: https://example.org/logo.png\n"])
+def test_usual_languages_and_logos_are_accepted(site_tree, settings):
+    build_site(site_tree({**GOOD_SITE, "newsgen.yaml": settings + "search: false\n"}))

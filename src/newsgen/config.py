@@ -119,6 +119,11 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
         elif key in _TEXT_KEYS:
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 bad(key, "must be text", f"write e.g. '{key}: ...' on one line")
+            elif key == "language" and not _LANGUAGE_TAG.match(str(value)):
+                bad(key, f"{shown(value)} is not a language tag", "write e.g. language: en, en-GB or kk")
+            elif key == "logo" and not _is_web_link(str(value)):
+                bad(key, f"{shown(value)} is neither a web address nor a path on this site",
+                    "write e.g. logo: /images/logo.png or logo: https://example.org/logo.png")
             else:
                 values[key] = str(value)
         elif key in _INT_KEYS:
@@ -171,6 +176,18 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
     if errors:
         raise UsageError("the settings file has errors", errors)
     return Config(**values, warnings=tuple(warnings))
+
+
+# BCP 47 as pages, feeds and the search index need it: a language, then subtags (en-GB, sr-Latn, zh-Hant-TW)
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _is_web_link(value: str) -> bool:
+    """True for an http(s) address or a path on the site ('/images/logo.png'); never 'javascript:'."""
+    if value.startswith("/") and not value.startswith("//"):
+        return "\\" not in value and not any(ord(c) < 32 for c in value)
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def check_permalink(pattern: str) -> str:

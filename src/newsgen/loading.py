@@ -28,10 +28,10 @@ from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Site, build_site, placement_text, same_placement
 from .parallel import default_jobs, run_chunks, shared
-from .plan import NEWS_WINDOW, PageSpec, plan_site
+from .plan import NEWS_WINDOW, PageSpec, plan_site, static_clashes
 from .report import Reporter
 from .state import BuildState
-from .theme import static_roots
+from .theme import static_roots, theme_root
 from .ticker import Rates, load_rates
 
 
@@ -201,6 +201,9 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         specs, plan_problems = plan_site(site, config, now)
     problems += plan_problems
     statics = static_files(static_roots(options.site), not_copied)
+    problems += static_clashes(specs, statics, config.search,
+                               lambda relative: _shown_static(statics[relative][0], options.site),
+                               lambda key, text: _line_of(scan.source_bytes(key), text))
     images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan)
     problems += image_problems
     if any(p.is_error for p in problems):
@@ -271,6 +274,16 @@ def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_
                                         "put the file under static/ (and write /images/name.jpg) or next to the article",
                                         severity))
     return found, problems
+
+
+def _shown_static(path: Path, site: Path) -> str:
+    """A static file as messages name it: relative to the site, or as the default theme's."""
+    for root, suffix in ((site, ""), (theme_root(), " (the default theme's)")):
+        try:
+            return path.relative_to(root.resolve()).as_posix() + suffix
+        except ValueError:
+            continue
+    return str(path)
 
 
 def _line_of(raw: bytes, text: str) -> int:
