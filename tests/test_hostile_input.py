@@ -317,3 +317,39 @@ def test_settings_that_were_accepted_silently_are_settings_errors(site_tree, set
                                       "logo: https://example.org/logo.png\n"])
 def test_usual_languages_and_logos_are_accepted(site_tree, settings):
     build_site(site_tree({**GOOD_SITE, "newsgen.yaml": settings + "search: false\n"}))
+
+
+# --- item 8: an article with many tags ----------------------------------------------------------
+
+def test_an_article_with_more_than_a_hundred_tags_is_an_editors_error(site_tree):
+    source = article("Talks", tags=[f"tag {n}" for n in range(101)])
+    assert failed_build(site_tree, {TALKS: source}) == [
+        f"{TALKS}:4: tags: has 101 tags; an article may have at most 100 (keep the tags readers would follow; "
+        "each tag makes pages and feeds that hold the article)",
+        "1 error in 1 file; the output folder was not changed"]
+
+
+def test_feeds_holding_the_same_article_share_its_entry(site_tree, monkeypatch):
+    from feedgen.entry import FeedEntry
+
+    made: list[int] = []
+    categorised: list[int] = []
+    plain_init, plain_category = FeedEntry.__init__, FeedEntry.category
+
+    def counting_init(self: FeedEntry) -> None:
+        made.append(1)
+        plain_init(self)
+
+    def counting_category(self: FeedEntry, *args: object, **kwargs: object) -> object:
+        categorised.append(1)
+        return plain_category(self, *args, **kwargs)
+
+    monkeypatch.setattr(FeedEntry, "__init__", counting_init)
+    monkeypatch.setattr(FeedEntry, "category", counting_category)
+    tags = [f"tag {n}" for n in range(100)]
+    site = site_tree({**GOOD_SITE, TALKS: article("Talks", tags=tags, authors=["Aida Bek"])})
+    output = build_site(site, jobs=1)[0]
+    # the article is in the site's, its section's, its author's and a hundred tags' feeds: 103 RSS and 103 Atom
+    assert all("Talks" in (output / f"tags/tag-{n}/{name}").read_text() for n in (0, 99) for name in ("feed.xml", "atom.xml"))
+    assert len(made) == 2 * 2  # one RSS and one Atom entry for each of the two articles
+    assert len(categorised) == 2 * 2  # each entry's tags given to feedgen at once (it copies the list on each call)

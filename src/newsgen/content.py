@@ -30,6 +30,7 @@ ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", 
 FIELDS = ("title", "date", "section", "slug", "tags", "authors", "summary", "image", "image_alt",
           "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from")
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_TAGS = 100  # each tag adds a listing and two feeds holding the whole article
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -171,6 +172,11 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
                                 f'"{slug_text}" leaves nothing usable in a web address',
                                 "set slug: with letters or digits, e.g. slug: talks-in-astana"))
     tags = _terms(fields.text_list("tags"))
+    if len(tags) > MAX_TAGS:
+        problems.append(Problem(source.key, fields.line("tags"), 0, fields.source_key.get("tags", "tags"),
+                                f"has {len(tags):,} tags; an article may have at most {MAX_TAGS}",
+                                "keep the tags readers would follow; each tag makes pages and feeds "
+                                "that hold the article"))
     authors = _terms(fields.text_list("authors"))
     draft = fields.flag("draft")
     featured = fields.flag("featured")
