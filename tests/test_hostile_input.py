@@ -353,3 +353,58 @@ def test_feeds_holding_the_same_article_share_its_entry(site_tree, monkeypatch):
     assert all("Talks" in (output / f"tags/tag-{n}/{name}").read_text() for n in (0, 99) for name in ("feed.xml", "atom.xml"))
     assert len(made) == 2 * 2  # one RSS and one Atom entry for each of the two articles
     assert len(categorised) == 2 * 2  # each entry's tags given to feedgen at once (it copies the list on each call)
+
+
+# --- item 9: serve with long names and clients that go away -------------------------------------
+
+@pytest.fixture
+def serving(site_tree):
+    """A preview server on a free port over a built site with one large file: (port, output)."""
+    import threading
+
+    from newsgen.serve import ReloadHub, make_server
+
+    site = site_tree({**GOOD_SITE, "static/big.bin": b"x" * 4_000_000})
+    output = build_site(site)[0]
+    server = make_server(output, "127.0.0.1", 0, "", ReloadHub())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], output
+    server.shutdown()
+    server.server_close()
+
+
+def status_of(port: int, path: str) -> int:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 300 + "/", "/politics/" + "%C3%A9" * 130, "/" + "b" * 256 + ".css"])
+def test_serve_answers_414_for_a_name_too_long_for_a_file(serving, capfd, path):
+    port, _ = serving
+    assert status_of(port, path) == 414
+    assert status_of(port, "/politics/talks/") == 200
+    assert capfd.readouterr().err == ""
+
+
+def test_serve_says_nothing_when_a_client_goes_away_early(serving, capfd):
+    import socket
+    import struct
+    import time
+
+    port, _ = serving
+    for _ in range(3):
+        client = socket.create_connection(("127.0.0.1", port), timeout=10)
+        client.sendall(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert client.recv(1024).startswith(b"HTTP/1.0 200")  # the server is sending the file
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # a reset, as when a tab is closed during a download
+    time.sleep(1.0)  # the server's next write fails at once; give its threads a moment to report it
+    assert status_of(port, "/politics/talks/") == 200
+    assert capfd.readouterr().err == ""
