@@ -408,3 +408,37 @@ def test_serve_says_nothing_when_a_client_goes_away_early(serving, capfd):
     time.sleep(1.0)  # the server's next write fails at once; give its threads a moment to report it
     assert status_of(port, "/politics/talks/") == 200
     assert capfd.readouterr().err == ""
+
+
+# --- item 10: newsgen new never writes through a link ---------------------------------------------
+
+def test_new_refuses_to_write_through_a_dangling_link(site_tree, tmp_path):
+    site = site_tree(GOOD_SITE)
+    outside = tmp_path / "outside/planted.md"
+    outside.parent.mkdir()
+    (site / "content/politics/talks-resume.md").symlink_to(outside)
+    code, lines = newsgen("new", "Talks resume", "--section", "politics", "-s", str(site))
+    assert (code, lines) == (2, [
+        f"error: content/politics/talks-resume.md is a link (to {outside}); newsgen new writes only new, plain "
+        "files, never through a link; choose another title or --slug"])
+    assert not outside.exists()
+
+
+def test_new_refuses_a_section_folder_that_links_out_of_the_site(site_tree, tmp_path):
+    site = site_tree(GOOD_SITE)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (site / "content/world").symlink_to(outside)
+    code, lines = newsgen("new", "Talks resume", "--section", "world", "-s", str(site))
+    assert (code, lines) == (2, [
+        f"error: content/world is a link to {outside}, outside the site; newsgen new writes only inside the site "
+        "folder (replace the link with a real folder)"])
+    assert list(outside.iterdir()) == []
+
+
+def test_new_writes_into_a_section_folder_linked_inside_the_site(site_tree):
+    site = site_tree(GOOD_SITE)
+    (site / "content/world").symlink_to(site / "content/politics")
+    code, lines = newsgen("new", "Talks resume", "--section", "world", "-s", str(site))
+    assert code == 0, lines
+    assert (site / "content/politics/talks-resume.md").is_file()
