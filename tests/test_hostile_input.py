@@ -442,3 +442,66 @@ def test_new_writes_into_a_section_folder_linked_inside_the_site(site_tree):
     code, lines = newsgen("new", "Talks resume", "--section", "world", "-s", str(site))
     assert code == 0, lines
     assert (site / "content/politics/talks-resume.md").is_file()
+
+
+def state_tables(site: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the build state, by table (the lock file and caches beside it aside)."""
+    import sqlite3
+
+    db = sqlite3.connect(site / ".newsgen/state.db")
+    try:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {table: sorted(db.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in tables}
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("options", [[], ["--clean"]], ids=["build", "clean-build"])
+def test_a_build_refused_for_bad_settings_leaves_the_build_state_as_it_was(site_tree, options):
+    site = site_tree(GOOD_SITE)
+    assert newsgen("build", "-s", str(site))[0] == 0
+    before = state_tables(site)
+    site_tree({"newsgen.yaml": "title: Steppe Daily\nper_page: many\nsearch: false\n"})
+    assert newsgen("build", *options, "-s", str(site))[0] == 2
+    assert newsgen("build", *options, "-s", str(site), env={"SOURCE_DATE_EPOCH": "9" * 20})[0] == 2
+    assert state_tables(site) == before
+    site_tree({"newsgen.yaml": GOOD_SITE["newsgen.yaml"]})
+    code, lines = newsgen("build", "-s", str(site))
+    assert code == 0 and len(lines) == 1 and " (0 rendered, 0 files written) " in lines[0], lines
+
+
+def test_serve_started_with_bad_settings_reports_them_and_serves_once_they_are_fixed(site_tree):
+    site = site_tree({**GOOD_SITE, "newsgen.yaml": "title: Steppe Daily\nper_page: many\nsearch: false\n"})
+    running = Command("serve", "--port", "0", "-s", str(site))
+    try:
+        assert running.lines_until("waiting for the next change") == [
+            "newsgen.yaml:2: per_page: must be a whole number of at least 1, not 'many' (e.g. 'per_page: 20')",
+            "error: build failed; the output folder was not changed; waiting for the next change"]
+        running.lines_until("(Ctrl-C to stop)")
+        running.after(lambda: (site / "newsgen.yaml").write_text(GOOD_SITE["newsgen.yaml"]), "built 2 articles")
+        assert running.process.poll() is None
+    finally:
+        running.stop()
+
+
+# --- item 12: control characters in bodies, and messages that say something true -----------------
+
+def test_control_characters_in_a_body_are_left_out_with_a_warning(site_tree):
+    body = "First line.\n\nA pasted\x00 word and a bell\x07.\n"
+    site = site_tree({**GOOD_SITE, TALKS: article("Talks", body=body)})
+    output, result, _ = build_site(site)
+    assert [p.format() for p in result.warnings] == [
+        f"{TALKS}:7: warning: the text has 2 invisible control characters (U+0000 first); they are left out "
+        "(delete them; such characters often come with text pasted from another program)"]
+    assert "A pasted word and a bell." in (output / "politics/talks/index.html").read_text()
+    assert not [p for p in output.rglob("*") if p.is_file() and (b"\x00" in p.read_bytes() or b"\x07" in p.read_bytes())]
+
+
+def test_list_items_of_other_kinds_are_named_for_what_they_are(site_tree):
+    source = "---\ntitle: Talks\ndate: 2025-12-19\ntags: [a, ~, !!binary aGVsbG8=, !!set {x}]\n---\nBody.\n"
+    hint = "(write each item as plain text: tags: [first, second])"
+    assert failed_build(site_tree, {TALKS: source}) == [
+        f"{TALKS}:4: tags: item 2 is empty, not text {hint}",
+        f"{TALKS}:4: tags: item 3 is binary data, not text {hint}",
+        f"{TALKS}:4: tags: item 4 is a YAML set, not text {hint}",
+        "3 errors in 1 file; the output folder was not changed"]

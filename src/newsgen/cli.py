@@ -223,13 +223,17 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
                               on_wait=click.echo)
         watcher.build_once(Batch({"site": {str(site)}}))
         options.output_dir.mkdir(parents=True, exist_ok=True)
+        try:  # settings the first build refused were reported: serve, and wait for them to be fixed
+            base_path = load_config(site).base_path
+        except UsageError:
+            base_path = ""
         try:
-            server = make_server(options.output_dir, host, port, load_config(site).base_path, hub)
+            server = make_server(options.output_dir, host, port, base_path, hub)
         except OSError as exc:
             raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        address = f"http://{host}:{server.server_address[1]}{load_config(site).base_path}/"
+        address = f"http://{host}:{server.server_address[1]}{base_path}/"
         click.echo(f"serving {options.output_dir} at {address} (Ctrl-C to stop)")
         try:
             watcher.run(first_build=False)

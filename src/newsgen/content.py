@@ -17,7 +17,7 @@ from typing import Any
 
 from .config import Config
 from .dates import DATE_HINT, RANGE_HINT, parse_datetime, read_datetime
-from .errors import Problem
+from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
@@ -193,7 +193,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         return None, problems
 
     url = expand_permalink(config.permalink, section, slug, date.astimezone(zone))
-    rendered = renderer.render(doc.body)
+    rendered = renderer.render(_visible_body(doc.body, doc.body_line, source.key, problems))
     summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
     article = Article(
         key=source.key, title=title, date=date, section=section, slug=slug, url=url,
@@ -205,6 +205,23 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         extra=MappingProxyType(extra),
     )
     return article, problems
+
+
+_BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never valid in HTML text or in XML feeds
+
+
+def _visible_body(body: str, first_line: int, path: str, problems: list[Problem]) -> str:
+    """The body without invisible control characters (NUL, pasted escape codes), with a warning
+    at the line of the first one; pages and feeds could not show them."""
+    found = _BODY_CONTROL.search(body)
+    if found is None:
+        return body
+    count = len(_BODY_CONTROL.findall(body))
+    what = "an invisible control character" if count == 1 else f"{count} invisible control characters"
+    problems.append(warning(path, first_line + body.count("\n", 0, found.start()), "",
+                            f"the text has {what} (U+{ord(found.group()):04X} first); they are left out",
+                            "delete them; such characters often come with text pasted from another program"))
+    return _BODY_CONTROL.sub("", body)
 
 
 def _date_from_name(fields: _Fields, file_date: str | None, stem: str, zone: Any) -> datetime | None:
@@ -383,6 +400,14 @@ def _kind(value: Any) -> str:
         return "true/false"
     if isinstance(value, (int, float)):
         return "a number"
-    return "text"
+    if value is None:
+        return "empty"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a YAML set"
+    return "a value of a kind newsgen does not read"
 
 

@@ -404,4 +404,10 @@ def shown(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a set of 'key: value' pairs"
-    return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a YAML set"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "a value of a kind newsgen does not read"

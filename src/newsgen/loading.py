@@ -302,7 +302,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "3"  # bump when Article's fields or pickling change: cached articles are then re-read
+ARTICLE_FORMAT = "4"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 def article_settings(config: Config) -> str:
