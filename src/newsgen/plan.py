@@ -236,12 +236,12 @@ def static_clashes(specs: list[PageSpec], statics: Iterable[str], search: bool, 
                                     "would be lost and the search would not work",
                                     f"rename or move it out of {top}/, or set search: false"))
             continue
-        spec = pages.get(relative) or folders.get(relative)
-        if spec is None:
+        page = pages.get(relative) or folders.get(relative)
+        if page is None:
             parts = relative.split("/")
-            spec = next((pages[f] for f in ("/".join(parts[:d]) for d in range(1, len(parts))) if f in pages), None)
-        if spec is not None:
-            problems.append(_static_clash(spec, relative, shown, line_of))
+            page = next((pages[f] for f in ("/".join(parts[:d]) for d in range(1, len(parts))) if f in pages), None)
+        if page is not None:
+            problems.append(_static_clash(page, relative, shown, line_of))
     return problems
 
 
