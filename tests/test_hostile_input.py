@@ -176,8 +176,10 @@ class Command:
         self.process = subprocess.Popen([sys.executable, "-m", "newsgen", *args], stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
-        self.reader = threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n"))
-                                                       for line in self.process.stdout], daemon=True)  # type: ignore[union-attr]
+        stdout = self.process.stdout
+        assert stdout is not None
+        self.reader = threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n")) for line in stdout],
+                                       daemon=True)
         self.reader.start()
 
     def lines_until(self, text: str, timeout: float = 30.0) -> list[str]:
@@ -350,7 +352,8 @@ def test_feeds_holding_the_same_article_share_its_entry(site_tree, monkeypatch):
     site = site_tree({**GOOD_SITE, TALKS: article("Talks", tags=tags, authors=["Aida Bek"])})
     output = build_site(site, jobs=1)[0]
     # the article is in the site's, its section's, its author's and a hundred tags' feeds: 103 RSS and 103 Atom
-    assert all("Talks" in (output / f"tags/tag-{n}/{name}").read_text() for n in (0, 99) for name in ("feed.xml", "atom.xml"))
+    assert all("Talks" in (output / f"tags/tag-{n}/{name}").read_text()
+               for n in (0, 99) for name in ("feed.xml", "atom.xml"))
     assert len(made) == 2 * 2  # one RSS and one Atom entry for each of the two articles
     assert len(categorised) == 2 * 2  # each entry's tags given to feedgen at once (it copies the list on each call)
 
@@ -494,7 +497,8 @@ def test_control_characters_in_a_body_are_left_out_with_a_warning(site_tree):
         f"{TALKS}:7: warning: the text has 2 invisible control characters (U+0000 first); they are left out "
         "(delete them; such characters often come with text pasted from another program)"]
     assert "A pasted word and a bell." in (output / "politics/talks/index.html").read_text()
-    assert not [p for p in output.rglob("*") if p.is_file() and (b"\x00" in p.read_bytes() or b"\x07" in p.read_bytes())]
+    assert not [p for p in output.rglob("*")
+                if p.is_file() and (b"\x00" in p.read_bytes() or b"\x07" in p.read_bytes())]
 
 
 def test_list_items_of_other_kinds_are_named_for_what_they_are(site_tree):

@@ -64,23 +64,23 @@ def shown_name(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-NAMED_FOLDERS = (CONTENT_DIR, "static", "templates")
-
-
 def misnamed_files(site: Path) -> list[Problem]:
-    """A problem for each file or folder under content/, static/ or templates/ whose name is not
-    UTF-8: its URL could not be written in a page, a feed or the build state."""
+    """A problem for each file or folder under static/ or templates/ whose name is not UTF-8
+    (:func:`find_sources` reports those under content/): its URL could not be written in a
+    page, a feed or the build state, nor its path in a message."""
     problems: list[Problem] = []
-    for top in NAMED_FOLDERS:
+    for top in ("static", "templates"):
         for folder, folders, files in os.walk(os.path.join(str(site), top)):
-            for name in [*folders, *files]:
-                if not name.isascii() and not is_utf8_name(name):
-                    relative = os.path.relpath(os.path.join(folder, name), str(site)).replace(os.sep, "/")
-                    problems.append(Problem(shown_name(relative), 0, 0, "",
-                                            "the name is not UTF-8 text, so it cannot be part of a web address",
-                                            "rename it, e.g. with: convmv -f latin1 -t utf8 --notest FILE"))
+            problems += [_misnamed(os.path.join(folder, name), site) for name in [*folders, *files]
+                         if not name.isascii() and not is_utf8_name(name)]
             folders[:] = [f for f in folders if f.isascii() or is_utf8_name(f)]
     return problems
+
+
+def _misnamed(path: str, site: Path) -> Problem:
+    relative = os.path.relpath(path, str(site)).replace(os.sep, "/")
+    return Problem(shown_name(relative), 0, 0, "", "the name is not UTF-8 text, so it cannot be part of a web address",
+                   "rename it, e.g. with: convmv -f latin1 -t utf8 --notest FILE")
 
 
 def not_copied(name: str) -> bool:
@@ -111,6 +111,9 @@ def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
             continue
         for entry in entries:
             name = entry.name
+            if not name.isascii() and not is_utf8_name(name):
+                problems.append(_misnamed(os.path.join(folder, name), site))
+                continue
             if is_ignored_name(name):
                 continue
             link = entry.is_symlink()
