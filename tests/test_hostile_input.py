@@ -509,3 +509,18 @@ def test_list_items_of_other_kinds_are_named_for_what_they_are(site_tree):
         f"{TALKS}:4: tags: item 3 is binary data, not text {hint}",
         f"{TALKS}:4: tags: item 4 is a YAML set, not text {hint}",
         "3 errors in 1 file; the output folder was not changed"]
+
+
+def test_watch_reports_a_file_whose_name_is_not_utf8_when_it_appears(site_tree):
+    site = site_tree({**GOOD_SITE, "static/site.css": "body {}\n"})
+    running = Command("watch", "-s", str(site))
+    try:
+        running.lines_until("built 2 articles")
+        lines = running.after(lambda: (site / f"static/{LATIN1}.css").write_text("body {}\n"),
+                              "waiting for the next change")
+        assert lines[-2:] == [
+            "static/caf\\xe9.css: the name is not UTF-8 text, so it cannot be part of a web address "
+            "(rename it, e.g. with: convmv -f latin1 -t utf8 --notest FILE)",
+            "error: build failed (1 static changed); the output folder was not changed; waiting for the next change"]
+    finally:
+        running.stop()

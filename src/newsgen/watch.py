@@ -23,7 +23,7 @@ from watchdog.observers import Observer
 from .build import BuildOptions, BuildResult, build
 from .loading import ArticleMemory
 from .config import SETTINGS_FILE
-from .content import is_ignored_name
+from .content import is_ignored_name, is_utf8_name
 from .errors import NewsgenError
 from .preview import Preview
 from .report import Reporter
@@ -56,8 +56,8 @@ def classify(site: Path, path: str) -> str | None:
     except (ValueError, OSError):
         return None
     parts = relative.parts
-    if not parts or any(is_ignored_name(p) for p in parts):
-        return None
+    if not parts or any(is_ignored_name(p) and is_utf8_name(p) for p in parts):
+        return None  # a name that is not UTF-8 is a change to report (see content.misnamed_files)
     if parts == (SETTINGS_FILE,):
         return "settings"
     kinds = {"content": "content", "templates": "template", "static": "static", "data": "data"}
