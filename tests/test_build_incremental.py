@@ -194,12 +194,17 @@ def test_turning_search_off_removes_the_index_as_a_clean_build_would(newsroom):
     assert not (out / "pagefind").exists() and not (out / "search").exists()
 
 
-def test_static_file_hidden_by_a_page_comes_back_when_the_page_goes(newsroom):
+def test_a_page_never_hides_a_static_file(newsroom):
+    """A redirect over a static file is refused (see test_hostile_input); the file stays in the output."""
+    from newsgen.errors import ContentError
+
     (newsroom / "static/old").mkdir(parents=True)
     (newsroom / "static/old/index.html").write_text("<p>the old static page</p>")
-    (newsroom / "content/politics/c.md").write_text(article("Charlie", "2025-12-17T10:00:00+05:00", redirect_from=["/old/"]))
     out = build_site(newsroom)[0]
-    assert "refresh" in (out / "old/index.html").read_text()
+    (newsroom / "content/politics/c.md").write_text(article("Charlie", "2025-12-17T10:00:00+05:00", redirect_from=["/old/"]))
+    with pytest.raises(ContentError, match="the redirect page /old/ would replace the static file static/old/index.html"):
+        build_site(newsroom)
+    assert (out / "old/index.html").read_text() == "<p>the old static page</p>"
     (newsroom / "content/politics/c.md").write_text(article("Charlie", "2025-12-17T10:00:00+05:00"))
     out = build_site(newsroom)[0]
     assert (out / "old/index.html").read_text() == "<p>the old static page</p>"

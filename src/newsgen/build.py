@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .config import SETTINGS_FILE
+from .config import SETTINGS_FILE, load_config
 from .content import is_ignored_name, not_copied
 from .dates import build_now
 from .digests import digest
@@ -78,13 +78,16 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
     reporter = reporter or Reporter()
     output = options.output_dir
     check_output_folder(output, options.site)
+    # bad settings or a bad clock stop the build before it touches the build state (a --clean build
+    # would otherwise forget everything, and the next build render the whole site again)
+    load_config(options.site)
+    options = replace(options, now=options.now or build_now())
     state, reason = open_state(options.site, str(output.resolve())) if options.use_state else (None, "")
     try:
         if reason:
             reporter.problem(Problem(".newsgen/state.db", 0, 0, "", reason, severity="warning"))
         if state is not None and options.clean:
             state.clear()
-        options = replace(options, now=options.now or build_now())
         known = state.source_signatures() if state is not None else {}
         scan = scan_sources(options.site, known)
         if state is not None:  # true of the files whatever becomes of this build
@@ -265,7 +268,8 @@ def _ticker_html(renderer: Any) -> str | None:
 
     try:
         return str(renderer.env.globals["ticker_html"]())
-    except (jinja2.TemplateError, KeyError):
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
+            RecursionError):
         return None
 
 

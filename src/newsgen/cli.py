@@ -16,6 +16,7 @@ from .build import BuildOptions, BuildResult, build
 from .errors import ContentError, NewsgenError, Problem, UsageError
 from .report import Reporter
 from .scaffold import init_site, new_article
+from .startup import normal_interrupts
 from .config import load_config
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class TerminalReporter(Reporter):
 def _run(debug: bool, action: Callable[[], None]) -> None:
     """Run a command, turning newsgen's errors into messages and exit codes."""
     try:
+        normal_interrupts()  # see startup.py
         action()
     except ContentError as exc:
         for problem in exc.problems:
@@ -155,6 +157,10 @@ def _report_build(result: BuildResult | None, error: BaseException | None, batch
     if error is not None:
         for problem in getattr(error, "problems", []):
             click.echo(problem.format(), err=True)
+        if not isinstance(error, (NewsgenError, OSError)):  # a bug in newsgen, not the editor's fault
+            click.echo(f"internal error: {type(error).__name__}: {error}{changes}; this is a bug in newsgen, please "
+                       "report it; waiting for the next change", err=True)
+            return
         click.echo(f"error: {error if not getattr(error, 'problems', None) else 'build failed'}{changes}; "
                    "the output folder was not changed; waiting for the next change", err=True)
     elif result is not None:
@@ -216,13 +222,17 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
                               on_wait=click.echo)
         watcher.build_once(Batch({"site": {str(site)}}))
         options.output_dir.mkdir(parents=True, exist_ok=True)
+        try:  # settings the first build refused were reported: serve, and wait for them to be fixed
+            base_path = load_config(site).base_path
+        except UsageError:
+            base_path = ""
         try:
-            server = make_server(options.output_dir, host, port, load_config(site).base_path, hub)
+            server = make_server(options.output_dir, host, port, base_path, hub)
         except OSError as exc:
             raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        address = f"http://{host}:{server.server_address[1]}{load_config(site).base_path}/"
+        address = f"http://{host}:{server.server_address[1]}{base_path}/"
         click.echo(f"serving {options.output_dir} at {address} (Ctrl-C to stop)")
         try:
             watcher.run(first_build=False)

@@ -77,6 +77,7 @@ class Config:
         return key.replace("-", " ").capitalize()
 
 
+MAX_COUNT = 10_000  # articles a page or feed shows: more would make pages no reader loads
 _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
 KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", "missing_images", *_INT_KEYS)
@@ -118,12 +119,19 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
         elif key in _TEXT_KEYS:
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 bad(key, "must be text", f"write e.g. '{key}: ...' on one line")
+            elif key == "language" and not _LANGUAGE_TAG.match(str(value)):
+                bad(key, f"{shown(value)} is not a language tag", "write e.g. language: en, en-GB or kk")
+            elif key == "logo" and not _is_web_link(str(value)):
+                bad(key, f"{shown(value)} is neither a web address nor a path on this site",
+                    "write e.g. logo: /images/logo.png or logo: https://example.org/logo.png")
             else:
                 values[key] = str(value)
         elif key in _INT_KEYS:
             low = _INT_KEYS[key]
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 bad(key, f"must be a whole number of at least {low}, not {shown(value)}", f"e.g. '{key}: 20'")
+            elif value > MAX_COUNT:
+                bad(key, f"must be a whole number of at most {MAX_COUNT:,}, not {value}", f"e.g. '{key}: 20'")
             else:
                 values[key] = value
         elif key == "missing_images":
@@ -170,12 +178,28 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
     return Config(**values, warnings=tuple(warnings))
 
 
+# BCP 47 as pages, feeds and the search index need it: a language, then subtags (en-GB, sr-Latn, zh-Hant-TW)
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _is_web_link(value: str) -> bool:
+    """True for an http(s) address or a path on the site ('/images/logo.png'); never 'javascript:'."""
+    if value.startswith("/") and not value.startswith("//"):
+        return "\\" not in value and not any(ord(c) < 32 for c in value)
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def check_permalink(pattern: str) -> str:
     """What is wrong with a permalink pattern, or '' when it is usable."""
     names = re.findall(r"{([^{}]*)}", pattern)
     unknown = [n for n in names if n not in PLACEHOLDERS]
     if unknown:
         return f"'{{{unknown[0]}}}' is not a placeholder (use {', '.join('{' + p + '}' for p in PLACEHOLDERS)})"
+    if "{" in re.sub(r"{[^{}]*}", "", pattern) or "}" in re.sub(r"{[^{}]*}", "", pattern):
+        return "has a '{' or '}' that does not belong to a placeholder such as {slug}"
+    if "%" in pattern:
+        return "must not contain '%': write the characters themselves, not percent-encoded ('%2e' is '.')"
     if "slug" not in names:
         return "must contain {slug} so that every article gets its own address"
     if not pattern.startswith("/"):

@@ -16,8 +16,8 @@ from types import MappingProxyType
 from typing import Any, Callable
 
 from .config import Config
-from .dates import DATE_HINT, parse_datetime
-from .errors import Problem
+from .dates import DATE_HINT, RANGE_HINT, parse_datetime, read_datetime
+from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
@@ -30,6 +30,7 @@ ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", 
 FIELDS = ("title", "date", "section", "slug", "tags", "authors", "summary", "image", "image_alt",
           "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from")
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_TAGS = 100  # each tag adds a listing and two feeds holding the whole article
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -42,9 +43,44 @@ class Source:
 
 
 def is_ignored_name(name: str) -> bool:
-    """Editor swap, backup and lock files, and hidden files: never content."""
+    """Editor swap, backup and lock files, and hidden files: never content. Names that are
+    not UTF-8 are left alone too: :func:`misnamed_files` reports them, and the build stops."""
     return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak"))
-            or name == "4913")  # vim's write-test file
+            or name == "4913"  # vim's write-test file
+            or (not name.isascii() and not is_utf8_name(name)))
+
+
+def is_utf8_name(name: str) -> bool:
+    """False for a file name that is not UTF-8 on disk (Python holds its bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(path: str) -> str:
+    """A path with a name that is not UTF-8, as a message can show it: caf\\xe9.md."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def misnamed_files(site: Path) -> list[Problem]:
+    """A problem for each file or folder under static/ or templates/ whose name is not UTF-8
+    (:func:`find_sources` reports those under content/): its URL could not be written in a
+    page, a feed or the build state, nor its path in a message."""
+    problems: list[Problem] = []
+    for top in ("static", "templates"):
+        for folder, folders, files in os.walk(os.path.join(str(site), top)):
+            problems += [_misnamed(os.path.join(folder, name), site) for name in [*folders, *files]
+                         if not name.isascii() and not is_utf8_name(name)]
+            folders[:] = [f for f in folders if f.isascii() or is_utf8_name(f)]
+    return problems
+
+
+def _misnamed(path: str, site: Path) -> Problem:
+    relative = os.path.relpath(path, str(site)).replace(os.sep, "/")
+    return Problem(shown_name(relative), 0, 0, "", "the name is not UTF-8 text, so it cannot be part of a web address",
+                   "rename it, e.g. with: convmv -f latin1 -t utf8 --notest FILE")
 
 
 def not_copied(name: str) -> bool:
@@ -75,6 +111,9 @@ def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
             continue
         for entry in entries:
             name = entry.name
+            if not name.isascii() and not is_utf8_name(name):
+                problems.append(_misnamed(os.path.join(folder, name), site))
+                continue
             if is_ignored_name(name):
                 continue
             link = entry.is_symlink()
@@ -136,6 +175,11 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
                                 f'"{slug_text}" leaves nothing usable in a web address',
                                 "set slug: with letters or digits, e.g. slug: talks-in-astana"))
     tags = _terms(fields.text_list("tags"), tag_slug)
+    if len(tags) > MAX_TAGS:
+        problems.append(Problem(source.key, fields.line("tags"), 0, fields.source_key.get("tags", "tags"),
+                                f"has {len(tags):,} tags; an article may have at most {MAX_TAGS}",
+                                "keep the tags readers would follow; each tag makes pages and feeds "
+                                "that hold the article"))
     authors = _terms(fields.text_list("authors"), slugify)
     draft = fields.flag("draft")
     featured = fields.flag("featured")
@@ -152,7 +196,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         return None, problems
 
     url = expand_permalink(config.permalink, section, slug, date.astimezone(zone))
-    rendered = renderer.render(doc.body)
+    rendered = renderer.render(_visible_body(doc.body, doc.body_line, source.key, problems))
     summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
     article = Article(
         key=source.key, title=title, date=date, section=section, slug=slug, url=url,
@@ -164,6 +208,23 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         extra=MappingProxyType(extra),
     )
     return article, problems
+
+
+_BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never valid in HTML text or in XML feeds
+
+
+def _visible_body(body: str, first_line: int, path: str, problems: list[Problem]) -> str:
+    """The body without invisible control characters (NUL, pasted escape codes), with a warning
+    at the line of the first one; pages and feeds could not show them."""
+    found = _BODY_CONTROL.search(body)
+    if found is None:
+        return body
+    count = len(_BODY_CONTROL.findall(body))
+    what = "an invisible control character" if count == 1 else f"{count} invisible control characters"
+    problems.append(warning(path, first_line + body.count("\n", 0, found.start()), "",
+                            f"the text has {what} (U+{ord(found.group()):04X} first); they are left out",
+                            "delete them; such characters often come with text pasted from another program"))
+    return _BODY_CONTROL.sub("", body)
 
 
 def _date_from_name(fields: _Fields, file_date: str | None, stem: str, zone: Any) -> datetime | None:
@@ -322,9 +383,9 @@ class _Fields:
         if self.is_blank(name):
             return None
         value = self.data[name]
-        parsed = parse_datetime(value, zone)
+        parsed, wrong = read_datetime(value, zone)
         if parsed is None:
-            self._bad(name, f"{_value_is(value)} not a date", DATE_HINT)
+            self._bad(name, f"{_value_is(value)} {wrong}", DATE_HINT if wrong == "not a date" else RANGE_HINT)
         return parsed
 
 
@@ -342,6 +403,14 @@ def _kind(value: Any) -> str:
         return "true/false"
     if isinstance(value, (int, float)):
         return "a number"
-    return "text"
+    if value is None:
+        return "empty"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a YAML set"
+    return "a value of a kind newsgen does not read"
 
 

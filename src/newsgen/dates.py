@@ -10,7 +10,13 @@ import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
+from .errors import UsageError
+
 DATE_HINT = "use 2025-12-19 or 2025-12-19T10:00:00+05:00"
+# Dates outside these years are typing mistakes in a newsroom; near the ends of Python's
+# calendar (years 1 and 9999) converting a date to UTC or to the site's zone would fail.
+FIRST_YEAR, LAST_YEAR = 1000, 9000
+RANGE_HINT = "check the year: e.g. 2025-12-19"
 # ISO 8601 as editors write it, plus YAML's looser timestamp form ('2015-12-08 9:00:00 -5'),
 # which real front matter uses: single-digit hours and one-digit offsets.
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
@@ -22,8 +28,20 @@ def build_now(environ: dict[str, str] | None = None) -> datetime:
     env = os.environ if environ is None else environ
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
+        # the year of the last second allowed, whatever the zone: a huge value would overflow later
+        if len(epoch) > 12 or int(epoch) > _LAST_EPOCH:
+            raise UsageError(f"the environment variable SOURCE_DATE_EPOCH is {_shorten(epoch)}, which is after "
+                             f"the year {LAST_YEAR}; set it to a time in seconds since 1970 (e.g. "
+                             "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)) or unset it")
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return datetime.now(tz=timezone.utc)
+
+
+_LAST_EPOCH = int(datetime(LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
+
+
+def _shorten(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} digits)"
 
 
 def _offset(text: str | None) -> tzinfo | None:
@@ -39,11 +57,26 @@ def _offset(text: str | None) -> tzinfo | None:
 
 
 def parse_datetime(value: Any, zone: tzinfo) -> datetime | None:
-    """An aware datetime from front matter, or None when ``value`` is not a real date.
+    """An aware datetime from front matter, or None when ``value`` is not a real date
+    (or lies outside the years ``FIRST_YEAR`` to ``LAST_YEAR``: see :func:`read_datetime`)."""
+    return read_datetime(value, zone)[0]
+
+
+def read_datetime(value: Any, zone: tzinfo) -> tuple[datetime | None, str]:
+    """(an aware datetime, '') from front matter, or (None, what is wrong in an editor's words).
 
     Accepts ISO 8601 dates and datetimes as text, with or without an offset ('Z' too).
     Naive values are in ``zone`` (the site's timezone); a date alone means midnight there.
     """
+    parsed = _parse(value, zone)
+    if parsed is None:
+        return None, "not a date"
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        return None, f"outside the years {FIRST_YEAR} to {LAST_YEAR}"
+    return parsed, ""
+
+
+def _parse(value: Any, zone: tzinfo) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -76,6 +77,7 @@ class FeedRenderer:
         self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
         self._bodies: dict[str, str] = {}  # article key -> body for feeds (see _body)
         self._images: dict[str, tuple[str, str, int] | None] = {}
+        self._entries: dict[tuple[str, str], FeedEntry] = {}  # (article key, 'rss' or 'atom') -> its entry
 
     def abs_url(self, path: str) -> str:
         return self.config.abs_url(path)
@@ -110,8 +112,12 @@ class FeedRenderer:
         return fg
 
     def _entry(self, fg: FeedGenerator, article: Article, kind: str) -> None:
+        made = self._entries.get((article.key, kind))
+        if made is not None:  # an article is in several feeds: its entry is made once per process
+            fg.add_entry(made, order="append")
+            return
         url = self.abs_url(article.url)
-        fe = fg.add_entry(order="append")
+        fe = self._entries[(article.key, kind)] = fg.add_entry(order="append")
         fe.id(url)
         fe.guid(url, permalink=True)
         fe.title(xml_text(article.title))
@@ -127,8 +133,8 @@ class FeedRenderer:
             fe.dc.dc_creator(xml_text(byline(article)))
         for author in article.authors if kind == "atom" else ():
             fe.author({"name": xml_text(author.name), "uri": self.abs_url(f"/authors/{author.slug}/")})
-        for tag in article.tags:
-            fe.category(term=xml_text(tag.name), label=xml_text(tag.name))
+        if article.tags:  # one call: feedgen rebuilds the whole list on each one
+            fe.category([{"term": xml_text(tag.name), "label": xml_text(tag.name)} for tag in article.tags])
         image = self.image(article)
         if image:
             image_url, mime, length = image

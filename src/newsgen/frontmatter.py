@@ -33,6 +33,26 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+MAX_DIGITS = 100  # longer numbers are mistakes; Python refuses to print those over 4,300 digits
+
+
+class _TooLong(yaml.constructor.ConstructorError):
+    """A number too long to use: its message is already in an editor's words."""
+
+
+def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> int:
+    """YAML's int, refusing numbers of more than ``MAX_DIGITS`` digits before converting them."""
+    text = str(node.value).replace("_", "").lstrip("+-")
+    value = 0 if len(text) > MAX_DIGITS + 2 else loader.construct_yaml_int(node)  # +2: a 0x or 0o prefix
+    if len(text) > MAX_DIGITS + 2 or abs(value) >= 10 ** MAX_DIGITS:
+        size = f"has {len(text):,} digits" if text.isdigit() else "is too long"
+        raise _TooLong(None, None, f"this number {size}; newsgen reads numbers of at most {MAX_DIGITS} digits",
+                       node.start_mark)
+    return int(value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _LINE_ENDS = re.compile(rb"\r\n|\r|\n")
@@ -324,6 +344,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, first_line: int, text: s
 
 def _explain(exc: yaml.MarkedYAMLError, text: str, subject: str) -> tuple[str, str, yaml.Mark | None]:
     """(message, hint, mark) for a YAML error; the mark is where the mistake is, not where YAML gave up."""
+    if isinstance(exc, _TooLong):
+        return (str(exc.problem), "if the value is text, put it in quotes: key: \"...\"", exc.problem_mark)
     problem = (exc.problem or exc.context or "").strip()
     context = (exc.context or "").strip()
     at, opened = exc.problem_mark or exc.context_mark, exc.context_mark or exc.problem_mark
@@ -382,4 +404,10 @@ def shown(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a set of 'key: value' pairs"
-    return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a YAML set"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "a value of a kind newsgen does not read"

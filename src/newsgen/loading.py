@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from . import __version__, sealed
 from .config import Config, load_config
-from .content import Source, find_sources, load_article, not_copied
+from .content import Source, find_sources, load_article, misnamed_files, not_copied
 from .images import image_refs
 from .output import static_files
 from .dates import build_now
@@ -27,10 +27,10 @@ from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Site, build_site, placement_text, same_placement
 from .parallel import default_jobs, run_chunks, shared
-from .plan import NEWS_WINDOW, PageSpec, plan_site
+from .plan import NEWS_WINDOW, PageSpec, plan_site, static_clashes
 from .report import Reporter
 from .state import BuildState
-from .theme import static_roots
+from .theme import static_roots, theme_root
 from .ticker import Rates, load_rates
 
 
@@ -139,6 +139,7 @@ def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) ->
     ``RACY_SECONDS`` behind this machine's weakens the first condition.)
     """
     sources, problems = find_sources(site)
+    problems += misnamed_files(site)
     known = known or {}
     read: set[str] = set()
     hashes: dict[str, str] = {}
@@ -199,6 +200,9 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         specs, plan_problems = plan_site(site, config, now)
     problems += plan_problems + _tag_spellings(site, published, scan)
     statics = static_files(static_roots(options.site), not_copied)
+    problems += static_clashes(specs, statics, config.search,
+                               lambda relative: _shown_static(statics[relative][0], options.site),
+                               lambda key, text: _line_of(scan.source_bytes(key), text))
     images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan)
     problems += image_problems
     if any(p.is_error for p in problems):
@@ -296,6 +300,16 @@ def _tag_spellings(site: Site, articles: list[Article], scan: Scan) -> list[Prob
     return problems
 
 
+def _shown_static(path: Path, site: Path) -> str:
+    """A static file as messages name it: relative to the site, or as the default theme's."""
+    for root, suffix in ((site, ""), (theme_root(), " (the default theme's)")):
+        try:
+            return path.relative_to(root.resolve()).as_posix() + suffix
+        except ValueError:
+            continue
+    return str(path)
+
+
 def _line_of(raw: bytes, text: str) -> int:
     """The first line of a source that mentions ``text``; 0 when none does."""
     needle = text.encode("utf-8", "surrogatepass")
@@ -312,7 +326,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "4"  # bump when Article's fields or pickling change: cached articles are then re-read
+ARTICLE_FORMAT = "5"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 def article_settings(config: Config) -> str:

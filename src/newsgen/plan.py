@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable, Iterable
 
 from .config import Config
 from .errors import Problem
@@ -216,3 +217,73 @@ def _redirects(site: Site, taken: set[str]) -> tuple[list[PageSpec], list[Proble
                 specs.append(PageSpec("redirect", old, out, "redirect.html", article.title,
                                       article=article.key, target=article.url))
     return specs, problems
+
+
+RESERVED_FOLDERS = {"pagefind": "the search index"}  # folders the build fills itself (see search.INDEX_FOLDER)
+
+
+def static_clashes(specs: list[PageSpec], statics: Iterable[str], search: bool, show: Callable[[str], str],
+                   line_of: Callable[[str, str], int]) -> list[Problem]:
+    """One problem for each page or redirect that would replace a static file, or need its path as a
+    folder (``static/politics`` and the section page ``politics/index.html``), and for each static
+    file in a folder the build fills itself; none would otherwise be noticed before writing.
+
+    ``statics`` are the static files' output paths; ``show(output path)`` names the file
+    it comes from as messages do; ``line_of(article key, text)`` is the line of a source
+    that holds ``text`` (0: unknown).
+    """
+    pages = {spec.output: spec for spec in specs}
+    folders: dict[str, PageSpec] = {}  # every folder that holds a page -> a page in it, its index page first
+    for output, spec in pages.items():
+        parts = output.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder not in folders or output == f"{folder}/index.html":
+                folders[folder] = spec
+    problems: list[Problem] = []
+    for relative in statics:
+        shown = show(relative)
+        top = relative.split("/", 1)[0]
+        if search and top in RESERVED_FOLDERS:
+            problems.append(Problem(shown, 0, 0, "", f"{RESERVED_FOLDERS[top]} is written to /{top}/, so this file "
+                                    "would be lost and the search would not work",
+                                    f"rename or move it out of {top}/, or set search: false"))
+            continue
+        page = pages.get(relative) or folders.get(relative)
+        if page is None:
+            parts = relative.split("/")
+            page = next((pages[f] for f in ("/".join(parts[:d]) for d in range(1, len(parts))) if f in pages), None)
+        if page is not None:
+            problems.append(_static_clash(page, relative, shown, line_of))
+    return problems
+
+
+_PAGE_NAMES = {"rss": "RSS feed", "atom": "Atom feed", "notfound": "not-found page", "news_sitemap": "news sitemap",
+               "sitemap_index": "sitemap index", "robots": "robots.txt file", "sitemap": "sitemap"}
+
+
+def _static_clash(spec: PageSpec, relative: str, shown: str, line_of: Callable[[str, str], int]) -> Problem:
+    """The problem of one page that would replace (or need the place of) the static file ``shown``."""
+    same, needs_folder = relative == spec.output, spec.output.startswith(relative + "/")
+    if spec.kind in ("redirect", "article"):
+        page = f"the redirect page {spec.url}" if spec.kind == "redirect" else f"this article's page {spec.url}"
+        if same:
+            what = f"would replace the static file {shown}"
+        elif needs_folder:
+            what = f"needs a folder where the static file {shown} is"
+        else:
+            what = f"is a file where the static file {shown} needs a folder"
+        if spec.kind == "redirect":
+            return Problem(spec.article, line_of(spec.article, spec.url.rstrip("/") or spec.url) or 1, 0,
+                           "redirect_from", f"{page} {what}",
+                           "remove the address from redirect_from; a static file is never replaced")
+        return Problem(spec.article, 1, 0, "", f"{page} {what}", "give the article another slug:, or move the file")
+    name = _PAGE_NAMES.get(spec.kind, f"{spec.kind.replace('_', ' ')} page")
+    page = f"the {name} {spec.url} that newsgen makes"
+    if same:
+        what = f"{page} would replace this file"
+    elif needs_folder:
+        what = f"{page} needs a folder where this file is"
+    else:
+        what = f"this file needs a folder where {page} is"
+    return Problem(shown, 0, 0, "", what, "rename or move the file; newsgen never replaces a static file")

@@ -154,6 +154,9 @@ class PageRenderer:
                                           f"template syntax error: {exc.message}", "fix the template")) from None
         except jinja2.TemplateError as exc:
             raise TemplateProblem(self._runtime_problem(exc, context, spec)) from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            # a template's own mistake ({{ 1/0 }}, a macro calling itself): still its file and line
+            raise TemplateProblem(self._runtime_problem(exc, context, spec)) from None
 
     def context(self, spec: PageSpec) -> dict[str, Any]:
         get = self.site.get
@@ -197,7 +200,7 @@ class PageRenderer:
                     continue
         return f"templates/{name}" if name else "templates"
 
-    def _runtime_problem(self, exc: jinja2.TemplateError, context: dict[str, Any], spec: PageSpec) -> Problem:
+    def _runtime_problem(self, exc: Exception, context: dict[str, Any], spec: PageSpec) -> Problem:
         """The innermost template frame of a runtime error: its file and line."""
         file, line = f"templates/{spec.template}", 0
         import traceback
@@ -205,7 +208,7 @@ class PageRenderer:
         for frame in traceback.extract_tb(sys.exc_info()[2]):
             if frame.filename and any(frame.filename.startswith(str(d)) for d in self.template_dirs):
                 file, line = self._display(frame.filename, None), frame.lineno or 0
-        message = str(exc.message or exc)
+        message = template_error_message(exc)
         hint = "fix the template"
         if isinstance(exc, jinja2.UndefinedError) and message.startswith("'") and "' is undefined" in message:
             name = message.split("'")[1]
@@ -214,6 +217,17 @@ class PageRenderer:
             if close:
                 hint = f"did you mean '{close[0]}'?"
         return Problem(file, line, 0, "", f"{message} (while rendering {spec.url})", hint)
+
+
+def template_error_message(exc: BaseException) -> str:
+    """What went wrong in a template, in words an editor can act on."""
+    if isinstance(exc, RecursionError):
+        return "the template calls itself without end (a macro, include or extends that never stops)"
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(exc, jinja2.TemplateError):
+        return str(exc.message or exc)
+    return str(exc) or type(exc).__name__
 
 
 def _maybe(site: Site, key: str | None) -> Article | None:

@@ -7,6 +7,7 @@ the date in the site's timezone and an ASCII slug transliterated from the title.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -131,11 +132,32 @@ def new_article(site: Path, title: str, section: str, now: datetime | None = Non
         raise UsageError(f'"{title}" leaves nothing usable for a file name; pass --slug')
     stamp = (now or build_now()).astimezone(config.zone).replace(microsecond=0)
     path = site / CONTENT_DIR / section_key / f"{slug}.md"
+    shown = path.relative_to(site).as_posix()
+    if path.is_symlink():
+        raise UsageError(f"{shown} is a link (to {os.readlink(path)}); newsgen new writes only new, plain files, "
+                         "never through a link; choose another title or --slug")
     if path.exists():
-        raise UsageError(f"{path.relative_to(site)} already exists; choose another title or --slug")
+        raise UsageError(f"{shown} already exists; choose another title or --slug")
+    _refuse_links_out(site, path.parent)
     front = yaml.safe_dump({"title": title}, allow_unicode=True, default_flow_style=False, width=1000).strip()
     text = (f"---\n{front}\ndate: {stamp.isoformat()}\nauthors: []\ntags: []\n"
             f"summary: \"\"\ndraft: true\n---\nWrite the story here.\n")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    _refuse_links_out(site, path.parent)  # as it is now: made by mkdir, or there already
+    try:
+        with open(path, "x", encoding="utf-8") as file:  # never through a link made meanwhile, never over a file
+            file.write(text)
+    except FileExistsError:
+        raise UsageError(f"{shown} already exists; choose another title or --slug") from None
     return path
+
+
+def _refuse_links_out(site: Path, folder: Path) -> None:
+    """Raise UsageError when ``folder`` (or a folder it is in) is a link that leads out of the site."""
+    real_site = os.path.realpath(site)
+    real = os.path.realpath(folder)
+    if real != real_site and not real.startswith(real_site.rstrip(os.sep) + os.sep):
+        link = next((p for p in [folder, *folder.parents] if p.is_symlink()), folder)
+        shown = link.relative_to(site).as_posix() if link.is_relative_to(site) else str(link)
+        raise UsageError(f"{shown} is a link to {os.path.realpath(link)}, outside the site; newsgen new writes "
+                         "only inside the site folder (replace the link with a real folder)")

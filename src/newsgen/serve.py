@@ -9,6 +9,7 @@ output never contains it), reloads the tab.
 from __future__ import annotations
 
 import posixpath
+import sys
 import threading
 from functools import partial
 from http import HTTPStatus
@@ -27,6 +28,7 @@ RELOAD_SCRIPT = b"""// newsgen serve: reload this tab after each successful rebu
   source.addEventListener("reload", function () { location.reload(); });
 })();
 """
+MAX_NAME_BYTES = 255  # the longest file name most file systems allow
 RELOAD_TAG = f'<script src="{RELOAD_PATH}"></script>'.encode()
 
 
@@ -74,6 +76,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return self._events()
         if path == RELOAD_PATH:
             return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT)
+        if any(len(segment.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for segment in unquote(path).split("/")):
+            return self._send(HTTPStatus.REQUEST_URI_TOO_LONG, "text/plain; charset=utf-8",
+                              b"A part of this address is too long to be a file name.\n")
         file = self._file_for(path)
         if file is None:
             return self._not_found()
@@ -120,7 +125,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         root = self.root.resolve()
         if resolved != root and root not in resolved.parents:
             return None
-        return candidate if candidate.exists() else None
+        try:
+            return candidate if candidate.exists() else None
+        except OSError:  # a name the file system refuses (too long, say): not a file of the site
+            return None
 
     def _not_found(self) -> None:
         page = self.root / "404.html"
@@ -169,6 +177,13 @@ def _inject(html: bytes) -> bytes:
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client went away early (a closed tab, a reload, an aborted download);
+        anything else is printed as the standard library does."""
+        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipeError, ConnectionResetError, ...
+            return
+        super().handle_error(request, client_address)
 
 
 def make_server(root: Path, host: str, port: int, base_path: str, hub: ReloadHub) -> PreviewServer:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .dates import DATE_HINT, parse_datetime
+from .dates import DATE_HINT, RANGE_HINT, read_datetime
 from .errors import Problem
 from .frontmatter import decode_source, parse_yaml, shown
 
@@ -116,9 +116,9 @@ def rates_from_mapping(data: dict[str, Any], lines: dict[str, int], zone: tzinfo
         base = "USD"
     updated = None
     if "updated" in data:
-        updated = parse_datetime(data["updated"], zone)
+        updated, wrong = read_datetime(data["updated"], zone)
         if updated is None:
-            bad("updated", f'"{data["updated"]}" is not a date', DATE_HINT)
+            bad("updated", f'"{data["updated"]}" is {wrong}', DATE_HINT if wrong == "not a date" else RANGE_HINT)
     entries = data.get("rates", [])
     if not isinstance(entries, list):
         bad("rates", "must be a list of currencies", "write lines like '  - {code: KZT, rate: 0.00193, change: -0.004}'")

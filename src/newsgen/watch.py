@@ -24,7 +24,7 @@ from watchdog.observers import Observer
 from .build import BuildOptions, BuildResult, build
 from .loading import ArticleMemory
 from .config import SETTINGS_FILE
-from .content import is_ignored_name
+from .content import is_ignored_name, is_utf8_name
 from .errors import NewsgenError
 from .preview import Preview
 from .report import Reporter
@@ -57,8 +57,8 @@ def classify(site: Path, path: str) -> str | None:
     except (ValueError, OSError):
         return None
     parts = relative.parts
-    if not parts or any(is_ignored_name(p) for p in parts):
-        return None
+    if not parts or any(is_ignored_name(p) and is_utf8_name(p) for p in parts):
+        return None  # a name that is not UTF-8 is a change to report (see content.misnamed_files)
     if parts == (SETTINGS_FILE,):
         return "settings"
     kinds = {"content": "content", "templates": "template", "static": "static", "data": "data"}
@@ -141,6 +141,8 @@ class SiteWatcher:
         try:
             result = build(self.options, self.reporter)
         except (NewsgenError, OSError) as exc:
+            self.on_build(None, exc, batch)
+        except Exception as exc:  # noqa: BLE001 - a bug in newsgen: reported, and the editor's watch goes on
             self.on_build(None, exc, batch)
         else:
             # pages are written in place: an index made while they were written (the index may
