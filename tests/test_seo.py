@@ -236,6 +236,22 @@ def test_a_page_without_lead_image_shows_the_sites_raster_card(built):
     assert dict(head(built, "index.html").meta)["og:image"] == "https://example.org/social-card.png"
 
 
+def test_the_card_of_a_site_titled_in_cyrillic_shows_its_letters(site_tree):
+    """A Russian or Kazakh title is drawn in its letters, not as the boxes of a missing glyph."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from newsgen.images import card_png
+
+    def letters(title: str) -> bytes:
+        with Image.open(BytesIO(card_png(title, (1200, 630)))) as card:
+            return card.tobytes()
+    assert letters("Таймс Азии") != letters("\ue000" * 5 + " " + "\ue000" * 4)  # unassigned: the missing glyph
+    assert letters("Қазақстан Әлемі") != letters("\ue000" * 9 + " " + "\ue000" * 5)
+    assert letters("Таймс Азии") != letters("Таймс Азии!")
+
+
 def test_link_previews_carry_the_lead_images_size_and_text(site_tree):
     from io import BytesIO
 

@@ -191,13 +191,18 @@ def _svg_size(path: Path) -> tuple[int, int]:
     return (round(float(box.group(1))), round(float(box.group(2)))) if box else (0, 0)
 
 
+CARD_FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
+
+
 def card_png(title: str, size: tuple[int, int]) -> bytes:
     """The site's card for link previews: its title in white on the masthead's dark blue, a PNG.
 
     X and Facebook show no SVG (the default logo), so pages without a lead image need a
-    raster image of their own. Drawn with Pillow's bundled font, so the bytes are the same
-    on every machine with the same Pillow (no system fonts), and made again only when the
-    title changes (it is part of the page's inputs).
+    raster image of their own. Drawn with the DejaVu Sans Bold that newsgen ships
+    (``fonts/``: Latin and Cyrillic, where Pillow's own font has Latin alone and a Russian
+    or Kazakh title would be boxes), so the bytes are the same on every machine with the
+    same Pillow (no system fonts), and made again only when the title changes (it is
+    part of the page's inputs).
     """
     from io import BytesIO
 
@@ -208,7 +213,7 @@ def card_png(title: str, size: tuple[int, int]) -> bytes:
     draw = ImageDraw.Draw(image)
     margin = width // 12
     for points in (88, 72, 56, 44, 36):  # the largest size at which the title fits in four lines
-        font = ImageFont.load_default(size=points)
+        font = ImageFont.truetype(str(CARD_FONT), points)
         lines = _wrap(draw, title, font, width - 2 * margin)
         if len(lines) <= 4:
             break
