@@ -50,9 +50,9 @@ def main() -> None:
         real_run = subprocess.run
 
         def run(argv: list[str], *args: Any, **kwargs: Any) -> Any:
-            if "pagefind" in argv:
+            if "pagefind" in argv:  # [..., python, -m, pagefind, ...]: the command newsgen execs once bound
                 script = f"import os, time; open({marker!r}, 'w').write(str(os.getpid())); time.sleep(600)"
-                argv = [sys.executable, "-c", script]
+                argv = [*argv[:argv.index("-m") - 1], sys.executable, "-c", script]
             return real_run(argv, *args, **kwargs)
         subprocess.run = run  # type: ignore[assignment]
     elif phase == "swap":  # a clean build stops just before its staging folder becomes the output

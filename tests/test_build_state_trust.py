@@ -94,3 +94,20 @@ def test_a_state_written_under_another_key_is_not_trusted(site, tmp_path, monkey
     finally:
         monkeypatch.delenv(newsgen.sealed.KEY_VARIABLE)
         newsgen.sealed._key.cache_clear()
+
+
+def test_a_user_without_a_home_for_the_key_still_builds_on_every_core(site_tree, tmp_path):
+    """No key file can be kept (a container user without a home): each process would make its own
+    key, so the parent must settle it before the workers fork, or it cannot read what they parse."""
+    import subprocess
+    import sys
+
+    site = site_tree({f"content/politics/s{i}.md": article(f"Story {i}", f"2025-11-{1 + i % 28:02d}")
+                      for i in range(80)})  # enough sources for the parse to go to a worker
+    env = {**os.environ, "XDG_STATE_HOME": "/proc/no-home-here", "SOURCE_DATE_EPOCH": "1767268800"}
+    env.pop("NEWSGEN_STATE_KEY", None)
+    for _ in range(2):  # the second build trusts nothing the first one cached, and is right all the same
+        done = subprocess.run([sys.executable, "-m", "newsgen", "build", "-j", "2", "-s", str(site)], env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Story 79" in (site / "build/politics/s79/index.html").read_text()

@@ -410,6 +410,7 @@ def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes:
             state.store_markdown(item for _, _, _, markdown, _ in chunk for item in markdown)
 
     handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
+    sealed.ready()  # workers seal what they parse with the parent's key, never one of their own
     run_chunks(_parse_chunk, range(len(to_parse)), jobs, handover, progress, consume)
     return results, placements, changed_meanwhile
 

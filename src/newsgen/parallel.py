@@ -128,16 +128,12 @@ def _start_worker(parent: int, bind: Callable[[], None]) -> None:
 
 
 def parent_death_signal() -> Callable[[], None]:
-    """A function that, called in a child, has the kernel kill the child when its parent dies.
+    """A function that, called in a forked worker, has the kernel kill it when its parent dies.
 
     Why: a forked worker outlives a parent killed with ``kill -9`` otherwise, still
     holding the parent's standard output (``newsgen build | tee log`` never ends) and
-    any descriptor it inherited, and a Pagefind run goes on writing into a folder no
-    build will use. Linux's ``PR_SET_PDEATHSIG`` does it in the kernel, so it holds
-    whatever kills the parent; it survives ``exec`` (``python -m pagefind`` execs the
-    indexer). The C function is looked up here, in the parent, so that the child
-    (possibly forked from a threaded process, as ``subprocess`` does with
-    ``preexec_fn``) only makes one system call. Elsewhere the function does nothing.
+    any descriptor it inherited. Linux's ``PR_SET_PDEATHSIG`` does it in the kernel, so
+    it holds whatever kills the parent. Elsewhere the function does nothing.
     """
     try:
         import ctypes
@@ -145,14 +141,42 @@ def parent_death_signal() -> Callable[[], None]:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):  # not Linux: no such call, children are not bound
         return _unbound
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
     kill = int(signal.SIGKILL)
 
     def bind() -> None:
-        prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
+        if prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "the worker cannot be bound to its parent")
     return bind
 
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+# Run in a new Python: bind itself to the process that started it (argv[1]: that one's id), then
+# become the command that follows. Binding there, not in a preexec_fn, keeps the forked child of a
+# threaded parent (watch mode indexes on a thread) from running any Python before exec.
+_BIND_AND_EXEC = """import os, sys
+parent = int(sys.argv[1])
+try:
+    import ctypes
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl(%d, 9, 0, 0, 0)
+except (OSError, AttributeError):
+    pass
+if os.getppid() != parent:
+    os._exit(1)
+os.execv(sys.argv[2], sys.argv[2:])
+""" % _PR_SET_PDEATHSIG
+
+
+def bound_command(argv: list[str]) -> list[str]:
+    """``argv`` as a command that the kernel kills when this process dies (see
+    :func:`parent_death_signal`), for a child started with ``subprocess``; it keeps
+    its process id, its process group and its pipes."""
+    import sys
+
+    return [sys.executable, "-c", _BIND_AND_EXEC, str(os.getpid()), *argv]
 
 
 def _unbound() -> None:

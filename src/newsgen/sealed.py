@@ -47,6 +47,13 @@ def loads(blob: bytes) -> Any:
     return pickle.loads(data)
 
 
+def ready() -> None:
+    """Settle the key in this process now, before it forks workers: where no key file can be
+    kept, each process would otherwise make its own, and a worker's seals would not be the
+    parent's."""
+    _key()
+
+
 def _mac(data: bytes) -> bytes:
     return hashlib.blake2b(data, key=_key(), digest_size=MAC_SIZE).digest()
 

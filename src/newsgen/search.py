@@ -78,13 +78,12 @@ def _sync(source: Path, target: Path) -> None:
 def _run(folder: Path, index: Path) -> Problem | None:
     """Pagefind over ``folder`` into ``index``. The indexer stays in the build's process group
     (Ctrl-C reaches it), is waited for (and killed if the build is interrupted), and is
-    killed by the kernel if the build is (see ``parallel.parent_death_signal``)."""
-    from .parallel import parent_death_signal
+    killed by the kernel if the build is (see ``parallel.bound_command``)."""
+    from .parallel import bound_command
 
+    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(index), "--silent"]
     try:
-        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(index),
-                               "--silent"], capture_output=True, text=True, check=False, timeout=TIMEOUT,
-                              preexec_fn=parent_death_signal())
+        done = subprocess.run(bound_command(command), capture_output=True, text=True, check=False, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return Problem("newsgen.yaml", 0, 0, "search", f"the search index took longer than {TIMEOUT} s and was left as it was",
                        "run the build again, or set search: false", "warning")
