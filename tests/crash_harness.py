@@ -3,8 +3,9 @@
     python crash_harness.py PHASE MARKER newsgen-arguments...
 
 At PHASE the process (or, for ``worker``, a forked render worker; for ``indexer``, the
-search indexer itself) writes its process id to the file MARKER and sleeps, so that the
-test kills a real process at a known moment. PHASE ``none`` runs newsgen unchanged (for
+search indexer itself) writes its process id to the file MARKER and waits, so that the
+test kills a real process at a known moment, or sends it a signal and removes MARKER to
+let it go on. PHASE ``none`` runs newsgen unchanged (for
 kills at random moments). Nothing here changes what newsgen does up to that moment.
 """
 from __future__ import annotations
@@ -25,14 +26,19 @@ def main() -> None:
     def stop_here() -> None:
         with open(marker, "w") as file:
             file.write(str(os.getpid()))
-        time.sleep(600)
+        deadline = time.monotonic() + 600
+        while os.path.exists(marker) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    stopped: list[bool] = []  # the phase is reached once; later calls go through
 
     def pause_before(owner: Any, name: str, when: Callable[[], bool] = lambda: True) -> None:
         original = getattr(owner, name)
 
         @wraps(original)
         def paused(*args: Any, **kwargs: Any) -> Any:
-            if when():
+            if not stopped and when():
+                stopped.append(True)
                 stop_here()
             return original(*args, **kwargs)
         setattr(owner, name, paused)
@@ -64,6 +70,21 @@ def main() -> None:
 
         pause_before(os, "ftruncate")  # cutting a page written over in place: its old tail still follows
         pause_before(newsgen.output.PendingPages, "discard")  # every changed page written, static files next
+    elif phase == "between-pages":  # an incremental build stops after its first changed page is written
+        import newsgen.output
+
+        written: list[str] = []
+        for name in ("_write_over", "_rename_into_place"):
+            original = getattr(newsgen.output, name)
+
+            def after(*args: Any, _original: Callable[..., Any] = original, **kwargs: Any) -> Any:
+                if written:
+                    stop_here()
+                result = _original(*args, **kwargs)
+                if result is not False:  # False: not written over in place, renamed into place next
+                    written.append(str(args[0]))
+                return result
+            setattr(newsgen.output, name, after)
     elif phase == "index-copy":  # the fresh search index is made, and about to be copied in
         import newsgen.search
 

@@ -71,6 +71,10 @@ class Stopped:
             time.sleep(0.05)
         raise AssertionError("the phase was not reached")
 
+    def resume(self) -> None:
+        """Let the process go on from the phase (after a signal sent there, say)."""
+        self.marker.unlink()
+
     def kill(self, signum: int = signal.SIGKILL) -> tuple[str, str]:
         os.kill(self.process.pid, signum)
         out, err = self.process.communicate(timeout=60)
@@ -115,6 +119,13 @@ def assert_equals_clean_build(site: Path, tmp_path: Path) -> None:
     assert tree(site / "build") == tree(copy / "build")
     shutil.rmtree(copy)
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".newsgen"]
+    assert leftovers(site) == []
+
+
+def leftovers(site: Path) -> list[str]:
+    """The temporary folders of builds (in .newsgen/, which .gitignore covers, or beside build/)."""
+    return sorted(p.name for folder in (site, site / ".newsgen") for p in folder.iterdir()
+                  if p.name.startswith(".build."))
 
 
 def story(number: int) -> str:
@@ -196,7 +207,7 @@ def test_a_clean_build_killed_before_its_swap_leaves_the_published_site_and_no_s
     stopped.reached()
     stopped.kill()
     assert tree(site / "build") == before
-    assert any(p.name.startswith(".build.staging-") for p in site.iterdir())  # what the next build must clear
+    assert [name.split("-")[0] for name in leftovers(site)] == [".build.staging"]  # for the next build to clear
     newsgen(site, "build")
     assert_equals_clean_build(site, tmp_path)
 
@@ -220,7 +231,28 @@ def test_the_output_folder_is_never_missing_while_a_clean_build_swaps_it_in(site
     assert "Swapped in" in (site / f"build/{story(2)}/index.html").read_text()
 
 
-def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, tmp_path):
+@pytest.mark.parametrize("phase, args, said", [
+    ("write", ("build",), "interrupted; the changed pages were written just before; the search index is behind "
+                          "them, and the next build updates it"),
+    ("swap", ("build", "--clean"), "interrupted; the new site was put in place just before"),
+])
+def test_ctrl_c_while_the_output_changes_waits_for_it_and_says_so(site, tmp_path, phase, args, said):
+    newsgen(site, "build")
+    edit(site, 8, "Held")
+    stopped = Stopped(site, phase, *args)
+    stopped.reached()
+    os.kill(stopped.process.pid, signal.SIGINT)
+    stopped.resume()
+    _, err = stopped.process.communicate(timeout=60)
+    assert stopped.process.returncode == 130
+    assert said in err and "Traceback" not in err
+    assert "Held" in (site / f"build/{story(8)}/index.html").read_text()
+    newsgen(site, "build")
+    assert_equals_clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("phase", ["write", "between-pages"])
+def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, tmp_path, phase):
     newsgen(site, "build")
     before = tree(site / "build")
     # shorter and longer versions of one article: its page, the listings and the feeds change size both ways
@@ -230,7 +262,7 @@ def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, t
     copy = tmp_path / "after"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
     after = tree(newsgen(copy, "build") and copy / "build")
-    stopped = Stopped(site, "write", "build")
+    stopped = Stopped(site, phase, "build")
     stopped.reached()
     stopped.kill()
     now = tree(site / "build")
@@ -272,27 +304,22 @@ def test_random_kills_of_clean_incremental_and_watch_builds_leave_a_site_the_nex
 
 
 def test_the_next_build_puts_back_a_site_left_between_two_renames_and_clears_what_killed_builds_left(site):
+    from newsgen.state import folder_in_use
+
     newsgen(site, "build")
-    dead = _dead_pid()
-    (site / "build").rename(site / f".build.old-{dead}")  # a two-rename swap killed between its renames
-    (site / f".build.staging-{dead}/politics").mkdir(parents=True)
-    (site / f".build.search-{dead}-x1y2/pagefind").mkdir(parents=True)
-    watcher = subprocess.Popen(["sleep", "60"])  # a live process's folder (a watcher indexing) is left alone
-    (site / f".build.search-{watcher.pid}-a1b2").mkdir()
-    try:
+    work = site / ".newsgen"
+    (site / "build").rename(work / ".build.old-41")  # a two-rename swap killed between its renames
+    (work / ".build.staging-41/politics").mkdir(parents=True)
+    (site / ".build.staging-7/politics").mkdir(parents=True)  # where an older newsgen left them
+    dead = work / ".build.search-41-x1y2"
+    (dead / "pagefind").mkdir(parents=True)
+    (dead / ".in-use").touch()  # its indexer was killed: nobody holds the lock
+    live = work / ".build.search-41-a1b2"  # the same process id, but a watcher still indexing in it
+    live.mkdir()
+    with folder_in_use(live):
         done = newsgen(site, "build")
         assert "0 rendered, 0 files written" in done.stdout  # the put-back site was already up to date
-        assert sorted(p.name for p in site.iterdir() if p.name.startswith(".build")) == [
-            f".build.search-{watcher.pid}-a1b2"]
-    finally:
-        watcher.kill()
-        watcher.wait()
-
-
-def _dead_pid() -> int:
-    process = subprocess.Popen(["true"])
-    process.wait()
-    return process.pid
+        assert leftovers(site) == [".build.search-41-a1b2"]
 
 
 def test_a_new_sites_gitignore_covers_the_folders_of_killed_builds(tmp_path):

@@ -219,6 +219,13 @@ def test_dated_file_name_that_is_not_a_date_is_named(site_tree: SiteTree) -> Non
         "(rename the file, or add a line 'date: 2025-12-19' to the front matter)"]
 
 
+def test_dated_file_name_outside_the_calendar_says_so(site_tree: SiteTree) -> None:
+    files = {"content/politics/0001-01-01-talks.md": lines("---", "title: Talks", "---", "Body.")}
+    assert build_problems(site_tree, files) == [
+        'content/politics/0001-01-01-talks.md: date: the file name starts with "0001-01-01", which is outside '
+        "the years 1000 to 9000 (rename the file, or add a line 'date: 2025-12-19' to the front matter)"]
+
+
 # --- keys -------------------------------------------------------------------------------------
 
 def test_misspelt_key_warns_with_suggestion_and_title_is_still_missing(site_tree: SiteTree) -> None:

@@ -208,6 +208,39 @@ def test_watch_updates_the_search_index_in_the_background(site_tree):
         assert (site / "build/pagefind/pagefind-entry.json").is_file() and index
 
 
+def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site_tree, tmp_path, monkeypatch):
+    """The watcher's indexer, made slow, finishes after a `newsgen build` has indexed newer pages:
+    it must leave that build's index alone, or the search stays stale with nothing to say so."""
+    import newsgen.search
+
+    site = site_tree({"content/politics/a.md": article("Alpha", body="Nothing special."),
+                      "content/politics/b.md": article("Bravo", "2025-12-18", body="Nothing either."),
+                      "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n"})
+    indexed, go = threading.Event(), threading.Event()
+    real_run = newsgen.search._run
+
+    def slow_in_the_background(folder, index):
+        problem = real_run(folder, index)
+        if threading.current_thread().name == "newsgen-search":
+            indexed.set()
+            go.wait(TIMEOUT)
+        return problem
+    monkeypatch.setattr(newsgen.search, "_run", slow_in_the_background)
+    with Running(site) as run:
+        (site / "content/politics/a.md").write_text(article("Alpha", body="The word zeugma appears now."))
+        result, error, _ = run.next()
+        assert error is None and result.search_pending
+        assert indexed.wait(TIMEOUT)  # the watcher's index of these pages is made, not yet copied in
+        run.watcher.stop()  # no more rebuilds; stopping waits for the indexer
+        (site / "content/politics/b.md").write_text(article("Bravo", "2025-12-18", body="Now about quokkas."))
+        build_site(site)  # `newsgen build` beside the watcher: it indexes the newer pages itself
+        go.set()
+    clean = _clean_build_of(site, tmp_path)
+    index = site / "build/pagefind"
+    assert {p.relative_to(index): p.read_bytes() for p in index.rglob("*") if p.is_file()} == {
+        p.relative_to(clean / "pagefind"): p.read_bytes() for p in (clean / "pagefind").rglob("*") if p.is_file()}
+
+
 # --- the preview of an edited article, ahead of the rebuild -------------------------------
 
 def _clean_build_of(site: Path, tmp_path: Path) -> Path:

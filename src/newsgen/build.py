@@ -28,7 +28,7 @@ from .errors import ContentError, Interrupted, OutputError, Problem, warning as 
 from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
 from .theme import static_roots, template_dirs
 from .output import (PendingPages, Staging, check_output_folder, clear_leftovers, commit_incremental,
-                     interrupts_held, page_hash, static_files)
+                     interrupts_held, page_hash, static_files, work_folder, work_name)
 from .parallel import collector_paused, run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site, remove_index
@@ -69,7 +69,6 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         if not options.use_state:
             return _build(options, reporter)
         with site_lock(options.site, options.lock_wait):
-            clear_leftovers(options.output_dir)  # of builds that were killed; ours while the lock is held
             return _build(options, reporter)
 
 
@@ -83,6 +82,8 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
     load_config(options.site)
     options = replace(options, now=options.now or build_now())
     state, reason = open_state(options.site, str(output.resolve())) if options.use_state else (None, "")
+    if state is not None:  # the site's lock is held: what killed builds left can go
+        clear_leftovers(output, work_folder(output, options.site))
     try:
         if reason:
             reporter.problem(Problem(".newsgen/state.db", 0, 0, "", reason, severity="warning"))
@@ -384,8 +385,9 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     ticker = _ticker_html(renderer)
     splice = _splice_plan(renderer, loaded.specs, state, previous, digests, todo, ticker) if incremental else None
 
-    staging = Staging(output) if not incremental else None
-    pending = PendingPages(output, ticker=(splice["old"], splice["new"]) if splice else None)
+    work = work_folder(output, options.site)
+    staging = Staging(output, work) if not incremental else None
+    pending = PendingPages(output, work, ticker=(splice["old"], splice["new"]) if splice else None)
     rendered: list[PageOutcome] = []
 
     def keep(outcomes: list[PageOutcome]) -> None:
@@ -421,7 +423,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         left: list[str] = []
         if incremental:
             # the pages are written and recorded in one go: Ctrl-C waits for both (see interrupts_held)
-            with interrupts_held():
+            with interrupts_held(lambda: "the changed pages were written just before" + (
+                    "; the search index is behind them, and the next build updates it" if reindex else "")):
                 if state is not None:
                     state.set_meta("dirty", "1")  # until recorded below: a killed build makes the next one write all
                     # until _remember records this build's inputs, no later build may take the output for the last one's
@@ -461,9 +464,12 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             copied = staging.copy_statics(statics)
             if search:
                 _report(reporter, index_site(staging.path))  # before the swap: readers never see a half index
-            with interrupts_held():
-                staging.commit()
-                token = _record_outputs(state, outputs, None, statics, delta, ticker, page_digests, False)
+            try:
+                with interrupts_held(lambda: "the new site was put in place just before"):
+                    staging.commit()
+                    token = _record_outputs(state, outputs, None, statics, delta, ticker, page_digests, False)
+            finally:
+                staging.clear_old()  # after the swap and its record: a Ctrl-C need not wait for it
             removed = 0
     except BaseException:
         if staging is not None:
@@ -475,7 +481,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         search_pending = True  # the caller (watch, serve) indexes in the background, then settles the token
     elif reindex:
         try:
-            indexed = index_site(output, sync=True)  # after the pages are in place
+            indexed = index_site(output, sync=True, work=(work, work_name(output, "search")))  # after the pages
         except KeyboardInterrupt:
             raise Interrupted("the pages are up to date but the search index is not; the next build "
                               "updates it") from None

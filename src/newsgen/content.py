@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Callable
 
 from .config import Config
-from .dates import DATE_HINT, RANGE_HINT, parse_datetime, read_datetime
+from .dates import DATE_HINT, RANGE_HINT, read_datetime
 from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
@@ -31,7 +31,7 @@ FIELDS = ("title", "date", "section", "slug", "tags", "authors", "summary", "ima
           "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from")
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_TAGS = 100  # each tag adds a listing and two feeds holding the whole article
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never valid in HTML text or in XML feeds
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,21 +210,20 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     return article, problems
 
 
-_BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never valid in HTML text or in XML feeds
 
 
 def _visible_body(body: str, first_line: int, path: str, problems: list[Problem]) -> str:
     """The body without invisible control characters (NUL, pasted escape codes), with a warning
     at the line of the first one; pages and feeds could not show them."""
-    found = _BODY_CONTROL.search(body)
+    found = _CONTROL.search(body)
     if found is None:
         return body
-    count = len(_BODY_CONTROL.findall(body))
+    count = len(_CONTROL.findall(body))
     what = "an invisible control character" if count == 1 else f"{count} invisible control characters"
     problems.append(warning(path, first_line + body.count("\n", 0, found.start()), "",
                             f"the text has {what} (U+{ord(found.group()):04X} first); they are left out",
                             "delete them; such characters often come with text pasted from another program"))
-    return _BODY_CONTROL.sub("", body)
+    return _CONTROL.sub("", body)
 
 
 def _date_from_name(fields: _Fields, file_date: str | None, stem: str, zone: Any) -> datetime | None:
@@ -237,10 +236,10 @@ def _date_from_name(fields: _Fields, file_date: str | None, stem: str, zone: Any
             f"{todo} such as 'date: 2025-12-19' or 'date: 2025-12-19T10:00:00+05:00', "
             f"or start the file name with the date: 2025-12-19-{stem}.md"))
         return None
-    date = parse_datetime(file_date, zone)
+    date, wrong = read_datetime(file_date, zone)
     if date is None:
         fields.problems.append(Problem(fields.path, 0, 0, "date",
-                                       f'the file name starts with "{file_date}", which is not a date',
+                                       f'the file name starts with "{file_date}", which is {wrong}',
                                        "rename the file, or add a line 'date: 2025-12-19' to the front matter"))
     return date
 

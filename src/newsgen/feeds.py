@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -27,7 +27,6 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .config import Config
-from .dates import build_now
 from .links import rewrite_urls
 from .markup import xml_text
 from .model import Article, Site
@@ -66,14 +65,18 @@ def byline(article: Article) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+# The date of the feeds of a site that has no article yet: fixed, so that the same sources give the
+# same feeds, and late enough for feed checkers to find it plausible.
+EMPTY_SITE_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
 class FeedRenderer:
     """Renders the feed pages of one site (``PageSpec.kind`` 'rss' or 'atom')."""
 
-    def __init__(self, site: Site, config: Config, static_roots: list[Path], now: datetime | None = None) -> None:
+    def __init__(self, site: Site, config: Config, static_roots: list[Path]) -> None:
         self.site = site
         self.config = config
         self.static_roots = static_roots
-        self.now = now  # the build's time: the date of an empty feed on a site without articles
         self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
         self._bodies: dict[str, str] = {}  # article key -> body for feeds (see _body)
         self._images: dict[str, tuple[str, str, int] | None] = {}
@@ -144,10 +147,12 @@ class FeedRenderer:
 
     def _empty_feed_date(self) -> datetime:
         """A date for a feed without entries: the site's newest change (never 1970, which
-        feed checkers call implausible), or the build's time on a site without articles."""
-        newest = max((a.modified for a in self.site.articles), default=None)
-        if newest is None:
-            newest = self.now or build_now()
+        feed checkers call implausible), or :data:`EMPTY_SITE_DATE` on a site without articles.
+
+        Not the build's clock: a feed's bytes must follow from the sources alone, or an
+        incremental build (which has no reason to render the feed again) and a clean one
+        would differ, and every build of an empty site would change its feeds."""
+        newest = max((a.modified for a in self.site.articles), default=EMPTY_SITE_DATE)
         return newest.astimezone(self.config.zone)
 
     def _body(self, article: Article) -> str:

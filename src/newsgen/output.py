@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .errors import UsageError
-from .state import boot_id
+from .errors import Interrupted, UsageError
+from .state import STATE_DIR, boot_id, in_use
 
 
 def flat_name(relative: str) -> str:
@@ -76,8 +76,9 @@ class PendingPages:
     when it was first spliced tells whether it still holds the bytes checked then.
     """
 
-    def __init__(self, output: Path, ticker: tuple[bytes, bytes] | None = None) -> None:
+    def __init__(self, output: Path, work: Path, ticker: tuple[bytes, bytes] | None = None) -> None:
         self.output = output.absolute()
+        self.work = work  # where the spill folder goes (see work_folder)
         self.budget = MEMORY_BUDGET
         self.held = 0
         self.ticker = ticker  # (old, new) HTML of the ticker, for spliced pages
@@ -97,7 +98,7 @@ class PendingPages:
             self.held += len(data)
             return
         if self._spill is None:
-            self._spill = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
+            self._spill = self.work / work_name(self.output, "staging")
             if self._spill.exists():
                 shutil.rmtree(self._spill)
             self._spill.mkdir(parents=True)
@@ -144,9 +145,11 @@ class Staging:
     :class:`PendingPages` instead.)
     """
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, work: Path) -> None:
         self.output = output.absolute()
-        self.path = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
+        self.work = work
+        self.path = work / work_name(self.output, "staging")
+        self.old: Path | None = None  # the replaced output, once committed, until clear_old()
         if self.path.exists():
             shutil.rmtree(self.path)
         self.path.mkdir(parents=True)
@@ -182,7 +185,7 @@ class Staging:
         return copied
 
     def commit(self) -> None:
-        """Make the staging folder the output folder; the old output is removed afterwards.
+        """Make the staging folder the output folder; :meth:`clear_old` removes the old one.
 
         Where the system can swap two folders in one step (Linux's ``RENAME_EXCHANGE``)
         the output folder is never missing, even for a build killed mid-swap. Elsewhere
@@ -190,16 +193,21 @@ class Staging:
         ``.build.old-PID``, which the next build puts back (see :func:`clear_leftovers`).
         """
         if self.output.exists() and _exchange(str(self.path), str(self.output)):
-            shutil.rmtree(self.path, ignore_errors=True)  # the old output, now under the staging name
+            self.old = self.path  # the old output, now under the staging name
             return
-        old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
+        old = self.work / work_name(self.output, "old")
         if old.exists():
             shutil.rmtree(old)
         if self.output.exists():
             os.replace(self.output, old)
+            self.old = old
         os.replace(self.path, self.output)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+
+    def clear_old(self) -> None:
+        """Remove the replaced output (a whole site: it may take a while, so it comes last)."""
+        if self.old is not None:
+            shutil.rmtree(self.old, ignore_errors=True)
+            self.old = None
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -220,53 +228,61 @@ def _exchange(first: str, second: str) -> bool:
     return bool(renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0)
 
 
-_LEFTOVER_KINDS = ("staging", "old", "search")  # see Staging, PendingPages and search.index_site
+def work_folder(output: Path, site: Path) -> Path:
+    """Where builds of ``output`` keep their temporary folders (see :func:`work_name`).
+
+    The site's ``.newsgen/`` when it is on the output's file system (a folder is renamed
+    into place, which needs that), so that the ``.newsgen/`` line of a site's
+    ``.gitignore`` covers them; beside the output folder otherwise.
+    """
+    state = site / STATE_DIR
+    beside = output.absolute().parent
+    try:
+        if state.is_dir() and os.stat(state).st_dev == os.stat(beside).st_dev:
+            return state
+    except OSError:
+        pass
+    return beside
 
 
-def clear_leftovers(output: Path) -> list[str]:
-    """Remove what killed builds left beside ``output``; returns the names removed.
+def work_name(output: Path, kind: str) -> str:
+    """The name of this process's temporary folder of ``kind`` for ``output``:
+    ``.build.staging-PID`` (a clean build's new site, an incremental build's pages that
+    did not fit in memory), ``.build.old-PID`` (the site being replaced), and
+    ``.build.search-PID-…`` (a search index being made; a prefix, made unique by tempfile)."""
+    return f".{output.absolute().name}.{kind}-{os.getpid()}"
 
-    Builds work in ``.NAME.staging-PID``, ``.NAME.old-PID`` and ``.NAME.search-PID-*``
-    beside the output folder ``NAME`` (the same file system, so they can be renamed into
-    place). A build killed with ``kill -9`` cannot remove its own; the next build does,
-    skipping those of a process that still runs (a watcher indexing in the background).
-    An ``old`` folder with no output folder beside it is the published site of a build
-    killed between its two renames (see :meth:`Staging.commit`): it is put back instead.
+
+def clear_leftovers(output: Path, work: Path) -> list[str]:
+    """Remove what killed builds left in ``work`` or beside ``output``; returns the names removed.
+
+    Called with the site's build lock held, so no other build of this output is
+    writing a staging or old folder: any found is a killed build's. A search folder
+    may belong to a watcher indexing in the background, outside the lock, and is left
+    while it is in use (``state.in_use``). An ``old`` folder with no output
+    folder is the published site of a build killed between its two renames (see
+    :meth:`Staging.commit`): it is put back instead.
     """
     output = output.absolute()
     prefix = f".{output.name}."
     removed = []
-    try:
-        entries = sorted(os.scandir(output.parent), key=lambda e: e.name)
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.name.startswith(prefix):
+    for folder in dict.fromkeys((work, output.parent)):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
             continue
-        kind, _, rest = entry.name[len(prefix):].partition("-")
-        pid = rest.split("-", 1)[0]
-        if kind not in _LEFTOVER_KINDS or not pid.isdigit() or _running(int(pid)):
-            continue
-        if not entry.is_dir(follow_symlinks=False):
-            continue
-        if kind == "old" and not os.path.lexists(output) and (Path(entry.path) / MARKER).is_file():
-            os.replace(entry.path, output)
-        else:
-            shutil.rmtree(entry.path, ignore_errors=True)
-        removed.append(entry.name)
+        for entry in entries:
+            kind = entry.name[len(prefix):].partition("-")[0] if entry.name.startswith(prefix) else ""
+            if kind not in ("staging", "old", "search") or not entry.is_dir(follow_symlinks=False):
+                continue
+            if kind == "search" and in_use(Path(entry.path)):
+                continue
+            if kind == "old" and not os.path.lexists(output) and (Path(entry.path) / MARKER).is_file():
+                os.replace(entry.path, output)
+            else:
+                shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.name)
     return removed
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: alive
-        return True
-    return True
 
 
 MARKER = ".newsgen-output"  # in every output folder: replacing a folder that has it loses nothing
@@ -320,13 +336,16 @@ def _rename_into_place(dest: str, data: bytes | Path) -> None:
 
 
 @contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Ctrl-C held back until the block ends, then raised as usual.
+def interrupts_held(outcome: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C held back until the block ends, then raised as ``errors.Interrupted(outcome())``:
+    the block changed the output, and the message says how.
 
-    Why: the changed pages are written and the state records them in a second or
-    less; an interruption in between would leave the folder part old, part new, and
-    the next build would have to write every page again. Only the main thread receives
-    signals, so elsewhere (a build started from another thread) this does nothing.
+    Why: an incremental build writes its changed files (and removes stale ones), and
+    the state records them, usually in well under a second; an interruption in between
+    would leave the folder part old, part new, and the next build would have to write
+    every page again. A clean build's swap and its record are held likewise. Only the
+    main thread receives signals, so elsewhere (a build started from another thread)
+    this does nothing.
     """
     import signal
     import threading
@@ -345,7 +364,7 @@ def interrupts_held() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
     if caught:
-        raise KeyboardInterrupt
+        raise Interrupted(outcome())
 
 
 def check_output_folder(output: Path, site: Path) -> None:
@@ -483,8 +502,7 @@ def _write_over(dest: str, data: bytes) -> bool:
 
     Why not always rename: on ext4 (and XFS) replacing a file by renaming over it, or
     truncating it to zero, makes the kernel write its data out at once (``auto_da_alloc``),
-    about 0.15 ms a file here; writing the new bytes over the old ones and trimming the
-    rest costs a tenth of that, which is most of a rates change that touches every page.
+    about 0.15 ms a file here; writing the new bytes over the old ones costs a tenth of that, which is most of a rates change that touches every page.
 
     Safeguards: the space for a longer page is allocated before a byte changes, so on
     file systems that overwrite in place (ext4, XFS) a full disk stops the build with the
@@ -493,9 +511,9 @@ def _write_over(dest: str, data: bytes) -> bool:
     ``cp -al`` or ``rsync --link-dest``) is replaced, never changed.
 
     Only pages that grow or keep their size are written over; a page that shrinks is
-    renamed into place, so no moment shows the new bytes followed by the old page's
-    tail (the file would have to be cut after the write, and a build killed between
-    the two would leave it so).
+    renamed into place (paying the immediate write-out above), so no moment shows the
+    new bytes followed by the old page's tail: the file would have to be cut after the
+    write, and a build killed between the two would leave it so.
 
     What is given up: a reader that opens the page during those microseconds (a web
     server serving the folder while it is rebuilt, a search indexer), or a build killed

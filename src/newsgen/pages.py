@@ -27,7 +27,7 @@ class SiteRenderer:
         dirs = template_dirs(site_root)
         self.env = make_environment(dirs, template_cache)
         self.html = PageRenderer(loaded.site, loaded.config, loaded.rates, self.env, dirs, site_root)
-        self.feeds = FeedRenderer(loaded.site, loaded.config, static_roots(site_root), loaded.now)
+        self.feeds = FeedRenderer(loaded.site, loaded.config, static_roots(site_root))
         self.sitemaps = SitemapRenderer(loaded.site, loaded.config, loaded.specs)
 
     def render(self, spec: PageSpec) -> bytes:

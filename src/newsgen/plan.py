@@ -219,7 +219,8 @@ def _redirects(site: Site, taken: set[str]) -> tuple[list[PageSpec], list[Proble
     return specs, problems
 
 
-RESERVED_FOLDERS = {"pagefind": "the search index"}  # folders the build fills itself (see search.INDEX_FOLDER)
+SEARCH_INDEX_FOLDER = "pagefind"  # where the search index goes (see search.py)
+RESERVED_FOLDERS = {SEARCH_INDEX_FOLDER: "the search index"}  # folders the build fills itself
 
 
 def static_clashes(specs: list[PageSpec], statics: Iterable[str], search: bool, show: Callable[[str], str],

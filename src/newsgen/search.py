@@ -18,20 +18,24 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from .errors import Problem
+from .plan import SEARCH_INDEX_FOLDER
+from .state import folder_in_use
 
-INDEX_FOLDER = "pagefind"
+INDEX_FOLDER = SEARCH_INDEX_FOLDER
 TIMEOUT = 900  # seconds; 10,000 articles take about 20 here
 
 
-def index_site(folder: Path, sync: bool = False,
-               guard: Callable[[], ContextManager[None]] | None = None) -> Problem | None:
+def index_site(folder: Path, sync: bool = False, guard: Callable[[], ContextManager[bool]] | None = None,
+               work: tuple[Path, str] | None = None) -> Problem | None:
     """Index the pages in ``folder``; a warning (never an error) when Pagefind is missing or fails.
 
-    With ``sync``, the index is written beside the folder first and then copied in
-    file by file, only where bytes differ, and stale index files are removed: an
-    incremental build then touches no index file that did not change. ``guard``, if
-    given, is held while the index is copied in (watch mode indexes in the background,
-    and takes the site's build lock for that step).
+    With ``sync``, the index is written in a folder of its own first (``work``: the
+    folder to make it in and a prefix for its name; beside ``folder`` by default) and
+    then copied in file by file, only where bytes differ, and stale index files are
+    removed: an incremental build then touches no index file that did not change.
+    ``guard``, if given, is held while the index is copied in, and says whether to copy
+    it at all (watch mode indexes in the background, takes the site's build lock for that
+    step, and copies nothing if a later build has made the index since).
     """
     if importlib.util.find_spec("pagefind") is None:
         return Problem("newsgen.yaml", 0, 0, "search", "the search index was not built: Pagefind is not installed",
@@ -39,11 +43,13 @@ def index_site(folder: Path, sync: bool = False,
     if not sync:
         return _run(folder, folder / INDEX_FOLDER)
     try:
-        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.search-{os.getpid()}-") as tmp:
+        where, prefix = work or (folder.parent, f".{folder.name}.search-{os.getpid()}")
+        with tempfile.TemporaryDirectory(dir=where, prefix=f"{prefix}-") as tmp, folder_in_use(Path(tmp)):
             problem = _run(folder, Path(tmp) / INDEX_FOLDER)
             if problem is None:
-                with guard() if guard is not None else nullcontext():
-                    _sync(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
+                with guard() if guard is not None else nullcontext(True) as wanted:
+                    if wanted:
+                        _sync(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
             return problem
     except OSError as exc:  # the site was moved or deleted meanwhile (watch mode indexes in the background)
         return Problem("newsgen.yaml", 0, 0, "search", f"the search index was not updated: {exc}",

@@ -287,6 +287,49 @@ def site_lock(site: Path, wait: float | None = None) -> Iterator[None]:
             _LOCKS_HELD.discard(fd)
 
 
+IN_USE = ".in-use"  # a file in a temporary folder, locked while its owner works in it
+
+
+@contextmanager
+def folder_in_use(folder: Path) -> Iterator[None]:
+    """Hold ``folder`` as in use (see :func:`in_use`) for the duration.
+
+    Why a lock and not the owner's process id: in a container every run may have the
+    same id, and the kernel releases a lock whatever ends its holder.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(folder / IN_USE, "wb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+
+
+def in_use(folder: Path) -> bool:
+    """True while another process holds ``folder`` (see :func:`folder_in_use`), or if it was made a
+    moment ago and its lock is not there yet."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: never taken for a leftover
+        return True
+    try:
+        with open(folder / IN_USE, "rb") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime < 60
+        except OSError:
+            return False
+    except OSError:
+        return True
+
+
 def forget_outputs(site: Path, paths: list[str]) -> bool:
     """Record that output files are about to be written outside a build (watch mode's preview).
 

@@ -29,6 +29,7 @@ from .errors import NewsgenError
 from .preview import Preview
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site
+from .output import work_folder, work_name
 from .state import pending_search, settle_search, site_lock
 
 WATCHED = ("content", "templates", "static", "data")
@@ -164,6 +165,7 @@ class SiteWatcher:
             return  # the running thread sees the request and indexes once more
 
         site = self.options.site
+        folder = (work_folder(output, site), work_name(output, "search"))
 
         def work() -> None:
             while self._search_wanted.is_set() and not self._stopped.is_set():
@@ -171,13 +173,16 @@ class SiteWatcher:
                 token = pending_search(site)  # read before the pages are: a later build makes a new one
 
                 @contextmanager
-                def guard() -> Iterator[None]:
+                def guard() -> Iterator[bool]:
                     with site_lock(site, float("inf")):
-                        yield
+                        if token is not None and pending_search(site) != token:
+                            yield False  # a later build indexed newer pages (or will): this index is older
+                            return
+                        yield True
                         if token is not None:  # the index now matches the pages of that build
                             settle_search(site, token)
 
-                problem = index_site(output, sync=True, guard=guard)
+                problem = index_site(output, sync=True, guard=guard, work=folder)
                 if problem is not None and self.reporter is not None:
                     self.reporter.problem(problem)
 
