@@ -510,10 +510,11 @@ def _write_over(dest: str, data: bytes) -> bool:
     :func:`_refuse_folder_links`); a file with other hard links (a snapshot made with
     ``cp -al`` or ``rsync --link-dest``) is replaced, never changed.
 
-    Only pages that grow or keep their size are written over; a page that shrinks is
-    renamed into place (paying the immediate write-out above), so no moment shows the
-    new bytes followed by the old page's tail: the file would have to be cut after the
-    write, and a build killed between the two would leave it so.
+    A page that shrinks is written together with spaces over the rest of the old page,
+    then cut to its length: until the cut it reads as the new page followed by blank
+    space (harmless after ``</html>``, an XML root element, JSON or text), never as the
+    new bytes followed by the old page's tail, and a build killed between the two
+    leaves it so. A shrinking page of another kind (an image) is renamed into place.
 
     What is given up: a reader that opens the page during those microseconds (a web
     server serving the folder while it is rebuilt, a search indexer), or a build killed
@@ -532,8 +533,11 @@ def _write_over(dest: str, data: bytes) -> bool:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             return False
-        if len(data) < info.st_size:
-            return False  # the old page's tail would follow the new bytes until the file is cut
+        size = len(data)
+        if size < info.st_size:
+            if not dest.endswith(_BLANK_TAIL_OK):
+                return False  # renamed into place: no moment shows the old tail after the new bytes
+            data = data + b" " * (info.st_size - size)  # the old tail blanked out, then cut (see above)
         if len(data) > info.st_size:
             try:
                 os.posix_fallocate(fd, 0, len(data))
@@ -545,9 +549,16 @@ def _write_over(dest: str, data: bytes) -> bool:
         done = 0
         while done < len(data):
             done += os.pwrite(fd, view[done:], done)
+        if size < len(data):
+            os.ftruncate(fd, size)
         return True
     finally:
         os.close(fd)
+
+
+# Pages whose meaning trailing spaces do not change (after </html>, after an XML root element, after
+# JSON or text): a shrinking one is written over in place, its old tail blanked out before it is cut.
+_BLANK_TAIL_OK = (".html", ".xml", ".json", ".txt")
 
 
 def _prune_empty_folders(folder: Path, output: Path) -> None:
