@@ -392,7 +392,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
 
     def keep(outcomes: list[PageOutcome]) -> None:
         for outcome in outcomes:
-            relative = loaded.specs[outcome.index].output
+            relative = loaded.specs[outcome.page].output
             if outcome.data is not None:
                 pending.keep(relative, outcome.data)
                 outcome = outcome._replace(data=None)
@@ -413,7 +413,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                 failures.setdefault((failure.path, failure.line, failure.message.split(" (while rendering")[0]), failure)
         if failures:
             raise ContentError(failures.values())
-        hashes = {loaded.specs[o.index].output: (digests[o.index], o.hash) for o in rendered}
+        hashes = {loaded.specs[o.page].output: (digests[o.page], o.hash) for o in rendered}
         outputs = {spec.output: hashes.get(spec.output) or (digests[i], previous[spec.output][1])
                    for i, spec in enumerate(loaded.specs)}
         written = sum(1 for o in rendered if o.wrote)
@@ -429,7 +429,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                     state.set_meta("dirty", "1")  # until recorded below: a killed build makes the next one write all
                     # until _remember records this build's inputs, no later build may take the output for the last one's
                     state.set_meta("snapshot", "")
-                changed_pages = [loaded.specs[o.index].output for o in rendered if o.wrote]
+                changed_pages = [loaded.specs[o.page].output for o in rendered if o.wrote]
                 # after a restart: all again; after a delta build's edits: none
                 old_statics = state.statics() if state is not None and not verify and delta is None else {}
                 try:
@@ -447,7 +447,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                 written -= len(left)
                 spliced -= len(left)  # only spliced pages are made again when written, and can be left
                 # a page's indexed text changed unless only its ticker did, outside the indexed part
-                articles_changed = any(loaded.specs[o.index].kind == "article" and o.search_text
+                articles_changed = any(loaded.specs[o.page].kind == "article" and o.search_text
                                        for o in rendered if o.wrote)
                 behind = state is not None and state.get_meta(SEARCH_PENDING) is not None
                 reindex = search and (articles_changed or bool(removed) or verify or behind

@@ -24,7 +24,7 @@ except AttributeError:  # pragma: no cover - source builds without libyaml
     _BaseLoader = yaml.SafeLoader
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """Safe YAML without implicit timestamps (see the module docstring)."""
 
 

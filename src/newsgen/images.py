@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, TypeGuard
+from typing import Any, Callable, Iterable, TypeGuard, cast
 
 from markupsafe import Markup
 
@@ -239,10 +239,14 @@ def _wrap(draw: Any, text: str, font: Any, width: int) -> list[str]:
     return lines or [""]
 
 
+def _unchanged(path: str) -> str:
+    return path
+
+
 def picture(info: ImageInfo | None, src: str, alt: str, sizes: str, lazy: bool, url: object) -> Markup:
     """``<picture>`` (or ``<img>``) markup for an image; ``url`` adds the base path to site paths."""
     e = html.escape
-    to = url if callable(url) else (lambda p: p)
+    to = cast(Callable[[str], str], url) if callable(url) else _unchanged
     loading = ' loading="lazy" decoding="async"' if lazy else ' fetchpriority="high"'
     if info is None:
         return Markup(f'<img src="{e(to(src))}" alt="{e(alt)}"{loading}>')

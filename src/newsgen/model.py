@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,8 @@ def placement_text(article: Article) -> str:
 
 
 def _rebuild_article(values: tuple[Any, ...]) -> Article:
-    return Article(*values[:-1], MappingProxyType(values[-1]))
+    make: Callable[..., Article] = Article  # positional, as pickled: the fields' order is the class's
+    return make(*values[:-1], MappingProxyType(values[-1]))
 
 
 @dataclass(frozen=True, slots=True)

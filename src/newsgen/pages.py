@@ -44,7 +44,7 @@ class SiteRenderer:
 class PageOutcome(NamedTuple):
     """What became of one page in a worker: its bytes' hash, whether it was written, a problem."""
 
-    index: int  # into the build's list of page specs
+    page: int  # the page's position in the build's list of page specs
     hash: str  # of the page's bytes; '' when it failed
     wrote: bool  # False when the bytes were those already in the output
     problem: Problem | None = None

@@ -23,7 +23,8 @@ from .errors import Problem
 from .model import Article, Section, Site
 from .plan import PageSpec
 from .theme import CARD_PARTIAL, TICKER_PARTIAL
-from .images import ImageInfo, picture, resolve, responsive_body
+from .images import ImageInfo, picture, responsive_body
+from .slugs import resolve_file as resolve
 from .seo import MetaBuilder
 from .ticker import Rates
 

@@ -15,11 +15,10 @@ from pathlib import Path
 import yaml
 
 from .config import SETTINGS_FILE, load_config
-from .content import CONTENT_DIR
 from .dates import build_now
 from .errors import UsageError
 from .slugs import slugify
-from .theme import theme_root
+from .theme import CONTENT_DIR, theme_root
 
 EXAMPLE_SETTINGS = """\
 # Site settings: every key is optional. See the README for the full list.

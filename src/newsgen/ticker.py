@@ -70,7 +70,9 @@ def format_rate(value: float) -> str:
     number = Decimal(repr(float(value)))
     if number == 0:
         return "0.000"
-    digits = len(number.as_tuple().digits) if number.as_tuple().exponent < 0 else len(str(abs(int(number))))
+    exponent_of = number.as_tuple().exponent  # an int for a finite number, as float() gives here
+    digits = (len(number.as_tuple().digits) if isinstance(exponent_of, int) and exponent_of < 0
+              else len(str(abs(int(number)))))
     significant = max(digits, MIN_SIGNIFICANT)
     exponent = number.adjusted() - significant + 1
     quantised = number.quantize(Decimal(1).scaleb(exponent)) if exponent < 0 else number
