@@ -265,12 +265,11 @@ def _report(reporter: Reporter, problem: Problem | None) -> None:
 def _ticker_html(renderer: Any) -> str | None:
     """The ticker's HTML as every page of this build shows it; None if it cannot be rendered
     (the pages will then report the template's problem)."""
-    import jinja2
+    from .render import TEMPLATE_FAILURES
 
     try:
         return str(renderer.env.globals["ticker_html"]())
-    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
-            RecursionError):
+    except TEMPLATE_FAILURES:  # KeyError among them: no ticker global
         return None
 
 

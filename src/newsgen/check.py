@@ -114,10 +114,8 @@ def _check_chunk(indices: Sequence[int]) -> list[tuple[int, Problem | None, list
         body_images = set(pages.html.site.by_key[spec.article].body_images) if spec.kind == "article" else set()
         broken = []
         for link in page_links(html):
-            if link in body_images and resolve_file(link, spec.article, base):
-                target: str | None = resolve_file(link, spec.article, base)
-            else:
-                target = _internal_target(link, spec.url, base)
+            found = resolve_file(link, spec.article, base) if link in body_images else ""
+            target = found or _internal_target(link, spec.url, base)
             if base and link.startswith("/") and not link.startswith("//") and site_path(link, base) is None:
                 broken.append((link, MISSES_BASE))
             elif target is not None and not _served(target, served):

@@ -153,10 +153,7 @@ class PageRenderer:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(Problem(self._display(exc.filename, exc.name), exc.lineno or 0, 0, "",
                                           f"template syntax error: {exc.message}", "fix the template")) from None
-        except jinja2.TemplateError as exc:
-            raise TemplateProblem(self._runtime_problem(exc, context, spec)) from None
-        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-            # a template's own mistake ({{ 1/0 }}, a macro calling itself): still its file and line
+        except TEMPLATE_FAILURES as exc:
             raise TemplateProblem(self._runtime_problem(exc, context, spec)) from None
 
     def context(self, spec: PageSpec) -> dict[str, Any]:
@@ -218,6 +215,12 @@ class PageRenderer:
             if close:
                 hint = f"did you mean '{close[0]}'?"
         return Problem(file, line, 0, "", f"{message} (while rendering {spec.url})", hint)
+
+
+# What a template that fails while it runs raises: Jinja's errors, and a template's own mistakes in
+# expressions ({{ 1/0 }}, a macro that calls itself), which still have its file and line.
+TEMPLATE_FAILURES = (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
+                     RecursionError)
 
 
 def template_error_message(exc: BaseException) -> str:

@@ -338,21 +338,29 @@ def forget_outputs(site: Path, paths: list[str]) -> bool:
     interrupted), the next build renders those pages again. False when the state
     cannot be written: the caller must then not write the files.
     """
-    path = site / STATE_DIR / STATE_FILE
-    if not path.is_file():
-        return False
     try:
-        db = sqlite3.connect(path, isolation_level=None, timeout=5)
-        try:
+        with _outside_a_build(site) as db:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("UPDATE outputs SET inputs = '', hash = '' WHERE path = ?", [(p,) for p in paths])
             db.execute("DELETE FROM meta WHERE key = 'snapshot'")
             db.execute("COMMIT")
-        finally:
-            db.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, FileNotFoundError):
         return False
     return True
+
+
+@contextmanager
+def _outside_a_build(site: Path) -> Iterator[sqlite3.Connection]:
+    """A short connection to the site's state database, for a write or read between builds
+    (watch mode's preview and background indexer); FileNotFoundError when there is none yet."""
+    path = site / STATE_DIR / STATE_FILE
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    db = sqlite3.connect(path, isolation_level=None, timeout=5)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 SEARCH_PENDING = "search_pending"  # meta key: the pages changed since the search index was last made
@@ -372,28 +380,18 @@ def pending_search(site: Path) -> str | None:
 
 def settle_search(site: Path, token: str) -> None:
     """Record that the search index matches the pages of the build that left ``token``."""
-    path = site / STATE_DIR / STATE_FILE
     try:
-        db = sqlite3.connect(path, isolation_level=None, timeout=5)
-        try:
+        with _outside_a_build(site) as db:
             db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (SEARCH_PENDING, token))
-        finally:
-            db.close()
-    except sqlite3.Error:  # the next build indexes once more: slower, never wrong
+    except (sqlite3.Error, FileNotFoundError):  # the next build indexes once more: slower, never wrong
         pass
 
 
 def _read_meta(site: Path, key: str) -> str | None:
-    path = site / STATE_DIR / STATE_FILE
-    if not path.is_file():
-        return None
     try:
-        db = sqlite3.connect(path, isolation_level=None, timeout=5)
-        try:
+        with _outside_a_build(site) as db:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        finally:
-            db.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, FileNotFoundError):
         return None
     return str(row[0]) if row else None
 
