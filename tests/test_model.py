@@ -12,7 +12,7 @@ T0 = datetime(2025, 12, 19, 12, tzinfo=timezone.utc)
 
 def make(key: str, hours: int, section: str = "news", tags: tuple[str, ...] = (), featured: bool = False) -> Article:
     return Article(key=key, title=key, date=T0 - timedelta(hours=hours), section=section, slug=key,
-                   url=f"/{section}/{key}/", html="", summary="", tags=tuple(Term(t, t) for t in tags),
+                   url=f"/{section}/{key}/", html="", summary="", tags=tuple(Term(t, t, f"/tags/{t}/") for t in tags),
                    featured=featured)
 
 

@@ -4,7 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from newsgen.slugs import expand_permalink, is_safe_url, normalise_url, output_path, slugify, split_dated_name, tag_slug
+from newsgen.urls import expand_permalink
+from newsgen.slugs import is_safe_url, normalise_url, output_path, slugify, split_dated_name, tag_slug
 
 
 @pytest.mark.parametrize("text, slug", [

@@ -25,6 +25,7 @@ from .content import is_ignored_name, not_copied
 from .dates import build_now
 from .digests import digest
 from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
+from .kinds import Kind
 from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
 from .theme import static_roots, template_dirs
 from .output import (PendingPages, Staging, check_output_folder, clear_leftovers, commit_incremental,
@@ -446,7 +447,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                 written -= len(left)
                 spliced -= len(left)  # only spliced pages are made again when written, and can be left
                 # a page's indexed text changed unless only its ticker did, outside the indexed part
-                articles_changed = any(loaded.specs[o.page].kind == "article" and o.search_text
+                articles_changed = any(loaded.specs[o.page].kind is Kind.ARTICLE and o.search_text
                                        for o in rendered if o.wrote)
                 behind = state is not None and state.get_meta(SEARCH_PENDING) is not None
                 reindex = search and (articles_changed or bool(removed) or verify or behind

@@ -21,7 +21,7 @@ from .loading import BuildOptions, jobs_for, load_site
 from .parallel import collector_paused, run_chunks, shared
 from .pages import SiteRenderer
 from .errors import ContentError, Problem
-from .plan import PUBLIC_KINDS, PageSpec
+from .kinds import Kind, PageSpec, unit
 from .render import TemplateProblem
 from .report import Reporter
 from .slugs import is_safe_url, output_path, resolve_file, site_path
@@ -61,7 +61,7 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     sources = {a.key: a for a in loaded.site.articles}
     seen: set[tuple[str, str]] = set()
     checked = [i for i, spec in enumerate(loaded.specs)  # feeds and sitemaps hold absolute URLs only
-               if spec.kind in PUBLIC_KINDS or spec.kind in ("notfound", "redirect")]
+               if unit(spec.kind).public or unit(spec.kind).checked]
     handover = {"renderer": SiteRenderer(loaded, options.site), "specs": loaded.specs, "served": served, "base": base}
     # rendering and reading the links of every page is most of a check: on every core, results in page order
     for index, failure, broken in run_chunks(_check_chunk, checked, jobs_for(options), handover):
@@ -71,7 +71,7 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
                 problems.append(failure)
             continue
         for link, verdict in broken:
-            owner = spec.article if spec.kind == "article" else ""
+            owner = spec.article if spec.kind is Kind.ARTICLE else ""
             if (owner or spec.url, link) in seen:
                 continue
             seen.add((owner or spec.url, link))
@@ -111,7 +111,7 @@ def _check_chunk(indices: Sequence[int]) -> list[tuple[int, Problem | None, list
             continue
         # the build serves body images from where it finds them (next to the source, or in the
         # image variants), whatever the relative path says about the page's URL
-        body_images = set(pages.html.site.by_key[spec.article].body_images) if spec.kind == "article" else set()
+        body_images = set(pages.html.site.by_key[spec.article].body_images) if spec.kind is Kind.ARTICLE else set()
         broken = []
         for link in page_links(html):
             found = resolve_file(link, spec.article, base) if link in body_images else ""

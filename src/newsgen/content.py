@@ -22,7 +22,8 @@ from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
 from .theme import CONTENT_DIR
-from .slugs import expand_permalink, is_safe_url, normalise_url, slugify, split_dated_name, tag_slug
+from . import urls
+from .slugs import is_safe_url, normalise_url, slugify, split_dated_name, tag_slug
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
@@ -174,13 +175,13 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         problems.append(Problem(source.key, fields.line("slug"), 0, "slug",
                                 f'"{slug_text}" leaves nothing usable in a web address',
                                 "set slug: with letters or digits, e.g. slug: talks-in-astana"))
-    tags = _terms(fields.text_list("tags"), tag_slug)
+    tags = _terms(fields.text_list("tags"), tag_slug, urls.tag)
     if len(tags) > MAX_TAGS:
         problems.append(Problem(source.key, fields.line("tags"), 0, fields.source_key.get("tags", "tags"),
                                 f"has {len(tags):,} tags; an article may have at most {MAX_TAGS}",
                                 "keep the tags readers would follow; each tag makes pages and feeds "
                                 "that hold the article"))
-    authors = _terms(fields.text_list("authors"), slugify)
+    authors = _terms(fields.text_list("authors"), slugify, urls.author)
     draft = fields.flag("draft")
     featured = fields.flag("featured")
     redirects = _redirects(fields)
@@ -195,7 +196,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     if any(p.is_error for p in problems) or title is None or date is None or section is None:
         return None, problems
 
-    url = expand_permalink(config.permalink, section, slug, date.astimezone(zone))
+    url = urls.expand_permalink(config.permalink, section, slug, date.astimezone(zone))
     rendered = renderer.render(_visible_body(doc.body, doc.body_line, source.key, problems))
     summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
     article = Article(
@@ -297,13 +298,13 @@ def _section_name(key: str, fields: _Fields) -> str | None:
     return section
 
 
-def _terms(names: list[str], make_slug: Callable[[str], str]) -> tuple[Term, ...]:
+def _terms(names: list[str], make_slug: Callable[[str], str], make_url: Callable[[str], str]) -> tuple[Term, ...]:
     """Tags or authors as terms, without duplicates (by slug), in the order written."""
     seen: dict[str, Term] = {}
     for name in names:
         slug = make_slug(name)
         if slug and slug not in seen:
-            seen[slug] = Term(name, slug)
+            seen[slug] = Term(name, slug, make_url(slug))
     return tuple(seen.values())
 
 

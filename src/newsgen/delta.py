@@ -36,7 +36,7 @@ import os
 import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -49,10 +49,10 @@ from .errors import Problem
 from .content import Source
 from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources
 from .model import Article, Section, Site, Term, placement_text
-from .plan import PageSpec
+from .kinds import Kind, PageSpec, retitled
 from .state import STATE_DIR, BuildState
 
-FORMAT = "2"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
+FORMAT = "3"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
 # A file beside the state database, not a row in it: SQLite reads a 6 MB value (10,000
 # articles) through a chain of overflow pages, several times slower than a file read.
 SKELETON_FILE = "skeleton.pickle"
@@ -366,7 +366,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     articles = CachedArticles(state, skeleton, fresh)
     needed = {k for spec in specs for k in spec.inputs}
     for spec in specs:
-        if spec.kind == "home" and spec.items:  # Site.lead reads every article down to the lead story
+        if spec.kind is Kind.HOME and spec.items:  # Site.lead reads every article down to the lead story
             needed.update(skeleton.order[:skeleton.order.index(spec.items[0]) + 1])
     try:
         articles.load(needed)
@@ -374,8 +374,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
         return None
     # an article page and a redirect carry their article's headline, which this edit or an
     # earlier delta build may have changed since the skeleton was written
-    specs = [replace(spec, title=articles[spec.article].title) if spec.kind in ("article", "redirect") else spec
-             for spec in specs]
+    specs = retitled(specs, lambda key: articles[key].title)
     site = Site(_Newest(skeleton.order, articles), _ByKey(skeleton.order, articles),  # type: ignore[arg-type]
                 skeleton.sections, MappingProxyType(skeleton.tags), MappingProxyType(skeleton.authors),
                 MappingProxyType(skeleton.months), MappingProxyType(skeleton.previous),

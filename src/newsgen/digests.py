@@ -20,15 +20,12 @@ from typing import TYPE_CHECKING, Iterable
 from . import __version__
 from .config import Config
 from .model import Site
-from .plan import FEED_KINDS, SITEMAP_KINDS, PageSpec
+from .kinds import PageSpec, unit
 from .theme import FRAGMENTS, TICKER_PARTIAL
 from .ticker import Rates
 
 if TYPE_CHECKING:
     import jinja2
-
-WHOLE_SITE_KINDS = frozenset({"archive_index", "tags_index", "authors_index", "sitemap", "sitemap_index"})
-
 
 def digest(*parts: str) -> str:
     h = hashlib.blake2b(digest_size=16)
@@ -183,15 +180,17 @@ class PageDigests:
                  spec.term, str(spec.page), str(spec.pages), spec.first_url, spec.target,
                  self.templates.get(spec.template, ""), fingerprints.get(spec.article, ""), *spec.items,
                  *[fingerprints.get(k, "") for k in spec.items]]
-        if spec.kind in WHOLE_SITE_KINDS:
-            parts += [self.placement, all_specs_digest]
-        if spec.kind in FEED_KINDS:
-            parts.append(self.statics)  # enclosure lengths and body images' variants come from static files
-            if not spec.items:
-                parts.append(self.placement)  # an empty feed is dated with the site's newest change
+        rules = unit(spec.kind)
+        if rules.whole_site:
+            parts.append(all_specs_digest)  # every page's URL
+        if rules.placement(spec):
+            parts.append(self.placement)
+        if rules.statics:
+            parts.append(self.statics)
+        if rules.rates:
+            parts.append(self.rates_digest)  # the rates are the page's content: no splicing the ticker alone
         static = hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        no_ticker = spec.kind in FEED_KINDS or spec.kind in SITEMAP_KINDS or spec.kind == "card"
-        return f"{static}:" if no_ticker else f"{static}:{self.rates_digest}"
+        return f"{static}:{self.rates_digest}" if rules.ticker else f"{static}:"
 
     def all(self, specs: Iterable[PageSpec]) -> list[str]:
         spec_list = list(specs)

@@ -30,7 +30,7 @@ from .config import Config
 from .links import rewrite_urls
 from .markup import xml_text
 from .model import Article, Site
-from .plan import PageSpec
+from .kinds import Kind, PageSpec
 from .slugs import resolve_file
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class FeedRenderer:
         self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
         self._bodies: dict[str, str] = {}  # article key -> body for feeds (see _body)
         self._images: dict[str, tuple[str, str, int] | None] = {}
-        self._entries: dict[tuple[str, str], FeedEntry] = {}  # (article key, 'rss' or 'atom') -> its entry
+        self._entries: dict[tuple[str, str], FeedEntry] = {}  # (article key, RSS or ATOM) -> its entry
 
     def abs_url(self, path: str) -> str:
         return self.config.abs_url(path)
@@ -88,7 +88,7 @@ class FeedRenderer:
     def render(self, spec: PageSpec) -> bytes:
         articles = self.site.get(spec.items)
         feed = self._feed(spec, articles)
-        if spec.kind == "rss":
+        if spec.kind is Kind.RSS:
             return bytes(feed.rss_str(pretty=True))
         return self._add_atom_enclosures(bytes(feed.atom_str(pretty=True)), articles)
 
@@ -104,7 +104,7 @@ class FeedRenderer:
         fg.language(config.language)
         fg.generator("newsgen")
         fg.link(href=self.abs_url(spec.url), rel="self",
-                type="application/rss+xml" if spec.kind == "rss" else "application/atom+xml")
+                type="application/rss+xml" if spec.kind is Kind.RSS else "application/atom+xml")
         fg.link(href=self.abs_url(spec.first_url), rel="alternate")  # the last link() is the RSS channel link
         fg.author({"name": xml_text(config.publisher or config.title), "uri": self.abs_url("/")})
         newest = max((a.modified for a in articles), default=None) or self._empty_feed_date()
@@ -114,7 +114,7 @@ class FeedRenderer:
             self._entry(fg, article, spec.kind)
         return fg
 
-    def _entry(self, fg: FeedGenerator, article: Article, kind: str) -> None:
+    def _entry(self, fg: FeedGenerator, article: Article, kind: Kind) -> None:
         made = self._entries.get((article.key, kind))
         if made is not None:  # an article is in several feeds: its entry is made once per process
             fg.add_entry(made, order="append")
@@ -131,10 +131,10 @@ class FeedRenderer:
         fe.description(html.escape(summary, quote=False))  # RSS readers take a description as HTML
         fe.summary(summary)  # Atom: type text
         fe.content(self._body(article), type="html")
-        if kind == "rss" and article.authors:
+        if kind is Kind.RSS and article.authors:
             # one dc:creator with the whole byline: readers such as newsboat show only the last of several
             fe.dc.dc_creator(xml_text(byline(article)))
-        for author in article.authors if kind == "atom" else ():
+        for author in article.authors if kind is Kind.ATOM else ():
             fe.author({"name": xml_text(author.name), "uri": self.abs_url(f"/authors/{author.slug}/")})
         if article.tags:  # one call: feedgen rebuilds the whole list on each one
             fe.category([{"term": xml_text(tag.name), "label": xml_text(tag.name)} for tag in article.tags])
@@ -142,7 +142,7 @@ class FeedRenderer:
         if image:
             image_url, mime, length = image
             fe.media.content(url=image_url, type=mime, medium="image", group=None)
-            if kind == "rss":
+            if kind is Kind.RSS:
                 fe.enclosure(image_url, str(length), mime)
 
     def _empty_feed_date(self) -> datetime:

@@ -11,7 +11,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
@@ -27,7 +27,9 @@ from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Site, build_site, placement_text, same_placement
 from .parallel import default_jobs, run_chunks, shared
-from .plan import NEWS_WINDOW, PageSpec, plan_site, static_clashes
+from .kinds import PageSpec, retitled
+from .kinds.sitemaps import NEWS_WINDOW
+from .plan import plan_site, static_clashes
 from .report import Reporter
 from .state import BuildState
 from .theme import static_roots, theme_root
@@ -245,8 +247,7 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
     if not edited:
         return before.site, before.specs, list(before.plan_problems)
     site = before.site.with_versions(edited)
-    specs = [replace(spec, title=edited[spec.article].title)
-             if spec.kind in ("article", "redirect") and spec.article in edited else spec for spec in before.specs]
+    specs = retitled(before.specs, lambda key: edited[key].title if key in edited else None)
     return site, specs, list(before.plan_problems)
 
 
@@ -326,7 +327,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "5"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
+ARTICLE_FORMAT = "6"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 def article_settings(config: Config) -> str:

@@ -14,17 +14,20 @@ from datetime import datetime, tzinfo
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping
 
+from . import urls
+
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A tag or an author: a display name and the slug of its page."""
+    """A tag or an author: a display name, the slug of its page and that page's URL (see ``urls``)."""
 
     name: str
     slug: str
+    url: str
 
-    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
         # plain constructor arguments unpickle several times faster than dataclass state
-        return (Term, (self.name, self.slug))
+        return (Term, (self.name, self.slug, self.url))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,11 @@ class Article:
     def modified(self) -> datetime:
         """When the article last changed: ``updated`` if set, else ``date``."""
         return self.updated or self.date
+
+    @property
+    def section_url(self) -> str:
+        """The URL of the article's section page."""
+        return urls.section(self.section)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # MappingProxyType does not pickle, and positional arguments unpickle fastest
@@ -100,11 +108,12 @@ def _rebuild_article(values: tuple[Any, ...]) -> Article:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A section: its key (folder name and URL segment), display name, articles newest first."""
+    """A section: its key (folder name and URL segment), display name, articles newest first, page URL."""
 
     key: str
     name: str
     articles: tuple[str, ...]
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +181,8 @@ def build_site(articles: Iterable[Article], section_order: Iterable[tuple[str, s
 
     names = dict(section_order)
     order = [k for k, _ in section_order] + sorted(k for k in section_keys if k not in names)
-    sections = tuple(Section(k, names.get(k, k.replace("-", " ").capitalize()), tuple(section_keys.get(k, ())))
-                     for k in order)
+    sections = tuple(Section(k, names.get(k, k.replace("-", " ").capitalize()), tuple(section_keys.get(k, ())),
+                             urls.section(k)) for k in order)
 
     previous: dict[str, str] = {}
     newer: dict[str, str] = {}

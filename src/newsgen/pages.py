@@ -15,7 +15,8 @@ from .loading import LoadedSite
 from .theme import static_roots, template_dirs
 from .output import Staging, file_signature, page_hash, splice
 from .parallel import shared
-from .plan import CARD_SIZE, FEED_KINDS, SITEMAP_KINDS, PageSpec
+from .kinds import Maker, PageSpec, unit
+from .kinds.fixed import CARD_SIZE
 from .render import PageRenderer, TemplateProblem, make_environment
 from .sitemaps import SitemapRenderer
 
@@ -31,14 +32,15 @@ class SiteRenderer:
         self.sitemaps = SitemapRenderer(loaded.site, loaded.config, loaded.specs)
 
     def render(self, spec: PageSpec) -> bytes:
-        if spec.kind == "card":
-            from .images import card_png
-            return card_png(spec.title, CARD_SIZE)
-        if spec.kind in FEED_KINDS:
+        maker = unit(spec.kind).maker
+        if maker is Maker.TEMPLATE:
+            return self.html.render(spec)
+        if maker is Maker.FEED:
             return self.feeds.render(spec)
-        if spec.kind in SITEMAP_KINDS:
+        if maker is Maker.SITEMAP:
             return self.sitemaps.render(spec)
-        return self.html.render(spec)
+        from .images import card_png
+        return card_png(spec.title, CARD_SIZE)
 
 
 class PageOutcome(NamedTuple):

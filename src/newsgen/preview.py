@@ -27,7 +27,7 @@ from .loading import ArticleMemory
 from .markup import MarkupRenderer
 from .model import Article, same_placement
 from .output import replace_page
-from .plan import PageSpec
+from .kinds import Kind, PageSpec
 from .render import PageRenderer, TemplateProblem
 from .state import forget_outputs, site_lock
 
@@ -118,7 +118,7 @@ class Preview:
 
 
 def _article_spec(specs: list[PageSpec], key: str) -> PageSpec | None:
-    return next((s for s in specs if s.kind == "article" and s.article == key), None)
+    return next((s for s in specs if s.kind is Kind.ARTICLE and s.article == key), None)
 
 
 def _renderer_with(renderer: Any, loaded: Any, articles: list[Article]) -> PageRenderer:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +19,16 @@ from markupsafe import Markup
 from .config import Config
 from .errors import Problem
 from .model import Article, Section, Site
-from .plan import PageSpec
+from .kinds import PageSpec, unit
 from .theme import CARD_PARTIAL, TICKER_PARTIAL
 from .images import ImageInfo, picture, responsive_body
 from .slugs import resolve_file as resolve
 from .seo import MetaBuilder
 from .ticker import Rates
+from .urls import SiteUrls
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
-
-
-@dataclass(frozen=True, slots=True)
-class Pagination:
-    """What a listing template needs to link pages: numbers and URLs, never arithmetic."""
-
-    page: int
-    pages: int
-    previous_url: str
-    next_url: str
-    urls: tuple[tuple[int, str], ...]
 
 
 class TemplateProblem(Exception):
@@ -84,6 +72,7 @@ class PageRenderer:
                  template_dirs: list[Path], site_root: Path) -> None:
         self.site = site
         self.config = config
+        self.rates = rates
         self.env = env
         self.template_dirs = template_dirs
         self.site_root = site_root
@@ -133,7 +122,7 @@ class PageRenderer:
             return responsive_body(article.html, self.images, article.key, base_path, url)
 
         env.globals.update(
-            url=url, abs_url=abs_url, config=config, ticker=rates, ticker_html=ticker_html, card=card,
+            url=url, abs_url=abs_url, urls=SiteUrls(), config=config, ticker=rates, ticker_html=ticker_html, card=card,
             lead_image=lead_image, article_body=article_body,
             nav_sections=[s for s in site.sections if s.articles] or list(site.sections),
             section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),
@@ -157,35 +146,8 @@ class PageRenderer:
             raise TemplateProblem(self._runtime_problem(exc, context, spec)) from None
 
     def context(self, spec: PageSpec) -> dict[str, Any]:
-        get = self.site.get
-        context: dict[str, Any] = {"page": spec, "meta": self.meta.meta(spec, self.images)}
-        if spec.kind == "article":
-            article = self.site.by_key[spec.article]
-            context.update(
-                article=article,
-                section=self.sections.get(article.section),
-                previous=_maybe(self.site, self.site.previous.get(article.key)),
-                next=_maybe(self.site, self.site.next.get(article.key)),
-                related=get(self.site.related.get(article.key, ())),
-            )
-        elif spec.kind == "home":
-            lead = self.site.lead
-            # islice, not a list of every article: a delta build's site loads articles as they are asked for
-            latest = list(islice((a for a in self.site.articles if lead is None or a.key != lead.key),
-                                 self.config.home_latest))
-            context.update(lead=lead, latest=latest, blocks=[
-                (s, get(s.articles[: self.config.home_section_size])) for s in self.site.sections if s.articles])
-        elif spec.kind in ("section", "tag", "author", "archive"):
-            context.update(articles=get(spec.items), pagination=_pagination(spec))
-        elif spec.kind == "archive_index":
-            context["months"] = [(y, m, len(keys), f"/archive/{y:04d}/{m:02d}/") for (y, m), keys in self.site.months.items()]
-        elif spec.kind in ("tags_index", "authors_index"):
-            terms = self.site.tags if spec.kind == "tags_index" else self.site.authors
-            prefix = "/tags/" if spec.kind == "tags_index" else "/authors/"
-            context["terms"] = [(term, len(keys), f"{prefix}{slug}/") for slug, (term, keys) in terms.items()]
-        elif spec.kind == "redirect":
-            context["target"] = spec.target
-        return context
+        """What the page's template gets: the spec, its head's metadata, and its unit's context."""
+        return {"page": spec, "meta": self.meta.meta(spec, self.images), **unit(spec.kind).context(spec, self)}
 
     def _display(self, filename: str | None, name: str | None) -> str:
         """A template's path as an editor sees it: relative to the site, else to the theme."""
@@ -232,24 +194,3 @@ def template_error_message(exc: BaseException) -> str:
     if isinstance(exc, jinja2.TemplateError):
         return str(exc.message or exc)
     return str(exc) or type(exc).__name__
-
-
-def _maybe(site: Site, key: str | None) -> Article | None:
-    return site.by_key[key] if key else None
-
-
-def _pagination(spec: PageSpec) -> Pagination:
-    return Pagination(
-        page=spec.page, pages=spec.pages,
-        previous_url=spec.page_url(spec.page - 1) if spec.page > 1 else "",
-        next_url=spec.page_url(spec.page + 1) if spec.page < spec.pages else "",
-        urls=tuple((n, spec.page_url(n)) for n in _page_window(spec.page, spec.pages)),
-    )
-
-
-def _page_window(page: int, pages: int, around: int = 2) -> list[int]:
-    """Page numbers worth a link: first, last, and a few either side of the current one.
-
-    Linking every page from every page would make a 500-page tag quadratic to render.
-    """
-    return sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})

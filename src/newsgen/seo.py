@@ -6,7 +6,7 @@ headline containing ``</script>`` cannot end the script element it sits in.
 
 Link previews need a raster image (X and Facebook show no SVG): a page without a
 lead image shows the site's card, a PNG newsgen draws from the title (see
-``plan.CARD_URL``), with its size and a text for screen readers.
+``urls.CARD``), with its size and a text for screen readers.
 """
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from markupsafe import Markup
 
 from .config import Config
 from .model import Article, Site
-from .plan import CARD_SIZE, CARD_URL, PageSpec, feed_urls
+from . import urls
+from .kinds import Kind, PageSpec, unit
+from .kinds.fixed import CARD_SIZE
 from .slugs import resolve_file
 
 if TYPE_CHECKING:
@@ -104,7 +106,7 @@ class MetaBuilder:
         return resolve_file(article.image, article.key, "") or article.image
 
     def organisation(self) -> dict[str, Any]:
-        return {"@type": "Organization", "name": self.config.publisher or self.config.title, "url": self.abs_url("/")}
+        return {"@type": "Organization", "name": self.config.publisher or self.config.title, "url": self.abs_url(urls.HOME)}
 
     def publisher(self) -> dict[str, Any]:
         return {**self.organisation(), "logo": {"@type": "ImageObject", "url": self.abs_url(self.config.logo)}}
@@ -118,12 +120,12 @@ class MetaBuilder:
             info = images.get(lead)
             width, height = (info.width, info.height) if info is not None else (0, 0)
             return self.abs_url(lead), width, height, article.image_alt or article.image_caption or article.title
-        return self.abs_url(CARD_URL), *CARD_SIZE, self.config.title
+        return self.abs_url(urls.CARD), *CARD_SIZE, self.config.title
 
     def meta(self, spec: PageSpec, images: Mapping[str, ImageInfo] | None = None) -> PageMeta:
         config = self.config
-        canonical = self.abs_url(spec.url) if spec.kind != "notfound" else ""
-        article = self.site.by_key[spec.article] if spec.kind == "article" else None
+        canonical = self.abs_url(spec.url) if unit(spec.kind).canonical else ""
+        article = self.site.by_key[spec.article] if spec.kind is Kind.ARTICLE else None
         description = (article.summary if article else "") or config.description or config.title
         title = article.title if article else (spec.title or config.title)
         image, width, height, alt = self.card_image(article, images or {})
@@ -139,7 +141,7 @@ class MetaBuilder:
                    ("article:modified_time", article.modified.astimezone(config.zone).isoformat()),
                    ("article:section", self.sections.get(article.section, article.section))]
             og += [("article:tag", t.name) for t in article.tags]
-            og += [("article:author", self.abs_url(f"/authors/{a.slug}/")) for a in article.authors]
+            og += [("article:author", self.abs_url(a.url)) for a in article.authors]
         twitter = [("twitter:card", "summary_large_image" if article and article.image else "summary"),
                    ("twitter:title", title), ("twitter:description", description), ("twitter:image", image),
                    ("twitter:image:alt", alt)]
@@ -151,18 +153,18 @@ class MetaBuilder:
     def _feeds(self, spec: PageSpec) -> tuple[FeedLink, ...]:
         """The site's feeds on every page; a section, tag or author page adds its own first."""
         links: list[FeedLink] = []
-        if spec.kind in ("section", "tag", "author"):
-            rss, atom = feed_urls(spec.first_url)
+        if unit(spec.kind).own_feeds:
+            rss, atom = urls.feeds(spec.first_url)
             links += [FeedLink(rss, "application/rss+xml", f"{self.config.title}: {spec.title} (RSS)"),
                       FeedLink(atom, "application/atom+xml", f"{self.config.title}: {spec.title} (Atom)")]
-        rss, atom = feed_urls("/")
+        rss, atom = urls.feeds(urls.HOME)
         links += [FeedLink(rss, "application/rss+xml", f"{self.config.title} (RSS)"),
                   FeedLink(atom, "application/atom+xml", f"{self.config.title} (Atom)")]
         return tuple(links)
 
     def _jsonld(self, spec: PageSpec, article: Article | None, canonical: str, image: str) -> tuple[str, ...]:
         config = self.config
-        if spec.kind == "home":
+        if spec.kind is Kind.HOME:
             website = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
                        "url": canonical, "inLanguage": config.language}
             if config.description:
@@ -178,7 +180,7 @@ class MetaBuilder:
             "datePublished": article.date.astimezone(config.zone).isoformat(),
             "dateModified": article.modified.astimezone(config.zone).isoformat(),
             # no byline: the publisher is the author (Google wants one; an empty list says nothing)
-            "author": [{"@type": "Person", "name": a.name, "url": self.abs_url(f"/authors/{a.slug}/")}
+            "author": [{"@type": "Person", "name": a.name, "url": self.abs_url(a.url)}
                        for a in article.authors] or [self.organisation()],
             "image": [image],  # the lead image, else the site's card: Google shows no article without one
             "publisher": self.publisher(),
@@ -188,8 +190,8 @@ class MetaBuilder:
             "inLanguage": config.language,
         }
         crumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": config.title, "item": self.abs_url("/")},
-            {"@type": "ListItem", "position": 2, "name": section, "item": self.abs_url(f"/{article.section}/")},
+            {"@type": "ListItem", "position": 1, "name": config.title, "item": self.abs_url(urls.HOME)},
+            {"@type": "ListItem", "position": 2, "name": section, "item": self.abs_url(article.section_url)},
             {"@type": "ListItem", "position": 3, "name": article.title, "item": canonical},
         ]}
         return (json_for_script(news), json_for_script(crumbs))

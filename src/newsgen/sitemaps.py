@@ -16,7 +16,9 @@ from html import escape as _escape
 from .config import Config
 from .markup import xml_text
 from .model import Site
-from .plan import MAX_SITEMAP_URLS, NEWS_SITEMAP_URL, PUBLIC_KINDS, PageSpec
+from . import urls
+from .kinds import Kind, PageSpec, unit
+from .kinds import sitemaps as rules
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -43,7 +45,7 @@ class SitemapRenderer:
     def __init__(self, site: Site, config: Config, specs: list[PageSpec]) -> None:
         self.site = site
         self.config = config
-        self.public = [s for s in specs if s.kind in PUBLIC_KINDS]
+        self.public = [s for s in specs if unit(s.kind).public]
 
     @cached_property
     def newest(self) -> datetime | None:
@@ -56,24 +58,21 @@ class SitemapRenderer:
         return self.config.abs_url(path)
 
     def render(self, spec: PageSpec) -> bytes:
-        if spec.kind == "sitemap":
-            return self._urlset(self.public[(spec.page - 1) * MAX_SITEMAP_URLS: spec.page * MAX_SITEMAP_URLS])
-        if spec.kind == "sitemap_index":
+        size = rules.MAX_SITEMAP_URLS
+        if spec.kind is Kind.SITEMAP:
+            return self._urlset(self.public[(spec.page - 1) * size: spec.page * size])
+        if spec.kind is Kind.SITEMAP_INDEX:
             return self._index(spec.pages)
-        if spec.kind == "news_sitemap":
+        if spec.kind is Kind.NEWS_SITEMAP:
             return self._news(spec.items)
-        if spec.kind == "robots":
-            news = f"Sitemap: {self.abs_url(NEWS_SITEMAP_URL)}\n" if spec.items else ""
-            return f"User-agent: *\nAllow: /\n\nSitemap: {self.abs_url('/sitemap.xml')}\n{news}".encode()
+        if spec.kind is Kind.ROBOTS:
+            news = f"Sitemap: {self.abs_url(urls.NEWS_SITEMAP)}\n" if spec.items else ""
+            return f"User-agent: *\nAllow: /\n\nSitemap: {self.abs_url(urls.SITEMAP)}\n{news}".encode()
         raise ValueError(f"not a sitemap page: {spec.kind}")
 
     def lastmod(self, spec: PageSpec) -> datetime | None:
         """The newest change among the articles a page shows (the whole site's for indexes)."""
-        if spec.kind == "article":
-            return self.site.by_key[spec.article].modified
-        if spec.kind in ("home", "archive_index", "tags_index", "authors_index"):
-            return self.newest
-        return max((self.site.by_key[k].modified for k in spec.items), default=None)
+        return unit(spec.kind).lastmod(spec, self.site, lambda: self.newest)
 
     def _urlset(self, specs: list[PageSpec]) -> bytes:
         lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
@@ -90,7 +89,7 @@ class SitemapRenderer:
         lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
         for number in range(1, parts + 1):
             lastmod = f"<lastmod>{self.newest.astimezone(self.config.zone).isoformat()}</lastmod>" if self.newest else ""
-            lines.append(f"  <sitemap><loc>{escape(self.abs_url(f'/sitemap-{number}.xml'))}</loc>{lastmod}</sitemap>")
+            lines.append(f"  <sitemap><loc>{escape(self.abs_url(urls.sitemap_part(number)))}</loc>{lastmod}</sitemap>")
         lines.append("</sitemapindex>\n")
         return "\n".join(lines).encode()
 

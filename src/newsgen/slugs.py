@@ -1,4 +1,4 @@
-"""Slugs, permalinks and the guarantee that a URL stays inside the output folder.
+"""Slugs and the guarantee that a URL stays inside the output folder (the URL scheme is ``urls``).
 
 Transliteration is python-slugify's job (with text-unidecode): "Казахстан и
 Узбекистан" becomes ``kazakhstan-i-uzbekistan``, an address a reader can type.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from datetime import datetime
 from pathlib import PurePosixPath
 
 from slugify import slugify as _slugify
@@ -42,13 +41,6 @@ def split_dated_name(stem: str) -> tuple[str | None, str]:
     if match:
         return "-".join(match.group(1, 2, 3)), match.group(4)
     return None, stem
-
-
-def expand_permalink(pattern: str, section: str, slug: str, date: datetime) -> str:
-    """The article's URL path from the site's permalink pattern (always ends with '/')."""
-    url = pattern.format(section=section, slug=slug, year=f"{date.year:04d}",
-                         month=f"{date.month:02d}", day=f"{date.day:02d}")
-    return url if url.endswith("/") else url + "/"
 
 
 _UNSAFE_CHARS = re.compile(r"[\\:\x00-\x1f]")

@@ -1,0 +1,67 @@
+"""The sitemap (an index with parts past 50,000 URLs), the news sitemap and robots.txt (made by ``sitemaps``)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .. import urls
+from ..slugs import output_path
+from .base import Kind, Maker, PageSpec, PlanInput, Unit
+
+MAX_SITEMAP_URLS = 50_000  # per sitemap file (sitemaps.org)
+NEWS_WINDOW = timedelta(days=2)  # Google News sitemaps: articles of the last two days...
+NEWS_MAX = 1_000  # ...and at most this many
+
+
+class Sitemaps(Unit):
+    """Every public page planned before it, in one file or in parts under an index."""
+
+    kinds = (Kind.SITEMAP, Kind.SITEMAP_INDEX)
+    maker = Maker.SITEMAP
+    ticker = False
+    whole_site = True
+
+    def plan(self, ask: PlanInput) -> list[PageSpec]:
+        from . import unit  # the registry, which imports this module
+
+        public = sum(1 for s in ask.planned if unit(s.kind).public)
+        parts = max(1, -(-public // MAX_SITEMAP_URLS))
+        if parts == 1:
+            return [PageSpec(Kind.SITEMAP, urls.SITEMAP, output_path(urls.SITEMAP), "")]
+        return [PageSpec(Kind.SITEMAP_INDEX, urls.SITEMAP, output_path(urls.SITEMAP), "", pages=parts),
+                *[PageSpec(Kind.SITEMAP, urls.sitemap_part(n), output_path(urls.sitemap_part(n)), "", page=n,
+                           pages=parts) for n in range(1, parts + 1)]]
+
+
+def news_items(ask: PlanInput) -> tuple[str, ...]:
+    """The articles of the news sitemap: those of the last two days before the build's time."""
+    since = ask.now - NEWS_WINDOW
+    return tuple(a.key for a in ask.site.articles if since <= a.date <= ask.now)[:NEWS_MAX]
+
+
+class NewsSitemap(Unit):
+    """Left out while no article is recent enough for it: a ``<urlset>`` without ``<url>``
+    is invalid under the sitemaps.org schema."""
+
+    kinds = (Kind.NEWS_SITEMAP,)
+    maker = Maker.SITEMAP
+    ticker = False
+
+    def plan(self, ask: PlanInput) -> list[PageSpec]:
+        news = news_items(ask)
+        if not news:
+            return []
+        return [PageSpec(Kind.NEWS_SITEMAP, urls.NEWS_SITEMAP, output_path(urls.NEWS_SITEMAP), "", items=news)]
+
+
+class Robots(Unit):
+    """robots.txt lists the sitemaps there are (its ``items`` are the news sitemap's articles);
+    a site under a base path gets none, since crawlers read robots.txt at the root of the host only."""
+
+    kinds = (Kind.ROBOTS,)
+    maker = Maker.SITEMAP
+    ticker = False
+
+    def plan(self, ask: PlanInput) -> list[PageSpec]:
+        if ask.config.base_path:
+            return []
+        return [PageSpec(Kind.ROBOTS, urls.ROBOTS, output_path(urls.ROBOTS), "", items=news_items(ask))]

@@ -1,0 +1,82 @@
+"""The site's URL scheme: every address newsgen makes, in one place.
+
+An article's URL comes from the site's permalink pattern; every other page's URL
+comes from the functions and constants here. The model (``Section.url``, a tag's or
+author's ``url``), the plan, the renderers, SEO, feeds and templates read them from
+here or from the model, and never put an address together themselves, so that a
+change of scheme (a language prefix, an imported archive's old addresses) is made
+once. All URLs are site paths ('/politics/'); ``config.url`` adds a base path and
+``config.abs_url`` the host.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+HOME = "/"
+ARCHIVE = "/archive/"
+TAGS = "/tags/"
+AUTHORS = "/authors/"
+SEARCH = "/search/"
+RATES = "/rates/"
+NOT_FOUND = "/404.html"
+SITEMAP = "/sitemap.xml"
+NEWS_SITEMAP = "/news-sitemap.xml"
+ROBOTS = "/robots.txt"
+CARD = "/social-card.png"  # the site's image for link previews of pages without their own
+
+
+def expand_permalink(pattern: str, section: str, slug: str, date: datetime) -> str:
+    """The article's URL path from the site's permalink pattern (always ends with '/')."""
+    url = pattern.format(section=section, slug=slug, year=f"{date.year:04d}",
+                         month=f"{date.month:02d}", day=f"{date.day:02d}")
+    return url if url.endswith("/") else url + "/"
+
+
+def section(key: str) -> str:
+    """'/politics/'"""
+    return f"/{key}/"
+
+
+def tag(slug: str) -> str:
+    """'/tags/energy/'"""
+    return f"{TAGS}{slug}/"
+
+
+def author(slug: str) -> str:
+    """'/authors/aida-abenova/'"""
+    return f"{AUTHORS}{slug}/"
+
+
+def month(year: int, number: int) -> str:
+    """'/archive/2025/12/'"""
+    return f"{ARCHIVE}{year:04d}/{number:02d}/"
+
+
+def listing_page(first: str, number: int) -> str:
+    """Page ``number`` of the listing whose first page is ``first``: '/politics/', '/politics/page/2/'."""
+    return first if number <= 1 else f"{first}page/{number}/"
+
+
+def feeds(listing: str) -> tuple[str, str]:
+    """The RSS and Atom feed URLs of a listing ('/politics/' -> '/politics/feed.xml', '/politics/atom.xml')."""
+    return f"{listing}feed.xml", f"{listing}atom.xml"
+
+
+def sitemap_part(number: int) -> str:
+    """'/sitemap-2.xml': a part of a sitemap too long for one file."""
+    return f"/sitemap-{number}.xml"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteUrls:
+    """The fixed addresses, as templates read them: ``url(urls.archive)``."""
+
+    home: str = HOME
+    archive: str = ARCHIVE
+    tags: str = TAGS
+    authors: str = AUTHORS
+    search: str = SEARCH
+    rates: str = RATES
+    feed: str = feeds(HOME)[0]
+    atom: str = feeds(HOME)[1]
