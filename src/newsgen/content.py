@@ -260,7 +260,7 @@ def _redirects(fields: _Fields) -> list[str]:
     return redirects
 
 
-RESERVED_SECTIONS = frozenset({"tags", "authors", "archive", "search", "pagefind", "_img", "css", "js"})
+RESERVED_SECTIONS = urls.FOLDERS | {"pagefind", "_img", "css", "js"}  # the search index, image variants, the theme's files
 
 
 def _section(key: str, fields: _Fields) -> str | None:

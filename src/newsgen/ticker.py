@@ -30,6 +30,7 @@ class Rate:
     code: str
     rate: float
     change: float  # percent since the previous quote
+    name: str = ""  # the currency's name, when the rates file gives one (else the Markets page looks it up)
 
     @property
     def rate_text(self) -> str:
@@ -146,5 +147,11 @@ def rates_from_mapping(data: dict[str, Any], lines: dict[str, int], zone: tzinfo
             problems.append(Problem(RATES_FILE, lines.get(f"{key}.change", lines.get(key, 0)), 0, f"{code} change",
                                     f"{shown(change)} is not a number", "write the change in percent, e.g. change: -0.004"))
             continue
-        rates.append(Rate(code.strip().upper(), float(rate), float(change)))
+        name = entry.get("name", "")
+        if not isinstance(name, str):
+            problems.append(Problem(RATES_FILE, lines.get(f"{key}.name", lines.get(key, 0)), 0, f"{code} name",
+                                    f"{shown(name)} is not a name", "write the currency's name as text, e.g. "
+                                    "name: Kazakhstani tenge, or leave it out"))
+            name = ""
+        rates.append(Rate(code.strip().upper(), float(rate), float(change), name.strip()))
     return Rates(str(base).strip().upper(), updated, tuple(rates)), problems

@@ -24,6 +24,8 @@ SITEMAP = "/sitemap.xml"
 NEWS_SITEMAP = "/news-sitemap.xml"
 ROBOTS = "/robots.txt"
 CARD = "/social-card.png"  # the site's image for link previews of pages without their own
+# the first segments of the pages above that are folders: no section may be called so
+FOLDERS = frozenset(u.strip("/") for u in (ARCHIVE, TAGS, AUTHORS, SEARCH, RATES))
 
 
 def expand_permalink(pattern: str, section: str, slug: str, date: datetime) -> str:

@@ -15,6 +15,7 @@ from .base import Kind, Maker, PageSpec, PlanInput, Unit, View
 from .feeds import Feeds
 from .fixed import Card, NotFound, Search
 from .home import Home
+from .rates import Rates
 from .listings import ArchiveIndex, Authors, AuthorsIndex, Months, Sections, Tags, TagsIndex
 from .sitemaps import NewsSitemap, Robots, Sitemaps
 
@@ -31,6 +32,7 @@ UNITS: tuple[Unit, ...] = (
     NotFound(),
     Card(),
     Search(),
+    Rates(),
     Feeds(),
     Sitemaps(),
     NewsSitemap(),

@@ -38,6 +38,7 @@ class Kind(enum.StrEnum):
     NOT_FOUND = "notfound"
     CARD = "card"  # the social card image
     SEARCH = "search"
+    RATES = "rates"  # the Markets page: the ticker's rates in full
     RSS = "rss"
     ATOM = "atom"
     SITEMAP = "sitemap"
