@@ -110,11 +110,31 @@ def test_a_huge_source_date_epoch_is_a_usage_error_naming_the_variable(site_tree
     ("{% extends 'base.html' %}\n{% block main %}\n<p>{{ 1/0 }}</p>\n{% endblock %}\n", 3, "division by zero"),
     ("{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\n\n{{ again(1) }}\n", 1,
      "the template calls itself without end (a macro, include or extends that never stops)"),
-], ids=["division", "recursion"])
+    ("{% set seen = {'a': 1} %}\n{% for key in seen %}\n{{ seen.update({'b': 2}) }}\n{% endfor %}\n", 2,
+     "dictionary changed size during iteration"),
+], ids=["division", "recursion", "dict-changed-in-its-loop"])
 def test_a_template_that_fails_while_running_names_its_file_and_line(site_tree, template, line, message):
     lines = failed_build(site_tree, {"templates/article.html": template})
     assert lines == [f"templates/article.html:{line}: {message} (while rendering /economy/gas-prices/) "
                      "(fix the template)", "1 error in 1 file; the output folder was not changed"]
+
+
+def test_a_page_that_fails_outside_any_template_names_its_url_and_source(site_tree):
+    from dataclasses import replace
+
+    from newsgen.kinds import Kind
+    from newsgen.loading import BuildOptions, load_site
+    from newsgen.pages import SiteRenderer
+    from newsgen.render import PageProblem
+
+    site = Path(site_tree({"newsgen.yaml": "title: T\nsearch: false\n",
+                           "content/politics/a.md": article("Alpha")}))
+    loaded = load_site(BuildOptions(site=site))
+    feed = next(s for s in loaded.specs if s.kind is Kind.RSS and s.url == "/politics/feed.xml")
+    with pytest.raises(PageProblem) as caught:  # an article the model does not hold: newsgen's own mistake
+        SiteRenderer(loaded, site).render(replace(feed, items=("content/politics/gone.md",)))
+    assert caught.value.problem.format().startswith(
+        "politics/feed.xml: the page /politics/feed.xml could not be made: KeyError: 'content/politics/gone.md' (in ")
 
 
 LATIN1 = os.fsdecode(b"caf\xe9")

@@ -22,7 +22,7 @@ from .parallel import collector_paused, run_chunks, shared
 from .pages import SiteRenderer
 from .errors import ContentError, Problem
 from .kinds import Kind, PageSpec, unit
-from .render import TemplateProblem
+from .render import PageProblem
 from .report import Reporter
 from .slugs import is_safe_url, output_path, resolve_file, site_path
 
@@ -106,7 +106,7 @@ def _check_chunk(indices: Sequence[int]) -> list[tuple[int, Problem | None, list
         spec = specs[i]
         try:
             html = pages.render(spec).decode("utf-8")
-        except TemplateProblem as exc:
+        except PageProblem as exc:
             out.append((i, exc.problem, []))
             continue
         # the build serves body images from where it finds them (next to the source, or in the

@@ -17,7 +17,7 @@ from .output import Staging, file_signature, page_hash, splice
 from .parallel import shared
 from .kinds import Maker, PageSpec, unit
 from .kinds.fixed import CARD_SIZE
-from .render import PageRenderer, TemplateProblem, make_environment
+from .render import PageProblem, PageRenderer, failure, make_environment
 from .sitemaps import SitemapRenderer
 
 
@@ -32,15 +32,21 @@ class SiteRenderer:
         self.sitemaps = SitemapRenderer(loaded.site, loaded.config, loaded.specs)
 
     def render(self, spec: PageSpec) -> bytes:
+        """The page's bytes; any failure raises :class:`PageProblem` naming the page and its source."""
         maker = unit(spec.kind).maker
         if maker is Maker.TEMPLATE:
             return self.html.render(spec)
-        if maker is Maker.FEED:
-            return self.feeds.render(spec)
-        if maker is Maker.SITEMAP:
-            return self.sitemaps.render(spec)
-        from .images import card_png
-        return card_png(spec.title, CARD_SIZE)
+        try:
+            if maker is Maker.FEED:
+                return self.feeds.render(spec)
+            if maker is Maker.SITEMAP:
+                return self.sitemaps.render(spec)
+            from .images import card_png
+            return card_png(spec.title, CARD_SIZE)
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - tied to its page, the build reports it as a problem
+            raise PageProblem(failure(spec, exc)) from exc
 
 
 class PageOutcome(NamedTuple):
@@ -75,7 +81,7 @@ def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
         if data is None:
             try:
                 data = renderer.render(spec)
-            except TemplateProblem as exc:
+            except PageProblem as exc:
                 out.append(PageOutcome(i, "", False, exc.problem))
                 continue
         new_hash = page_hash(data)

@@ -15,7 +15,7 @@ the file) goes straight to the rebuild, which reports and checks everything.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,8 @@ from .loading import ArticleMemory
 from .markup import MarkupRenderer
 from .model import Article, same_placement
 from .output import replace_page
-from .kinds import Kind, PageSpec
-from .render import PageRenderer, TemplateProblem
+from .kinds import Kind, PageSpec, retitled
+from .render import PageProblem, PageRenderer
 from .state import forget_outputs, site_lock
 
 
@@ -77,9 +77,9 @@ class Preview:
                 spec = _article_spec(last.loaded.specs, article.key)
                 if spec is None:
                     return []
-                spec = replace(spec, title=article.title)  # as the plan would make it for the new version
+                spec = retitled([spec], lambda key: article.title)[0]  # as the plan would make it for the new version
                 rendered.append((spec, pages.render(spec)))
-        except (OSError, ValueError, UnicodeError, TemplateProblem):
+        except (OSError, ValueError, UnicodeError, PageProblem):
             return []
         try:
             with site_lock(self.site_root, wait=0):  # never beside another build of the site

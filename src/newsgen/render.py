@@ -31,8 +31,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 
-class TemplateProblem(Exception):
-    """A template failed; carries the :class:`Problem` naming the template file and line."""
+class PageProblem(Exception):
+    """A page could not be made; carries the :class:`Problem` that names where: the template's
+    file and line for a template's mistake, else the page's URL and its source (see :func:`failure`)."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.format())
@@ -130,20 +131,23 @@ class PageRenderer:
         )
 
     def render(self, spec: PageSpec) -> bytes:
-        """The page's bytes; a template failure raises :class:`TemplateProblem`."""
-        context = self.context(spec)
+        """The page's bytes; a failure raises :class:`PageProblem`."""
+        try:
+            context = self.context(spec)
+        except Exception as exc:  # noqa: BLE001 - newsgen's own code, not a template: named by the page
+            raise PageProblem(failure(spec, exc)) from exc
         try:
             template = self.env.get_template(spec.template)
             return template.render(context).encode("utf-8")
         except jinja2.TemplateNotFound as exc:
-            raise TemplateProblem(Problem(f"templates/{spec.template}", 0, 0, "",
+            raise PageProblem(Problem(f"templates/{spec.template}", 0, 0, "",
                                           f"the template '{exc.name}' does not exist",
                                           "restore it from the default theme (newsgen init) or fix the name")) from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateProblem(Problem(self._display(exc.filename, exc.name), exc.lineno or 0, 0, "",
+            raise PageProblem(Problem(self._display(exc.filename, exc.name), exc.lineno or 0, 0, "",
                                           f"template syntax error: {exc.message}", "fix the template")) from None
         except TEMPLATE_FAILURES as exc:
-            raise TemplateProblem(self._runtime_problem(exc, context, spec)) from None
+            raise PageProblem(self._runtime_problem(exc, context, spec)) from None
 
     def context(self, spec: PageSpec) -> dict[str, Any]:
         """What the page's template gets: the spec, its head's metadata, and its unit's context."""
@@ -180,9 +184,25 @@ class PageRenderer:
 
 
 # What a template that fails while it runs raises: Jinja's errors, and a template's own mistakes in
-# expressions ({{ 1/0 }}, a macro that calls itself), which still have its file and line.
+# expressions ({{ 1/0 }}, a macro that calls itself, a loop over a dict it changes), which still have
+# its file and line. Only running out of memory is not the template's to answer for.
 TEMPLATE_FAILURES = (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
-                     RecursionError)
+                     RecursionError, RuntimeError, OSError, AssertionError)
+
+
+def failure(spec: PageSpec, exc: BaseException) -> Problem:
+    """A problem naming the page that could not be made, its source, and where in newsgen it failed.
+
+    The source is the article of an article page or redirect, else the page's template; a
+    feed or sitemap, which no template makes, is named by its URL alone.
+    """
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (in {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    source = spec.article or (f"templates/{spec.template}" if spec.template else spec.url.lstrip("/"))
+    return Problem(source, 0, 0, "", f"the page {spec.url} could not be made: {type(exc).__name__}: {exc}{where}",
+                   "if this file looks right, it is a bug in newsgen: run again with --debug and report it")
 
 
 def template_error_message(exc: BaseException) -> str:
