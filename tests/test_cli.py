@@ -76,6 +76,8 @@ def test_new_article_builds_once_published(site_tree):
 def test_init_makes_a_site_that_builds(tmp_path):
     code, out = run("init", str(tmp_path / "paper"), "--title", "Steppe Times")
     assert code == 0, out
+    assert "uses newsgen's default theme" in out and "newsgen theme eject NAME" in out
+    assert not (tmp_path / "paper/templates").exists()  # the theme is used from newsgen, never copied
     code, out = run("build", "-s", str(tmp_path / "paper"))
     assert code == 0, out
     home = (tmp_path / "paper/build/index.html").read_text()
@@ -95,8 +97,10 @@ def test_init_works_after_a_plain_pip_install_of_the_wheel(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "lib")}
     script = ("import newsgen, sys; from newsgen.cli import main; "
               "assert 'lib' in newsgen.__file__, newsgen.__file__; sys.argv=['newsgen', *sys.argv[1:]]; main()")
-    for args in (["init", str(tmp_path / "fresh")], ["build", "-s", str(tmp_path / "fresh")]):
+    for args in (["init", str(tmp_path / "fresh")], ["build", "-s", str(tmp_path / "fresh")],
+                 ["theme", "eject", "-s", str(tmp_path / "fresh"), "partials/ticker.html"]):
         done = subprocess.run([python, "-c", script, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     assert "KZT/USD" in (tmp_path / "fresh/build/index.html").read_text()
-    assert (tmp_path / "fresh/templates/partials/ticker.html").is_file()
+    assert (tmp_path / "fresh/templates/partials/ticker.html").read_bytes() == (
+        REPO / "templates/partials/ticker.html").read_bytes()  # from the theme inside the wheel

@@ -8,6 +8,8 @@ source file and the line where the link is written. An image in a body is looked
 for where the build looks for it (next to the article's source, for a relative
 path), and on a site under a base path a root-relative link without it is reported
 (a template that writes ``href="/energy/"`` instead of ``{{ url('/energy/') }}``).
+The site's own copies of theme files are checked against the theme's changelog (see
+``eject``): warnings, never errors.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import unquote, urlsplit
 
+from .eject import override_warnings
 from .loading import BuildOptions, jobs_for, load_site
 from .parallel import collector_paused, run_chunks, shared
 from .pages import SiteRenderer
@@ -57,7 +60,7 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     loaded = load_site(options, reporter)  # no state: raises ContentError with every content problem
     served = {spec.output for spec in loaded.specs} | set(loaded.statics)
     base = loaded.config.base_path
-    problems = list(loaded.warnings)
+    problems = list(loaded.warnings) + override_warnings(options.site)
     sources = {a.key: a for a in loaded.site.articles}
     seen: set[tuple[str, str]] = set()
     checked = [i for i, spec in enumerate(loaded.specs)  # feeds and sitemaps hold absolute URLs only

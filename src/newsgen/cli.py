@@ -270,10 +270,59 @@ def check_command(site: Path, drafts: bool, future: bool, jobs: int, debug: bool
 @click.option("--title", default="Newsroom", show_default=True, help="The site's title.")
 @_debug_option
 def init_command(directory: Path, title: str, debug: bool) -> None:
-    """Create a new site with example articles, rates and the default theme."""
+    """Create a new site with example articles and rates, using the default theme."""
     def action() -> None:
         files = init_site(directory, title)
         click.echo(f"created {len(files)} files in {directory}; now run: newsgen build -s {directory}")
+        click.echo("the site uses newsgen's default theme; to change one of its files, copy it into the site "
+                   "with: newsgen theme eject NAME (newsgen theme list shows them)")
+    _run(debug, action)
+
+
+@main.group("theme")
+def theme_group() -> None:
+    """The default theme: list its files, copy some into a site to change them."""
+
+
+@theme_group.command("list")
+@_site_option
+@_debug_option
+def theme_list_command(site: Path, debug: bool) -> None:
+    """List the default theme's files; * marks those the site has its own file for."""
+    def action() -> None:
+        from .eject import is_theme_itself, theme_listing
+        from .theme import THEME_VERSION, theme_root
+
+        if not site.is_dir():
+            raise UsageError(f"the site folder {site} does not exist")
+        click.echo(f"default theme, version {THEME_VERSION}, in {theme_root()}")
+        for file in theme_listing(site):
+            note = ""
+            if file.ejected_from is not None and file.overridden:
+                note = f"  (copied from version {file.ejected_from})"
+            click.echo(f"{'*' if file.overridden else ' '} {file.name}{note}")
+        if any(is_theme_itself(site, top) for top in ("templates", "static")):
+            click.echo(f"(the site {site} holds the theme itself)")
+    _run(debug, action)
+
+
+@theme_group.command("eject")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--force", is_flag=True, help="Replace the site's own file with the theme's (its changes are lost).")
+@_site_option
+@_debug_option
+def theme_eject_command(names: tuple[str, ...], force: bool, site: Path, debug: bool) -> None:
+    """Copy theme files into the site to change them, e.g. base.html partials/ticker.html static/css/site.css.
+
+    The site's copy is used instead of the theme's; newsgen check lists later changes to the theme's file.
+    """
+    def action() -> None:
+        from .eject import MANIFEST, eject
+        from .theme import THEME_VERSION
+
+        for path in eject(site, names, force):
+            click.echo(f"copied {path} from the default theme (version {THEME_VERSION})")
+        click.echo(f"recorded in {MANIFEST}; the site now uses these copies instead of the theme's files")
     _run(debug, action)
 
 

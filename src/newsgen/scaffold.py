@@ -1,14 +1,15 @@
 """``newsgen init`` (a new, working site) and ``newsgen new`` (an article file).
 
-``init`` copies the default theme and a small example site, so the new site builds
-at once and every template is there to be changed. ``new`` writes front matter with
-the date in the site's timezone and an ASCII slug transliterated from the title.
+``init`` writes a small example site (settings, rates, articles) that builds at once
+with the default theme, which it does not copy: the site keeps getting the theme's fixes,
+and ``newsgen theme eject`` copies the files it wants to change (see ``eject``). ``new``
+writes front matter with the date in the site's timezone and an ASCII slug
+transliterated from the title.
 """
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -65,7 +66,8 @@ the `---` lines holds the title, the date, tags and authors; the text below it i
 
 - Run `newsgen new "Talks resume in Astana" --section politics` to start an article.
 - Edit `data/rates.yaml` and rebuild to see the currency ticker change.
-- Change anything under `templates/` or `static/`: they are yours.
+- Run `newsgen theme eject base.html` to copy the page shell of the default theme into
+  `templates/` and change it there; `newsgen theme list` shows the theme's files.
 
 Read the [energy story](/energy/grid-upgrade-financed/) for a second example.
 """,
@@ -100,11 +102,8 @@ def init_site(target: Path, title: str = "Newsroom") -> list[Path]:
     """Create a new site in ``target`` (empty or missing); returns the files written."""
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} is not empty; choose a new folder for the site")
-    theme = theme_root()
+    theme_root()  # the site is built with the default theme: fail before writing when it is missing
     written: list[Path] = []
-    for name in ("templates", "static"):
-        shutil.copytree(theme / name, target / name)
-        written += [p for p in (target / name).rglob("*") if p.is_file()]
     files = {
         SETTINGS_FILE: EXAMPLE_SETTINGS.format(title=json.dumps(title, ensure_ascii=False)),  # JSON is YAML
         "data/rates.yaml": EXAMPLE_RATES,
@@ -137,12 +136,12 @@ def new_article(site: Path, title: str, section: str, now: datetime | None = Non
                          "never through a link; choose another title or --slug")
     if path.exists():
         raise UsageError(f"{shown} already exists; choose another title or --slug")
-    _refuse_links_out(site, path.parent)
+    refuse_links_out(site, path.parent)
     front = yaml.safe_dump({"title": title}, allow_unicode=True, default_flow_style=False, width=1000).strip()
     text = (f"---\n{front}\ndate: {stamp.isoformat()}\nauthors: []\ntags: []\n"
             f"summary: \"\"\ndraft: true\n---\nWrite the story here.\n")
     path.parent.mkdir(parents=True, exist_ok=True)
-    _refuse_links_out(site, path.parent)  # as it is now: made by mkdir, or there already
+    refuse_links_out(site, path.parent)  # as it is now: made by mkdir, or there already
     try:
         with open(path, "x", encoding="utf-8") as file:  # never through a link made meanwhile, never over a file
             file.write(text)
@@ -151,12 +150,12 @@ def new_article(site: Path, title: str, section: str, now: datetime | None = Non
     return path
 
 
-def _refuse_links_out(site: Path, folder: Path) -> None:
+def refuse_links_out(site: Path, folder: Path, command: str = "newsgen new") -> None:
     """Raise UsageError when ``folder`` (or a folder it is in) is a link that leads out of the site."""
     real_site = os.path.realpath(site)
     real = os.path.realpath(folder)
     if real != real_site and not real.startswith(real_site.rstrip(os.sep) + os.sep):
         link = next((p for p in [folder, *folder.parents] if p.is_symlink()), folder)
         shown = link.relative_to(site).as_posix() if link.is_relative_to(site) else str(link)
-        raise UsageError(f"{shown} is a link to {os.path.realpath(link)}, outside the site; newsgen new writes "
+        raise UsageError(f"{shown} is a link to {os.path.realpath(link)}, outside the site; {command} writes "
                          "only inside the site folder (replace the link with a real folder)")

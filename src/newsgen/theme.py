@@ -4,10 +4,18 @@ The repository's top-level ``templates/`` and ``static/`` are the default theme.
 wheel carries them as ``newsgen/theme/`` (see pyproject.toml), so ``newsgen init``
 works after a plain ``pip install``; an editable install or a source checkout finds
 them at the repository root instead.
+
+A site uses the theme where it has no file of its own (:func:`template_dirs`,
+:func:`static_roots`), so a newer newsgen's fixes to the theme reach every file the site
+has not copied. The theme has a version number and a changelog (:data:`THEME_CHANGES`),
+kept here rather than among the theme's files (Jinja would list a file in ``templates/``
+as a template); ``newsgen check`` shows a site the changes to files it copied from an
+older version (see ``eject``).
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 _PACKAGE = Path(__file__).resolve().parent
 CONTENT_DIR = "content"  # a site's articles; other files in it are copied as they are
@@ -17,6 +25,28 @@ CONTENT_DIR = "content"  # a site's articles; other files in it are copied as th
 CARD_PARTIAL = "partials/card.html"
 TICKER_PARTIAL = "partials/ticker.html"
 FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
+
+# Raise with every change to a file of the theme (under templates/ or static/), and say in
+# THEME_CHANGES which files changed and how, one line each: sites that copied a file are shown them.
+THEME_VERSION = 1
+
+
+class ThemeChange(NamedTuple):
+    """One line of the theme's changelog: in ``version``, ``file`` changed as ``what`` says."""
+
+    version: int
+    file: str  # as in a site: "templates/base.html", "static/css/site.css"; "*" for every file
+    what: str
+
+
+THEME_CHANGES: tuple[ThemeChange, ...] = (
+    ThemeChange(1, "*", "the first numbered version of the theme"),
+)
+
+
+def theme_changes_since(version: int, file: str) -> list[ThemeChange]:
+    """The changelog's lines about ``file`` (site-relative) in versions after ``version``."""
+    return [c for c in THEME_CHANGES if c.version > version and c.file in (file, "*")]
 
 
 def theme_root() -> Path:
