@@ -28,7 +28,7 @@ FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
 
 # Raise with every change to a file of the theme (under templates/ or static/), and say in
 # THEME_CHANGES which files changed and how, one line each: sites that copied a file are shown them.
-THEME_VERSION = 1
+THEME_VERSION = 2
 
 
 class ThemeChange(NamedTuple):
@@ -39,8 +39,16 @@ class ThemeChange(NamedTuple):
     what: str
 
 
+_BY_HAND = "addresses read from the model and urls (section.url, t.url, urls.archive), not put together by hand"
+
 THEME_CHANGES: tuple[ThemeChange, ...] = (
     ThemeChange(1, "*", "the first numbered version of the theme"),
+    ThemeChange(2, "templates/partials/ticker.html", "links to the Markets page (url(urls.rates))"),
+    ThemeChange(2, "templates/base.html", f"the footer links to the Markets page; {_BY_HAND}"),
+    ThemeChange(2, "templates/rates.html", "new: the Markets page"),
+    ThemeChange(2, "static/css/site.css", "styles for the Markets table and the ticker's link"),
+    *(ThemeChange(2, f"templates/{name}", _BY_HAND) for name in (
+        "article.html", "home.html", "404.html", "search.html", "partials/card.html", "partials/byline.html")),
 )
 
 
