@@ -78,7 +78,7 @@ def test_the_record_is_no_template_no_static_file_and_no_change_to_watch(paper):
     from newsgen.digests import template_digests
     from newsgen.render import make_environment
     from newsgen.theme import template_dirs
-    from newsgen.watch import classify
+    from newsgen.inputs import classify
 
     assert run("theme", "eject", "-s", str(paper), "base.html")[0] == 0
     (paper / "static").mkdir(exist_ok=True)

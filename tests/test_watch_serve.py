@@ -14,7 +14,8 @@ from conftest import NOW, article, build_site
 
 from newsgen.build import BuildOptions
 from newsgen.serve import ReloadHub, make_server
-from newsgen.watch import SiteWatcher, classify
+from newsgen.inputs import Input, classify
+from newsgen.watch import SiteWatcher
 
 TIMEOUT = 10.0
 
@@ -106,9 +107,9 @@ def test_swap_and_backup_files_are_ignored(site):
     assert classify(site, str(site / "content/politics/.a.md.swp")) is None
     assert classify(site, str(site / "content/politics/a.md~")) is None
     assert classify(site, str(site / "build/index.html")) is None
-    assert classify(site, str(site / "content/politics/a.md")) == "content"
-    assert classify(site, str(site / "templates/base.html")) == "template"
-    assert classify(site, str(site / "newsgen.yaml")) == "settings"
+    assert classify(site, str(site / "content/politics/a.md")) is Input.CONTENT
+    assert classify(site, str(site / "templates/base.html")) is Input.TEMPLATES
+    assert classify(site, str(site / "newsgen.yaml")) is Input.SETTINGS
     with Running(site) as run:
         (site / "content/politics/a.md~").write_text("backup")
         (site / "content/politics/#a.md#").write_text("emacs")

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .config import SETTINGS_FILE, load_config
-from .content import is_ignored_name, not_copied
+from .config import load_config
+from .content import not_copied
+from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name
 from .dates import build_now
 from .digests import digest
 from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
@@ -34,7 +35,6 @@ from .parallel import collector_paused, run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site, remove_index
 from .state import SEARCH_PENDING, STATE_DIR, BuildState, boot_id, open_state, site_lock
-from .ticker import RATES_FILE
 
 if TYPE_CHECKING:
     from .delta import DeltaPlan
@@ -140,6 +140,9 @@ def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str, str, dict[st
       the text of some articles changed (see ``delta``);
     - the *model*, of every input but the rates and the templates: equal models mean the
       same articles, indexes and page plan (see ``delta.record``).
+
+    Every kind of input in ``inputs.INPUTS`` is in: settings, content (the scan), data
+    files (each by its bytes: a data file may change the plan), templates, static files.
     """
     site = options.site
     settings = site / SETTINGS_FILE
@@ -149,6 +152,7 @@ def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str, str, dict[st
                    *(p.format() for p in scan.problems)]
     statics = static_files(static_roots(site), not_copied)
     model_parts += (f"{rel}:{sig}" for rel, (_, sig) in statics.items())
+    model_parts += (f"{name}:{hashlib.blake2b(path.read_bytes()).hexdigest()}" for name, path in data_files(site).items())
     rates = site / RATES_FILE
     frame_parts = [hashlib.blake2b(rates.read_bytes()).hexdigest() if rates.is_file() else "-"]
     for folder in template_dirs(site):
@@ -363,7 +367,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         statics = {**loaded.statics, **{rel: (path, _signature(path)) for rel, path in variants.items()}}
         statics_digest = digest(*(f"{rel}:{sig}" for rel, (_, sig) in sorted(statics.items())))
         page_digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
-                                   template_digests(renderer.env), statics_digest)
+                                   template_digests(renderer.env, loaded.data.hashes), statics_digest)
         digests = page_digests.all(loaded.specs)
     else:  # the static files are as the last build left them (see delta.plan_delta)
         from .images import prepare_images

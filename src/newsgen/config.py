@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UsageError
 from .frontmatter import decode_source, parse_yaml, shown
+from .inputs import SETTINGS_FILE
 
-SETTINGS_FILE = "newsgen.yaml"
 PLACEHOLDERS = ("section", "slug", "year", "month", "day")
 
 

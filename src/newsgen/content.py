@@ -21,7 +21,7 @@ from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
-from .theme import CONTENT_DIR
+from .inputs import CONTENT_DIR, is_ignored_name, is_utf8_name
 from . import urls
 from .slugs import is_safe_url, normalise_url, slugify, split_dated_name, tag_slug
 
@@ -41,23 +41,6 @@ class Source:
 
     key: str
     path: str  # on disk; a plain string because big archives have tens of thousands of sources
-
-
-def is_ignored_name(name: str) -> bool:
-    """Editor swap, backup and lock files, and hidden files: never content. Names that are
-    not UTF-8 are left alone too: :func:`misnamed_files` reports them, and the build stops."""
-    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak"))
-            or name == "4913"  # vim's write-test file
-            or (not name.isascii() and not is_utf8_name(name)))
-
-
-def is_utf8_name(name: str) -> bool:
-    """False for a file name that is not UTF-8 on disk (Python holds its bytes as surrogates)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def shown_name(path: str) -> str:

@@ -60,7 +60,7 @@ MAX_EDITS = 50  # more changed sources than this are read on every core by the f
 MAX_PAGES = 400  # likewise for pages to render (a delta build renders in one process)
 
 _SPEC_FIELDS = tuple(f.name for f in fields(PageSpec))
-_ARTICLE, _ITEMS = _SPEC_FIELDS.index("article"), _SPEC_FIELDS.index("items")
+_ARTICLE, _ITEMS, _PICKS = (_SPEC_FIELDS.index(name) for name in ("article", "items", "picks"))
 PIECES = ("global", "rates", "placement", "statics", "urls")  # the text parts of digests.PageDigests.pieces
 SAMPLE = 64  # pages of the output checked to exist before a delta build trusts it (see plan_delta)
 
@@ -154,6 +154,7 @@ def _packed(spec: PageSpec, position: dict[str, int]) -> bytes:
     values: list[Any] = [getattr(spec, name) for name in _SPEC_FIELDS]
     values[_ARTICLE] = position[spec.article] if spec.article else -1
     values[_ITEMS] = array("I", [position[k] for k in spec.items]).tobytes()
+    values[_PICKS] = array("I", [position[k] for k in spec.picks]).tobytes()
     return pickle.dumps(tuple(values), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -163,6 +164,7 @@ def _spec(data: bytes, order: tuple[str, ...]) -> PageSpec:
         values = list(pickle.loads(data))
         values[_ARTICLE] = order[values[_ARTICLE]] if values[_ARTICLE] >= 0 else ""
         values[_ITEMS] = tuple(order[i] for i in array("I", values[_ITEMS]))
+        values[_PICKS] = tuple(order[i] for i in array("I", values[_PICKS]))
         return PageSpec(*values)
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file, the full build is right
         raise Stale("a page of the skeleton cannot be read") from exc

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from . import __version__
 from .config import Config
@@ -40,26 +40,34 @@ def config_digest(config: Config) -> str:
     return digest(*(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config) if f.name != "warnings"))
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
-    """For each template name, a digest of its source and of every template it pulls in.
+def template_digests(env: jinja2.Environment, data: Mapping[str, str] | None = None) -> dict[str, str]:
+    """For each template name, a digest of its source, of every template it pulls in, and
+    of the data files (``data``: name -> digest of the file) any of them reads.
 
     Uses Jinja's own ``meta.find_referenced_templates``; a dynamic reference (a name
-    computed at render time) makes the template depend on every template.
+    computed at render time) makes the template depend on every template. A template
+    reads ``data.mostread`` or ``data['mostread']``; any other use of ``data`` (a loop
+    over it, a name computed at render time) reads every data file.
     """
     import jinja2  # here, not at the top: a build with nothing to render never needs Jinja
     from jinja2 import meta
 
     names = sorted(env.list_templates(filter_func=lambda n: not n.startswith(".")))
+    data = data or {}
     sources: dict[str, str] = {}
     references: dict[str, set[str] | None] = {}
+    reads: dict[str, set[str] | None] = {}
     for name in names:
         source = env.loader.get_source(env, name)[0] if env.loader else ""
         sources[name] = source
         try:
-            found = list(meta.find_referenced_templates(env.parse(source)))
+            tree = env.parse(source)
+            found = list(meta.find_referenced_templates(tree))
             references[name] = None if None in found else {n for n in found if n}
+            reads[name] = _data_reads(tree) if data else set()
         except jinja2.TemplateSyntaxError:
             references[name] = None  # the render will report it; depend on everything meanwhile
+            reads[name] = None
     everything = digest(*(f"{n}:{sources[n]}" for n in names))
     result: dict[str, str] = {}
     for name in names:
@@ -76,8 +84,37 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
                 dynamic = True
             else:
                 stack.extend(refs)
-        result[name] = everything if dynamic else digest(*(f"{n}:{sources.get(n, '<missing>')}" for n in sorted(closure)))
+        made = everything if dynamic else digest(*(f"{n}:{sources.get(n, '<missing>')}" for n in sorted(closure)))
+        if data:
+            read: set[str] | None = set()
+            for each in (names if dynamic else closure):
+                more = reads.get(each, set())
+                read = None if read is None or more is None else read | more
+            made = digest(made, *(f"{file}:{data[file]}" for file in sorted(data)
+                                  if read is None or file.split("/", 1)[0] in read))
+        result[name] = made
     return result
+
+
+def _data_reads(tree: jinja2.nodes.Template) -> set[str] | None:
+    """The top-level names of ``data`` a template reads (``data.x``, ``data['x']``); None for all."""
+    from jinja2 import nodes
+
+    uses = [n for n in tree.find_all(nodes.Name) if n.name == "data"]
+    if not uses:
+        return set()
+    named: set[str] = set()
+    seen = 0
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "data":
+            seen += 1
+            named.add(node.attr)
+        elif isinstance(node, nodes.Getitem) and isinstance(node.node, nodes.Name) and node.node.name == "data":
+            seen += 1
+            if not (isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str)):
+                return None
+            named.add(node.arg.value)
+    return named if seen == len(uses) else None
 
 
 def ticker_templates(env: jinja2.Environment) -> frozenset[str] | None:
@@ -180,6 +217,8 @@ class PageDigests:
                  spec.term, str(spec.page), str(spec.pages), spec.first_url, spec.target,
                  self.templates.get(spec.template, ""), fingerprints.get(spec.article, ""), *spec.items,
                  *[fingerprints.get(k, "") for k in spec.items]]
+        if spec.picks:
+            parts += ["picks", *spec.picks, *[fingerprints.get(k, "") for k in spec.picks]]
         rules = unit(spec.kind)
         if rules.whole_site:
             parts.append(all_specs_digest)  # every page's URL

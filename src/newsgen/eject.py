@@ -20,7 +20,7 @@ from typing import Sequence
 
 import yaml
 
-from .content import is_ignored_name
+from .inputs import is_ignored_name
 from .errors import Problem, UsageError
 from .scaffold import refuse_links_out
 from .theme import THEME_VERSION, theme_changes_since, theme_root

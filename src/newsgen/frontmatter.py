@@ -146,6 +146,27 @@ def parse_yaml(text: str, path: str, first_line: int = 1,
         return None, {}, [Problem(path, node.start_mark.line + first_line, 0, "",
                                   f"{subject} is {kind}, not a set of 'key: value' lines",
                                   "write one 'key: value' per line, e.g. 'title: Talks in Astana'")]
+    data, key_lines, problems = _built(node, text, path, first_line, subject)
+    if data is None:
+        return None, {}, problems
+    return {str(k): v for k, v in data.items()}, key_lines, problems
+
+
+def parse_yaml_value(text: str, path: str) -> tuple[Any, dict[str, int], list[Problem]]:
+    """A YAML file of any shape (a mapping, a list, a value: a data file) with the line of
+    each value as dotted paths ('0', 'teams.2.name'), under the same rules as
+    :func:`parse_yaml`; None and the problems when it cannot be read, None alone when empty."""
+    node, problem = _compose(text, path, 1, "the file")
+    if problem is not None:
+        return None, {}, [problem]
+    if node is None:
+        return None, {}, []
+    return _built(node, text, path, 1, "the file")
+
+
+def _built(node: yaml.Node, text: str, path: str, first_line: int,
+           subject: str) -> tuple[Any, dict[str, int], list[Problem]]:
+    """The value of a composed node, with its lines, after the checks every YAML text gets."""
     if _has_repeated_node(node):
         return None, {}, [Problem(path, _first_alias_line(text) + first_line, 0, "",
                                   f"YAML aliases (*name) are not allowed in {subject}",
@@ -159,8 +180,13 @@ def parse_yaml(text: str, path: str, first_line: int = 1,
     if tab is not None:
         return None, {}, [Problem(path, tab[0] + first_line, tab[1] + 1, "", f"{subject} contains a tab character",
                                   TAB_HINT)]
-    problems = _duplicate_keys(node, path, first_line)
-    key_lines = {str(k.value): k.start_mark.line + first_line for k, _ in node.value}  # the last one wins, as in YAML
+    problems: list[Problem] = []
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        problems = _duplicate_keys(node, path, first_line)
+        key_lines = {str(k.value): k.start_mark.line + first_line for k, _ in node.value}  # the last one wins
+    elif isinstance(node, yaml.SequenceNode):
+        key_lines = {str(i): item.start_mark.line + first_line for i, item in enumerate(node.value)}
     _record_nested_lines(node, first_line, key_lines)
     loader = _Loader("")
     try:
@@ -169,7 +195,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1,
         return None, {}, [_yaml_problem(exc, path, first_line, text, subject)]
     finally:
         loader.dispose()
-    return {str(k): v for k, v in data.items()}, key_lines, problems
+    return data, key_lines, problems
 
 
 def _compose(text: str, path: str, first_line: int, subject: str) -> tuple[yaml.Node | None, Problem | None]:

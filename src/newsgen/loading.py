@@ -22,6 +22,7 @@ from .content import Source, find_sources, load_article, misnamed_files, not_cop
 from .images import image_refs
 from .output import static_files
 from .dates import build_now
+from .data import SiteData, load_data
 from .digests import digest
 from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
@@ -91,6 +92,7 @@ class LoadedSite:
     changed_meanwhile: frozenset[str] = frozenset()  # sources saved again between the scan and their parse
     plan_problems: tuple[Problem, ...] = ()  # what planning the pages found (kept for watch mode's next build)
     now: datetime | None = None  # the build time the plan was made for
+    data: SiteData = field(default_factory=SiteData)  # data/ files but the rates, for templates and units
 
 
 RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
@@ -189,17 +191,18 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         if article is not None:
             articles.append(article)
     rates, rate_problems = load_rates(options.site, config.zone)
-    problems += rate_problems
+    data, data_problems = load_data(options.site)
+    problems += rate_problems + data_problems
 
     drafts = [a for a in articles if a.draft and not options.drafts]
     future = [a for a in articles if a.date > now and not options.future and not (a.draft and not options.drafts)]
     published = [a for a in articles if (options.drafts or not a.draft) and (options.future or a.date <= now)]
-    reused = _reuse_last_plan(options, config, now, published)
+    reused = _reuse_last_plan(options, config, now, published, data)
     if reused is not None:
         site, specs, plan_problems = reused
     else:
         site = build_site(published, config.sections, config.related_size, config.zone)
-        specs, plan_problems = plan_site(site, config, now)
+        specs, plan_problems = plan_site(site, config, now, data)
     problems += plan_problems + _tag_spellings(site, published, scan)
     statics = static_files(static_roots(options.site), not_copied)
     problems += static_clashes(specs, statics, config.search,
@@ -213,11 +216,11 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         fingerprints[key] = digest(fingerprints[key], *(statics[p.lstrip("/")][1] for p in paths))
     return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
                       parsed, _valid_until(articles, site, now), statics, images, frozenset(changed_meanwhile),
-                      tuple(plan_problems), now)
+                      tuple(plan_problems), now, data)
 
 
-def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
-                     published: list[Article]) -> tuple[Site, list[PageSpec], list[Problem]] | None:
+def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime, published: list[Article],
+                     data: SiteData) -> tuple[Site, list[PageSpec], list[Problem]] | None:
     """The last build's model and page plan with the new versions of edited articles, when the
     edits moved no article (see ``model.same_placement``); None when they must be made anew.
 
@@ -230,6 +233,8 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime,
     if last is None:
         return None
     before = last.loaded
+    if before.data.hashes != data.hashes:
+        return None  # a data file may name other articles (the front page's Most read)
     if before.config != config or before.now is None or not before.now <= now < _moment(before.valid_until):
         return None  # other settings, or an article came due or left the news window, or the clock went back
     by_key = before.site.by_key

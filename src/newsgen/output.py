@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 from .errors import Interrupted, UsageError
 from .state import STATE_DIR, boot_id, in_use
+from .inputs import FOLDERS
 
 
 def flat_name(relative: str) -> str:
@@ -377,7 +378,7 @@ def check_output_folder(output: Path, site: Path) -> None:
     root = site.resolve()
     if out == root or out in root.parents:
         raise UsageError(f"the output folder {output} contains the site itself; choose a folder such as build/")
-    for name in ("content", "templates", "static", "data", ".git", ".newsgen"):
+    for name in (*FOLDERS, ".git", ".newsgen"):
         if out == root / name or (root / name) in out.parents:
             raise UsageError(f"the output folder {output} is inside the site's {name}/ folder; choose build/")
     if out.is_dir() and ((out / "newsgen.yaml").exists() or (out / ".git").exists() or (out / "content").is_dir()):

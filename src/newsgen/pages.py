@@ -27,7 +27,7 @@ class SiteRenderer:
     def __init__(self, loaded: LoadedSite, site_root: Path, template_cache: Path | None = None) -> None:
         dirs = template_dirs(site_root)
         self.env = make_environment(dirs, template_cache)
-        self.html = PageRenderer(loaded.site, loaded.config, loaded.rates, self.env, dirs, site_root)
+        self.html = PageRenderer(loaded.site, loaded.config, loaded.rates, self.env, dirs, site_root, loaded.data)
         self.feeds = FeedRenderer(loaded.site, loaded.config, static_roots(site_root))
         self.sitemaps = SitemapRenderer(loaded.site, loaded.config, loaded.specs)
 

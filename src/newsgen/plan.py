@@ -12,16 +12,18 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from .config import Config
+from .data import SiteData
 from .errors import Problem
 from .kinds import UNITS, Kind, PageSpec, PlanInput
 from .model import Site
 
 
-def plan_site(site: Site, config: Config, now: datetime) -> tuple[list[PageSpec], list[Problem]]:
+def plan_site(site: Site, config: Config, now: datetime,
+              data: SiteData | None = None) -> tuple[list[PageSpec], list[Problem]]:
     """All pages of the site, unit by unit (see ``kinds``), and the problems (URL clashes,
-    bad redirects) found on the way. ``now`` (the build's time) only decides which
-    articles the news sitemap holds."""
-    ask = PlanInput(site, config, now)
+    bad redirects, a data file naming an article there is not) found on the way. ``now``
+    (the build's time) only decides which articles the news sitemap holds."""
+    ask = PlanInput(site, config, now, data or SiteData())
     for each in UNITS:
         ask.planned += each.plan(ask)
     problems = _clashes(site, [s for s in ask.planned if s.kind is not Kind.REDIRECT])  # redirects never clash

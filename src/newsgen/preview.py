@@ -125,7 +125,8 @@ def _renderer_with(renderer: Any, loaded: Any, articles: list[Article]) -> PageR
     """A page renderer for the last build's site with ``articles`` in place of their old versions."""
     patched = loaded.site.with_versions({a.key: a for a in articles})
     html = renderer.html
-    pages = PageRenderer(patched, loaded.config, loaded.rates, renderer.env, html.template_dirs, html.site_root)
+    pages = PageRenderer(patched, loaded.config, loaded.rates, renderer.env, html.template_dirs, html.site_root,
+                         loaded.data)
     pages.images = html.images
     return pages
 

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Config
+from .data import SiteData
 from .errors import Problem
 from .model import Article, Section, Site
 from .kinds import PageSpec, unit
@@ -70,10 +71,11 @@ class PageRenderer:
     """Renders the pages of one site; build it once (per process) and call :meth:`render`."""
 
     def __init__(self, site: Site, config: Config, rates: Rates, env: jinja2.Environment,
-                 template_dirs: list[Path], site_root: Path) -> None:
+                 template_dirs: list[Path], site_root: Path, data: SiteData | None = None) -> None:
         self.site = site
         self.config = config
         self.rates = rates
+        self.data = data or SiteData()
         self.env = env
         self.template_dirs = template_dirs
         self.site_root = site_root
@@ -123,7 +125,7 @@ class PageRenderer:
             return responsive_body(article.html, self.images, article.key, base_path, url)
 
         env.globals.update(
-            url=url, abs_url=abs_url, urls=SiteUrls(), config=config, ticker=rates, ticker_html=ticker_html, card=card,
+            url=url, abs_url=abs_url, urls=SiteUrls(), data=self.data.tree(), config=config, ticker=rates, ticker_html=ticker_html, card=card,
             lead_image=lead_image, article_body=article_body,
             nav_sections=[s for s in site.sections if s.articles] or list(site.sections),
             section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),

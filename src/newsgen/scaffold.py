@@ -15,11 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from .config import SETTINGS_FILE, load_config
+from .config import load_config
+from .inputs import CONTENT_DIR, SETTINGS_FILE
 from .dates import build_now
 from .errors import UsageError
 from .slugs import slugify
-from .theme import CONTENT_DIR, theme_root
+from .theme import theme_root
 
 EXAMPLE_SETTINGS = """\
 # Site settings: every key is optional. See the README for the full list.

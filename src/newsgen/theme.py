@@ -17,8 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from .inputs import CONTENT_DIR
+
 _PACKAGE = Path(__file__).resolve().parent
-CONTENT_DIR = "content"  # a site's articles; other files in it are copied as they are
 
 # Partials that templates reach through the memoising globals ``card()`` and ``ticker_html()``
 # rather than through include/import, so every template depends on them.

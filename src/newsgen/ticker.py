@@ -17,8 +17,8 @@ from typing import Any
 from .dates import DATE_HINT, RANGE_HINT, read_datetime
 from .errors import Problem
 from .frontmatter import decode_source, parse_yaml, shown
+from .inputs import RATES_FILE
 
-RATES_FILE = "data/rates.yaml"
 MIN_SIGNIFICANT = 4
 MINUS = "\u2212"  # a real minus sign: same width as '+', read as "minus" by screen readers
 

@@ -23,8 +23,7 @@ from watchdog.observers import Observer
 
 from .build import BuildOptions, BuildResult, build
 from .loading import ArticleMemory
-from .config import SETTINGS_FILE
-from .content import is_ignored_name, is_utf8_name
+from .inputs import FOLDERS, classify
 from .errors import NewsgenError
 from .preview import Preview
 from .report import Reporter
@@ -32,7 +31,6 @@ from .search import INDEX_FOLDER, index_site
 from .output import work_folder, work_name
 from .state import pending_search, settle_search, site_lock
 
-WATCHED = ("content", "templates", "static", "data")
 
 
 @dataclass
@@ -51,21 +49,6 @@ class Batch:
         return ", ".join(f"{len(v)} {k}" for k, v in sorted(self.paths.items()))
 
 
-def classify(site: Path, path: str) -> str | None:
-    """'content', 'template', 'static', 'data' or 'settings' for a changed path; None to ignore it."""
-    try:
-        relative = Path(path).resolve().relative_to(site.resolve())
-    except (ValueError, OSError):
-        return None
-    parts = relative.parts
-    if not parts or any(is_ignored_name(p) and is_utf8_name(p) for p in parts):
-        return None  # a name that is not UTF-8 is a change to report (see content.misnamed_files)
-    if parts == (SETTINGS_FILE,):
-        return "settings"
-    kinds = {"content": "content", "templates": "template", "static": "static", "data": "data"}
-    return kinds.get(parts[0]) if len(parts) > 1 or parts[0] in kinds else None
-
-
 class _Collector(FileSystemEventHandler):
     def __init__(self, site: Path, changed: Callable[[str, str], None]) -> None:
         self.site = site
@@ -80,8 +63,8 @@ class _Collector(FileSystemEventHandler):
         for path in paths:
             if path:
                 kind = classify(self.site, str(path))
-                if kind:
-                    self.changed(kind, str(path))
+                if kind is not None:
+                    self.changed(kind.value, str(path))
 
 
 class SiteWatcher:
@@ -127,7 +110,7 @@ class SiteWatcher:
         if str(site) not in self._scheduled:
             self._observer.schedule(handler, str(site), recursive=False)
             self._scheduled.add(str(site))
-        for name in WATCHED:
+        for name in FOLDERS:
             folder = site / name
             if folder.is_dir() and str(folder) not in self._scheduled:
                 self._observer.schedule(handler, str(folder), recursive=True)

@@ -18,6 +18,7 @@ from .. import urls
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..data import SiteData
     from ..errors import Problem
     from ..model import Section, Site
     from ..ticker import Rates
@@ -73,6 +74,7 @@ class PageSpec:
     pages: int = 1
     first_url: str = ""  # the URL of page 1 of this listing
     target: str = ""  # where a redirect page points
+    picks: tuple[str, ...] = ()  # articles an editor picked for a box on the page (the front page's Most read)
 
     def page_url(self, number: int) -> str:
         """The URL of page ``number`` of this listing: '/politics/', '/politics/page/2/'."""
@@ -81,7 +83,7 @@ class PageSpec:
     @property
     def inputs(self) -> tuple[str, ...]:
         """The article keys whose content this page shows (for rebuild decisions)."""
-        return tuple(dict.fromkeys(((self.article,) if self.article else ()) + self.items))
+        return tuple(dict.fromkeys(((self.article,) if self.article else ()) + self.items + self.picks))
 
 
 @dataclass
@@ -92,8 +94,15 @@ class PlanInput:
     site: Site
     config: Config
     now: datetime
+    data: SiteData = field(default_factory=lambda: _no_data())
     planned: list[PageSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+def _no_data() -> SiteData:
+    from ..data import SiteData
+
+    return SiteData()
 
 
 class View(Protocol):
@@ -107,6 +116,8 @@ class View(Protocol):
     def rates(self) -> Rates: ...
     @property
     def sections(self) -> Mapping[str, Section]: ...
+    @property
+    def data(self) -> SiteData: ...
 
 
 class Unit:

@@ -1,12 +1,20 @@
-"""The front page: the lead story, the latest articles, and a block per section."""
+"""The front page: the lead story, the latest articles, a block per section, and the Most read box.
+
+The Most read box lists the articles an editor names in ``data/mostread.yaml`` (a list
+of source paths, such as ``politics/talks.md``, or URLs, such as ``/politics/talks/``),
+in that order. An entry that names no published article is an error with its line:
+a box that silently lost a story would go unnoticed on the busiest page of the site.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 from itertools import islice
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .. import urls
+from ..errors import Problem
 from ..model import Site
+from ..inputs import CONTENT_DIR
 from ..slugs import output_path
 from .base import Kind, PageSpec, PlanInput, Unit, View
 
@@ -24,15 +32,70 @@ class Home(Unit):
             latest = tuple(a.key for a in site.articles if a.key != lead.key)[: config.home_latest]
             blocks = tuple(k for s in site.sections for k in s.articles[: config.home_section_size])
             items = (lead.key, *latest, *blocks)
-        return [PageSpec(Kind.HOME, urls.HOME, output_path(urls.HOME), "home.html", config.title, items=items)]
+        return [PageSpec(Kind.HOME, urls.HOME, output_path(urls.HOME), "home.html", config.title, items=items,
+                         picks=most_read(ask))]
 
     def context(self, spec: PageSpec, view: View) -> dict[str, Any]:
         site, config = view.site, view.config
         lead = site.lead
         # islice, not a list of every article: a delta build's site loads articles as they are asked for
         latest = list(islice((a for a in site.articles if lead is None or a.key != lead.key), config.home_latest))
-        return {"lead": lead, "latest": latest,
+        return {"lead": lead, "latest": latest, "most_read": site.get(spec.picks),
                 "blocks": [(s, site.get(s.articles[: config.home_section_size])) for s in site.sections if s.articles]}
 
     def lastmod(self, spec: PageSpec, site: Site, newest: Callable[[], datetime | None]) -> datetime | None:
         return newest()
+
+
+MOST_READ = "mostread"  # data/mostread.yaml
+MOST_READ_MAX = 20
+_HINT = "write the article's source path under content/ (politics/talks.md) or its URL (/politics/talks/)"
+
+
+def most_read(ask: PlanInput) -> tuple[str, ...]:
+    """The keys of the articles ``data/mostread.yaml`` names, in its order; problems go to ``ask``."""
+    file = ask.data.files.get(MOST_READ)
+    if file is None or file.value is None:
+        return ()
+    if not isinstance(file.value, list):
+        ask.problems.append(Problem(file.path, 1, 0, "", "must be a list of articles", _HINT))
+        return ()
+    site = ask.site
+    by_url = {a.url: a.key for a in site.articles}
+    base = ask.config.url("/").rstrip("/")
+    home = ask.config.abs_url("/").rstrip("/")
+    keys: list[str] = []
+    for index, entry in enumerate(file.value):
+        line = file.line(str(index))
+        text = entry.strip() if isinstance(entry, str) else ""
+        found = _find(text, site.by_key, by_url, (home, base)) if text else None
+        if found is None:
+            shown = f'"{text}"' if text else "an empty entry" if entry is None or isinstance(entry, str) else "a list"
+            ask.problems.append(Problem(file.path, line, 0, "", f"{shown} is not a published article",
+                                        _HINT + "; a draft or an article dated in the future is not published yet"))
+        elif found in keys:
+            ask.problems.append(Problem(file.path, line, 0, "", f'"{text}" is listed twice', "keep it once",
+                                        "warning"))
+        else:
+            keys.append(found)
+    if len(keys) > MOST_READ_MAX:
+        ask.problems.append(Problem(file.path, file.line(str(MOST_READ_MAX)), 0, "",
+                                    f"only the first {MOST_READ_MAX} articles are shown", "shorten the list",
+                                    "warning"))
+    return tuple(keys[:MOST_READ_MAX])
+
+
+def _find(text: str, by_key: Mapping[str, Any], by_url: Mapping[str, str], prefixes: tuple[str, ...]) -> str | None:
+    """The key of the article ``text`` names: a source path (with or without content/) or a URL."""
+    for key in (text, f"{CONTENT_DIR}/{text}", f"{CONTENT_DIR}/{text.lstrip('/')}"):
+        if key in by_key:
+            return key
+    url = text
+    for prefix in prefixes:  # an absolute URL, or one with the site's base path
+        if prefix and url.startswith(prefix + "/"):
+            url = url[len(prefix):]
+            break
+    url = url.split("#", 1)[0].split("?", 1)[0]
+    if url.startswith("/") and not url.endswith("/") and "." not in url.rsplit("/", 1)[-1]:
+        url += "/"
+    return by_url.get(url)
