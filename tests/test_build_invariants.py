@@ -1,6 +1,7 @@
 """Invariants across builds: incremental equals clean, byte for byte; parallel equals serial."""
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -17,6 +18,8 @@ from newsgen.errors import ContentError
 from newsgen.loading import ArticleMemory
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+# a long run: NEWSGEN_INVARIANT_EXAMPLES=300 python -m pytest tests/test_build_invariants.py
+EXAMPLES = int(os.environ.get("NEWSGEN_INVARIANT_EXAMPLES", "40"))
 SECTIONS = ["politics", "economy", "energy"]
 TAGS = ["kz", "uz", "energy", "trade", "Қазақстан"]
 
@@ -47,7 +50,14 @@ edits = st.one_of(
     st.tuples(st.just("static"), st.sampled_from(["a", "b", None]), st.none()),
     st.tuples(st.just("broken"), st.integers(0, 7), st.none()),
     st.tuples(st.just("retitle"), st.integers(0, 7), st.sampled_from(["Renamed", "Ренейм", "Body only"])),
+    # any data file: the front page's Most read list (entries that may name no article), one a template
+    # reads, one in a folder, one nothing reads; a value, a list, or the file removed
+    st.tuples(st.just("data"), st.sampled_from(["mostread", "desk", "teams/a", "unread"]),
+              st.one_of(st.none(), st.lists(st.integers(0, 9), max_size=3), st.text("abЖ: -", max_size=6))),
 )
+# a template that reads two data files, with defaults for when they are missing
+DATA_TEMPLATE = ("{% extends 'base.html' %}{% block main %}<p>{{ data.desk | default('none') }}|"
+                 "{{ data.teams | default('none') }}</p>{% endblock %}\n")
 # edits that move no article: the ones watch mode and delta builds take a shorter way for
 text_edits = st.tuples(st.just("retitle"), st.integers(0, 7),
                        st.sampled_from(["Renamed", "Ренейм", "Body only", "Every body", "Summary"]))
@@ -94,12 +104,23 @@ def apply(site: Path, edit: tuple) -> None:
             source.write_text(text.replace("title: ", "summary: A new summary\ntitle: ", 1))
         else:
             source.write_text(text.replace("title: ", f"title: {b} ", 1))
+    elif kind == "data":
+        path = site / "data" / f"{a}.yaml"
+        if b is None:
+            path.unlink(missing_ok=True)
+        elif a == "mostread" and isinstance(b, list):  # by path or by URL; a number past the articles names none
+            names = [existing[n].relative_to(content).as_posix() if n < len(existing) else f"politics/a{n}.md"
+                     for n in b]
+            write_tree(site, {f"data/{a}.yaml": "".join(f"- {n if i % 2 else '/' + n[:-3] + '/'}\n"
+                                                        for i, n in enumerate(names)) or "[]\n"})
+        else:
+            write_tree(site, {f"data/{a}.yaml": f"value: {b!r}\n"})
     elif kind == "broken" and existing:
         existing[a % len(existing)].write_text("---\ntitle: [broken\n---\n")
 
 
 @pytest.mark.parametrize("watching", [True, False], ids=["watch-memory", "one-shot"])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(articles, min_size=1, max_size=5), st.lists(st.one_of(edits, text_edits), min_size=1, max_size=6))
 def test_incremental_build_equals_clean_build(watching, initial, steps):
     """Watch mode's builds reuse the last model in memory; one-shot builds take the delta
@@ -107,7 +128,8 @@ def test_incremental_build_equals_clean_build(watching, initial, steps):
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\nsearch: false\n",
-                          "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n"})
+                          "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n",
+                          "templates/404.html": DATA_TEMPLATE})
         for n, (section, text) in enumerate(initial):
             write_tree(site, {f"content/{section}/a{n}.md": text})
         # with watching, the articles of each build stay in memory as in watch mode
