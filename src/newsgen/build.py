@@ -38,6 +38,8 @@ from .state import SEARCH_PENDING, STATE_DIR, BuildState, boot_id, open_state, s
 
 if TYPE_CHECKING:
     from .delta import DeltaPlan
+    from .kinds import PageSpec
+    from .pages import SiteRenderer, SplicePlan
 
 __all__ = ["BuildOptions", "BuildResult", "LoadedSite", "build", "load_site"]
 
@@ -267,19 +269,20 @@ def _report(reporter: Reporter, problem: Problem | None) -> None:
         reporter.problem(problem)
 
 
-def _ticker_html(renderer: Any) -> str | None:
+def _ticker_html(renderer: SiteRenderer) -> str | None:
     """The ticker's HTML as every page of this build shows it; None if it cannot be rendered
     (the pages will then report the template's problem)."""
     from .render import TEMPLATE_FAILURES
 
     try:
-        return str(renderer.env.globals["ticker_html"]())
-    except TEMPLATE_FAILURES:  # KeyError among them: no ticker global
+        return str(renderer.html.ticker_html())
+    except TEMPLATE_FAILURES:
         return None
 
 
-def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, previous: dict[str, tuple[str, str]],
-                 digests: list[str], todo: list[int], ticker: str | None) -> dict[str, Any] | None:
+def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildState | None,
+                 previous: dict[str, tuple[str, str]], digests: list[str], todo: list[int],
+                 ticker: str | None) -> SplicePlan | None:
     """Which pages to update by swapping the ticker's HTML instead of rendering them again.
 
     Those whose inputs changed in the rates alone, when the templates allow it (see
@@ -288,6 +291,7 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
     exactly once) and render it when anything is off. None when nothing qualifies.
     """
     from .digests import split_inputs, ticker_templates
+    from .pages import SplicePlan
 
     if state is None or ticker is None:
         return None
@@ -312,7 +316,7 @@ def _splice_plan(renderer: Any, specs: list[Any], state: BuildState | None, prev
     pages = {i for i in pages if specs[i].template in showing}
     if not pages:
         return None
-    return {"pages": pages, "old": old_ticker.encode("utf-8"), "new": ticker.encode("utf-8")}
+    return SplicePlan(frozenset(pages), old_ticker.encode("utf-8"), ticker.encode("utf-8"))
 
 
 def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]],
@@ -352,7 +356,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     A ``delta`` build's ``loaded.specs`` are only the pages it renders: static files and
     the other pages stay as they are."""
     from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
-    from .pages import PageOutcome, SiteRenderer, render_chunk
+    from .pages import PageOutcome, RenderJob, SiteRenderer, render_chunk
 
     output = options.output_dir
     # compiled templates depend on newsgen's Jinja settings too, which may change between versions
@@ -391,7 +395,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
 
     work = work_folder(output, options.site)
     staging = Staging(output, work) if not incremental else None
-    pending = PendingPages(output, work, ticker=(splice["old"], splice["new"]) if splice else None)
+    pending = PendingPages(output, work, ticker=(splice.old, splice.new) if splice else None)
     rendered: list[PageOutcome] = []
 
     def keep(outcomes: list[PageOutcome]) -> None:
@@ -405,10 +409,9 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             rendered.append(outcome)
 
     try:
-        handover = {"renderer": renderer, "specs": loaded.specs, "staging": staging,
-                    "previous": previous if incremental else {}, "output": output, "splice": splice}
+        job = RenderJob(renderer, loaded.specs, output, staging, previous if incremental else {}, splice)
         reporter.start("rendering", len(todo))
-        run_chunks(render_chunk, todo, jobs_for(options), handover, reporter.advance, consume=keep)
+        run_chunks(render_chunk, todo, jobs_for(options), job, reporter.advance, consume=keep)
         reporter.finish()
         failures: dict[tuple[str, int, str], Problem] = {}
         for outcome in rendered:

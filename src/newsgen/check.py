@@ -14,6 +14,7 @@ The site's own copies of theme files are checked against the theme's changelog (
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Sequence
@@ -21,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from .eject import override_warnings
 from .loading import BuildOptions, jobs_for, load_site
-from .parallel import collector_paused, run_chunks, shared
+from .parallel import collector_paused, run_chunks
 from .pages import SiteRenderer
 from .errors import ContentError, Problem
 from .kinds import Kind, PageSpec, unit
@@ -65,9 +66,9 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     seen: set[tuple[str, str]] = set()
     checked = [i for i, spec in enumerate(loaded.specs)  # feeds and sitemaps hold absolute URLs only
                if unit(spec.kind).public or unit(spec.kind).checked]
-    handover = {"renderer": SiteRenderer(loaded, options.site), "specs": loaded.specs, "served": served, "base": base}
+    job = CheckJob(SiteRenderer(loaded, options.site), loaded.specs, served, base)
     # rendering and reading the links of every page is most of a check: on every core, results in page order
-    for index, failure, broken in run_chunks(_check_chunk, checked, jobs_for(options), handover):
+    for index, failure, broken in run_chunks(_check_chunk, checked, jobs_for(options), job):
         spec = loaded.specs[index]
         if failure is not None:
             if failure not in problems:
@@ -97,13 +98,20 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     return problems
 
 
-def _check_chunk(indices: Sequence[int]) -> list[tuple[int, Problem | None, list[tuple[str, str]]]]:
+@dataclass(frozen=True)
+class CheckJob:
+    """What every chunk of pages to check needs (see ``parallel.run_chunks``)."""
+
+    renderer: SiteRenderer
+    specs: list[PageSpec]
+    served: set[str]  # every output path the build would write
+    base: str  # the site's base path
+
+
+def _check_chunk(job: CheckJob, indices: Sequence[int]) -> list[tuple[int, Problem | None, list[tuple[str, str]]]]:
     """In a worker (or the parent): render pages; (page, template problem, [(link, verdict)]) for
     the links that lead nowhere ('broken') or leave the site's base path (:data:`MISSES_BASE`)."""
-    pages: SiteRenderer = shared("renderer")
-    specs: list[PageSpec] = shared("specs")
-    served: set[str] = shared("served")
-    base: str = shared("base")
+    pages, specs, served, base = job.renderer, job.specs, job.served, job.base
     out: list[tuple[int, Problem | None, list[tuple[str, str]]]] = []
     for i in indices:
         spec = specs[i]

@@ -27,7 +27,7 @@ from .digests import digest
 from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Site, build_site, placement_text, same_placement
-from .parallel import default_jobs, run_chunks, shared
+from .parallel import default_jobs, run_chunks
 from .kinds import PageSpec, retitled
 from .kinds.sitemaps import NEWS_WINDOW
 from .plan import plan_site, static_clashes
@@ -415,9 +415,9 @@ def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes:
             state.store_placements((key, h, settings, placement) for key, h, _, _, placement in chunk if h and placement)
             state.store_markdown(item for _, _, _, markdown, _ in chunk for item in markdown)
 
-    handover = {"config": config, "parse": to_parse, "state_path": state.path if state else None}
+    job = ParseJob(config, to_parse, state.path if state else None)
     sealed.ready()  # workers seal what they parse with the parent's key, never one of their own
-    run_chunks(_parse_chunk, range(len(to_parse)), jobs, handover, progress, consume)
+    run_chunks(_parse_chunk, range(len(to_parse)), jobs, job, progress, consume)
     return results, placements, changed_meanwhile
 
 
@@ -430,15 +430,29 @@ def _unpickle(data: bytes) -> Result | None:
     return result if isinstance(result, tuple) and len(result) == 2 else None
 
 
-def _parse_chunk(indices: Sequence[int]) -> list[Parsed]:
+@dataclass
+class ParseJob:
+    """What every chunk of sources to parse needs (see ``parallel.run_chunks``)."""
+
+    config: Config
+    sources: list[Source]
+    state_path: Path | None
+    _markup: CachedMarkup | None = None  # one per process: each forked worker fills its own copy
+
+    def markup(self) -> CachedMarkup:
+        """One Markdown converter per process (building one costs more than a page), with the cache."""
+        if self._markup is None:
+            self._markup = CachedMarkup(MarkupRenderer(self.config.base_path), _markdown_lookup(self.state_path))
+        return self._markup
+
+
+def _parse_chunk(job: ParseJob, indices: Sequence[int]) -> list[Parsed]:
     """In a worker (or the parent): parse sources, rendering Markdown through the cache.
 
     Each result carries the hash of the bytes actually parsed ('' when the file could
     not be read): a file saved again after the scan must be cached under its new hash.
     """
-    config: Config = shared("config")
-    to_parse: list[Source] = shared("parse")
-    markup = _worker_markup(config, shared("state_path"))
+    config, to_parse, markup = job.config, job.sources, job.markup()
     out = []
     for i in indices:
         source = to_parse[i]
@@ -457,19 +471,6 @@ def _parse_chunk(indices: Sequence[int]) -> list[Parsed]:
         out.append((source.key, read_hash, sealed.dumps(result),
                     list(markup.fresh.items()), placement))
     return out
-
-
-def _worker_markup(config: Config, state_path: Path | None) -> CachedMarkup:
-    """One Markdown converter per process (building one costs more than a page), with the cache."""
-    from . import parallel
-
-    cache_key = ("markup", config.base_path, str(state_path))
-    markup: CachedMarkup | None = parallel._SHARED.get(cache_key)  # noqa: SLF001 - per-process memo
-    if markup is None:
-        lookup = _markdown_lookup(state_path)
-        markup = CachedMarkup(MarkupRenderer(config.base_path), lookup)
-        parallel._SHARED[cache_key] = markup  # noqa: SLF001
-    return markup
 
 
 def _markdown_lookup(state_path: Path | None) -> Any:

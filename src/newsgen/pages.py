@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, NamedTuple, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple, Sequence
 
 from .errors import Problem
 from .feeds import FeedRenderer
 from .loading import LoadedSite
 from .theme import static_roots, template_dirs
 from .output import Staging, file_signature, page_hash, splice
-from .parallel import shared
 from .kinds import Maker, PageSpec, unit
 from .kinds.fixed import CARD_SIZE
 from .render import PageProblem, PageRenderer, failure, make_environment
@@ -62,19 +62,36 @@ class PageOutcome(NamedTuple):
     search_text: bool = True  # False when only the ticker changed, before the text the search index reads
 
 
-def render_chunk(indices: Sequence[int]) -> list[PageOutcome]:
+@dataclass(frozen=True)
+class SplicePlan:
+    """The pages to bring up to date by swapping the old ticker's HTML for the new one (see ``build``)."""
+
+    pages: frozenset[int]
+    old: bytes
+    new: bytes
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What every chunk of pages to render needs (see ``parallel.run_chunks``)."""
+
+    renderer: SiteRenderer
+    specs: list[PageSpec]
+    output: Path
+    staging: Staging | None = None  # a clean build writes into it; an incremental one hands the bytes back
+    previous: dict[str, tuple[str, str]] = field(default_factory=dict)  # output path -> (inputs, hash) last time
+    splice: SplicePlan | None = None
+
+
+def render_chunk(job: RenderJob, indices: Sequence[int]) -> list[PageOutcome]:
     """In a worker (or the parent): render pages; hand back, or stage, those whose bytes changed."""
-    renderer: SiteRenderer = shared("renderer")
-    specs: list[PageSpec] = shared("specs")
-    staging: Staging | None = shared("staging")
-    previous: dict[str, tuple[str, str]] = shared("previous")
-    output: Path = shared("output")
-    splice_plan: dict[str, Any] | None = shared("splice")
+    renderer, specs, staging, previous, output = job.renderer, job.specs, job.staging, job.previous, job.output
+    splice_plan = job.splice
     out: list[PageOutcome] = []
     for i in indices:
         spec = specs[i]
         made = None
-        if splice_plan is not None and i in splice_plan["pages"]:
+        if splice_plan is not None and i in splice_plan.pages:
             made = _spliced(output, spec.output, previous, splice_plan)
         spliced = made is not None
         data, signature, search_text = made if made is not None else (None, "", True)
@@ -120,7 +137,7 @@ def _search_body_start(page: bytes) -> int:
 
 
 def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
-             splice_plan: dict[str, Any]) -> tuple[bytes, str, bool] | None:
+             splice_plan: SplicePlan) -> tuple[bytes, str, bool] | None:
     """The page on disk with the new ticker in place of the old one, the file's signature,
     and whether the ticker lies in what the search index reads; None to render the page instead.
 
@@ -135,8 +152,8 @@ def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
             old = file.read()
     except OSError:
         return None
-    data = splice(old, previous.get(relative, ("", ""))[1], splice_plan["old"], splice_plan["new"])
+    data = splice(old, previous.get(relative, ("", ""))[1], splice_plan.old, splice_plan.new)
     if data is None:
         return None
     body = _search_body_start(old)
-    return data, signature, body < 0 or old.find(splice_plan["old"]) > body
+    return data, signature, body < 0 or old.find(splice_plan.old) > body

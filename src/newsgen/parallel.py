@@ -2,9 +2,10 @@
 
 Markdown and Jinja hold the GIL, so threads would not help. Workers are forked
 after the parent has loaded everything they need (the site, the renderers), so the
-model is shared copy-on-write instead of pickled to each worker; this module keeps
-that hand-over in ``_SHARED``, set by the parent just before the pool starts and
-read only by the children. Small jobs stay in the parent: a pool costs more than it
+model is shared copy-on-write instead of pickled to each worker: the caller's *job*
+(a typed record of what every chunk needs: the renderer, the page specs, ...) is kept
+in ``_JOB`` by the parent just before the pool starts, and handed to the function with
+each chunk, in the parent and in the forked children alike. Small jobs stay in the parent: a pool costs more than it
 saves below a few dozen pages.
 """
 from __future__ import annotations
@@ -20,9 +21,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+J = TypeVar("J")
 
 MIN_PARALLEL = 64  # items below which a pool is not worth starting
-_SHARED: dict[Any, Any] = {}
+_JOB: list[Any] = []  # the job of the running run_chunks, inherited by forked workers
 
 
 def default_jobs() -> int:
@@ -33,24 +35,18 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def shared(name: str) -> Any:
-    """In a worker: an object the parent handed over before forking."""
-    return _SHARED[name]
-
-
-def run_chunks(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int,
-               handover: dict[str, Any], progress: Callable[[int], None] | None = None,
+def run_chunks(function: Callable[[J, Sequence[T]], list[R]], items: Sequence[T], jobs: int, job: J,
+               progress: Callable[[int], None] | None = None,
                consume: Callable[[list[R]], None] | None = None) -> list[R]:
-    """``function`` applied to chunks of ``items``, in order, on ``jobs`` processes.
+    """``function(job, chunk)`` applied to chunks of ``items``, in order, on ``jobs`` processes.
 
-    ``handover`` objects are visible to ``function`` in the workers through :func:`shared`.
+    ``job`` reaches the workers by the fork, not by pickling (see the module's docstring).
     With ``consume``, each chunk's results go to it as they arrive and are not kept
     (nothing is returned): the parent then never holds every result at once.
     Falls back to the current process when ``jobs`` is 1, the job is small, or the
     platform cannot fork.
     """
-    _SHARED.clear()
-    _SHARED.update(handover)
+    _JOB[:] = [job]
     results: list[R] = []
 
     def take(chunk: Sequence[T], result: list[R]) -> None:
@@ -64,14 +60,14 @@ def run_chunks(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], j
     try:
         if jobs <= 1 or len(items) < MIN_PARALLEL or not _can_fork():
             for chunk in _chunks(items, max(1, len(items) // 20 or 1)):
-                take(chunk, function(chunk))
+                take(chunk, function(job, chunk))
             return results
         # several chunks per worker keep all cores busy when chunks differ in cost
         size = max(8, min(500, len(items) // (jobs * 8) or 1))
-        _share_the_work(function, list(_chunks(items, size)), jobs, take)
+        _share_the_work(function, job, list(_chunks(items, size)), jobs, take)
         return results
     finally:
-        _SHARED.clear()
+        _JOB.clear()
 
 
 def _can_fork() -> bool:
@@ -80,7 +76,7 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Sequence[T]], jobs: int,
+def _share_the_work(function: Callable[[J, Sequence[T]], list[R]], job: J, chunks: list[Sequence[T]], jobs: int,
                     take: Callable[[Sequence[T], list[R]], None]) -> None:
     """Run ``chunks`` on ``jobs`` processes: the parent and ``jobs - 1`` forked workers.
 
@@ -101,11 +97,11 @@ def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Seq
         pending: dict[Future[list[R]], int] = {}
         while taken < len(chunks):
             while submitted < len(chunks) and len(pending) < 2 * helpers:
-                pending[pool.submit(function, chunks[submitted])] = submitted
+                pending[pool.submit(_in_worker, function, chunks[submitted])] = submitted
                 submitted += 1
             # the parent takes a chunk itself unless it is already far ahead of the oldest unfinished one
             if submitted < len(chunks) and len(finished) < 4 * jobs:
-                finished[submitted] = function(chunks[submitted])
+                finished[submitted] = function(job, chunks[submitted])
                 submitted += 1
             elif pending:
                 wait(pending, return_when=FIRST_COMPLETED)
@@ -118,6 +114,11 @@ def _share_the_work(function: Callable[[Sequence[T]], list[R]], chunks: list[Seq
         pool.shutdown(wait=True, cancel_futures=True)  # a failure stops the queued chunks too
         raise
     pool.shutdown(wait=True)
+
+
+def _in_worker(function: Callable[[Any, Sequence[T]], list[R]], chunk: Sequence[T]) -> list[R]:
+    """In a forked worker: ``function`` with the job the fork brought along."""
+    return function(_JOB[0], chunk)
 
 
 def _start_worker(parent: int, bind: Callable[[], None]) -> None:

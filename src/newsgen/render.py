@@ -124,6 +124,7 @@ class PageRenderer:
         def article_body(article: Article) -> Markup:
             return responsive_body(article.html, self.images, article.key, base_path, url)
 
+        self.ticker_html = ticker_html  # the build splices it into old pages (see build._splice_plan)
         env.globals.update(
             url=url, abs_url=abs_url, urls=SiteUrls(), data=self.data.tree(), config=config, ticker=rates, ticker_html=ticker_html, card=card,
             lead_image=lead_image, article_body=article_body,
