@@ -23,7 +23,7 @@ from . import __version__
 from .config import load_config
 from .content import not_copied
 from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name
-from .dates import build_now
+from .dates import Window, build_now
 from .digests import digest
 from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
 from .kinds import Kind
@@ -123,7 +123,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
                 from .delta import record
 
                 skeleton = record(state, options.site, loaded, scan, snapshot, frame, model, pieces)
-            _remember(state, snapshot if settled else "", options.now, loaded.valid_until, result, skeleton=skeleton)
+            _remember(state, snapshot if settled else "", loaded.window, result, skeleton=skeleton)
         return result
     except BaseException:
         if options.memory is not None:
@@ -173,10 +173,9 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
         return None
     if state.get_meta(SEARCH_PENDING) is not None:
         return None  # the search index is behind the pages (an indexer was stopped): the build brings it up
+    if not state.window().holds(options.now):
+        return None  # time has changed the site since (or the clock went back past the last build)
     try:
-        if not float(state.get_meta("built_at") or "inf") <= options.now.timestamp() < float(
-                state.get_meta("valid_until") or "0"):
-            return None  # time has changed the site since (or the clock went back past the last build)
         last = json.loads(state.get_meta("result") or "")
         warnings = [Problem(**p) for p in last.pop("warnings")]
     except (ValueError, TypeError, KeyError):
@@ -187,7 +186,7 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
                        seconds=time.perf_counter() - started, warnings=warnings, **last)
 
 
-def _remember(state: BuildState, snapshot: str, now: datetime | None, valid_until: float, result: BuildResult,
+def _remember(state: BuildState, snapshot: str, window: Window, result: BuildResult,
               skeleton: tuple[str, bool] | None = None, edits: dict[str, tuple[str, str]] | None = None) -> None:
     """Record what the build made of which inputs; with the ``skeleton`` record of this build
     (see ``delta.record``: whether its file is new) and the sources a delta build read, the
@@ -196,8 +195,7 @@ def _remember(state: BuildState, snapshot: str, now: datetime | None, valid_unti
                "skipped_future": result.skipped_future, "warnings": [asdict(w) for w in result.warnings]}
     state.begin()
     state.set_meta("snapshot", snapshot)
-    state.set_meta("valid_until", repr(valid_until))
-    state.set_meta("built_at", repr(now.timestamp() if now is not None else float("inf")))
+    state.set_window(window)
     state.set_meta("result", json.dumps(summary))
     if snapshot and skeleton is not None:
         text, fresh = skeleton
@@ -225,7 +223,7 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tuple[s
     for warning in plan.warnings:
         reporter.problem(warning)
     result = replace(result, pages=plan.pages, delta=True)
-    _remember(state, "" if result.left_alone else inputs[0], options.now, plan.valid_until, result,
+    _remember(state, "" if result.left_alone else inputs[0], plan.loaded.window, result,
               skeleton=(plan.record, False),
               edits=plan.edits)
     return result

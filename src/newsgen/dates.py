@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
@@ -21,6 +22,26 @@ RANGE_HINT = "check the year: e.g. 2025-12-19"
 # which real front matter uses: single-digit hours and one-digit offsets.
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
                   r"[ \t]*(Z|z|[+-]\d{1,2}(?::?\d{2})?)?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """When a build's output stays right: from the build's "now" (``start``) until the
+    passing of time alone changes the site (``end``: an article comes due, one leaves the
+    news sitemap's window; infinity when nothing will). Every later build that reuses
+    what an earlier one made (the no-op, the delta, watch mode's plan, the preview) asks
+    :meth:`holds`; outside the window, or with a clock gone back, it looks again.
+    The default window holds nothing."""
+
+    start: float = float("inf")
+    end: float = 0.0
+
+    def holds(self, now: datetime | None) -> bool:
+        return now is not None and self.start <= now.timestamp() < self.end
+
+    def __and__(self, other: Window) -> Window:
+        """The time both windows hold."""
+        return Window(max(self.start, other.start), min(self.end, other.end))
 
 
 def build_now(environ: dict[str, str] | None = None) -> datetime:

@@ -45,6 +45,7 @@ from typing import Any, overload
 from . import __version__, sealed
 from .config import Config, load_config
 from .digests import PageDigests, digest
+from .dates import Window
 from .errors import Problem
 from .content import Source
 from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources
@@ -109,7 +110,7 @@ def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, s
     """
     now = loaded.now or datetime.now(timezone.utc)
     last = _record_of(state)
-    if (last is not None and last["model"] == model and last["now"] <= now.timestamp() < last["valid_until"]
+    if (last is not None and last["model"] == model and Window(last["now"], last["valid_until"]).holds(now)
             and last["file"] == _file_signature(site_root) and last.get("layout") == f"{__version__}:{_layout()}"
             and last.get("settings") == article_settings(loaded.config)):
         return json.dumps({**last, "snapshot": snapshot, "frame": frame, "pieces": pieces}), False
@@ -328,7 +329,6 @@ class DeltaPlan:
     pages: int  # the site's pages in all
     warnings: list[Problem]  # the last build's, which are this one's (see _read_changed)
     edits: dict[str, tuple[str, str]]  # source -> (hash, fingerprint), for the state
-    valid_until: float
     record: str  # the skeleton's record in the state after this build (see :func:`record`)
 
 
@@ -382,19 +382,21 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
                 MappingProxyType(skeleton.months), MappingProxyType(skeleton.previous),
                 MappingProxyType(skeleton.next), MappingProxyType(skeleton.related))
     from .images import image_refs
+    from .data import load_data
     from .ticker import load_rates
 
     rates, _ = load_rates(options.site, config.zone)  # its problems, if any, are among the last build's warnings
+    data, _ = load_data(options.site)  # unchanged since the last build (the frame holds it): so are its problems
     images = sorted({path for key in articles.loaded for _, path in image_refs(articles.loaded[key], config.base_path)})
     loaded = LoadedSite(config, site, rates, specs, warnings, last.get("skipped_drafts", 0),
                         last.get("skipped_future", 0), skeleton.fingerprints, len(changed), last_record["valid_until"],
-                        statics, {}, frozenset(), (), options.now)
+                        statics, {}, frozenset(), (), options.now, data)
     page_digests = PageDigests.restore(last_record["pieces"], skeleton.fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
         return None  # a page the last build did not record: the full path knows what to do
     return DeltaPlan(loaded, [page_digests.page(spec, page_digests.urls) for spec in specs], previous, images,
-                     len(skeleton.specs), warnings, edits, last_record["valid_until"],
+                     len(skeleton.specs), warnings, edits,
                      json.dumps({**last_record, "snapshot": snapshot, "model": model}))
 
 
@@ -402,12 +404,7 @@ def _in_time(state: BuildState, record: dict[str, Any], now: datetime | None) ->
     """True when the clock is within both the skeleton's time limits and those of the last
     build, which wrote the output (a watch-mode build leaves no skeleton): no article came
     due or left the news sitemap's window since, and the clock did not go back."""
-    if now is None or not record["now"] <= now.timestamp() < record["valid_until"]:
-        return False
-    try:
-        return float(state.get_meta("built_at") or "inf") <= now.timestamp() < float(state.get_meta("valid_until") or "")
-    except ValueError:
-        return False
+    return (Window(record["now"], record["valid_until"]) & state.window()).holds(now)
 
 
 def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton: Skeleton, changed: list[Source],

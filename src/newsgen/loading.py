@@ -21,7 +21,7 @@ from .config import Config, load_config
 from .content import Source, find_sources, load_article, misnamed_files, not_copied
 from .images import image_refs
 from .output import static_files
-from .dates import build_now
+from .dates import Window, build_now
 from .data import SiteData, load_data
 from .digests import digest
 from .errors import ContentError, Problem, sort_problems
@@ -93,6 +93,11 @@ class LoadedSite:
     plan_problems: tuple[Problem, ...] = ()  # what planning the pages found (kept for watch mode's next build)
     now: datetime | None = None  # the build time the plan was made for
     data: SiteData = field(default_factory=SiteData)  # data/ files but the rates, for templates and units
+
+    @property
+    def window(self) -> Window:
+        """When this site stays as loaded (see ``dates.Window``)."""
+        return Window(self.now.timestamp(), self.valid_until) if self.now is not None else Window()
 
 
 RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
@@ -235,7 +240,7 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime, publi
     before = last.loaded
     if before.data.hashes != data.hashes:
         return None  # a data file may name other articles (the front page's Most read)
-    if before.config != config or before.now is None or not before.now <= now < _moment(before.valid_until):
+    if before.config != config or not before.window.holds(now):
         return None  # other settings, or an article came due or left the news window, or the clock went back
     by_key = before.site.by_key
     if len(published) != len(by_key):
@@ -254,13 +259,6 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime, publi
     site = before.site.with_versions(edited)
     specs = retitled(before.specs, lambda key: edited[key].title if key in edited else None)
     return site, specs, list(before.plan_problems)
-
-
-def _moment(timestamp: float) -> datetime:
-    """A timestamp as an aware datetime; infinity as the largest datetime there is."""
-    if timestamp == float("inf"):
-        return datetime.max.replace(tzinfo=timezone.utc)
-    return datetime.fromtimestamp(timestamp, timezone.utc)
 
 
 def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_path: str,

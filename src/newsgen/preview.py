@@ -65,7 +65,7 @@ class Preview:
         last: LastBuild | None = self.memory.last
         if last is None or not paths:
             return []
-        if (self.now or build_now()).timestamp() >= last.loaded.valid_until:
+        if not last.loaded.window.holds(self.now or build_now()):
             return []  # an article came due since the last build: its neighbours are not the model's
         try:
             edited = self._edited(last, paths)

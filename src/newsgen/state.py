@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import sealed
+from .dates import Window
 from .errors import UsageError
 
 SCHEMA_VERSION = "1"  # tables added since (placements, skeleton_sources) are unknown to older newsgens, which keep working
@@ -76,6 +77,17 @@ class BuildState:
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def window(self) -> Window:
+        """When the output of the last build stays right (an empty window when none is recorded)."""
+        try:
+            return Window(float(self.get_meta("built_at") or "inf"), float(self.get_meta("valid_until") or "0"))
+        except ValueError:
+            return Window()
+
+    def set_window(self, window: Window) -> None:
+        self.set_meta("built_at", repr(window.start))
+        self.set_meta("valid_until", repr(window.end))
 
     def forget_meta(self, key: str, value: str | None = None) -> None:
         """Remove ``key`` (only if it still holds ``value``, when given)."""
