@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from . import __version__
 from .config import Config
-from .model import Site
+from .model import Site, placement_text
 from .kinds import PageSpec, unit
 from .theme import FRAGMENTS, TICKER_PARTIAL
 from .ticker import Rates
@@ -187,9 +187,7 @@ class PageDigests:
         self.rates_digest = digest(repr(rates))
         # the pages about the whole site (sitemaps, archive, tag and author indexes) show where the
         # articles are and when they changed, never their text: an edit to a body leaves them be
-        self.placement = digest(*(
-            f"{a.key}|{a.url}|{a.section}|{a.date.isoformat()}|{a.modified.isoformat()}|"
-            f"{[(t.slug, t.name) for t in a.tags]}|{[(p.slug, p.name) for p in a.authors]}" for a in site.articles))
+        self.placement = digest(*(placement_text(a) for a in site.articles))
         self.statics = statics
         self.urls = ""  # digest of every page's URL, set by :meth:`all`
 
