@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .config import load_config
 from .content import not_copied
-from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name
+from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name, signature as file_signature
 from .dates import Window, build_now
 from .digests import digest
 from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
@@ -242,8 +242,7 @@ def _prepare_images(options: BuildOptions, loaded: LoadedSite, state: BuildState
 
 
 def _signature(path: Path) -> str:
-    info = path.stat()
-    return f"{info.st_size}:{info.st_mtime_ns}"
+    return file_signature(path.stat())
 
 
 def _holds(path: Path, expected_hash: str) -> bool:

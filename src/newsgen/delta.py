@@ -47,6 +47,7 @@ from .config import Config, load_config
 from .digests import PageDigests, digest
 from .dates import Window
 from .errors import Problem
+from .inputs import signature as file_signature
 from .content import Source
 from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources
 from .model import Article, Section, Site, Term, placement_text
@@ -200,7 +201,7 @@ def _file_signature(site_root: Path) -> str:
         info = os.stat(site_root / STATE_DIR / SKELETON_FILE)
     except OSError:
         return ""
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+    return file_signature(info)
 
 
 def _record_of(state: BuildState) -> dict[str, Any] | None:

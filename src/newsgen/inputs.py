@@ -9,6 +9,7 @@ there is no second list anywhere.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,14 @@ RATES_FILE = f"{DATA_DIR}/rates.yaml"  # the ticker's rates: a data file with a 
 TEMPLATES_DIR = "templates"
 STATIC_DIR = "static"
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def signature(info: os.stat_result) -> str:
+    """A file's signature: size, times and inode. Any write to the file changes them (a
+    change time cannot be set back), so an equal signature means an unchanged file, and
+    the build need not read it. The one format for sources, static files, pages and the
+    build's own files."""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 
 def is_ignored_name(name: str) -> bool:

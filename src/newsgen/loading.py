@@ -24,6 +24,7 @@ from .output import static_files
 from .dates import Window, build_now
 from .data import SiteData, load_data
 from .digests import digest
+from .inputs import signature as file_signature
 from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Site, build_site, placement_text, same_placement
@@ -157,7 +158,7 @@ def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) ->
     for source in sources:
         try:
             info = os.stat(source.path)
-            signature = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+            signature = file_signature(info)
             remembered = known.get(source.key)
             if remembered is not None and remembered[0] == signature:
                 hashes[source.key] = remembered[1]

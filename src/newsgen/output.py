@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 from .errors import Interrupted, UsageError
 from .state import STATE_DIR, boot_id, in_use
-from .inputs import FOLDERS
+from .inputs import FOLDERS, signature as file_signature
 
 
 def flat_name(relative: str) -> str:
@@ -53,11 +53,6 @@ def splice(page: bytes, expected_hash: str, old: bytes, new: bytes) -> bytes | N
     if page_hash(page) != expected_hash or page.count(old) != 1:
         return None
     return page.replace(old, new)
-
-
-def file_signature(info: os.stat_result) -> str:
-    """Size, times and inode: any write to the file changes them (ctime cannot be set back)."""
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 
 MEMORY_BUDGET = 128 * 2**20  # bytes of changed pages an incremental build holds before spilling to disk
@@ -422,7 +417,7 @@ def static_files(roots: Iterable[Path], skip: Callable[[str], bool]) -> dict[str
                 if entry.is_symlink() and not os.path.realpath(entry.path).startswith(site_root + os.sep):
                     continue
                 info = entry.stat()
-                files[prefix + entry.name] = (Path(entry.path), f"{info.st_size}:{info.st_mtime_ns}")
+                files[prefix + entry.name] = (Path(entry.path), file_signature(info))
     return dict(sorted(files.items()))
 
 

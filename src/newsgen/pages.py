@@ -14,7 +14,8 @@ from .errors import Problem
 from .feeds import FeedRenderer
 from .loading import LoadedSite
 from .theme import static_roots, template_dirs
-from .output import Staging, file_signature, page_hash, splice
+from .inputs import signature as file_signature
+from .output import Staging, page_hash, splice
 from .kinds import Maker, PageSpec, unit
 from .kinds.fixed import CARD_SIZE
 from .render import PageProblem, PageRenderer, failure, make_environment
