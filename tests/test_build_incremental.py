@@ -2,19 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from conftest import NOW, article, build_site, read
-
-
-def mtimes(out: Path) -> dict[str, int]:
-    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-
-
-def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
-    return {k for k in after if before.get(k) != after[k]} | (set(before) - set(after))
+from conftest import NOW, article, build_site, changed, clean_build_of, files_of, mtimes, read, tick
 
 
 @pytest.fixture
@@ -31,12 +22,6 @@ def newsroom(site_tree):
     })
     build_site(site)
     return site
-
-
-def tick() -> None:
-    """Make sure a rewritten file would get a later modification time on coarse clocks."""
-    import time
-    time.sleep(0.01)
 
 
 def test_second_build_renders_and_writes_nothing(newsroom):
@@ -264,20 +249,6 @@ def test_same_size_edit_right_after_a_build_is_built(newsroom):
 # --- new rates spliced into the old pages ----------------------------------------------------
 
 NEW_RATES = "rates:\n  - {code: KZT, rate: 0.00195, change: 1.0}\n"
-
-
-def files_of(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and "pagefind" not in p.parts}
-
-
-def clean_build_of(site: Path, **options: object) -> Path:
-    """A clean build of ``site``'s sources in a copy of its own."""
-    import shutil
-    copy = site.parent / f"{site.name}-clean"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
-    return build_site(copy, clean=True, **options)[0]
 
 
 def test_a_template_that_reads_the_rates_itself_gets_its_pages_rendered(newsroom):

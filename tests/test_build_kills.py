@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article
+from conftest import article, snapshot
 
 HARNESS = Path(__file__).with_name("crash_harness.py")
 EPOCH = "1767268800"  # 2026-01-01 12:00 UTC: the same clock for every build of a test
@@ -106,17 +106,13 @@ def assert_nothing_left(site: Path, session: int) -> None:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anything still holds it
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def assert_equals_clean_build(site: Path, tmp_path: Path) -> None:
     """The site's output equals, byte for byte, a clean build of the same sources elsewhere;
     and nothing but the output and the state is left beside the site."""
     copy = tmp_path / f"clean-{time.monotonic_ns()}"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen", ".build.*"))
     newsgen(copy, "build", "--clean")
-    assert tree(site / "build") == tree(copy / "build")
+    assert snapshot(site / "build") == snapshot(copy / "build")
     shutil.rmtree(copy)
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".newsgen"]
     assert leftovers(site) == []
@@ -188,7 +184,7 @@ def test_ctrl_c_while_indexing_says_the_pages_are_new_and_the_next_build_catches
 
 def test_ctrl_c_before_anything_is_written_says_the_output_is_as_it_was(site):
     newsgen(site, "build")
-    before = tree(site / "build")
+    before = snapshot(site / "build")
     edit(site, 5, "Unwritten")
     stopped = Stopped(site, "worker", "build", "--clean", "-j", "2")  # enough pages for the render pool
     stopped.reached()
@@ -196,17 +192,17 @@ def test_ctrl_c_before_anything_is_written_says_the_output_is_as_it_was(site):
     _, err = stopped.process.communicate(timeout=60)
     assert stopped.process.returncode == 130
     assert "interrupted; the output folder is as it was" in err
-    assert tree(site / "build") == before
+    assert snapshot(site / "build") == before
 
 
 def test_a_clean_build_killed_before_its_swap_leaves_the_published_site_and_no_staging_folder(site, tmp_path):
     newsgen(site, "build")
-    before = tree(site / "build")
+    before = snapshot(site / "build")
     edit(site, 6, "Swapped")
     stopped = Stopped(site, "swap", "build", "--clean")
     stopped.reached()
     stopped.kill()
-    assert tree(site / "build") == before
+    assert snapshot(site / "build") == before
     assert [name.split("-")[0] for name in leftovers(site)] == [".build.staging"]  # for the next build to clear
     newsgen(site, "build")
     assert_equals_clean_build(site, tmp_path)
@@ -254,18 +250,18 @@ def test_ctrl_c_while_the_output_changes_waits_for_it_and_says_so(site, tmp_path
 @pytest.mark.parametrize("phase", ["write", "between-pages"])
 def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, tmp_path, phase):
     newsgen(site, "build")
-    before = tree(site / "build")
+    before = snapshot(site / "build")
     # shorter and longer versions of one article: its page, the listings and the feeds change size both ways
     shorter = site / f"content/{story(0)}.md"
     shorter.write_text(shorter.read_text().replace("More text. " * 40, "Short now."))
     edit(site, 1, "Much longer words than before " * 5)
     copy = tmp_path / "after"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
-    after = tree(newsgen(copy, "build") and copy / "build")
+    after = snapshot(newsgen(copy, "build") and copy / "build")
     stopped = Stopped(site, phase, "build")
     stopped.reached()
     stopped.kill()
-    now = tree(site / "build")
+    now = snapshot(site / "build")
     for relative, data in now.items():
         new = after.get(relative)
         blanked = new is not None and data.startswith(new) and not data[len(new):].strip(b" ")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from newsgen.cli import main
 from newsgen.errors import ContentError
 
-from conftest import SiteTree, article, build_site, read
+from conftest import SiteTree, article, build_site, lines, read, snapshot
 
 RATES = """
     base: USD
@@ -33,11 +33,6 @@ GOOD_SITE: dict[str, str | bytes] = {
 TALKS = "content/politics/talks.md"
 
 
-def lines(*text: str) -> bytes:
-    """A source file from its lines: line 1 is the first argument."""
-    return ("\n".join(text) + "\n").encode("utf-8")
-
-
 def build_problems(site_tree: SiteTree, files: dict[str, str | bytes]) -> list[str]:
     """The build's problems, one formatted line each, for the good site with ``files`` added or replaced."""
     site = site_tree({**GOOD_SITE, **files})
@@ -51,11 +46,6 @@ def build_warnings(site_tree: SiteTree, files: dict[str, str | bytes]) -> tuple[
     output, result, reporter = build_site(site_tree({**GOOD_SITE, **files}))
     assert [p.format() for p in reporter.problems] == [p.format() for p in result.warnings]
     return output, [p.format() for p in result.warnings]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --- YAML that cannot be read ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, article, build_site
+from conftest import NOW, Command, article, build_site, clean_build_of, http_get
 
 from newsgen.build import BuildOptions
 from newsgen.serve import ReloadHub, make_server
@@ -129,34 +129,25 @@ def server(site):
     srv.server_close()
 
 
-def get(port: int, path: str) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
-    conn.request("GET", path)
-    response = conn.getresponse()
-    body = response.read().decode("utf-8", "replace")
-    conn.close()
-    return response.status, body
-
-
 def test_server_serves_pages_with_the_reload_script_only_in_serve_mode(server):
     port, _, out = server
-    status, body = get(port, "/politics/a/")
+    status, body = http_get(port, "/politics/a/")
     assert status == 200 and "Alpha" in body and '<script src="/__newsgen/reload.js"></script>' in body
     assert "reload.js" not in (out / "politics/a/index.html").read_text()  # never in build output
-    assert get(port, "/__newsgen/reload.js")[0] == 200
-    assert get(port, "/css/site.css")[0] == 200
+    assert http_get(port, "/__newsgen/reload.js")[0] == 200
+    assert http_get(port, "/css/site.css")[0] == 200
 
 
 def test_server_answers_missing_pages_with_the_sites_404(server):
     port, _, _ = server
-    status, body = get(port, "/no/such/page/")
+    status, body = http_get(port, "/no/such/page/")
     assert status == 404 and "Page not found" in body
 
 
 @pytest.mark.parametrize("path", ["/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/politics/..%2f..%2f..%2fetc/passwd"])
 def test_server_refuses_paths_outside_the_output(server, path):
     port, _, _ = server
-    status, body = get(port, path)
+    status, body = http_get(port, path)
     assert status == 404 and "root:" not in body
 
 
@@ -208,7 +199,7 @@ def test_watch_updates_the_search_index_in_the_background(site_tree):
         assert (site / "build/pagefind/pagefind-entry.json").is_file() and index
 
 
-def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site_tree, tmp_path, monkeypatch):
+def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site_tree, monkeypatch):
     """The watcher's indexer, made slow, finishes after a `newsgen build` has indexed newer pages:
     it must leave that build's index alone, or the search stays stale with nothing to say so."""
     import newsgen.search
@@ -235,7 +226,7 @@ def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site
         (site / "content/politics/b.md").write_text(article("Bravo", "2025-12-18", body="Now about quokkas."))
         build_site(site)  # `newsgen build` beside the watcher: it indexes the newer pages itself
         go.set()
-    clean = _clean_build_of(site, tmp_path)
+    clean = clean_build_of(site)
     index = site / "build/pagefind"
     assert {p.relative_to(index): p.read_bytes() for p in index.rglob("*") if p.is_file()} == {
         p.relative_to(clean / "pagefind"): p.read_bytes() for p in (clean / "pagefind").rglob("*") if p.is_file()}
@@ -243,15 +234,7 @@ def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site
 
 # --- the preview of an edited article, ahead of the rebuild -------------------------------
 
-def _clean_build_of(site: Path, tmp_path: Path) -> Path:
-    """The output of a clean build of ``site``'s sources in a folder of its own."""
-    import shutil
-    copy = tmp_path / "copy"
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
-    return build_site(copy, clean=True)[0]
-
-
-def test_an_edited_articles_page_is_written_before_the_rebuild_and_the_rebuild_agrees(site, tmp_path):
+def test_an_edited_articles_page_is_written_before_the_rebuild_and_the_rebuild_agrees(site):
     page = site / "build/politics/a/index.html"
     with Running(site) as run:
         (site / "content/politics/a.md").write_text(article("Alpha, retitled", body="A corrected first paragraph."))
@@ -262,7 +245,7 @@ def test_an_edited_articles_page_is_written_before_the_rebuild_and_the_rebuild_a
         assert "A corrected first paragraph." in run.previewed["/politics/a/"]
         assert "Alpha, retitled" in run.previewed["/politics/a/"]
         assert page.read_text() == run.previewed["/politics/a/"]  # the rebuild wrote the same page
-    clean = _clean_build_of(site, tmp_path)
+    clean = clean_build_of(site)
     for url in ("politics/a/index.html", "politics/b/index.html", "index.html", "feed.xml"):
         assert (site / "build" / url).read_bytes() == (clean / url).read_bytes(), url
 
@@ -307,7 +290,7 @@ def _built_with_memory(site: Path):
     return memory
 
 
-def test_a_preview_never_outlives_a_rebuild_that_did_not_happen(site, tmp_path):
+def test_a_preview_never_outlives_a_rebuild_that_did_not_happen(site):
     from newsgen.preview import Preview
     memory = _built_with_memory(site)
     source = site / "content/politics/a.md"
@@ -318,7 +301,7 @@ def test_a_preview_never_outlives_a_rebuild_that_did_not_happen(site, tmp_path):
     # the rebuild failed or was interrupted, and the editor put the file back as it was
     source.write_text(original)
     build_site(site)
-    clean = _clean_build_of(site, tmp_path)
+    clean = clean_build_of(site)
     assert (site / "build/politics/a/index.html").read_bytes() == (clean / "politics/a/index.html").read_bytes()
 
 
@@ -358,32 +341,14 @@ def test_articles_edited_together_are_previewed_together(site):
 
 
 def test_the_watch_command_reports_the_preview_then_the_rebuild(site):
-    import subprocess
-    import sys
-    proc = subprocess.Popen([sys.executable, "-m", "newsgen.cli", "watch", "-s", str(site)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: queue.Queue = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True)  # type: ignore[union-attr]
-    reader.start()
-
-    def next_line_with(text: str) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            line = lines.get(timeout=TIMEOUT)
-            if text in line:
-                return line
-        raise AssertionError(f"no line with {text!r}")
-
+    running = Command("watch", "-s", str(site))
     try:
-        next_line_with("built 2 articles")
+        running.lines_until("built 2 articles", TIMEOUT)
         (site / "content/politics/a.md").write_text(article("Alpha", body="A corrected sentence."))
-        assert next_line_with("at once").strip() == "updated /politics/a/ at once; rebuilding the rest"
-        assert "(1 content changed)" in next_line_with("built 2 articles")
+        assert running.lines_until("at once", TIMEOUT)[-1].strip() == "updated /politics/a/ at once; rebuilding the rest"
+        assert "(1 content changed)" in running.lines_until("built 2 articles", TIMEOUT)[-1]
     finally:
-        proc.terminate()
-        proc.wait(timeout=TIMEOUT)
-        reader.join(timeout=TIMEOUT)
-        proc.stdout.close()  # type: ignore[union-attr]
+        running.stop()
 
 
 def test_watch_waits_for_another_build_of_the_site_and_keeps_the_edit(site):
@@ -397,3 +362,4 @@ def test_watch_waits_for_another_build_of_the_site_and_keeps_the_edit(site):
         result, error, _ = run.next()
         assert error is None
         assert "Written during the other build." in (site / "build/politics/a/index.html").read_text()
+
