@@ -72,6 +72,25 @@ def read(output: Path, url: str) -> str:
     return (output / output_path(url)).read_text(encoding="utf-8")
 
 
+# --- the search index -----------------------------------------------------------------------------
+# Pagefind runs in a process of its own and takes about a second even for a tiny site, so the
+# sites of tests that are not about search say `search: false`. A module's site fixture takes the
+# `search` fixture below; a test about search turns it on with `@with_search`.
+
+@pytest.fixture
+def search() -> bool:
+    """Whether a module's site fixture builds the search index: off unless a test asks for it."""
+    return False
+
+
+with_search = pytest.mark.parametrize("search", [True], ids=["search"])
+
+
+def search_setting(search: bool) -> str:
+    """The settings line for ``search``, for a site fixture's newsgen.yaml."""
+    return f"search: {'true' if search else 'false'}\n"
+
+
 # --- files of a built site ------------------------------------------------------------------------
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -5,13 +5,15 @@ import sqlite3
 
 import pytest
 
-from conftest import NOW, article, build_site, changed, clean_build_of, files_of, mtimes, read, tick
+from conftest import (NOW, article, build_site, changed, clean_build_of, files_of, mtimes, read, search_setting,
+                      tick, with_search)
 
 
 @pytest.fixture
-def newsroom(site_tree):
+def newsroom(site_tree, search):
     site = site_tree({
-        "newsgen.yaml": "title: Steppe Times\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n",
+        "newsgen.yaml": "title: Steppe Times\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n"
+                        + search_setting(search),
         "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n",
         "content/politics/a.md": article("Alpha", "2025-12-19T10:00:00+05:00", tags=["kz"]),
         "content/politics/b.md": article("Bravo", "2025-12-18T10:00:00+05:00", tags=["kz"]),
@@ -169,6 +171,7 @@ def test_clean_build_then_another_output_folder_trusts_nothing_stale(newsroom, t
     assert "Alpha" in read(out, "/politics/a/")
 
 
+@with_search
 def test_turning_search_off_removes_the_index_as_a_clean_build_would(newsroom):
     (newsroom / "newsgen.yaml").write_text("title: Steppe Times\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n")
     out = build_site(newsroom)[0]
@@ -412,6 +415,7 @@ def test_a_folder_link_in_the_output_stops_the_build_before_anything_is_written(
     assert files_of(elsewhere) == before
 
 
+@with_search
 def test_new_rates_alone_do_not_run_the_search_indexer_again(newsroom, monkeypatch):
     import newsgen.build
     runs = []
@@ -553,6 +557,7 @@ def test_pages_written_without_in_place_writes_are_the_same(newsroom, monkeypatc
     assert files_of(out) == files_of(clean_build_of(newsroom))
 
 
+@with_search
 def test_an_index_folder_that_is_a_link_is_replaced_never_written_through(newsroom, tmp_path):
     import shutil
     elsewhere = tmp_path / "elsewhere"
@@ -566,6 +571,7 @@ def test_an_index_folder_that_is_a_link_is_replaced_never_written_through(newsro
     assert not (out / "pagefind").is_symlink() and (out / "pagefind/pagefind.js").is_file()
 
 
+@with_search
 def test_new_rates_run_the_search_indexer_when_the_theme_indexes_the_whole_page(newsroom, monkeypatch):
     import newsgen.build
     from newsgen.theme import theme_root

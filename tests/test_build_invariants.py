@@ -127,7 +127,7 @@ def test_incremental_build_equals_clean_build(watching, initial, steps):
 
 
 def test_parallel_build_equals_serial_build(tmp_path):
-    files = {"newsgen.yaml": "title: T\nper_page: 5\n"}
+    files = {"newsgen.yaml": "title: T\nper_page: 5\nsearch: false\n"}
     for i in range(150):
         files[f"content/{SECTIONS[i % 3]}/story-{i}.md"] = article(
             f"Story {i}", f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}T10:00:00+05:00",

@@ -15,7 +15,8 @@ from newsgen.scaffold import new_article
 
 
 def test_build_prints_a_summary_line(site_tree):
-    site = site_tree({"content/a/x.md": article("X"), "content/a/d.md": article("D", draft=True)})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/a/x.md": article("X"), "content/a/d.md": article("D", draft=True)})
     code, out = run_cli("build", "-s", str(site))
     assert code == 0, out
     assert "built 1 articles (1 draft left out), " in out and " rendered, " in out and " s -> " in out
@@ -23,7 +24,7 @@ def test_build_prints_a_summary_line(site_tree):
 
 
 def test_build_into_another_folder_with_drafts(site_tree, tmp_path):
-    site = site_tree({"content/a/d.md": article("D", draft=True)})
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/d.md": article("D", draft=True)})
     code, _ = run_cli("build", "-s", str(site), "-o", str(tmp_path / "public"), "--drafts")
     assert code == 0 and (tmp_path / "public/a/d/index.html").is_file()
 
@@ -58,7 +59,7 @@ def test_new_command_refuses_to_overwrite(site_tree):
 
 
 def test_new_article_builds_once_published(site_tree):
-    site = site_tree({})
+    site = site_tree({"newsgen.yaml": "search: false\n"})
     path = new_article(site, "Talks: day two", "politics", now=datetime(2025, 1, 1, tzinfo=timezone.utc))
     path.write_text(path.read_text().replace("draft: true", "draft: false"))
     code, out = run_cli("build", "-s", str(site))

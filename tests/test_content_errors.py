@@ -25,7 +25,7 @@ RATES = """
       - {code: KZT, rate: 0.00193, change: -0.004}
     """
 GOOD_SITE: dict[str, str | bytes] = {
-    "newsgen.yaml": "title: Steppe Daily\ntimezone: Asia/Almaty\n",
+    "newsgen.yaml": "title: Steppe Daily\ntimezone: Asia/Almaty\nsearch: false\n",
     "data/rates.yaml": RATES,
     "content/economy/gas-prices.md": article("Gas prices rise", tags=["energy"]),
     "content/politics/talks.md": article("Talks in Astana", authors=["Aida Bek"]),
@@ -409,7 +409,7 @@ def test_cli_exits_2_on_a_broken_settings_file_without_a_traceback(site_tree: Si
 
 
 def test_folder_links_inside_the_site_are_followed_once(site_tree):
-    site = site_tree({"shared/wire/a.md": article("From the wire")})
+    site = site_tree({"newsgen.yaml": "search: false\n", "shared/wire/a.md": article("From the wire")})
     (site / "content").mkdir()
     (site / "content/wire").symlink_to(site / "shared/wire", target_is_directory=True)
     (site / "content/wire/loop").symlink_to(site / "content", target_is_directory=True)  # a loop back up

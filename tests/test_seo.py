@@ -88,7 +88,8 @@ def test_big_sites_get_a_sitemap_index(monkeypatch, site_tree):
     import newsgen.sitemaps
     monkeypatch.setattr(newsgen.plan, "MAX_SITEMAP_URLS", 5)
     monkeypatch.setattr(newsgen.sitemaps, "MAX_SITEMAP_URLS", 5)
-    site = site_tree({f"content/a/s{i}.md": article(f"S{i}", f"2025-12-{i + 1:02d}") for i in range(8)})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      **{f"content/a/s{i}.md": article(f"S{i}", f"2025-12-{i + 1:02d}") for i in range(8)}})
     out = build_site(site)[0]
     index = etree.parse(str(out / "sitemap.xml"))
     schema("siteindex.xsd").assertValid(index)

@@ -21,7 +21,8 @@ TIMEOUT = 10.0
 
 @pytest.fixture
 def site(site_tree):
-    return site_tree({"content/politics/a.md": article("Alpha"),
+    return site_tree({"newsgen.yaml": "search: false\n",  # the tests about search make sites of their own
+                      "content/politics/a.md": article("Alpha"),
                       "content/politics/b.md": article("Bravo", "2025-12-18"),
                       "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n"})
 
