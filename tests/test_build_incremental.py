@@ -323,13 +323,12 @@ def test_a_file_saved_while_the_build_reads_it_is_never_cached_under_its_old_has
     assert "Second version." in read(out, "/politics/a/") and "Third version." not in read(out, "/politics/a/")
 
 
-def test_a_second_build_of_the_same_site_waits_for_the_first(newsroom, monkeypatch):
+def test_a_second_build_of_the_same_site_waits_for_the_first(newsroom):
     from newsgen import state
     from newsgen.errors import UsageError
-    monkeypatch.setattr(state, "LOCK_WAIT", 0.3)
     with state.site_lock(newsroom):  # as a running build or watch rebuild holds it
         with pytest.raises(UsageError, match="another newsgen build of .* is still running"):
-            build_site(newsroom)
+            build_site(newsroom, lock_wait=0.3)  # instead of the two minutes a build waits by default
     (newsroom / "content/politics/c.md").write_text(article("Charlie, later", "2025-12-17T10:00:00+05:00"))
     out, result, _ = build_site(newsroom)  # the lock is free again
     assert "Charlie, later" in read(out, "/politics/c/")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import random
+import select
 import shutil
 import signal
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, snapshot
+from conftest import article, snapshot, wait_until
 
 HARNESS = Path(__file__).with_name("crash_harness.py")
 EPOCH = "1767268800"  # 2026-01-01 12:00 UTC: the same clock for every build of a test
@@ -62,14 +63,30 @@ class Stopped:
 
     def reached(self, timeout: float = 120) -> int:
         """The process id written at the phase, once it is reached."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.marker.is_file() and self.marker.read_text():
-                return int(self.marker.read_text())
+        def written() -> int:
+            text = self.marker.read_text() if self.marker.is_file() else ""
+            if text:
+                return int(text)
             if self.process.poll() is not None:
                 raise AssertionError(f"newsgen ended before the phase: {self.process.communicate()}")
-            time.sleep(0.05)
-        raise AssertionError("the phase was not reached")
+            return 0
+        return wait_until(written, timeout, "the phase was not reached", interval=0.05)
+
+    def printed(self, text: str, timeout: float = 120) -> None:
+        """Wait until the command has printed ``text`` on its standard output (what it printed up
+        to then is read here; :meth:`kill` returns what follows)."""
+        stdout = self.process.stdout
+        assert stdout is not None
+        seen = bytearray()
+
+        def found() -> bool:
+            while select.select([stdout], [], [], 0)[0]:
+                chunk = os.read(stdout.fileno(), 65536)  # unbuffered: communicate() reads the rest the same way
+                if not chunk:
+                    raise AssertionError(f"newsgen ended before printing {text!r}: {seen.decode()!r}")
+                seen.extend(chunk)
+            return text.encode() in seen
+        wait_until(found, timeout, lambda: f"newsgen never printed {text!r}, only {seen.decode()!r}")
 
     def resume(self) -> None:
         """Let the process go on from the phase (after a signal sent there, say)."""
@@ -98,10 +115,8 @@ def session_processes(session: int) -> list[int]:
 
 def assert_nothing_left(site: Path, session: int) -> None:
     """No process of the killed command runs a moment later, and the site's lock is free."""
-    deadline = time.monotonic() + 10
-    while session_processes(session) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert session_processes(session) == []
+    wait_until(lambda: not session_processes(session), 10,
+               lambda: f"processes of the killed command still run: {session_processes(session)}", interval=0.05)
     with open(site / ".newsgen/build.lock", "a+b") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anything still holds it
 
@@ -273,7 +288,7 @@ def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, t
 def test_a_watch_killed_before_its_search_index_is_copied_in_leaves_the_next_build_to_finish_it(site, tmp_path):
     newsgen(site, "build")
     stopped = Stopped(site, "index-copy", "watch")
-    time.sleep(1.0)  # the watcher's first build found nothing to do; now an edit
+    stopped.printed("built ")  # the watcher's first build found nothing to do; now an edit
     edit(site, 7, "Quokka")
     stopped.reached()
     stopped.kill()
@@ -294,7 +309,7 @@ def test_random_kills_of_clean_incremental_and_watch_builds_leave_a_site_the_nex
         edit(site, chance.randrange(40), f"Edit {seed}-{trial}")
         kind = chance.choice(["build --clean", "build", "watch"])
         stopped = Stopped(site, "none", *kind.split())
-        time.sleep(chance.uniform(0.2, 2.5))
+        time.sleep(chance.uniform(0.2, 2.5))  # a fixed wait on purpose: the kill comes at a moment nobody chose
         stopped.kill()
         assert_nothing_left(site, stopped.process.pid)
         newsgen(site, "build")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Command, SiteTree, article, build_site, http_get, snapshot
+from conftest import Command, SiteTree, article, build_site, http_get, serve_in_background, snapshot, wait_until
 
 from newsgen.errors import ContentError
 
@@ -310,15 +310,12 @@ def test_feeds_holding_the_same_article_share_its_entry(site_tree, monkeypatch):
 @pytest.fixture
 def serving(site_tree):
     """A preview server on a free port over a built site with one large file: (port, output)."""
-    import threading
-
     from newsgen.serve import ReloadHub, make_server
 
     site = site_tree({**GOOD_SITE, "static/big.bin": b"x" * 4_000_000})
     output = build_site(site)[0]
     server = make_server(output, "127.0.0.1", 0, "", ReloadHub())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_background(server)
     yield server.server_address[1], output
     server.shutdown()
     server.server_close()
@@ -335,7 +332,7 @@ def test_serve_answers_414_for_a_name_too_long_for_a_file(serving, capfd, path):
 def test_serve_says_nothing_when_a_client_goes_away_early(serving, capfd):
     import socket
     import struct
-    import time
+    import threading
 
     port, _ = serving
     for _ in range(3):
@@ -344,7 +341,9 @@ def test_serve_says_nothing_when_a_client_goes_away_early(serving, capfd):
         assert client.recv(1024).startswith(b"HTTP/1.0 200")  # the server is sending the file
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()  # a reset, as when a tab is closed during a download
-    time.sleep(1.0)  # the server's next write fails at once; give its threads a moment to report it
+    # the server's next write fails at once; its threads report that (or should not) before they end
+    wait_until(lambda: not [t for t in threading.enumerate() if "process_request_thread" in t.name], 10,
+               "the server's threads for the closed connections never ended")
     assert http_get(port, "/politics/talks/")[0] == 200
     assert capfd.readouterr().err == ""
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import http.client
 import os
 import queue
+import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import NOW, Command, article, build_site, clean_build_of, http_get
+from conftest import NOW, Command, article, build_site, clean_build_of, http_get, serve_in_background, wait_until
 
 from newsgen.build import BuildOptions
 from newsgen.serve import ReloadHub, make_server
@@ -114,7 +114,7 @@ def test_swap_and_backup_files_are_ignored(site):
         (site / "content/politics/a.md~").write_text("backup")
         (site / "content/politics/#a.md#").write_text("emacs")
         with pytest.raises(queue.Empty):
-            run.outcomes.get(timeout=0.8)
+            run.outcomes.get(timeout=0.8)  # a fixed wait on purpose: nothing is to happen, there is nothing to poll
 
 
 @pytest.fixture
@@ -122,8 +122,7 @@ def server(site):
     out = build_site(site)[0]
     hub = ReloadHub()
     srv = make_server(out, "127.0.0.1", 0, "", hub)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
+    serve_in_background(srv)
     yield srv.server_address[1], hub, out
     hub.close()
     srv.shutdown()
@@ -163,7 +162,7 @@ def test_reload_event_arrives_after_a_rebuild(site):
     out = build_site(site)[0]
     hub = ReloadHub()
     srv = make_server(out, "127.0.0.1", 0, "", hub)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    serve_in_background(srv)
     watcher = SiteWatcher(BuildOptions(site=site, now=NOW, jobs=1),
                           lambda result, error, batch: result is not None and hub.reload(), quiet=0.1)
     thread = threading.Thread(target=watcher.run, kwargs={"first_build": False}, daemon=True)
@@ -174,7 +173,7 @@ def test_reload_event_arrives_after_a_rebuild(site):
         stream = conn.getresponse()
         assert stream.getheader("Content-Type") == "text/event-stream"
         assert stream.fp.readline() == b": connected\n"
-        time.sleep(0.3)  # the observer is watching
+        wait_until(lambda: observing(thread), TIMEOUT, "the watcher never started watching the site")
         (site / "content/politics/a.md").write_text(article("Alpha, live"))
         lines = [stream.fp.readline() for _ in range(3)]
         assert b"event: reload\n" in lines
@@ -357,10 +356,25 @@ def test_watch_waits_for_another_build_of_the_site_and_keeps_the_edit(site):
     with Running(site) as run:
         with site_lock(site):  # a `newsgen build` in another terminal
             (site / "content/politics/a.md").write_text(article("Alpha", body="Written during the other build."))
-            time.sleep(1.0)
+            wait_until(lambda: waits_for_the_site_lock(run.thread), TIMEOUT, "the watcher never tried to rebuild")
             with pytest.raises(queue.Empty):
                 run.outcomes.get_nowait()  # the watcher is waiting, not failing
         result, error, _ = run.next()
         assert error is None
         assert "Written during the other build." in (site / "build/politics/a/index.html").read_text()
 
+
+def observing(thread: threading.Thread) -> bool:
+    """Whether the watcher running on ``thread`` has started its observer (it watches the site)."""
+    from watchdog.observers.api import BaseObserver
+    return thread.is_alive() and any(isinstance(t, BaseObserver) and t.is_alive() for t in threading.enumerate())
+
+
+def waits_for_the_site_lock(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is in a build that waits for the site's build lock (``state.site_lock``)."""
+    frame = sys._current_frames().get(thread.ident)  # type: ignore[arg-type]
+    stack = set()
+    while frame is not None:
+        stack.add((Path(frame.f_code.co_filename).name, frame.f_code.co_name))
+        frame = frame.f_back
+    return {("build.py", "build"), ("state.py", "site_lock")} <= stack
