@@ -94,6 +94,7 @@ def apply(site: Path, edit: tuple) -> None:
         existing[a % len(existing)].write_text("---\ntitle: [broken\n---\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("watching", [True, False], ids=["watch-memory", "one-shot"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(articles, min_size=1, max_size=5), st.lists(st.one_of(edits, text_edits), min_size=1, max_size=6))

@@ -170,6 +170,7 @@ def test_a_killed_build_never_holds_up_a_pipe_it_writes_to(site):
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.slow
 def test_a_build_killed_while_indexing_leaves_no_indexer_running(site, tmp_path):
     newsgen(site, "build")
     edit(site, 3, "Fresh words")
@@ -182,6 +183,7 @@ def test_a_build_killed_while_indexing_leaves_no_indexer_running(site, tmp_path)
     assert_equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_indexing_says_the_pages_are_new_and_the_next_build_catches_the_index_up(site, tmp_path):
     newsgen(site, "build")
     edit(site, 4, "Zeugma")
@@ -210,6 +212,7 @@ def test_ctrl_c_before_anything_is_written_says_the_output_is_as_it_was(site):
     assert snapshot(site / "build") == before
 
 
+@pytest.mark.slow
 def test_a_clean_build_killed_before_its_swap_leaves_the_published_site_and_no_staging_folder(site, tmp_path):
     newsgen(site, "build")
     before = snapshot(site / "build")
@@ -242,6 +245,7 @@ def test_the_output_folder_is_never_missing_while_a_clean_build_swaps_it_in(site
     assert "Swapped in" in (site / f"build/{story(2)}/index.html").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phase, args, said", [
     ("write", ("build",), "interrupted; the changed pages were written just before; the search index is behind "
                           "them, and the next build updates it"),
@@ -262,6 +266,7 @@ def test_ctrl_c_while_the_output_changes_waits_for_it_and_says_so(site, tmp_path
     assert_equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phase", ["write", "between-pages"])
 def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, tmp_path, phase):
     newsgen(site, "build")
@@ -285,6 +290,7 @@ def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, t
     assert_equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_watch_killed_before_its_search_index_is_copied_in_leaves_the_next_build_to_finish_it(site, tmp_path):
     newsgen(site, "build")
     stopped = Stopped(site, "index-copy", "watch")
@@ -298,6 +304,7 @@ def test_a_watch_killed_before_its_search_index_is_copied_in_leaves_the_next_bui
     assert_equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_random_kills_of_clean_incremental_and_watch_builds_leave_a_site_the_next_build_makes_whole(
         site, tmp_path, seed):
