@@ -12,9 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_benchmark_runs_and_reports_every_figure(tmp_path):
     newsgen = shutil.which("newsgen") or str(Path(sys.executable).parent / "newsgen")
     done = subprocess.run(

@@ -9,12 +9,11 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build_site
+from conftest import REPO, build_site, serve_in_background
 
 REQUIRED = os.environ.get("NEWSGEN_REQUIRE_BROWSER") == "1"  # CI sets it: there, a missing browser is a failure
 CHROMIUM = os.environ.get("NEWSGEN_CHROMIUM", "/usr/bin/chromium")
@@ -37,7 +36,7 @@ def site_url(tmp_path_factory):
     assert (out / "pagefind/pagefind-ui.js").is_file()
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()

@@ -36,6 +36,7 @@ def errors_of(site: Path) -> list[str]:
     return [p.format() for p in caught.value.problems if p.is_error]
 
 
+@pytest.mark.slow
 def test_the_one_post_with_invalid_yaml_is_reported_with_file_and_line(blog):
     settings(blog, "/{year}/{month}/{day}/{slug}/")
     errors = errors_of(blog)
@@ -44,6 +45,7 @@ def test_the_one_post_with_invalid_yaml_is_reported_with_file_and_line(blog):
     assert "tab" in errors[0]
 
 
+@pytest.mark.slow
 def test_default_permalink_reports_the_three_posts_sharing_a_slug(blog):
     settings(blog, "/{section}/{slug}/")
     clashes = [e for e in errors_of(blog) if "URL /blog/andrew-hyder-award/" in e]
@@ -53,6 +55,7 @@ def test_default_permalink_reports_the_three_posts_sharing_a_slug(blog):
         assert all(other in line for other in SAME_SLUG if other != own)
 
 
+@pytest.mark.slow
 def test_every_valid_post_gets_its_page(blog, tmp_path):
     settings(blog, "/{year}/{month}/{day}/{slug}/")
     site = tmp_path / "site"

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import NOW, article, build_site, read
-from test_build_incremental import changed, clean_build_of, files_of, mtimes, tick
+from conftest import NOW, article, build_site, changed, clean_build_of, files_of, mtimes, read, tick
 
 from newsgen.errors import ContentError
 from newsgen.loading import ArticleMemory

@@ -26,7 +26,7 @@ def test_hundreds_of_generated_articles_all_get_pages(site_tree):
     sections = ["politics", "economy", "energy", "society", "culture"]
     tags = ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan", "energy", "trade", "Қазақстан"]
     files: dict[str, str | bytes] = {
-        "newsgen.yaml": "timezone: Asia/Almaty\nper_page: 7\n",
+        "newsgen.yaml": "timezone: Asia/Almaty\nper_page: 7\nsearch: false\n",
         "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n",
     }
     for i in range(300):

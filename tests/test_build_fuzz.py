@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +46,7 @@ def files_outside(root: Path, output: Path) -> set[str]:
             if output not in p.parents and p != output and state not in p.parents and p != state}
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(front_matter, bodies), min_size=1, max_size=3), st.sampled_from([True, True, True, False]))
 def test_random_content_builds_or_fails_cleanly(sources, with_fences):

@@ -2,25 +2,18 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from conftest import NOW, article, build_site, read
-
-
-def mtimes(out: Path) -> dict[str, int]:
-    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-
-
-def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
-    return {k for k in after if before.get(k) != after[k]} | (set(before) - set(after))
+from conftest import (NOW, article, build_site, changed, clean_build_of, files_of, mtimes, read, search_setting,
+                      tick, with_search)
 
 
 @pytest.fixture
-def newsroom(site_tree):
+def newsroom(site_tree, search):
     site = site_tree({
-        "newsgen.yaml": "title: Steppe Times\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n",
+        "newsgen.yaml": "title: Steppe Times\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n"
+                        + search_setting(search),
         "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n",
         "content/politics/a.md": article("Alpha", "2025-12-19T10:00:00+05:00", tags=["kz"]),
         "content/politics/b.md": article("Bravo", "2025-12-18T10:00:00+05:00", tags=["kz"]),
@@ -31,12 +24,6 @@ def newsroom(site_tree):
     })
     build_site(site)
     return site
-
-
-def tick() -> None:
-    """Make sure a rewritten file would get a later modification time on coarse clocks."""
-    import time
-    time.sleep(0.01)
 
 
 def test_second_build_renders_and_writes_nothing(newsroom):
@@ -186,6 +173,7 @@ def test_clean_build_then_another_output_folder_trusts_nothing_stale(newsroom, t
     assert "Alpha" in read(out, "/politics/a/")
 
 
+@with_search
 def test_turning_search_off_removes_the_index_as_a_clean_build_would(newsroom):
     (newsroom / "newsgen.yaml").write_text("title: Steppe Times\nper_page: 2\nsections: {politics: Politics, economy: Economy}\n")
     out = build_site(newsroom)[0]
@@ -268,20 +256,6 @@ def test_same_size_edit_right_after_a_build_is_built(newsroom):
 NEW_RATES = "rates:\n  - {code: KZT, rate: 0.00195, change: 1.0}\n"
 
 
-def files_of(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and "pagefind" not in p.parts}
-
-
-def clean_build_of(site: Path, **options: object) -> Path:
-    """A clean build of ``site``'s sources in a copy of its own."""
-    import shutil
-    copy = site.parent / f"{site.name}-clean"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
-    return build_site(copy, clean=True, **options)[0]
-
-
 def test_a_template_that_reads_the_rates_itself_gets_its_pages_rendered(newsroom):
     base = (newsroom.parent / "theme-base.html")
     from newsgen.theme import theme_root
@@ -351,13 +325,12 @@ def test_a_file_saved_while_the_build_reads_it_is_never_cached_under_its_old_has
     assert "Second version." in read(out, "/politics/a/") and "Third version." not in read(out, "/politics/a/")
 
 
-def test_a_second_build_of_the_same_site_waits_for_the_first(newsroom, monkeypatch):
+def test_a_second_build_of_the_same_site_waits_for_the_first(newsroom):
     from newsgen import state
     from newsgen.errors import UsageError
-    monkeypatch.setattr(state, "LOCK_WAIT", 0.3)
     with state.site_lock(newsroom):  # as a running build or watch rebuild holds it
         with pytest.raises(UsageError, match="another newsgen build of .* is still running"):
-            build_site(newsroom)
+            build_site(newsroom, lock_wait=0.3)  # instead of the two minutes a build waits by default
     (newsroom / "content/politics/c.md").write_text(article("Charlie, later", "2025-12-17T10:00:00+05:00"))
     out, result, _ = build_site(newsroom)  # the lock is free again
     assert "Charlie, later" in read(out, "/politics/c/")
@@ -443,6 +416,7 @@ def test_a_folder_link_in_the_output_stops_the_build_before_anything_is_written(
     assert files_of(elsewhere) == before
 
 
+@with_search
 def test_new_rates_alone_do_not_run_the_search_indexer_again(newsroom, monkeypatch):
     import newsgen.build
     runs = []
@@ -584,6 +558,7 @@ def test_pages_written_without_in_place_writes_are_the_same(newsroom, monkeypatc
     assert files_of(out) == files_of(clean_build_of(newsroom))
 
 
+@with_search
 def test_an_index_folder_that_is_a_link_is_replaced_never_written_through(newsroom, tmp_path):
     import shutil
     elsewhere = tmp_path / "elsewhere"
@@ -597,6 +572,7 @@ def test_an_index_folder_that_is_a_link_is_replaced_never_written_through(newsro
     assert not (out / "pagefind").is_symlink() and (out / "pagefind/pagefind.js").is_file()
 
 
+@with_search
 def test_new_rates_run_the_search_indexer_when_the_theme_indexes_the_whole_page(newsroom, monkeypatch):
     import newsgen.build
     from newsgen.theme import theme_root

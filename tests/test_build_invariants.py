@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import article, write_tree
+from conftest import article, snapshot, write_tree
 
 from newsgen.build import BuildOptions, build
 from newsgen.errors import ContentError
@@ -22,10 +22,6 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 EXAMPLES = int(os.environ.get("NEWSGEN_INVARIANT_EXAMPLES", "40"))
 SECTIONS = ["politics", "economy", "energy"]
 TAGS = ["kz", "uz", "energy", "trade", "Қазақстан"]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def folders(root: Path) -> set[str]:
@@ -119,6 +115,7 @@ def apply(site: Path, edit: tuple) -> None:
         existing[a % len(existing)].write_text("---\ntitle: [broken\n---\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("watching", [True, False], ids=["watch-memory", "one-shot"])
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(articles, min_size=1, max_size=5), st.lists(st.one_of(edits, text_edits), min_size=1, max_size=6))
@@ -148,12 +145,12 @@ def test_incremental_build_equals_clean_build(watching, initial, steps):
         except ContentError:
             return  # the last state is broken; nothing to compare
         build(options)  # the incremental build of the same sources
-        assert tree(site / "build") == tree(clean_site / "build")
+        assert snapshot(site / "build") == snapshot(clean_site / "build")
         assert folders(site / "build") == folders(clean_site / "build")
 
 
 def test_parallel_build_equals_serial_build(tmp_path):
-    files = {"newsgen.yaml": "title: T\nper_page: 5\n"}
+    files = {"newsgen.yaml": "title: T\nper_page: 5\nsearch: false\n"}
     for i in range(150):
         files[f"content/{SECTIONS[i % 3]}/story-{i}.md"] = article(
             f"Story {i}", f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}T10:00:00+05:00",
@@ -162,10 +159,10 @@ def test_parallel_build_equals_serial_build(tmp_path):
     serial = build(BuildOptions(site=site, output=tmp_path / "serial", now=NOW, jobs=1, use_state=False))
     parallel = build(BuildOptions(site=site, output=tmp_path / "parallel", now=NOW, jobs=2, use_state=False))
     assert serial.pages == parallel.pages > 150
-    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
     # three processes (the parent and two workers), with the build state filled as chunks arrive
     wide = build(BuildOptions(site=site, output=tmp_path / "wide", now=NOW, jobs=3))
     assert wide.parsed == 150
-    assert tree(tmp_path / "serial") == tree(tmp_path / "wide")
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "wide")
     again = build(BuildOptions(site=site, output=tmp_path / "wide", now=NOW, jobs=3, clean=False))
     assert again.parsed == 0 and again.rendered == 0

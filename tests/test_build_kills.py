@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import random
+import select
 import shutil
 import signal
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article
+from conftest import article, snapshot, wait_until
 
 HARNESS = Path(__file__).with_name("crash_harness.py")
 EPOCH = "1767268800"  # 2026-01-01 12:00 UTC: the same clock for every build of a test
@@ -62,14 +63,30 @@ class Stopped:
 
     def reached(self, timeout: float = 120) -> int:
         """The process id written at the phase, once it is reached."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.marker.is_file() and self.marker.read_text():
-                return int(self.marker.read_text())
+        def written() -> int:
+            text = self.marker.read_text() if self.marker.is_file() else ""
+            if text:
+                return int(text)
             if self.process.poll() is not None:
                 raise AssertionError(f"newsgen ended before the phase: {self.process.communicate()}")
-            time.sleep(0.05)
-        raise AssertionError("the phase was not reached")
+            return 0
+        return wait_until(written, timeout, "the phase was not reached", interval=0.05)
+
+    def printed(self, text: str, timeout: float = 120) -> None:
+        """Wait until the command has printed ``text`` on its standard output (what it printed up
+        to then is read here; :meth:`kill` returns what follows)."""
+        stdout = self.process.stdout
+        assert stdout is not None
+        seen = bytearray()
+
+        def found() -> bool:
+            while select.select([stdout], [], [], 0)[0]:
+                chunk = os.read(stdout.fileno(), 65536)  # unbuffered: communicate() reads the rest the same way
+                if not chunk:
+                    raise AssertionError(f"newsgen ended before printing {text!r}: {seen.decode()!r}")
+                seen.extend(chunk)
+            return text.encode() in seen
+        wait_until(found, timeout, lambda: f"newsgen never printed {text!r}, only {seen.decode()!r}")
 
     def resume(self) -> None:
         """Let the process go on from the phase (after a signal sent there, say)."""
@@ -98,16 +115,10 @@ def session_processes(session: int) -> list[int]:
 
 def assert_nothing_left(site: Path, session: int) -> None:
     """No process of the killed command runs a moment later, and the site's lock is free."""
-    deadline = time.monotonic() + 10
-    while session_processes(session) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert session_processes(session) == []
+    wait_until(lambda: not session_processes(session), 10,
+               lambda: f"processes of the killed command still run: {session_processes(session)}", interval=0.05)
     with open(site / ".newsgen/build.lock", "a+b") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anything still holds it
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def assert_equals_clean_build(site: Path, tmp_path: Path) -> None:
@@ -116,7 +127,7 @@ def assert_equals_clean_build(site: Path, tmp_path: Path) -> None:
     copy = tmp_path / f"clean-{time.monotonic_ns()}"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen", ".build.*"))
     newsgen(copy, "build", "--clean")
-    assert tree(site / "build") == tree(copy / "build")
+    assert snapshot(site / "build") == snapshot(copy / "build")
     shutil.rmtree(copy)
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".newsgen"]
     assert leftovers(site) == []
@@ -159,6 +170,7 @@ def test_a_killed_build_never_holds_up_a_pipe_it_writes_to(site):
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.slow
 def test_a_build_killed_while_indexing_leaves_no_indexer_running(site, tmp_path):
     newsgen(site, "build")
     edit(site, 3, "Fresh words")
@@ -171,6 +183,7 @@ def test_a_build_killed_while_indexing_leaves_no_indexer_running(site, tmp_path)
     assert_equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_indexing_says_the_pages_are_new_and_the_next_build_catches_the_index_up(site, tmp_path):
     newsgen(site, "build")
     edit(site, 4, "Zeugma")
@@ -188,7 +201,7 @@ def test_ctrl_c_while_indexing_says_the_pages_are_new_and_the_next_build_catches
 
 def test_ctrl_c_before_anything_is_written_says_the_output_is_as_it_was(site):
     newsgen(site, "build")
-    before = tree(site / "build")
+    before = snapshot(site / "build")
     edit(site, 5, "Unwritten")
     stopped = Stopped(site, "worker", "build", "--clean", "-j", "2")  # enough pages for the render pool
     stopped.reached()
@@ -196,17 +209,18 @@ def test_ctrl_c_before_anything_is_written_says_the_output_is_as_it_was(site):
     _, err = stopped.process.communicate(timeout=60)
     assert stopped.process.returncode == 130
     assert "interrupted; the output folder is as it was" in err
-    assert tree(site / "build") == before
+    assert snapshot(site / "build") == before
 
 
+@pytest.mark.slow
 def test_a_clean_build_killed_before_its_swap_leaves_the_published_site_and_no_staging_folder(site, tmp_path):
     newsgen(site, "build")
-    before = tree(site / "build")
+    before = snapshot(site / "build")
     edit(site, 6, "Swapped")
     stopped = Stopped(site, "swap", "build", "--clean")
     stopped.reached()
     stopped.kill()
-    assert tree(site / "build") == before
+    assert snapshot(site / "build") == before
     assert [name.split("-")[0] for name in leftovers(site)] == [".build.staging"]  # for the next build to clear
     newsgen(site, "build")
     assert_equals_clean_build(site, tmp_path)
@@ -231,6 +245,7 @@ def test_the_output_folder_is_never_missing_while_a_clean_build_swaps_it_in(site
     assert "Swapped in" in (site / f"build/{story(2)}/index.html").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phase, args, said", [
     ("write", ("build",), "interrupted; the changed pages were written just before; the search index is behind "
                           "them, and the next build updates it"),
@@ -251,21 +266,22 @@ def test_ctrl_c_while_the_output_changes_waits_for_it_and_says_so(site, tmp_path
     assert_equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phase", ["write", "between-pages"])
 def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, tmp_path, phase):
     newsgen(site, "build")
-    before = tree(site / "build")
+    before = snapshot(site / "build")
     # shorter and longer versions of one article: its page, the listings and the feeds change size both ways
     shorter = site / f"content/{story(0)}.md"
     shorter.write_text(shorter.read_text().replace("More text. " * 40, "Short now."))
     edit(site, 1, "Much longer words than before " * 5)
     copy = tmp_path / "after"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
-    after = tree(newsgen(copy, "build") and copy / "build")
+    after = snapshot(newsgen(copy, "build") and copy / "build")
     stopped = Stopped(site, phase, "build")
     stopped.reached()
     stopped.kill()
-    now = tree(site / "build")
+    now = snapshot(site / "build")
     for relative, data in now.items():
         new = after.get(relative)
         blanked = new is not None and data.startswith(new) and not data[len(new):].strip(b" ")
@@ -274,10 +290,11 @@ def test_a_page_written_over_by_a_killed_build_is_whole_old_or_whole_new(site, t
     assert_equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_watch_killed_before_its_search_index_is_copied_in_leaves_the_next_build_to_finish_it(site, tmp_path):
     newsgen(site, "build")
     stopped = Stopped(site, "index-copy", "watch")
-    time.sleep(1.0)  # the watcher's first build found nothing to do; now an edit
+    stopped.printed("built ")  # the watcher's first build found nothing to do; now an edit
     edit(site, 7, "Quokka")
     stopped.reached()
     stopped.kill()
@@ -287,6 +304,7 @@ def test_a_watch_killed_before_its_search_index_is_copied_in_leaves_the_next_bui
     assert_equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_random_kills_of_clean_incremental_and_watch_builds_leave_a_site_the_next_build_makes_whole(
         site, tmp_path, seed):
@@ -298,7 +316,7 @@ def test_random_kills_of_clean_incremental_and_watch_builds_leave_a_site_the_nex
         edit(site, chance.randrange(40), f"Edit {seed}-{trial}")
         kind = chance.choice(["build --clean", "build", "watch"])
         stopped = Stopped(site, "none", *kind.split())
-        time.sleep(chance.uniform(0.2, 2.5))
+        time.sleep(chance.uniform(0.2, 2.5))  # a fixed wait on purpose: the kill comes at a moment nobody chose
         stopped.kill()
         assert_nothing_left(site, stopped.process.pid)
         newsgen(site, "build")

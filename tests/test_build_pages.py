@@ -1,10 +1,11 @@
 """Whole builds of small sites: every page kind, as a reader sees it."""
 from __future__ import annotations
 
+from textwrap import dedent
 
 import pytest
 
-from conftest import article, build_site, read
+from conftest import article, build_site, read, search_setting, with_search
 from linkcheck import broken_links
 
 SETTINGS = """
@@ -24,9 +25,9 @@ RATES = """
 
 
 @pytest.fixture
-def newsroom(site_tree):
+def newsroom(site_tree, search):
     return site_tree({
-        "newsgen.yaml": SETTINGS,
+        "newsgen.yaml": dedent(SETTINGS) + search_setting(search),
         "data/rates.yaml": RATES,
         "content/politics/talks.md": article("Talks in Astana", "2025-12-19T17:00:00+05:00",
                                              "First paragraph about the talks.\n\nSecond paragraph.",
@@ -74,7 +75,8 @@ def test_home_shows_featured_lead_then_latest_and_section_blocks(newsroom):
 
 
 def test_newest_article_leads_when_none_is_featured(site_tree):
-    site = site_tree({"content/a/old.md": article("Old", "2025-01-01"), "content/a/new.md": article("New", "2025-02-01")})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/a/old.md": article("Old", "2025-01-01"), "content/a/new.md": article("New", "2025-02-01")})
     html = read(build_site(site)[0], "/")
     assert "New" in html.split('class="lead-story"')[1].split("</section>")[0]
 
@@ -97,7 +99,8 @@ def test_related_articles_share_tags(newsroom):
 
 
 def test_summary_defaults_to_first_paragraph_as_plain_text(site_tree):
-    site = site_tree({"content/a/x.md": article("X", body="**Bold** start with [a link](/a/).\n\nSecond.")})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/a/x.md": article("X", body="**Bold** start with [a link](/a/).\n\nSecond.")})
     html = read(build_site(site)[0], "/a/x/")
     assert '<p class="story-summary">Bold start with a link.</p>' in html
     assert '<meta name="description" content="Bold start with a link.">' in html
@@ -126,7 +129,7 @@ def test_empty_configured_section_still_has_its_page(newsroom):
 
 @pytest.mark.parametrize("count, pages", [(0, 1), (1, 1), (3, 1), (4, 2), (7, 3)])
 def test_pagination_edges(site_tree, count, pages):
-    files = {"newsgen.yaml": "per_page: 3\nsections: [news]\n"}
+    files = {"newsgen.yaml": "per_page: 3\nsections: [news]\nsearch: false\n"}
     for i in range(count):
         files[f"content/news/s{i}.md"] = article(f"Story {i}", f"2025-12-{i + 1:02d}")
     out = build_site(site_tree(files))[0]
@@ -140,6 +143,7 @@ def test_pagination_edges(site_tree, count, pages):
         assert f"Page {pages} of {pages}" in last and 'rel="next"' not in last and 'rel="prev"' in last
 
 
+@with_search  # every page, the search page among them
 def test_ticker_is_on_every_page_with_precise_rates(newsroom):
     out = build_site(newsroom)[0]
     pages = [p for p in out.rglob("*.html") if "refresh" not in p.read_text()]
@@ -150,6 +154,7 @@ def test_ticker_is_on_every_page_with_precise_rates(newsroom):
         assert "0.00007780" in html and "\u22120.00%" in html and "Rates updated" in html
 
 
+@with_search  # every link, the search page's among them
 def test_all_internal_links_resolve(newsroom):
     out = build_site(newsroom)[0]
     assert broken_links(out) == []
@@ -157,7 +162,7 @@ def test_all_internal_links_resolve(newsroom):
 
 def test_base_url_with_a_path_prefixes_every_link(site_tree):
     site = site_tree({
-        "newsgen.yaml": "base_url: https://example.org/news/\n",
+        "newsgen.yaml": "base_url: https://example.org/news/\n",  # search on: its page and script under /news/ too
         "content/politics/a.md": article("A", body="See [b](/politics/b/) and ![x](/images/x.svg)", tags=["t"]),
         "content/politics/b.md": article("B", "2025-12-18"),
         "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
@@ -170,7 +175,7 @@ def test_base_url_with_a_path_prefixes_every_link(site_tree):
 
 
 def test_permalink_pattern_with_dates(site_tree):
-    site = site_tree({"newsgen.yaml": "permalink: /{year}/{month}/{day}/{slug}/\ntimezone: Asia/Almaty\n",
+    site = site_tree({"newsgen.yaml": "permalink: /{year}/{month}/{day}/{slug}/\ntimezone: Asia/Almaty\nsearch: false\n",
                       # 20:30 UTC on the 18th is already the 19th in Almaty
                       "content/politics/talks.md": article("Talks", "2025-12-18T20:30:00Z")})
     out = build_site(site)[0]
@@ -178,14 +183,15 @@ def test_permalink_pattern_with_dates(site_tree):
 
 
 def test_naive_dates_are_in_the_site_timezone(site_tree):
-    site = site_tree({"newsgen.yaml": "timezone: Asia/Tashkent\n",
+    site = site_tree({"newsgen.yaml": "timezone: Asia/Tashkent\nsearch: false\n",
                       "content/a/x.md": article("X", "2025-12-19 09:15")})
     html = read(build_site(site)[0], "/a/x/")
     assert 'datetime="2025-12-19T09:15:00+05:00"' in html
 
 
 def test_redirect_pages_point_to_the_new_url(site_tree):
-    site = site_tree({"content/a/x.md": article("X", redirect_from=["/old/x", "old-2.html"])})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/a/x.md": article("X", redirect_from=["/old/x", "old-2.html"])})
     out = build_site(site)[0]
     html = (out / "old/x/index.html").read_text()
     assert 'content="0; url=/a/x/"' in html and 'rel="canonical" href="http://localhost:8000/a/x/"' in html
@@ -194,6 +200,7 @@ def test_redirect_pages_point_to_the_new_url(site_tree):
 
 def test_extra_front_matter_reaches_templates(site_tree):
     site = site_tree({
+        "newsgen.yaml": "search: false\n",
         "content/a/x.md": article("X", kicker="Exclusive"),
         "templates/article.html": "{{ article.title }}|{{ article.extra.kicker }}\n",
     })
@@ -201,7 +208,8 @@ def test_extra_front_matter_reaches_templates(site_tree):
 
 
 def test_titles_are_escaped_as_text(site_tree):
-    site = site_tree({"content/a/x.md": article("<script>alert(1)</script> & co", tags=["<b>"])})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/a/x.md": article("<script>alert(1)</script> & co", tags=["<b>"])})
     out = build_site(site)[0]
     for page in ("/a/x/", "/", "/a/", "/tags/b/"):
         html = read(out, page)
@@ -211,25 +219,27 @@ def test_titles_are_escaped_as_text(site_tree):
 
 def test_bodies_keep_other_generators_template_tags_inert(site_tree):
     body = '{% image "x.png" %} and {{ site.baseurl }} and {{ "/p/" | url }}'
-    site = site_tree({"content/a/x.md": article("X", body=body)})
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/x.md": article("X", body=body)})
     html = read(build_site(site)[0], "/a/x/")
     assert '{% image &quot;x.png&quot; %}' in html or '{% image "x.png" %}' in html
     assert "{{ site.baseurl }}" in html
 
 
 def test_cyrillic_titles_get_ascii_slugs_from_file_names(site_tree):
-    site = site_tree({"content/politics/Казахстан и Узбекистан.md": article("Казахстан и Узбекистан")})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/politics/Казахстан и Узбекистан.md": article("Казахстан и Узбекистан")})
     out = build_site(site)[0]
     assert "Казахстан и Узбекистан" in read(out, "/politics/kazakhstan-i-uzbekistan/")
 
 
 def test_same_tag_in_two_spellings_is_one_tag_page(site_tree):
-    site = site_tree({"content/a/x.md": article("X", tags=["Kazakhstan"]),
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/x.md": article("X", tags=["Kazakhstan"]),
                       "content/a/y.md": article("Y", "2025-12-18", tags=["kazakhstan"])})
     html = read(build_site(site)[0], "/tags/kazakhstan/")
     assert "X" in html and "Y" in html
 
 
+@with_search  # every file, the search index among them
 def test_output_is_the_same_for_the_same_sources(newsroom, tmp_path):
     first = build_site(newsroom, output=tmp_path / "one")[0]
     second = build_site(newsroom, output=tmp_path / "two")[0]
@@ -240,14 +250,14 @@ def test_output_is_the_same_for_the_same_sources(newsroom, tmp_path):
 
 
 def test_site_templates_override_the_theme(site_tree):
-    site = site_tree({"content/a/x.md": article("X"),
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/x.md": article("X"),
                       "templates/partials/ticker.html": "<p class=\"ticker\">custom ticker</p>\n"})
     assert "custom ticker" in read(build_site(site)[0], "/a/x/")
 
 
 def test_monthly_archives_follow_the_site_timezone(site_tree):
     # 23:30 on 31 December in New York is already January in UTC, the site's zone
-    site = site_tree({"content/a/x.md": article("X", "2025-12-31T23:30:00-05:00")})
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/x.md": article("X", "2025-12-31T23:30:00-05:00")})
     out = build_site(site)[0]
     assert (out / "archive/2026/01/index.html").is_file() and not (out / "archive/2025/12").exists()
 

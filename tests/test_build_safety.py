@@ -4,23 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import article, build_site
+from conftest import article, build_site, run_cli, snapshot
 
 from newsgen.build import BuildOptions
 from newsgen.check import check_site
-from newsgen.cli import main
 from newsgen.errors import ContentError, UsageError
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
 
 
 @pytest.fixture
@@ -42,7 +31,7 @@ def test_template_syntax_error_names_template_and_line(published):
     site, before = published
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n")
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 1
     assert "templates/article.html:3: template syntax error: Expected an expression, got 'end of statement block' (fix the template)" in out
     assert "Traceback" not in out
@@ -53,7 +42,7 @@ def test_undefined_name_in_template_suggests_the_right_one(published):
     site, before = published
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text("<h1>{{ article.title }}</h1>\n<p>{{ artcle.summary }}</p>\n")
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 1
     assert "templates/article.html:2: 'artcle' is undefined (while rendering /politics/" in out
     assert "(did you mean 'article'?)" in out
@@ -64,7 +53,7 @@ def test_error_in_an_included_theme_partial_names_the_partial(published):
     site, before = published
     (site / "templates/partials").mkdir(parents=True)
     (site / "templates/partials/ticker.html").write_text("ok\n{{ ticker.rates[0].nope() }}\n")
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 1 and "templates/partials/ticker.html:2:" in out
     assert_unchanged(site, before)
 
@@ -73,7 +62,7 @@ def test_missing_template_is_reported(published):
     site, before = published
     (site / "templates").mkdir()
     (site / "templates/home.html").write_text("{% include 'partials/nothing.html' %}\n")
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 1 and "the template 'partials/nothing.html' does not exist" in out
     assert_unchanged(site, before)
 
@@ -81,7 +70,7 @@ def test_missing_template_is_reported(published):
 def test_content_error_leaves_previous_output_whole(published):
     site, before = published
     (site / "content/politics/b.md").write_text("---\ntitle: [unclosed\n---\n")
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 1 and out.rstrip().endswith("1 error in 1 file; the output folder was not changed")
     assert_unchanged(site, before)
 
@@ -89,7 +78,7 @@ def test_content_error_leaves_previous_output_whole(published):
 def test_malformed_rates_fail_the_build_with_their_line(published):
     site, before = published
     (site / "data/rates.yaml").write_text("rates:\n  - {code: KZT, rate: '0,00193'}\n")
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 1
     assert "data/rates.yaml:2: KZT rate: '0,00193' is not a number (write the rate as a plain number" in out
     assert_unchanged(site, before)
@@ -112,7 +101,7 @@ def test_malformed_rates_fail_the_build_with_their_line(published):
 def test_broken_settings_exit_with_status_2(published, settings, message):
     site, before = published
     (site / "newsgen.yaml").write_text(settings)
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 2, out
     assert message in out and "Traceback" not in out
     assert_unchanged(site, before)
@@ -121,7 +110,7 @@ def test_broken_settings_exit_with_status_2(published, settings, message):
 def test_unknown_setting_warns_with_suggestion(published):
     site, _ = published
     (site / "newsgen.yaml").write_text("title: X\nperpage: 5\n")
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 0
     assert "newsgen.yaml:2: warning: perpage: is not a setting newsgen knows; it is ignored (did you mean 'per_page'?)" in out
 
@@ -129,7 +118,7 @@ def test_unknown_setting_warns_with_suggestion(published):
 def test_debug_shows_a_traceback_for_developers(published):
     site, _ = published
     (site / "content/politics/b.md").write_text("---\ntitle: [unclosed\n---\n")
-    assert "Traceback" in run("build", "-s", str(site), "--debug")[1]
+    assert "Traceback" in run_cli("build", "-s", str(site), "--debug")[1]
 
 
 def test_check_reports_broken_body_link_at_its_line_and_writes_nothing(site_tree):
@@ -141,7 +130,7 @@ def test_check_reports_broken_body_link_at_its_line_and_writes_nothing(site_tree
     assert "content/politics/a.md:7: the link /politics/gone/ leads to no page of the site (fix the address, or remove the link)" in messages
     assert any(m.startswith("content/politics/b.md:5: the link /files/none.pdf") for m in messages)
     assert not (site / "build").exists()
-    code, out = run("check", "-s", str(site))
+    code, out = run_cli("check", "-s", str(site))
     assert code == 1 and out.rstrip().endswith("2 errors in 2 files; nothing was written")
 
 
@@ -164,7 +153,7 @@ def test_check_on_every_core_reports_what_one_process_reports(site_tree):
 def test_check_passes_a_good_site(site_tree):
     site = site_tree({"content/politics/a.md": article("A", body="[b](/politics/b/) [rel](../b/)"),
                       "content/politics/b.md": article("B", "2025-12-18")})
-    code, out = run("check", "-s", str(site))
+    code, out = run_cli("check", "-s", str(site))
     assert code == 0, out
     assert "no problems found" in out
     assert not (site / "build").exists()
@@ -181,7 +170,7 @@ def test_missing_image_is_a_content_error_naming_article_and_path(published):
     site, before = published
     (site / "content/politics/b.md").write_text(article("B", "2025-12-18", image="/images/lost.jpg",
                                                         body="![map](maps/region.png)"))
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 1
     assert "content/politics/b.md:4: image: the image /images/lost.jpg does not exist" in out
     assert "content/politics/b.md:6: the image maps/region.png does not exist" in out
@@ -193,13 +182,13 @@ def test_a_folder_newsgen_did_not_write_is_never_replaced(site_tree, tmp_path):
     documents = tmp_path / "Documents"
     documents.mkdir()
     (documents / "thesis.docx").write_text("years of work")
-    code, out = run("build", "-s", str(site), "-o", str(documents))
+    code, out = run_cli("build", "-s", str(site), "-o", str(documents))
     assert code == 2 and "holds files newsgen did not write" in out
     assert (documents / "thesis.docx").read_text() == "years of work"
-    assert run("build", "-s", str(site), "-o", str(site / ".newsgen"))[0] == 2
+    assert run_cli("build", "-s", str(site), "-o", str(site / ".newsgen"))[0] == 2
     # an output newsgen wrote carries its marker and may be replaced again
-    assert run("build", "-s", str(site), "-o", str(tmp_path / "public"))[0] == 0
-    assert run("build", "-s", str(site), "-o", str(tmp_path / "public"), "--clean")[0] == 0
+    assert run_cli("build", "-s", str(site), "-o", str(tmp_path / "public"))[0] == 0
+    assert run_cli("build", "-s", str(site), "-o", str(tmp_path / "public"), "--clean")[0] == 0
 
 
 def test_section_names_of_newsgen_pages_are_refused(site_tree):

@@ -28,8 +28,9 @@ class Planted:
 
 @pytest.fixture
 def site(site_tree) -> Path:
-    site = site_tree({f"content/politics/s{i}.md": article(f"Story {i}", f"2025-12-{10 + i}", body=f"Text {i}.")
-                      for i in range(5)})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      **{f"content/politics/s{i}.md": article(f"Story {i}", f"2025-12-{10 + i}", body=f"Text {i}.")
+                         for i in range(5)}})
     build_site(site)
     return site
 
@@ -102,8 +103,9 @@ def test_a_user_without_a_home_for_the_key_still_builds_on_every_core(site_tree,
     import subprocess
     import sys
 
-    site = site_tree({f"content/politics/s{i}.md": article(f"Story {i}", f"2025-11-{1 + i % 28:02d}")
-                      for i in range(80)})  # enough sources for the parse to go to a worker
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      **{f"content/politics/s{i}.md": article(f"Story {i}", f"2025-11-{1 + i % 28:02d}")
+                         for i in range(80)}})  # enough sources for the parse to go to a worker
     env = {**os.environ, "XDG_STATE_HOME": "/proc/no-home-here", "SOURCE_DATE_EPOCH": "1767268800"}
     env.pop("NEWSGEN_STATE_KEY", None)
     for _ in range(2):  # the second build trusts nothing the first one cached, and is right all the same

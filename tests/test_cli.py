@@ -8,42 +8,36 @@ from datetime import datetime, timezone
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from conftest import REPO, article
+from conftest import REPO, article, run_cli
 
-from newsgen.cli import main
 from newsgen.scaffold import new_article
 
 
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
-
-
 def test_build_prints_a_summary_line(site_tree):
-    site = site_tree({"content/a/x.md": article("X"), "content/a/d.md": article("D", draft=True)})
-    code, out = run("build", "-s", str(site))
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/a/x.md": article("X"), "content/a/d.md": article("D", draft=True)})
+    code, out = run_cli("build", "-s", str(site))
     assert code == 0, out
     assert "built 1 articles (1 draft left out), " in out and " rendered, " in out and " s -> " in out
     assert (site / "build/a/x/index.html").is_file()
 
 
 def test_build_into_another_folder_with_drafts(site_tree, tmp_path):
-    site = site_tree({"content/a/d.md": article("D", draft=True)})
-    code, _ = run("build", "-s", str(site), "-o", str(tmp_path / "public"), "--drafts")
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/d.md": article("D", draft=True)})
+    code, _ = run_cli("build", "-s", str(site), "-o", str(tmp_path / "public"), "--drafts")
     assert code == 0 and (tmp_path / "public/a/d/index.html").is_file()
 
 
 def test_output_folder_may_not_be_the_site(site_tree):
     site = site_tree({"content/a/x.md": article("X")})
-    code, out = run("build", "-s", str(site), "-o", str(site))
+    code, out = run_cli("build", "-s", str(site), "-o", str(site))
     assert code == 2 and "contains the site itself" in out
     assert (site / "content/a/x.md").is_file()
 
 
 def test_missing_site_folder_is_a_usage_error(tmp_path):
-    code, out = run("build", "-s", str(tmp_path / "nowhere"))
+    code, out = run_cli("build", "-s", str(tmp_path / "nowhere"))
     assert code == 2 and "does not exist" in out and "Traceback" not in out
 
 
@@ -59,30 +53,30 @@ def test_new_article_gets_transliterated_slug_and_local_date(site_tree):
 
 def test_new_command_refuses_to_overwrite(site_tree):
     site = site_tree({"newsgen.yaml": "title: X\n"})
-    assert run("new", "Talks resume", "--section", "politics", "-s", str(site))[0] == 0
-    code, out = run("new", "Talks resume", "--section", "politics", "-s", str(site))
+    assert run_cli("new", "Talks resume", "--section", "politics", "-s", str(site))[0] == 0
+    code, out = run_cli("new", "Talks resume", "--section", "politics", "-s", str(site))
     assert code == 2 and "already exists" in out
 
 
 def test_new_article_builds_once_published(site_tree):
-    site = site_tree({})
+    site = site_tree({"newsgen.yaml": "search: false\n"})
     path = new_article(site, "Talks: day two", "politics", now=datetime(2025, 1, 1, tzinfo=timezone.utc))
     path.write_text(path.read_text().replace("draft: true", "draft: false"))
-    code, out = run("build", "-s", str(site))
+    code, out = run_cli("build", "-s", str(site))
     assert code == 0, out
     assert "Talks: day two" in (site / "build/politics/talks-day-two/index.html").read_text()
 
 
 def test_init_makes_a_site_that_builds(tmp_path):
-    code, out = run("init", str(tmp_path / "paper"), "--title", "Steppe Times")
+    code, out = run_cli("init", str(tmp_path / "paper"), "--title", "Steppe Times")
     assert code == 0, out
     assert "uses newsgen's default theme" in out and "newsgen theme eject NAME" in out
     assert not (tmp_path / "paper/templates").exists()  # the theme is used from newsgen, never copied
-    code, out = run("build", "-s", str(tmp_path / "paper"))
+    code, out = run_cli("build", "-s", str(tmp_path / "paper"))
     assert code == 0, out
     home = (tmp_path / "paper/build/index.html").read_text()
     assert "Steppe Times" in home and "KZT/USD" in home
-    assert run("init", str(tmp_path / "paper"))[0] == 2  # never over an existing site
+    assert run_cli("init", str(tmp_path / "paper"))[0] == 2  # never over an existing site
 
 
 @pytest.mark.skipif(os.environ.get("NEWSGEN_SKIP_WHEEL") == "1", reason="wheel test disabled")

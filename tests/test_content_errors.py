@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from newsgen.cli import main
 from newsgen.errors import ContentError
 
-from conftest import SiteTree, article, build_site, read
+from conftest import SiteTree, article, build_site, lines, read, snapshot
 
 RATES = """
     base: USD
@@ -25,17 +25,12 @@ RATES = """
       - {code: KZT, rate: 0.00193, change: -0.004}
     """
 GOOD_SITE: dict[str, str | bytes] = {
-    "newsgen.yaml": "title: Steppe Daily\ntimezone: Asia/Almaty\n",
+    "newsgen.yaml": "title: Steppe Daily\ntimezone: Asia/Almaty\nsearch: false\n",
     "data/rates.yaml": RATES,
     "content/economy/gas-prices.md": article("Gas prices rise", tags=["energy"]),
     "content/politics/talks.md": article("Talks in Astana", authors=["Aida Bek"]),
 }
 TALKS = "content/politics/talks.md"
-
-
-def lines(*text: str) -> bytes:
-    """A source file from its lines: line 1 is the first argument."""
-    return ("\n".join(text) + "\n").encode("utf-8")
 
 
 def build_problems(site_tree: SiteTree, files: dict[str, str | bytes]) -> list[str]:
@@ -51,11 +46,6 @@ def build_warnings(site_tree: SiteTree, files: dict[str, str | bytes]) -> tuple[
     output, result, reporter = build_site(site_tree({**GOOD_SITE, **files}))
     assert [p.format() for p in reporter.problems] == [p.format() for p in result.warnings]
     return output, [p.format() for p in result.warnings]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --- YAML that cannot be read ------------------------------------------------------------------
@@ -419,7 +409,7 @@ def test_cli_exits_2_on_a_broken_settings_file_without_a_traceback(site_tree: Si
 
 
 def test_folder_links_inside_the_site_are_followed_once(site_tree):
-    site = site_tree({"shared/wire/a.md": article("From the wire")})
+    site = site_tree({"newsgen.yaml": "search: false\n", "shared/wire/a.md": article("From the wire")})
     (site / "content").mkdir()
     (site / "content/wire").symlink_to(site / "shared/wire", target_is_directory=True)
     (site / "content/wire/loop").symlink_to(site / "content", target_is_directory=True)  # a loop back up

@@ -20,7 +20,7 @@ def built(tmp_path_factory):
     from conftest import write_tree
     site = write_tree(tmp_path_factory.mktemp("feeds"), {
         "newsgen.yaml": "title: Steppe Times\ndescription: News\nbase_url: https://example.org/news/\n"
-                        "timezone: Asia/Almaty\nfeed_size: 3\nlanguage: ru\n",
+                        "timezone: Asia/Almaty\nfeed_size: 3\nlanguage: ru\nsearch: false\n",
         "content/politics/a.md": article(HOSTILE, "2025-12-19T17:00:00+05:00",
                                          body=f"Body with {HOSTILE} and [a link](/politics/b/) ![pic](/images/p.png)",
                                          tags=["Kazakhstan", "diplomacy"], authors=["Aida Bek", "Erlan"],
@@ -134,7 +134,7 @@ def test_atom_structure_has_one_alternate_link_per_entry(built):
 
 
 def test_entry_id_survives_a_title_edit(site_tree, tmp_path):
-    site = site_tree({"content/a/x.md": article("Before")})
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/x.md": article("Before")})
     before = feedparser.parse((build_site(site)[0] / "atom.xml").read_bytes()).entries[0].id
     (site / "content/a/x.md").write_text(article("After, corrected"))
     after = feedparser.parse((build_site(site)[0] / "atom.xml").read_bytes()).entries[0]

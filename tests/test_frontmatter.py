@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import lines
+
 from newsgen.frontmatter import Document, parse_document, parse_yaml
 from newsgen.errors import Problem
 
@@ -20,10 +22,6 @@ def parse_file(tmp_path: Path, raw: bytes) -> tuple[Document | None, list[Proble
     source = tmp_path / "talks.md"
     source.write_bytes(raw)
     return parse_document(source.read_bytes(), PATH)
-
-
-def lines(*text: str) -> bytes:
-    return ("\n".join(text) + "\n").encode("utf-8")
 
 
 def messages(problems: list[Problem]) -> list[str]:

@@ -10,11 +10,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from conftest import SiteTree, article, build_site
+from conftest import Command, SiteTree, article, build_site, http_get, serve_in_background, snapshot, wait_until
 
 from newsgen.errors import ContentError
 
@@ -33,10 +32,6 @@ def newsgen(*args: str, env: dict[str, str] | None = None) -> tuple[int, list[st
     done = subprocess.run([sys.executable, "-m", "newsgen", *args], capture_output=True, text=True, timeout=120,
                           env={**os.environ, **(env or {})})
     return done.returncode, (done.stdout + done.stderr).splitlines()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def failed_build(site_tree: SiteTree, files: dict[str, str | bytes], status: int = 1,
@@ -184,54 +179,6 @@ def test_ctrl_c_while_the_command_loads_prints_one_line_and_exits_130(site_tree,
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted; nothing was done\n")
     assert not (site / "build").exists()
-
-
-class Command:
-    """A real ``newsgen watch`` or ``serve`` process, its printed lines read as they come."""
-
-    def __init__(self, *args: str) -> None:
-        import queue
-        import threading
-
-        self.process = subprocess.Popen([sys.executable, "-m", "newsgen", *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
-        self.lines: queue.Queue[str] = queue.Queue()
-        stdout = self.process.stdout
-        assert stdout is not None
-        self.reader = threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n")) for line in stdout],
-                                       daemon=True)
-        self.reader.start()
-
-    def lines_until(self, text: str, timeout: float = 30.0) -> list[str]:
-        """The lines printed up to the first one holding ``text``, that one included."""
-        import time
-
-        seen: list[str] = []
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            seen.append(self.lines.get(timeout=max(0.1, deadline - time.monotonic())))
-            if text in seen[-1]:
-                return seen
-        raise AssertionError(f"no line with {text!r} in {seen}")
-
-    def after(self, change: Callable[[], None], text: str) -> list[str]:
-        """The lines up to one holding ``text`` after ``change``; made again every few seconds until
-        then (the server starts watching just after it says that it serves)."""
-        import queue
-
-        for _ in range(10):
-            change()
-            try:
-                return self.lines_until(text, timeout=3.0)
-            except (queue.Empty, AssertionError):
-                continue
-        raise AssertionError(f"no line with {text!r}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.reader.join(timeout=30)
-        self.process.stdout.close()  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("command", [["watch"], ["serve", "--port", "0"]], ids=["watch", "serve"])
@@ -383,43 +330,29 @@ def test_feeds_holding_the_same_article_share_its_entry(site_tree, monkeypatch):
 @pytest.fixture
 def serving(site_tree):
     """A preview server on a free port over a built site with one large file: (port, output)."""
-    import threading
-
     from newsgen.serve import ReloadHub, make_server
 
     site = site_tree({**GOOD_SITE, "static/big.bin": b"x" * 4_000_000})
     output = build_site(site)[0]
     server = make_server(output, "127.0.0.1", 0, "", ReloadHub())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_background(server)
     yield server.server_address[1], output
     server.shutdown()
     server.server_close()
 
 
-def status_of(port: int, path: str) -> int:
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status
-    finally:
-        connection.close()
-
-
 @pytest.mark.parametrize("path", ["/" + "a" * 300 + "/", "/politics/" + "%C3%A9" * 130, "/" + "b" * 256 + ".css"])
 def test_serve_answers_414_for_a_name_too_long_for_a_file(serving, capfd, path):
     port, _ = serving
-    assert status_of(port, path) == 414
-    assert status_of(port, "/politics/talks/") == 200
+    assert http_get(port, path)[0] == 414
+    assert http_get(port, "/politics/talks/")[0] == 200
     assert capfd.readouterr().err == ""
 
 
 def test_serve_says_nothing_when_a_client_goes_away_early(serving, capfd):
     import socket
     import struct
-    import time
+    import threading
 
     port, _ = serving
     for _ in range(3):
@@ -428,8 +361,10 @@ def test_serve_says_nothing_when_a_client_goes_away_early(serving, capfd):
         assert client.recv(1024).startswith(b"HTTP/1.0 200")  # the server is sending the file
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()  # a reset, as when a tab is closed during a download
-    time.sleep(1.0)  # the server's next write fails at once; give its threads a moment to report it
-    assert status_of(port, "/politics/talks/") == 200
+    # the server's next write fails at once; its threads report that (or should not) before they end
+    wait_until(lambda: not [t for t in threading.enumerate() if "process_request_thread" in t.name], 10,
+               "the server's threads for the closed connections never ended")
+    assert http_get(port, "/politics/talks/")[0] == 200
     assert capfd.readouterr().err == ""
 
 

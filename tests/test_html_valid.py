@@ -26,6 +26,7 @@ def validator() -> list[str]:
     return [found]
 
 
+@pytest.mark.slow
 def test_every_page_of_the_example_and_of_every_page_kind_is_valid_html(site_tree, tmp_path):
     command = validator()
     example = build_site(REPO, output=tmp_path / "example")[0]

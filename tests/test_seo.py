@@ -86,7 +86,8 @@ def test_robots_names_both_sitemaps(built):
 def test_big_sites_get_a_sitemap_index(monkeypatch, site_tree):
     import newsgen.kinds.sitemaps
     monkeypatch.setattr(newsgen.kinds.sitemaps, "MAX_SITEMAP_URLS", 5)  # the planner and the renderer read it
-    site = site_tree({f"content/a/s{i}.md": article(f"S{i}", f"2025-12-{i + 1:02d}") for i in range(8)})
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      **{f"content/a/s{i}.md": article(f"S{i}", f"2025-12-{i + 1:02d}") for i in range(8)}})
     out = build_site(site)[0]
     index = etree.parse(str(out / "sitemap.xml"))
     schema("siteindex.xsd").assertValid(index)

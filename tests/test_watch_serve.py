@@ -4,13 +4,13 @@ from __future__ import annotations
 import http.client
 import os
 import queue
+import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import NOW, article, build_site
+from conftest import NOW, Command, article, build_site, clean_build_of, http_get, serve_in_background, wait_until
 
 from newsgen.build import BuildOptions
 from newsgen.serve import ReloadHub, make_server
@@ -22,7 +22,8 @@ TIMEOUT = 10.0
 
 @pytest.fixture
 def site(site_tree):
-    return site_tree({"content/politics/a.md": article("Alpha"),
+    return site_tree({"newsgen.yaml": "search: false\n",  # the tests about search make sites of their own
+                      "content/politics/a.md": article("Alpha"),
                       "content/politics/b.md": article("Bravo", "2025-12-18"),
                       "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n"})
 
@@ -114,7 +115,7 @@ def test_swap_and_backup_files_are_ignored(site):
         (site / "content/politics/a.md~").write_text("backup")
         (site / "content/politics/#a.md#").write_text("emacs")
         with pytest.raises(queue.Empty):
-            run.outcomes.get(timeout=0.8)
+            run.outcomes.get(timeout=0.8)  # a fixed wait on purpose: nothing is to happen, there is nothing to poll
 
 
 @pytest.fixture
@@ -122,42 +123,32 @@ def server(site):
     out = build_site(site)[0]
     hub = ReloadHub()
     srv = make_server(out, "127.0.0.1", 0, "", hub)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
+    serve_in_background(srv)
     yield srv.server_address[1], hub, out
     hub.close()
     srv.shutdown()
     srv.server_close()
 
 
-def get(port: int, path: str) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
-    conn.request("GET", path)
-    response = conn.getresponse()
-    body = response.read().decode("utf-8", "replace")
-    conn.close()
-    return response.status, body
-
-
 def test_server_serves_pages_with_the_reload_script_only_in_serve_mode(server):
     port, _, out = server
-    status, body = get(port, "/politics/a/")
+    status, body = http_get(port, "/politics/a/")
     assert status == 200 and "Alpha" in body and '<script src="/__newsgen/reload.js"></script>' in body
     assert "reload.js" not in (out / "politics/a/index.html").read_text()  # never in build output
-    assert get(port, "/__newsgen/reload.js")[0] == 200
-    assert get(port, "/css/site.css")[0] == 200
+    assert http_get(port, "/__newsgen/reload.js")[0] == 200
+    assert http_get(port, "/css/site.css")[0] == 200
 
 
 def test_server_answers_missing_pages_with_the_sites_404(server):
     port, _, _ = server
-    status, body = get(port, "/no/such/page/")
+    status, body = http_get(port, "/no/such/page/")
     assert status == 404 and "Page not found" in body
 
 
 @pytest.mark.parametrize("path", ["/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/politics/..%2f..%2f..%2fetc/passwd"])
 def test_server_refuses_paths_outside_the_output(server, path):
     port, _, _ = server
-    status, body = get(port, path)
+    status, body = http_get(port, path)
     assert status == 404 and "root:" not in body
 
 
@@ -172,7 +163,7 @@ def test_reload_event_arrives_after_a_rebuild(site):
     out = build_site(site)[0]
     hub = ReloadHub()
     srv = make_server(out, "127.0.0.1", 0, "", hub)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    serve_in_background(srv)
     watcher = SiteWatcher(BuildOptions(site=site, now=NOW, jobs=1),
                           lambda result, error, batch: result is not None and hub.reload(), quiet=0.1)
     thread = threading.Thread(target=watcher.run, kwargs={"first_build": False}, daemon=True)
@@ -183,7 +174,7 @@ def test_reload_event_arrives_after_a_rebuild(site):
         stream = conn.getresponse()
         assert stream.getheader("Content-Type") == "text/event-stream"
         assert stream.fp.readline() == b": connected\n"
-        time.sleep(0.3)  # the observer is watching
+        wait_until(lambda: observing(thread), TIMEOUT, "the watcher never started watching the site")
         (site / "content/politics/a.md").write_text(article("Alpha, live"))
         lines = [stream.fp.readline() for _ in range(3)]
         assert b"event: reload\n" in lines
@@ -209,7 +200,7 @@ def test_watch_updates_the_search_index_in_the_background(site_tree):
         assert (site / "build/pagefind/pagefind-entry.json").is_file() and index
 
 
-def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site_tree, tmp_path, monkeypatch):
+def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site_tree, monkeypatch):
     """The watcher's indexer, made slow, finishes after a `newsgen build` has indexed newer pages:
     it must leave that build's index alone, or the search stays stale with nothing to say so."""
     import newsgen.search
@@ -236,7 +227,7 @@ def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site
         (site / "content/politics/b.md").write_text(article("Bravo", "2025-12-18", body="Now about quokkas."))
         build_site(site)  # `newsgen build` beside the watcher: it indexes the newer pages itself
         go.set()
-    clean = _clean_build_of(site, tmp_path)
+    clean = clean_build_of(site)
     index = site / "build/pagefind"
     assert {p.relative_to(index): p.read_bytes() for p in index.rglob("*") if p.is_file()} == {
         p.relative_to(clean / "pagefind"): p.read_bytes() for p in (clean / "pagefind").rglob("*") if p.is_file()}
@@ -244,15 +235,7 @@ def test_a_background_index_older_than_a_later_builds_is_not_copied_over_it(site
 
 # --- the preview of an edited article, ahead of the rebuild -------------------------------
 
-def _clean_build_of(site: Path, tmp_path: Path) -> Path:
-    """The output of a clean build of ``site``'s sources in a folder of its own."""
-    import shutil
-    copy = tmp_path / "copy"
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen"))
-    return build_site(copy, clean=True)[0]
-
-
-def test_an_edited_articles_page_is_written_before_the_rebuild_and_the_rebuild_agrees(site, tmp_path):
+def test_an_edited_articles_page_is_written_before_the_rebuild_and_the_rebuild_agrees(site):
     page = site / "build/politics/a/index.html"
     with Running(site) as run:
         (site / "content/politics/a.md").write_text(article("Alpha, retitled", body="A corrected first paragraph."))
@@ -263,7 +246,7 @@ def test_an_edited_articles_page_is_written_before_the_rebuild_and_the_rebuild_a
         assert "A corrected first paragraph." in run.previewed["/politics/a/"]
         assert "Alpha, retitled" in run.previewed["/politics/a/"]
         assert page.read_text() == run.previewed["/politics/a/"]  # the rebuild wrote the same page
-    clean = _clean_build_of(site, tmp_path)
+    clean = clean_build_of(site)
     for url in ("politics/a/index.html", "politics/b/index.html", "index.html", "feed.xml"):
         assert (site / "build" / url).read_bytes() == (clean / url).read_bytes(), url
 
@@ -308,7 +291,7 @@ def _built_with_memory(site: Path):
     return memory
 
 
-def test_a_preview_never_outlives_a_rebuild_that_did_not_happen(site, tmp_path):
+def test_a_preview_never_outlives_a_rebuild_that_did_not_happen(site):
     from newsgen.preview import Preview
     memory = _built_with_memory(site)
     source = site / "content/politics/a.md"
@@ -319,7 +302,7 @@ def test_a_preview_never_outlives_a_rebuild_that_did_not_happen(site, tmp_path):
     # the rebuild failed or was interrupted, and the editor put the file back as it was
     source.write_text(original)
     build_site(site)
-    clean = _clean_build_of(site, tmp_path)
+    clean = clean_build_of(site)
     assert (site / "build/politics/a/index.html").read_bytes() == (clean / "politics/a/index.html").read_bytes()
 
 
@@ -359,32 +342,14 @@ def test_articles_edited_together_are_previewed_together(site):
 
 
 def test_the_watch_command_reports_the_preview_then_the_rebuild(site):
-    import subprocess
-    import sys
-    proc = subprocess.Popen([sys.executable, "-m", "newsgen.cli", "watch", "-s", str(site)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: queue.Queue = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True)  # type: ignore[union-attr]
-    reader.start()
-
-    def next_line_with(text: str) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            line = lines.get(timeout=TIMEOUT)
-            if text in line:
-                return line
-        raise AssertionError(f"no line with {text!r}")
-
+    running = Command("watch", "-s", str(site))
     try:
-        next_line_with("built 2 articles")
+        running.lines_until("built 2 articles", TIMEOUT)
         (site / "content/politics/a.md").write_text(article("Alpha", body="A corrected sentence."))
-        assert next_line_with("at once").strip() == "updated /politics/a/ at once; rebuilding the rest"
-        assert "(1 content changed)" in next_line_with("built 2 articles")
+        assert running.lines_until("at once", TIMEOUT)[-1].strip() == "updated /politics/a/ at once; rebuilding the rest"
+        assert "(1 content changed)" in running.lines_until("built 2 articles", TIMEOUT)[-1]
     finally:
-        proc.terminate()
-        proc.wait(timeout=TIMEOUT)
-        reader.join(timeout=TIMEOUT)
-        proc.stdout.close()  # type: ignore[union-attr]
+        running.stop()
 
 
 def test_watch_waits_for_another_build_of_the_site_and_keeps_the_edit(site):
@@ -392,9 +357,25 @@ def test_watch_waits_for_another_build_of_the_site_and_keeps_the_edit(site):
     with Running(site) as run:
         with site_lock(site):  # a `newsgen build` in another terminal
             (site / "content/politics/a.md").write_text(article("Alpha", body="Written during the other build."))
-            time.sleep(1.0)
+            wait_until(lambda: waits_for_the_site_lock(run.thread), TIMEOUT, "the watcher never tried to rebuild")
             with pytest.raises(queue.Empty):
                 run.outcomes.get_nowait()  # the watcher is waiting, not failing
         result, error, _ = run.next()
         assert error is None
         assert "Written during the other build." in (site / "build/politics/a/index.html").read_text()
+
+
+def observing(thread: threading.Thread) -> bool:
+    """Whether the watcher running on ``thread`` has started its observer (it watches the site)."""
+    from watchdog.observers.api import BaseObserver
+    return thread.is_alive() and any(isinstance(t, BaseObserver) and t.is_alive() for t in threading.enumerate())
+
+
+def waits_for_the_site_lock(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is in a build that waits for the site's build lock (``state.site_lock``)."""
+    frame = sys._current_frames().get(thread.ident)  # type: ignore[arg-type]
+    stack = set()
+    while frame is not None:
+        stack.add((Path(frame.f_code.co_filename).name, frame.f_code.co_name))
+        frame = frame.f_back
+    return {("build.py", "build"), ("state.py", "site_lock")} <= stack
