@@ -88,7 +88,7 @@ def main() -> None:
     elif phase == "index-copy":  # the fresh search index is made, and about to be copied in
         import newsgen.search
 
-        pause_before(newsgen.search, "_sync")
+        pause_before(newsgen.search, "sync_folder")
     elif phase != "none":
         raise SystemExit(f"unknown phase {phase}")
 

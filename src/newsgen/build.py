@@ -10,6 +10,7 @@ When no input changed at all, nothing is even loaded. Nothing is printed here.
 """
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import os
@@ -17,7 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .config import load_config
@@ -30,10 +31,10 @@ from .kinds import Kind
 from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
 from .theme import static_roots, template_dirs
 from .output import (PendingPages, Staging, check_output_folder, clear_leftovers, commit_incremental,
-                     interrupts_held, page_hash, static_files, work_folder, work_name)
+                     interrupts_held, page_hash, remove_folder, static_files, work_folder, work_name)
 from .parallel import collector_paused, run_chunks
 from .report import Reporter
-from .search import INDEX_FOLDER, index_site, remove_index
+from .search import INDEX_FOLDER, index_site
 from .state import SEARCH_PENDING, STATE_DIR, BuildState, boot_id, open_state, site_lock
 
 if TYPE_CHECKING:
@@ -98,33 +99,19 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.begin()
             state.replace_signatures({k: (sig, scan.hashes[k]) for k, sig in scan.signatures.items()}, known)
             state.commit()
-        snapshot, frame, model, statics = _snapshot(options, scan)
+        inputs = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
         restarted = state is not None and state.get_meta("boot") != boot_id()
-        # a long-running watcher's memory of the site is filled by a real build, never a skipped one
-        fill_memory = options.memory is not None and (not options.memory.entries or options.memory.last is None)
-        if state is not None and output.is_dir() and not fill_memory and not restarted:
-            unchanged = _unchanged(state, snapshot, options, reporter, started)
-            if unchanged is not None:
-                return unchanged
-            if options.memory is None:  # watch mode has the whole site in memory: it needs no skeleton
-                delta = _delta(options, state, scan, (snapshot, frame, model), statics, reporter, started)
-                if delta is not None:
-                    return delta
-        loaded = load_site(options, reporter, state, scan)
-        for warning in loaded.warnings:
-            reporter.problem(warning)
-        result, pieces = _render_and_write(options, loaded, state, reporter, started, verify=restarted)
-        if state is not None:
-            # a source saved during the build is newer than the snapshot: the next build must look again
-            settled = not (loaded.changed_meanwhile or result.left_alone)
-            skeleton = None
-            if settled and pieces is not None and options.memory is None:
-                from .delta import record
-
-                skeleton = record(state, options.site, loaded, scan, snapshot, frame, model, pieces)
-            _remember(state, snapshot if settled else "", loaded.window, result, skeleton=skeleton)
-        return result
+        for path in choose_paths(options, state, restarted):
+            if path is BuildPath.NO_OP and state is not None:
+                result = _unchanged(state, inputs.snapshot, options, reporter, started)
+            elif path is BuildPath.DELTA and state is not None:
+                result = _delta(options, state, scan, inputs, reporter, started)
+            else:
+                result = _full(options, state, scan, inputs, reporter, started, verify=restarted)
+            if result is not None:
+                return result
+        raise AssertionError("the full path always builds")  # pragma: no cover
     except BaseException:
         if options.memory is not None:
             options.memory.last = None  # no preview from a site that no longer builds (see preview.py)
@@ -134,7 +121,62 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.close()
 
 
-def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str, str, dict[str, tuple[Path, str]]]:
+class BuildPath(enum.Enum):
+    """The ways a build can go, cheapest first. Each but FULL may find, once it has looked,
+    that it cannot be taken, and leaves the build to the next one."""
+
+    NO_OP = "no-op"  # nothing the last build read has changed: its result stands (see _unchanged)
+    DELTA = "delta"  # only the text of articles that did not move: their pages from the skeleton (see delta)
+    FULL = "full"  # load, plan, and render what changed (everything after --clean or without a state)
+
+
+def choose_paths(options: BuildOptions, state: BuildState | None, restarted: bool) -> tuple[BuildPath, ...]:
+    """The paths this build may take, in the order to try them: the one place that decides.
+
+    Only FULL without a state or an output to compare with, after a restart (pages the last
+    build wrote may not have reached the disk), and while watch mode's memory is empty (a
+    real build fills it). Watch mode takes no DELTA: its memory holds the whole site, and
+    the full path reuses the last plan (see ``loading``), which leaves no skeleton to keep.
+    """
+    memory = options.memory
+    if (state is None or not options.output_dir.is_dir() or restarted
+            or (memory is not None and (not memory.entries or memory.last is None))):
+        return (BuildPath.FULL,)
+    if memory is not None:
+        return (BuildPath.NO_OP, BuildPath.FULL)
+    return (BuildPath.NO_OP, BuildPath.DELTA, BuildPath.FULL)
+
+
+def _full(options: BuildOptions, state: BuildState | None, scan: Scan, inputs: Inputs, reporter: Reporter,
+          started: float, verify: bool) -> BuildResult:
+    """The full path: load and plan the whole site, render what changed, remember it (and, out of
+    watch mode, keep the skeleton a later delta build starts from)."""
+    loaded = load_site(options, reporter, state, scan)
+    for warning in loaded.warnings:
+        reporter.problem(warning)
+    result, pieces = _render_and_write(options, loaded, state, reporter, started, verify=verify)
+    if state is not None:
+        # a source saved during the build is newer than the snapshot: the next build must look again
+        settled = not (loaded.changed_meanwhile or result.left_alone)
+        skeleton = None
+        if settled and pieces is not None and options.memory is None:
+            from .delta import record
+
+            skeleton = record(state, options.site, loaded, scan, inputs.snapshot, inputs.frame, inputs.model, pieces)
+        _remember(state, inputs.snapshot if settled else "", loaded.window, result, skeleton=skeleton)
+    return result
+
+
+class Inputs(NamedTuple):
+    """Digests of a build's inputs (see :func:`_snapshot`) and the static files found on the way."""
+
+    snapshot: str
+    frame: str
+    model: str
+    statics: dict[str, tuple[Path, str]]
+
+
+def _snapshot(options: BuildOptions, scan: Scan) -> Inputs:
     """Digests of the inputs of a build, and the static files found on the way.
 
     - the *snapshot*, of every input: equal snapshots (within their time limit) mean equal sites;
@@ -163,7 +205,7 @@ def _snapshot(options: BuildOptions, scan: Scan) -> tuple[str, str, str, dict[st
     keys = [s.key for s in scan.sources]
     hashes = [scan.hashes[k] for k in keys]
     frame = digest(*model_parts, *frame_parts, *keys)
-    return digest(frame, *hashes), frame, digest(*model_parts, *keys, *hashes), statics
+    return Inputs(digest(frame, *hashes), frame, digest(*model_parts, *keys, *hashes), statics)
 
 
 def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter: Reporter,
@@ -207,13 +249,12 @@ def _remember(state: BuildState, snapshot: str, window: Window, result: BuildRes
     state.commit()
 
 
-def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tuple[str, str, str],
-           statics: dict[str, tuple[Path, str]], reporter: Reporter, started: float) -> BuildResult | None:
-    """The build as a delta build (see ``delta``), or None when it must be a full one;
-    ``inputs`` (snapshot, frame, model) and ``statics`` are what :func:`_snapshot` found."""
+def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs, reporter: Reporter,
+           started: float) -> BuildResult | None:
+    """The build as a delta build (see ``delta``), or None when it must be a full one."""
     from .delta import Stale, plan_delta
 
-    plan = plan_delta(options, state, scan, inputs, statics)
+    plan = plan_delta(options, state, scan, (inputs.snapshot, inputs.frame, inputs.model), inputs.statics)
     if plan is None:
         return None
     try:
@@ -223,7 +264,7 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tuple[s
     for warning in plan.warnings:
         reporter.problem(warning)
     result = replace(result, pages=plan.pages, delta=True)
-    _remember(state, "" if result.left_alone else inputs[0], plan.loaded.window, result,
+    _remember(state, "" if result.left_alone else inputs.snapshot, plan.loaded.window, result,
               skeleton=(plan.record, False),
               edits=plan.edits)
     return result
@@ -457,7 +498,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                 reindex = search and (articles_changed or bool(removed) or verify or behind
                                       or not (output / INDEX_FOLDER).is_dir())
                 if not search:
-                    remove_index(output)  # as a clean build without search would have none
+                    remove_folder(output, INDEX_FOLDER)  # as a clean build without search would have none
                 token = _record_outputs(state, outputs, previous, statics, delta, ticker, page_digests, reindex)
         else:
             assert staging is not None

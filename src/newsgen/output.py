@@ -564,3 +564,35 @@ def _prune_empty_folders(folder: Path, output: Path) -> None:
         except OSError:
             return
         folder = folder.parent
+
+
+def sync_folder(source: Path, target: Path) -> None:
+    """Make ``target`` hold exactly ``source``'s files, writing only those whose bytes differ.
+
+    A ``target`` that is a link (made by hand: newsgen never makes one) is replaced by a
+    folder, as a clean build would, instead of being written through.
+    """
+    if target.is_symlink():
+        target.unlink()
+    wanted = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
+    for relative in sorted(wanted):
+        new = source / relative
+        old = target / relative
+        if old.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+            continue
+        old.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new, old)
+    if target.is_dir():
+        for path in sorted(target.rglob("*"), reverse=True):
+            relative = path.relative_to(target).as_posix()
+            if path.is_file() and relative not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def remove_folder(output: Path, name: str) -> None:
+    """Remove the folder ``name`` of the output (a link in its place is left to the next clean build)."""
+    folder = output / name
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder)

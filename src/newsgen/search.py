@@ -1,7 +1,8 @@
 """The full-text search index: Pagefind, run over the finished pages.
 
 Pagefind (the PyPI package ``pagefind`` with its ``bin`` extra ships the binary) reads
-the built HTML and writes a static index under ``pagefind/``, which the search page
+the built HTML and writes a static index (into the staging folder of a clean build, else
+into a folder of its own that ``output`` copies in as ``pagefind/``), which the search page
 queries in the reader's browser; nothing runs on a server. Only article bodies are
 indexed (the article template marks them with ``data-pagefind-body``), so listings
 and indexes do not crowd the results.
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from .errors import Problem
+from .output import sync_folder
 from .plan import SEARCH_INDEX_FOLDER
 from .state import folder_in_use
 
@@ -49,36 +51,11 @@ def index_site(folder: Path, sync: bool = False, guard: Callable[[], ContextMana
             if problem is None:
                 with guard() if guard is not None else nullcontext(True) as wanted:
                     if wanted:
-                        _sync(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
+                        sync_folder(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
             return problem
     except OSError as exc:  # the site was moved or deleted meanwhile (watch mode indexes in the background)
         return Problem("newsgen.yaml", 0, 0, "search", f"the search index was not updated: {exc}",
                        "build again; the pages themselves are up to date", "warning")
-
-
-def _sync(source: Path, target: Path) -> None:
-    """Make ``target`` hold exactly ``source``'s files, writing only those whose bytes differ.
-
-    A ``target`` that is a link (made by hand: newsgen never makes one) is replaced by a
-    folder, as a clean build would, instead of being written through.
-    """
-    if target.is_symlink():
-        target.unlink()
-    wanted = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
-    for relative in sorted(wanted):
-        new = source / relative
-        old = target / relative
-        if old.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
-            continue
-        old.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(new, old)
-    if target.is_dir():
-        for path in sorted(target.rglob("*"), reverse=True):
-            relative = path.relative_to(target).as_posix()
-            if path.is_file() and relative not in wanted:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
 
 
 def _run(folder: Path, index: Path) -> Problem | None:
@@ -98,12 +75,3 @@ def _run(folder: Path, index: Path) -> Problem | None:
         return Problem("newsgen.yaml", 0, 0, "search", "the search index could not be built"
                        + (f": {detail[-1]}" if detail else ""), "run newsgen build --debug and check Pagefind", "warning")
     return None
-
-
-def remove_index(folder: Path) -> None:
-    """Remove the search index from an output folder (the site no longer has search)."""
-    import shutil
-
-    index = folder / INDEX_FOLDER
-    if index.is_dir() and not index.is_symlink():
-        shutil.rmtree(index)
