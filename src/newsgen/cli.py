@@ -290,7 +290,7 @@ def theme_group() -> None:
 def theme_list_command(site: Path, debug: bool) -> None:
     """List the default theme's files; * marks those the site has its own file for."""
     def action() -> None:
-        from .eject import is_theme_itself, theme_listing
+        from .eject import THEME_FOLDERS, is_theme_itself, theme_listing
         from .theme import THEME_VERSION, theme_root
 
         if not site.is_dir():
@@ -301,7 +301,7 @@ def theme_list_command(site: Path, debug: bool) -> None:
             if file.ejected_from is not None and file.overridden:
                 note = f"  (copied from version {file.ejected_from})"
             click.echo(f"{'*' if file.overridden else ' '} {file.name}{note}")
-        if any(is_theme_itself(site, top) for top in ("templates", "static")):
+        if any(is_theme_itself(site, top) for top in THEME_FOLDERS):
             click.echo(f"(the site {site} holds the theme itself)")
     _run(debug, action)
 

@@ -21,7 +21,7 @@ from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
-from .inputs import CONTENT_DIR, is_ignored_name, is_utf8_name
+from .inputs import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
 from . import urls
 from .slugs import is_safe_url, normalise_url, slugify, split_dated_name, tag_slug
 
@@ -53,7 +53,7 @@ def misnamed_files(site: Path) -> list[Problem]:
     (:func:`find_sources` reports those under content/): its URL could not be written in a
     page, a feed or the build state, nor its path in a message."""
     problems: list[Problem] = []
-    for top in ("static", "templates"):
+    for top in (STATIC_DIR, TEMPLATES_DIR):
         for folder, folders, files in os.walk(os.path.join(str(site), top)):
             problems += [_misnamed(os.path.join(folder, name), site) for name in [*folders, *files]
                          if not name.isascii() and not is_utf8_name(name)]

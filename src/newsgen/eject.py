@@ -20,7 +20,7 @@ from typing import Sequence
 
 import yaml
 
-from .inputs import is_ignored_name
+from .inputs import STATIC_DIR, TEMPLATES_DIR, is_ignored_name
 from .errors import Problem, UsageError
 from .scaffold import refuse_links_out
 from .theme import THEME_VERSION, theme_changes_since, theme_root
@@ -31,7 +31,7 @@ MANIFEST_HEADER = """\
 # theme each came from. `newsgen check` lists what later versions of the theme changed in them;
 # once a file has those changes, set its number to the installed theme's version.
 """
-THEME_FOLDERS = ("templates", "static")
+THEME_FOLDERS = (TEMPLATES_DIR, STATIC_DIR)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from .inputs import CONTENT_DIR
+from .inputs import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -61,22 +61,22 @@ def theme_changes_since(version: int, file: str) -> list[ThemeChange]:
 def theme_root() -> Path:
     """The folder holding the default theme's ``templates/`` and ``static/``."""
     packaged = _PACKAGE / "theme"
-    if (packaged / "templates").is_dir():
+    if (packaged / TEMPLATES_DIR).is_dir():
         return packaged
     checkout = _PACKAGE.parent.parent  # src/newsgen -> repository root
-    if (checkout / "templates" / "base.html").is_file():
+    if (checkout / TEMPLATES_DIR / "base.html").is_file():
         return checkout
     raise FileNotFoundError("the default theme is missing from this installation of newsgen")
 
 
 def template_dirs(site: Path) -> list[Path]:
     """Site templates first, then the default theme's."""
-    dirs = [site / "templates", theme_root() / "templates"]
+    dirs = [site / TEMPLATES_DIR, theme_root() / TEMPLATES_DIR]
     return list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
 
 
 def static_roots(site: Path) -> list[Path]:
     """Folders copied to the output as they are, later ones winning: the theme's static/,
     the site's content/ (images and files next to the articles) and the site's static/."""
-    roots = [theme_root() / "static", site / CONTENT_DIR, site / "static"]
+    roots = [theme_root() / STATIC_DIR, site / CONTENT_DIR, site / STATIC_DIR]
     return list(dict.fromkeys(r.resolve() for r in roots if r.is_dir()))
