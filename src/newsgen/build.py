@@ -16,7 +16,6 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -534,9 +533,9 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         if indexed is None and state is not None and token is not None:
             state.forget_meta(SEARCH_PENDING, token)
     if options.memory is not None:
-        from .preview import LastBuild
+        from .loading import LastBuild
 
-        options.memory.last = LastBuild(loaded, renderer, output)
+        options.memory.last = LastBuild(loaded, renderer.html, output)
     return BuildResult(
         output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=written + copied,
         seconds=time.perf_counter() - started, rendered=len(todo) - spliced, spliced=spliced, parsed=loaded.parsed,

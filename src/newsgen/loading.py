@@ -12,9 +12,9 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import __version__, sealed
 from .config import Config, load_config
@@ -37,6 +37,9 @@ from .state import BuildState
 from .theme import static_roots, theme_root
 from .ticker import Rates, load_rates
 
+if TYPE_CHECKING:
+    from .render import PageRenderer  # the type only: a build with nothing to render never loads Jinja
+
 
 Result = tuple[Article | None, list[Problem]]
 
@@ -50,7 +53,18 @@ class ArticleMemory:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, str, Result]] = {}
-        self.last: Any = None  # the last successful build, for watch mode's preview (preview.LastBuild)
+        self.last: LastBuild | None = None  # the last successful build (see LastBuild)
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What a successful build leaves in watch mode's memory: the loaded site (the next
+    build reuses its plan when no article moved) and the renderer of its HTML pages, whose
+    Jinja environment and image sizes the preview reuses (see ``preview``)."""
+
+    loaded: LoadedSite
+    pages: PageRenderer
+    output: Path
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,13 @@ the file) goes straight to the rebuild, which reports and checks everything.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from .content import Source, load_article
 from .dates import build_now
 from .errors import UsageError
-from .loading import ArticleMemory
+from .loading import ArticleMemory, LastBuild, LoadedSite
 from .markup import MarkupRenderer
 from .model import Article, same_placement
 from .output import replace_page
@@ -31,15 +29,6 @@ from .kinds import Kind, PageSpec, retitled
 from .render import PageProblem, PageRenderer
 from .state import forget_outputs, site_lock
 
-
-
-@dataclass
-class LastBuild:
-    """What a successful build leaves for the preview: the loaded site and its page renderer."""
-
-    loaded: Any  # LoadedSite
-    renderer: Any  # SiteRenderer, whose Jinja environment and image sizes are reused
-    output: Path
 
 
 class Preview:
@@ -71,7 +60,7 @@ class Preview:
             edited = self._edited(last, paths)
             if not edited:
                 return []
-            pages = _renderer_with(last.renderer, last.loaded, edited)
+            pages = _renderer_with(last.pages, last.loaded, edited)
             rendered = []
             for article in edited:
                 spec = _article_spec(last.loaded.specs, article.key)
@@ -121,14 +110,12 @@ def _article_spec(specs: list[PageSpec], key: str) -> PageSpec | None:
     return next((s for s in specs if s.kind is Kind.ARTICLE and s.article == key), None)
 
 
-def _renderer_with(renderer: Any, loaded: Any, articles: list[Article]) -> PageRenderer:
+def _renderer_with(last: PageRenderer, loaded: LoadedSite, articles: list[Article]) -> PageRenderer:
     """A page renderer for the last build's site with ``articles`` in place of their old versions."""
     patched = loaded.site.with_versions({a.key: a for a in articles})
-    html = renderer.html
-    pages = PageRenderer(patched, loaded.config, loaded.rates, renderer.env, html.template_dirs, html.site_root,
-                         loaded.data)
-    pages.images = html.images
+    pages = PageRenderer(patched, loaded.config, loaded.rates, last.env, last.template_dirs, last.site_root, loaded.data)
+    pages.images = last.images
     return pages
 
 
-__all__ = ["LastBuild", "Preview"]
+__all__ = ["Preview"]
