@@ -17,7 +17,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import __version__
 from .config import load_config
@@ -38,6 +38,8 @@ from .state import SEARCH_PENDING, STATE_DIR, BuildState, boot_id, open_state, s
 
 if TYPE_CHECKING:
     from .delta import DeltaPlan
+    from .digests import PageDigests, Pieces
+    from .images import ImageInfo
     from .kinds import PageSpec
     from .pages import SiteRenderer, SplicePlan
 
@@ -270,7 +272,7 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
 
 
 def _prepare_images(options: BuildOptions, loaded: LoadedSite, state: BuildState | None,
-                    trust_sizes: bool) -> tuple[dict[str, Any], dict[str, Path], list[Problem]]:
+                    trust_sizes: bool) -> tuple[dict[str, ImageInfo], dict[str, Path], list[Problem]]:
     """Image sizes and variants (made once per source, kept in .newsgen/images/); a clean
     build reads every image again instead of trusting the sizes recorded by signature."""
     from .images import prepare_images
@@ -358,7 +360,8 @@ def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildStat
 
 def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]],
                     previous: dict[str, tuple[str, str]] | None, statics: dict[str, tuple[Path, str]],
-                    delta: DeltaPlan | None, ticker: str | None, page_digests: Any, reindex: bool) -> str | None:
+                    delta: DeltaPlan | None, ticker: str | None, page_digests: PageDigests | None,
+                    reindex: bool) -> str | None:
     """Record the pages and static files now in the output, and mark the build finished.
 
     With ``reindex``, the search index is recorded as behind these pages (a token that
@@ -387,7 +390,7 @@ def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float, verify: bool = False,
-                      delta: DeltaPlan | None = None) -> tuple[BuildResult, dict[str, Any] | None]:
+                      delta: DeltaPlan | None = None) -> tuple[BuildResult, Pieces | None]:
     """Render the pages whose inputs changed and write those whose bytes did; returns the
     result and, from a full build, the site-wide digests a skeleton keeps (see ``delta``).
     A ``delta`` build's ``loaded.specs`` are only the pages it renders: static files and

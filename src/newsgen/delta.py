@@ -44,7 +44,7 @@ from typing import Any, overload
 
 from . import __version__, sealed
 from .config import Config, load_config
-from .digests import PageDigests, digest
+from .digests import PageDigests, Pieces, digest
 from .dates import Window
 from .errors import Problem
 from .inputs import signature as file_signature
@@ -63,7 +63,6 @@ MAX_PAGES = 400  # likewise for pages to render (a delta build renders in one pr
 
 _SPEC_FIELDS = tuple(f.name for f in fields(PageSpec))
 _ARTICLE, _ITEMS, _PICKS = (_SPEC_FIELDS.index(name) for name in ("article", "items", "picks"))
-PIECES = ("global", "rates", "placement", "statics", "urls")  # the text parts of digests.PageDigests.pieces
 SAMPLE = 64  # pages of the output checked to exist before a delta build trusts it (see plan_delta)
 
 
@@ -102,7 +101,7 @@ class Skeleton:
 
 
 def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, snapshot: str, frame: str, model: str,
-           pieces: dict[str, Any]) -> tuple[str, bool] | None:
+           pieces: Pieces) -> tuple[str, bool] | None:
     """What the state records about the skeleton after a full build that has just succeeded
     (a JSON text), and whether the skeleton file is new; None when it could not be written.
 
@@ -114,11 +113,11 @@ def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, s
     if (last is not None and last["model"] == model and Window(last["now"], last["valid_until"]).holds(now)
             and last["file"] == _file_signature(site_root) and last.get("layout") == f"{__version__}:{_layout()}"
             and last.get("settings") == article_settings(loaded.config)):
-        return json.dumps({**last, "snapshot": snapshot, "frame": frame, "pieces": pieces}), False
+        return json.dumps({**last, "snapshot": snapshot, "frame": frame, "pieces": pieces.to_json()}), False
     token = _write(site_root, _skeleton_of(loaded, scan, state))
     if not token:
         return None
-    return json.dumps({"snapshot": snapshot, "frame": frame, "model": model, "pieces": pieces, "token": token,
+    return json.dumps({"snapshot": snapshot, "frame": frame, "model": model, "pieces": pieces.to_json(), "token": token,
                        "file": _file_signature(site_root), "layout": f"{__version__}:{_layout()}",
                        "settings": article_settings(loaded.config),
                        "now": now.timestamp(), "valid_until": loaded.valid_until}), True
@@ -209,10 +208,7 @@ def _record_of(state: BuildState) -> dict[str, Any] | None:
     digest), the site-wide page digests, the file's token and its time limits."""
     try:
         last = json.loads(state.get_meta("skeleton") or "")
-        if not isinstance(last, dict) or not isinstance(last.get("pieces"), dict):
-            return None
-        pieces = last["pieces"]
-        if not all(isinstance(pieces.get(n), str) for n in PIECES) or not isinstance(pieces.get("templates"), dict):
+        if not isinstance(last, dict) or Pieces.from_json(last.get("pieces")) is None:
             return None
         for name in ("snapshot", "frame", "model", "token", "file"):
             if not isinstance(last.get(name), str) or not last[name]:
@@ -392,7 +388,10 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     loaded = LoadedSite(config, site, rates, specs, warnings, last.get("skipped_drafts", 0),
                         last.get("skipped_future", 0), skeleton.fingerprints, len(changed), last_record["valid_until"],
                         statics, {}, frozenset(), (), options.now, data)
-    page_digests = PageDigests.restore(last_record["pieces"], skeleton.fingerprints)
+    pieces = Pieces.from_json(last_record["pieces"])
+    if pieces is None:  # checked when the record was read (see _record_of)
+        return None
+    page_digests = PageDigests.restore(pieces, skeleton.fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
         return None  # a page the last build did not record: the full path knows what to do

@@ -14,7 +14,7 @@ the property-based test of incremental builds holds this module to that promise.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from . import __version__
@@ -175,6 +175,36 @@ def split_inputs(inputs: str) -> tuple[str, str]:
     return static, rates
 
 
+@dataclass(frozen=True)
+class Pieces:
+    """The site-wide parts of a build's page digests: what a delta build needs to digest
+    pages again without loading the site (kept as JSON in the skeleton's record)."""
+
+    global_digest: str
+    rates: str
+    placement: str
+    statics: str
+    urls: str
+    templates: Mapping[str, str]
+
+    def to_json(self) -> dict[str, object]:
+        return {"global": self.global_digest, "rates": self.rates, "placement": self.placement,
+                "statics": self.statics, "urls": self.urls, "templates": dict(self.templates)}
+
+    @classmethod
+    def from_json(cls, data: object) -> Pieces | None:
+        """The pieces recorded as :meth:`to_json` wrote them; None for anything else."""
+        if not isinstance(data, dict):
+            return None
+        texts = [data.get(name) for name in ("global", "rates", "placement", "statics", "urls")]
+        templates = data.get("templates")
+        if not all(isinstance(t, str) for t in texts) or not isinstance(templates, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in templates.items()):
+            return None
+        global_digest, rates, placement, statics, urls = (str(t) for t in texts)
+        return cls(global_digest, rates, placement, statics, urls, dict(templates))
+
+
 class PageDigests:
     """Computes the inputs digest of each page of one build."""
 
@@ -191,19 +221,18 @@ class PageDigests:
         self.statics = statics
         self.urls = ""  # digest of every page's URL, set by :meth:`all`
 
-    def pieces(self) -> dict[str, object]:
+    def pieces(self) -> Pieces:
         """What :meth:`restore` needs to digest pages again without the site: the site-wide parts."""
-        return {"global": self.global_digest, "rates": self.rates_digest, "placement": self.placement,
-                "statics": self.statics, "templates": dict(self.templates), "urls": self.urls}
+        return Pieces(self.global_digest, self.rates_digest, self.placement, self.statics, self.urls,
+                      dict(self.templates))
 
     @classmethod
-    def restore(cls, pieces: dict[str, object], fingerprints: dict[str, str]) -> PageDigests:
+    def restore(cls, pieces: Pieces, fingerprints: dict[str, str]) -> PageDigests:
         """The digests of a build whose site-wide inputs are those of ``pieces`` (see ``delta``)."""
         made = cls.__new__(cls)
-        made.global_digest, made.rates_digest = str(pieces["global"]), str(pieces["rates"])
-        made.placement, made.statics = str(pieces["placement"]), str(pieces["statics"])
-        made.templates = dict(pieces["templates"])  # type: ignore[call-overload]
-        made.urls = str(pieces["urls"])
+        made.global_digest, made.rates_digest = pieces.global_digest, pieces.rates
+        made.placement, made.statics, made.urls = pieces.placement, pieces.statics, pieces.urls
+        made.templates = dict(pieces.templates)
         made.fingerprints = fingerprints
         return made
 
