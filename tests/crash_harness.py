@@ -11,6 +11,7 @@ kills at random moments). Nothing here changes what newsgen does up to that mome
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -22,6 +23,9 @@ PARENT = os.getpid()
 
 def main() -> None:
     phase, marker, *arguments = sys.argv[1:]
+    # Ctrl-C as at a terminal: a test run started in the background (`cmd &`, nohup) hands its
+    # children SIGINT ignored, and Python then never raises KeyboardInterrupt for it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def stop_here() -> None:
         with open(marker, "w") as file:

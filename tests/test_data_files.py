@@ -94,7 +94,7 @@ def test_a_most_read_entry_that_is_no_published_article_is_an_error_with_its_lin
     hint = ("(write the article's source path under content/ (politics/talks.md) or its URL (/politics/talks/); "
             "a draft or an article dated in the future is not published yet)")
     assert problems(site) == [f'data/mostread.yaml:2: "politics/gone.md" is not a published article {hint}',
-                              f"data/mostread.yaml:3: a list is not a published article {hint}"]
+                              f"data/mostread.yaml:3: 42 is not a published article {hint}"]
     (site / "data/mostread.yaml").write_text("# most read first\n- politics/d.md\n")
     assert problems(site) == [f'data/mostread.yaml:2: "politics/d.md" is not a published article {hint}']
     (site / "data/mostread.yaml").write_text("energy: c.md\n")

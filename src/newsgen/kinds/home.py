@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 
 from .. import urls
 from ..errors import Problem
+from ..frontmatter import shown
 from ..model import Site
 from ..inputs import CONTENT_DIR
 from ..slugs import output_path
@@ -70,8 +71,8 @@ def most_read(ask: PlanInput) -> tuple[str, ...]:
         text = entry.strip() if isinstance(entry, str) else ""
         found = _find(text, site.by_key, by_url, (home, base)) if text else None
         if found is None:
-            shown = f'"{text}"' if text else "an empty entry" if entry is None or isinstance(entry, str) else "a list"
-            ask.problems.append(Problem(file.path, line, 0, "", f"{shown} is not a published article",
+            named = f'"{text}"' if text else "an empty entry" if isinstance(entry, str) else shown(entry)
+            ask.problems.append(Problem(file.path, line, 0, "", f"{named} is not a published article",
                                         _HINT + "; a draft or an article dated in the future is not published yet"))
         elif found in keys:
             ask.problems.append(Problem(file.path, line, 0, "", f'"{text}" is listed twice', "keep it once",
