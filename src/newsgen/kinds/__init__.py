@@ -16,7 +16,7 @@ from .feeds import Feeds
 from .fixed import Card, NotFound, Search
 from .home import Home
 from .rates import Rates
-from .listings import ArchiveIndex, Authors, AuthorsIndex, Months, Sections, Tags, TagsIndex
+from .listings import ArchiveIndex, Authors, Months, Sections, Tags, authors_index, tags_index
 from .sitemaps import NewsSitemap, Robots, Sitemaps
 
 UNITS: tuple[Unit, ...] = (
@@ -27,8 +27,8 @@ UNITS: tuple[Unit, ...] = (
     Authors(),
     Months(),
     ArchiveIndex(),
-    TagsIndex(),
-    AuthorsIndex(),
+    tags_index(),
+    authors_index(),
     NotFound(),
     Card(),
     Search(),

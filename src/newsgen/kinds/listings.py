@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .. import urls
-from ..model import Site
+from ..model import Site, Term
 from ..slugs import output_path
 from .base import Kind, PageSpec, PlanInput, Unit, View
 
@@ -118,21 +118,24 @@ class ArchiveIndex(Index):
         return {"months": [(y, m, len(keys), urls.month(y, m)) for (y, m), keys in view.site.months.items()]}
 
 
-class TagsIndex(Index):
-    kinds = (Kind.TAGS_INDEX,)
+class TermsIndex(Index):
+    """All tags, or all authors, each with the number of its articles."""
+
+    def __init__(self, kind: Kind, url: str, title: str,
+                 terms: Callable[[Site], Mapping[str, tuple[Term, tuple[str, ...]]]]) -> None:
+        self.kinds = (kind,)
+        self.url, self.title, self.terms = url, title, terms
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
-        return [PageSpec(Kind.TAGS_INDEX, urls.TAGS, output_path(urls.TAGS), "terms.html", "Tags")]
+        return [PageSpec(self.kinds[0], self.url, output_path(self.url), "terms.html", self.title)]
 
     def context(self, spec: PageSpec, view: View) -> dict[str, Any]:
-        return {"terms": [(term, len(keys), term.url) for term, keys in view.site.tags.values()]}
+        return {"terms": [(term, len(keys), term.url) for term, keys in self.terms(view.site).values()]}
 
 
-class AuthorsIndex(Index):
-    kinds = (Kind.AUTHORS_INDEX,)
+def tags_index() -> TermsIndex:
+    return TermsIndex(Kind.TAGS_INDEX, urls.TAGS, "Tags", lambda site: site.tags)
 
-    def plan(self, ask: PlanInput) -> list[PageSpec]:
-        return [PageSpec(Kind.AUTHORS_INDEX, urls.AUTHORS, output_path(urls.AUTHORS), "terms.html", "Authors")]
 
-    def context(self, spec: PageSpec, view: View) -> dict[str, Any]:
-        return {"terms": [(term, len(keys), term.url) for term, keys in view.site.authors.values()]}
+def authors_index() -> TermsIndex:
+    return TermsIndex(Kind.AUTHORS_INDEX, urls.AUTHORS, "Authors", lambda site: site.authors)
