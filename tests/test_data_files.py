@@ -100,3 +100,14 @@ def test_a_most_read_entry_that_is_no_published_article_is_an_error_with_its_lin
     (site / "data/mostread.yaml").write_text("energy: c.md\n")
     assert problems(site) == ["data/mostread.yaml:1: must be a list of articles (write the article's source path "
                               "under content/ (politics/talks.md) or its URL (/politics/talks/))"]
+
+
+def test_two_data_files_of_one_name_give_a_warning_and_the_first_is_used(site_tree):
+    site = newsroom(site_tree, **{"templates/404.html": "{% extends 'base.html' %}{% block main %}"
+                                  "<p id='team'>{{ data.team.editor }}</p>{% endblock %}\n",
+                                  "data/team.json": '{"editor": "Aida"}', "data/team.yaml": "editor: Timur\n"})
+    out, result, _ = build_site(site)
+    assert "<p id='team'>Aida</p>" in read(out, "/404.html")
+    assert [p.format() for p in result.warnings if p.path.startswith("data/team")] == [
+        "data/team.yaml: warning: data/team.json has the same name, data.team, and is the one templates get "
+        "(rename one of them)"]

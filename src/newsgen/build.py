@@ -197,7 +197,7 @@ def _snapshot(options: BuildOptions, scan: Scan) -> Inputs:
                    *(p.format() for p in scan.problems)]
     statics = static_files(static_roots(site), not_copied)
     model_parts += (f"{rel}:{sig}" for rel, (_, sig) in statics.items())
-    model_parts += (f"{name}:{hashlib.blake2b(path.read_bytes()).hexdigest()}" for name, path in data_files(site).items())
+    model_parts += (f"{name}:{hashlib.blake2b(path.read_bytes()).hexdigest()}" for name, path in data_files(site))
     rates = site / RATES_FILE
     frame_parts = [hashlib.blake2b(rates.read_bytes()).hexdigest() if rates.is_file() else "-"]
     for folder in template_dirs(site):

@@ -62,14 +62,13 @@ def load_data(site: Path) -> tuple[SiteData, list[Problem]]:
     hashes: dict[str, str] = {}
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for name, path in data_files(site).items():
+    for name, path in data_files(site):
         shown = path.relative_to(site).as_posix()
-        stem = name
-        if stem in seen:
-            problems.append(Problem(shown, 0, 0, "", f"{seen[stem]} has the same name, data.{stem.replace('/', '.')}",
-                                    "rename one of them", "warning"))
+        if name in seen:
+            problems.append(Problem(shown, 0, 0, "", f"{seen[name]} has the same name, data.{name.replace('/', '.')}, "
+                                    "and is the one templates get", "rename one of them", "warning"))
             continue
-        seen[stem] = shown
+        seen[name] = shown
         raw = path.read_bytes()
         hashes[name] = hashlib.blake2b(raw, digest_size=16).hexdigest()
         text, problem = decode_source(raw, shown)

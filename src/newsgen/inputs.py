@@ -91,17 +91,19 @@ def classify(site: Path, path: str) -> Input | None:
     return None
 
 
-def data_files(site: Path) -> dict[str, Path]:
-    """The site's data files by name, the rates excepted (the ticker's own typed input):
-    ``data/mostread.yaml`` is 'mostread', ``data/teams/2026.json`` 'teams/2026'."""
+def data_files(site: Path) -> list[tuple[str, Path]]:
+    """The site's data files with their names, in path order, the rates excepted (the ticker's
+    own typed input): ``data/mostread.yaml`` is 'mostread', ``data/teams/2026.json`` 'teams/2026'.
+    Two files may have one name (``team.yaml``, ``team.json``): both are inputs, and
+    ``data.load_data`` says which one is used."""
     root = site / DATA_DIR
     if not root.is_dir():
-        return {}
-    found: dict[str, Path] = {}
+        return []
+    found: list[tuple[str, Path]] = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(site).as_posix()
         if (path.suffix.lower() not in DATA_SUFFIXES or relative == RATES_FILE or not path.is_file()
                 or any(is_ignored_name(p) for p in path.relative_to(root).parts)):
             continue
-        found[path.relative_to(root).with_suffix("").as_posix()] = path
+        found.append((path.relative_to(root).with_suffix("").as_posix(), path))
     return found

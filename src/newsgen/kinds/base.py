@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
 from .. import urls
+from ..data import SiteData
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..data import SiteData
     from ..errors import Problem
     from ..model import Section, Site
     from ..ticker import Rates
@@ -94,15 +94,9 @@ class PlanInput:
     site: Site
     config: Config
     now: datetime
-    data: SiteData = field(default_factory=lambda: _no_data())
+    data: SiteData = field(default_factory=SiteData)
     planned: list[PageSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-def _no_data() -> SiteData:
-    from ..data import SiteData
-
-    return SiteData()
 
 
 class View(Protocol):
