@@ -459,7 +459,7 @@ def test_a_forked_worker_never_reads_articles_through_the_parents_database_conne
     from newsgen.state import open_state
 
     state, _ = open_state(newsroom, str((newsroom / "build").resolve()))
-    skeleton = delta._load_skeleton(state, newsroom, delta._record_of(state)["token"])
+    skeleton = delta._load_skeleton(state, newsroom, delta.SkeletonRecord.read(state).token)
     articles = delta.CachedArticles(state, skeleton, {})
     articles.load(["content/politics/a.md"])  # in this process: from the database
 

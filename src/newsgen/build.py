@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 import os
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -34,7 +33,7 @@ from .output import (PendingPages, Staging, check_output_folder, clear_leftovers
 from .parallel import collector_paused, run_chunks
 from .report import Reporter
 from .search import INDEX_FOLDER, index_site
-from .state import SEARCH_PENDING, STATE_DIR, BuildState, boot_id, open_state, site_lock
+from .state import STATE_DIR, BuildState, Outcome, Summary, TickerRecord, open_state, site_lock
 
 if TYPE_CHECKING:
     from .delta import DeltaPlan
@@ -102,7 +101,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             state.commit()
         inputs = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
-        restarted = state is not None and state.get_meta("boot") != boot_id()
+        restarted = state is not None and state.restarted()
         for path in choose_paths(options, state, restarted):
             if path is BuildPath.NO_OP and state is not None:
                 result = _unchanged(state, inputs.snapshot, options, reporter, started)
@@ -212,21 +211,20 @@ def _snapshot(options: BuildOptions, scan: Scan) -> Inputs:
 def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter: Reporter,
                started: float) -> BuildResult | None:
     """The last build's result when nothing it read has changed (and no article came due)."""
-    if state.get_meta("snapshot") != snapshot or state.get_meta("dirty") != "0" or options.now is None:
+    last = state.last_build()
+    if last is None or last.snapshot != snapshot or not state.written_whole():
         return None
-    if state.get_meta(SEARCH_PENDING) is not None:
+    if state.search_pending():
         return None  # the search index is behind the pages (an indexer was stopped): the build brings it up
-    if not state.window().holds(options.now):
+    if not last.window.holds(options.now):
         return None  # time has changed the site since (or the clock went back past the last build)
-    try:
-        last = json.loads(state.get_meta("result") or "")
-        warnings = [Problem(**p) for p in last.pop("warnings")]
-    except (ValueError, TypeError, KeyError):
-        return None
-    for warning in warnings:
+    summary = last.summary
+    for warning in summary.warnings:
         reporter.problem(warning)
-    return BuildResult(output=options.output_dir, files=0, rendered=0, parsed=0, removed=0, incremental=True,
-                       seconds=time.perf_counter() - started, warnings=warnings, **last)
+    return BuildResult(output=options.output_dir, articles=summary.articles, pages=summary.pages, files=0,
+                       rendered=0, parsed=0, removed=0, incremental=True, seconds=time.perf_counter() - started,
+                       skipped_drafts=summary.skipped_drafts, skipped_future=summary.skipped_future,
+                       warnings=list(summary.warnings))
 
 
 def _remember(state: BuildState, snapshot: str, window: Window, result: BuildResult,
@@ -234,19 +232,17 @@ def _remember(state: BuildState, snapshot: str, window: Window, result: BuildRes
     """Record what the build made of which inputs; with the ``skeleton`` record of this build
     (see ``delta.record``: whether its file is new) and the sources a delta build read, the
     next build can be a delta build."""
-    summary = {"articles": result.articles, "pages": result.pages, "skipped_drafts": result.skipped_drafts,
-               "skipped_future": result.skipped_future, "warnings": [asdict(w) for w in result.warnings]}
+    summary = Summary(articles=result.articles, pages=result.pages, skipped_drafts=result.skipped_drafts,
+                      skipped_future=result.skipped_future, warnings=tuple(result.warnings))
     state.begin()
-    state.set_meta("snapshot", snapshot)
-    state.set_window(window)
-    state.set_meta("result", json.dumps(summary))
+    state.remember(Outcome(snapshot, window, summary))
     if snapshot and skeleton is not None:
         text, fresh = skeleton
         if fresh:
             state.forget_skeleton_sources()
         if edits:
             state.store_skeleton_sources(edits)
-        state.set_meta("skeleton", text)
+        state.set_skeleton_record(text)
     state.commit()
 
 
@@ -334,13 +330,10 @@ def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildStat
 
     if state is None or ticker is None:
         return None
-    try:
-        last = json.loads(state.get_meta("ticker") or "")
-        old_rates, old_ticker = str(last["rates"]), str(last["html"])
-    except (ValueError, TypeError, KeyError):
+    last = state.ticker()
+    if last is None or not last.html.strip():
         return None
-    if not old_ticker.strip():
-        return None
+    old_rates, old_ticker = last.rates, last.html
     pages = set()
     for i in todo:
         static, rates = split_inputs(digests[i])
@@ -376,14 +369,10 @@ def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]
     if delta is None:
         state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
     if ticker is not None and page_digests is not None:
-        state.set_meta("ticker", json.dumps({"rates": page_digests.rates_digest, "html": ticker}))
+        state.set_ticker(TickerRecord(page_digests.rates_digest, ticker))
     if reindex:
         token = os.urandom(8).hex()
-        state.set_meta(SEARCH_PENDING, token)
-    else:
-        state.forget_meta(SEARCH_PENDING)
-    state.set_meta("dirty", "0")
-    state.set_meta("boot", boot_id())
+    state.finish_writing(token)
     state.commit()
     return token
 
@@ -472,10 +461,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
             # the pages are written and recorded in one go: Ctrl-C waits for both (see interrupts_held)
             with interrupts_held(lambda: "the changed pages were written just before" + (
                     "; the search index is behind them, and the next build updates it" if reindex else "")):
-                if state is not None:
-                    state.set_meta("dirty", "1")  # until recorded below: a killed build makes the next one write all
-                    # until _remember records this build's inputs, no later build may take the output for the last one's
-                    state.set_meta("snapshot", "")
+                if state is not None:  # until recorded below: a killed build makes the next one write all
+                    state.start_writing()
                 changed_pages = [loaded.specs[o.page].output for o in rendered if o.wrote]
                 # after a restart: all again; after a delta build's edits: none
                 old_statics = state.statics() if state is not None and not verify and delta is None else {}
@@ -496,7 +483,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                 # a page's indexed text changed unless only its ticker did, outside the indexed part
                 articles_changed = any(loaded.specs[o.page].kind is Kind.ARTICLE and o.search_text
                                        for o in rendered if o.wrote)
-                behind = state is not None and state.get_meta(SEARCH_PENDING) is not None
+                behind = state is not None and state.search_pending()
                 reindex = search and (articles_changed or bool(removed) or verify or behind
                                       or not (output / INDEX_FOLDER).is_dir())
                 if not search:
@@ -505,8 +492,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         else:
             assert staging is not None
             if state is not None:
-                state.set_meta("dirty", "1")
-                state.set_meta("snapshot", "")
+                state.start_writing()
             staging.mark()
             copied = staging.copy_statics(statics)
             if search:
@@ -534,7 +520,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                               "updates it") from None
         _report(reporter, indexed)
         if indexed is None and state is not None and token is not None:
-            state.forget_meta(SEARCH_PENDING, token)
+            state.settle_search(token)
     if options.memory is not None:
         from .loading import LastBuild
 

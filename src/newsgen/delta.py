@@ -36,7 +36,7 @@ import os
 import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -109,18 +109,18 @@ def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, s
     after new rates or a template change it still holds, and only this record changes.
     """
     now = loaded.now or datetime.now(timezone.utc)
-    last = _record_of(state)
-    if (last is not None and last["model"] == model and Window(last["now"], last["valid_until"]).holds(now)
-            and last["file"] == _file_signature(site_root) and last.get("layout") == f"{__version__}:{_layout()}"
-            and last.get("settings") == article_settings(loaded.config)):
-        return json.dumps({**last, "snapshot": snapshot, "frame": frame, "pieces": pieces.to_json()}), False
+    last = SkeletonRecord.read(state)
+    if (last is not None and last.model == model and Window(last.now, last.valid_until).holds(now)
+            and last.file == _file_signature(site_root) and last.layout == f"{__version__}:{_layout()}"
+            and last.settings == article_settings(loaded.config)):
+        return replace(last, snapshot=snapshot, frame=frame, pieces=pieces).text(), False
     token = _write(site_root, _skeleton_of(loaded, scan, state))
     if not token:
         return None
-    return json.dumps({"snapshot": snapshot, "frame": frame, "model": model, "pieces": pieces.to_json(), "token": token,
-                       "file": _file_signature(site_root), "layout": f"{__version__}:{_layout()}",
-                       "settings": article_settings(loaded.config),
-                       "now": now.timestamp(), "valid_until": loaded.valid_until}), True
+    return SkeletonRecord(snapshot=snapshot, frame=frame, model=model, pieces=pieces, token=token,
+                          file=_file_signature(site_root), layout=f"{__version__}:{_layout()}",
+                          settings=article_settings(loaded.config), now=now.timestamp(),
+                          valid_until=loaded.valid_until).text(), True
 
 
 def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
@@ -203,22 +203,42 @@ def _file_signature(site_root: Path) -> str:
     return file_signature(info)
 
 
-def _record_of(state: BuildState) -> dict[str, Any] | None:
-    """The state's record of the skeleton: the build it describes (snapshot, frame, the model
-    digest), the site-wide page digests, the file's token and its time limits."""
-    try:
-        last = json.loads(state.get_meta("skeleton") or "")
-        if not isinstance(last, dict) or Pieces.from_json(last.get("pieces")) is None:
+@dataclass(frozen=True)
+class SkeletonRecord:
+    """The state's record of the skeleton file: the build it describes (its snapshot, frame
+    and model digests, see ``build._snapshot``), the site-wide page digests, the file's
+    token, signature and layout, the article settings, and its time limits."""
+
+    snapshot: str
+    frame: str
+    model: str
+    pieces: Pieces
+    token: str
+    file: str
+    layout: str
+    settings: str
+    now: float
+    valid_until: float
+
+    def text(self) -> str:
+        return json.dumps({**{f.name: getattr(self, f.name) for f in fields(self)}, "pieces": self.pieces.to_json()})
+
+    @classmethod
+    def read(cls, state: BuildState) -> SkeletonRecord | None:
+        """The record in the state; None when there is none, or it is not one this newsgen wrote."""
+        try:
+            data = json.loads(state.skeleton_record() or "")
+            pieces = Pieces.from_json(data.pop("pieces"))
+            texts = [data.pop(name) for name in ("snapshot", "frame", "model", "token", "file", "layout", "settings")]
+            times = [data.pop(name) for name in ("now", "valid_until")]
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
-        for name in ("snapshot", "frame", "model", "token", "file"):
-            if not isinstance(last.get(name), str) or not last[name]:
-                return None
-        for name in ("now", "valid_until"):
-            if not isinstance(last.get(name), (int, float)):
-                return None
-    except ValueError:
-        return None
-    return last
+        if (pieces is None or data or not all(isinstance(t, str) and t for t in texts)
+                or not all(isinstance(t, (int, float)) for t in times)):
+            return None
+        snapshot, frame, model, token, file, layout, settings = texts
+        return cls(snapshot=snapshot, frame=frame, model=model, pieces=pieces, token=token, file=file,
+                   layout=layout, settings=settings, now=float(times[0]), valid_until=float(times[1]))
 
 
 def _load_skeleton(state: BuildState, site_root: Path, token: str) -> Skeleton | None:
@@ -338,22 +358,22 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     Reads (and caches in the state) the changed sources; writes nothing else.
     """
     snapshot, frame, model = inputs
-    last_record = _record_of(state)
-    if last_record is None or last_record["snapshot"] != state.get_meta("snapshot") or last_record["frame"] != frame:
+    record = SkeletonRecord.read(state)
+    last = state.last_build()
+    if record is None or last is None or record.snapshot != last.snapshot or record.frame != frame:
         return None  # not the skeleton of the last build (watch mode's builds leave none), or more than text changed
-    if not _in_time(state, last_record, options.now):
+    # the clock is within both the skeleton's time limits and those of the last build, which
+    # wrote the output: no article came due or left the news sitemap's window since, and the
+    # clock did not go back
+    if not (Window(record.now, record.valid_until) & last.window).holds(options.now):
         return None
-    skeleton = _load_skeleton(state, options.site, last_record["token"])
+    skeleton = _load_skeleton(state, options.site, record.token)
     if skeleton is None:  # damaged or gone: the full build that follows writes it again (its model differs)
         return None
     changed = [s for s in scan.sources if scan.hashes[s.key] != skeleton.hashes.get(s.key)]
     if not changed or len(changed) > MAX_EDITS or any(s.key not in skeleton.placement for s in changed):
         return None
-    try:
-        last = json.loads(state.get_meta("result") or "")
-        warnings = [Problem(**p) for p in last.pop("warnings")]
-    except (ValueError, TypeError, KeyError):
-        return None
+    warnings = list(last.summary.warnings)
     read = _read_changed(options, state, scan, skeleton, changed, warnings)
     if read is None:
         return None
@@ -385,26 +405,17 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     rates, _ = load_rates(options.site, config.zone)  # its problems, if any, are among the last build's warnings
     data, _ = load_data(options.site)  # unchanged since the last build (the frame holds it): so are its problems
     images = sorted({path for key in articles.loaded for _, path in image_refs(articles.loaded[key], config.base_path)})
-    loaded = LoadedSite(config, site, rates, specs, warnings, last.get("skipped_drafts", 0),
-                        last.get("skipped_future", 0), skeleton.fingerprints, len(changed), last_record["valid_until"],
-                        statics, {}, frozenset(), (), options.now, data)
-    pieces = Pieces.from_json(last_record["pieces"])
-    if pieces is None:  # checked when the record was read (see _record_of)
-        return None
-    page_digests = PageDigests.restore(pieces, skeleton.fingerprints)
+    loaded = LoadedSite(config=config, site=site, rates=rates, specs=specs, warnings=warnings,
+                        skipped_drafts=last.summary.skipped_drafts, skipped_future=last.summary.skipped_future,
+                        fingerprints=skeleton.fingerprints, parsed=len(changed), valid_until=record.valid_until,
+                        statics=statics, now=options.now, data=data)
+    page_digests = PageDigests.restore(record.pieces, skeleton.fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
         return None  # a page the last build did not record: the full path knows what to do
     return DeltaPlan(loaded, [page_digests.page(spec, page_digests.urls) for spec in specs], previous, images,
                      len(skeleton.specs), warnings, edits,
-                     json.dumps({**last_record, "snapshot": snapshot, "model": model}))
-
-
-def _in_time(state: BuildState, record: dict[str, Any], now: datetime | None) -> bool:
-    """True when the clock is within both the skeleton's time limits and those of the last
-    build, which wrote the output (a watch-mode build leaves no skeleton): no article came
-    due or left the news sitemap's window since, and the clock did not go back."""
-    return (Window(record["now"], record["valid_until"]) & state.window()).holds(now)
+                     replace(record, snapshot=snapshot, model=model).text())
 
 
 def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton: Skeleton, changed: list[Source],

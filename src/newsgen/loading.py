@@ -88,7 +88,7 @@ class BuildOptions:
         return self.output if self.output is not None else self.site / "build"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LoadedSite:
     """A site read and checked, ready to render: the result of :func:`load_site`."""
 
@@ -234,9 +234,11 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         raise ContentError(problems)
     for key, paths in images.items():  # an article's pages change when one of its images does
         fingerprints[key] = digest(fingerprints[key], *(statics[p.lstrip("/")][1] for p in paths))
-    return LoadedSite(config, site, rates, specs, sort_problems(problems), len(drafts), len(future), fingerprints,
-                      parsed, _valid_until(articles, site, now), statics, images, frozenset(changed_meanwhile),
-                      tuple(plan_problems), now, data)
+    return LoadedSite(config=config, site=site, rates=rates, specs=specs, warnings=sort_problems(problems),
+                      skipped_drafts=len(drafts), skipped_future=len(future), fingerprints=fingerprints,
+                      parsed=parsed, valid_until=_valid_until(articles, site, now), statics=statics, images=images,
+                      changed_meanwhile=frozenset(changed_meanwhile), plan_problems=tuple(plan_problems), now=now,
+                      data=data)
 
 
 def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime, published: list[Article],

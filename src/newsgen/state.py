@@ -24,16 +24,19 @@ with a warning, never to a wrong site.
 """
 from __future__ import annotations
 
+import enum
+import json
 import os
 import sqlite3
 import time
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import sealed
 from .dates import Window
-from .errors import UsageError
+from .errors import Problem, UsageError
 
 SCHEMA_VERSION = "1"  # tables added since (placements, skeleton_sources) are unknown to older newsgens, which keep working
 STATE_DIR = ".newsgen"
@@ -53,6 +56,63 @@ CREATE TABLE IF NOT EXISTS skeleton_sources (key TEXT PRIMARY KEY, hash TEXT NOT
 """
 
 
+class Key(enum.StrEnum):
+    """The keys of the ``meta`` table: a build's record is read and written only through
+    :class:`BuildState`'s methods, never by key elsewhere."""
+
+    SCHEMA = "schema"  # SCHEMA_VERSION of the tables
+    IDENTITY = "identity"  # the output folder the outputs table describes
+    SNAPSHOT = "snapshot"  # the digest of the inputs the output was made of ('' when unsure)
+    BUILT_AT = "built_at"  # the last build's window (see dates.Window)
+    VALID_UNTIL = "valid_until"
+    RESULT = "result"  # the last build's Summary
+    DIRTY = "dirty"  # "1" while a build changes the output
+    BOOT = "boot"  # the boot of the machine the output was written on
+    TICKER = "ticker"  # the TickerRecord of the pages
+    SKELETON = "skeleton"  # delta's record of the skeleton file
+    SEARCH_PENDING = "search_pending"  # the token of the build whose pages the search index is behind
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The counts and warnings of a build, which a later build that changes nothing reports again."""
+
+    articles: int
+    pages: int
+    skipped_drafts: int
+    skipped_future: int
+    warnings: tuple[Problem, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"articles": self.articles, "pages": self.pages, "skipped_drafts": self.skipped_drafts,
+                "skipped_future": self.skipped_future, "warnings": [asdict(w) for w in self.warnings]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Summary:
+        """The summary :meth:`to_json` wrote; ValueError, TypeError or KeyError for anything else."""
+        return cls(int(data["articles"]), int(data["pages"]), int(data["skipped_drafts"]),
+                   int(data["skipped_future"]), tuple(Problem(**p) for p in data["warnings"]))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a build made of which inputs: the next build with the same snapshot, inside the
+    window, has nothing to do but report the summary again."""
+
+    snapshot: str
+    window: Window
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class TickerRecord:
+    """The ticker's HTML the pages show, and the digest of the rates it was made from, so a
+    build with new rates can swap it in those pages instead of rendering them (see ``pages``)."""
+
+    rates: str
+    html: str
+
+
 class StateError(Exception):
     """The state database is unusable; the caller rebuilds from scratch."""
 
@@ -70,31 +130,86 @@ class BuildState:
     def close(self) -> None:
         self.db.close()
 
-    # meta ---------------------------------------------------------------------------------
-    def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+    # the last build's record ----------------------------------------------------------------
+    def _get(self, key: Key) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key.value,)).fetchone()
+        return str(row[0]) if row else None
 
-    def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+    def _set(self, key: Key, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key.value, value))
 
-    def window(self) -> Window:
-        """When the output of the last build stays right (an empty window when none is recorded)."""
+    def last_build(self) -> Outcome | None:
+        """What the last build made of which inputs, as :meth:`remember` recorded it; None when
+        nothing usable is recorded (a build that failed, stopped or changed the output since
+        leaves no snapshot)."""
+        snapshot = self._get(Key.SNAPSHOT)
+        if not snapshot:
+            return None
         try:
-            return Window(float(self.get_meta("built_at") or "inf"), float(self.get_meta("valid_until") or "0"))
-        except ValueError:
-            return Window()
+            window = Window(float(self._get(Key.BUILT_AT) or "inf"), float(self._get(Key.VALID_UNTIL) or "0"))
+            summary = Summary.from_json(json.loads(self._get(Key.RESULT) or ""))
+        except (ValueError, TypeError, KeyError):
+            return None
+        return Outcome(snapshot, window, summary)
 
-    def set_window(self, window: Window) -> None:
-        self.set_meta("built_at", repr(window.start))
-        self.set_meta("valid_until", repr(window.end))
+    def remember(self, outcome: Outcome) -> None:
+        """Record what a build made of which inputs (an empty snapshot: of inputs that changed
+        during the build, so the next one looks again). Inside a transaction of the caller's."""
+        self._set(Key.SNAPSHOT, outcome.snapshot)
+        self._set(Key.BUILT_AT, repr(outcome.window.start))
+        self._set(Key.VALID_UNTIL, repr(outcome.window.end))
+        self._set(Key.RESULT, json.dumps(outcome.summary.to_json()))
 
-    def forget_meta(self, key: str, value: str | None = None) -> None:
-        """Remove ``key`` (only if it still holds ``value``, when given)."""
-        if value is None:
-            self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+    def start_writing(self) -> None:
+        """Mark the output as being changed: until :meth:`finish_writing`, a build that stops
+        leaves the state "dirty" (the next build writes everything) and no snapshot (no later
+        build takes the output for the last one's)."""
+        self._set(Key.DIRTY, "1")
+        self._set(Key.SNAPSHOT, "")
+
+    def finish_writing(self, search_token: str | None) -> None:
+        """Mark the output as written whole on this boot of the machine, with the search index
+        behind it (``search_token``, see :func:`pending_search`) or not (None)."""
+        if search_token is None:
+            self.db.execute("DELETE FROM meta WHERE key = ?", (Key.SEARCH_PENDING.value,))
         else:
-            self.db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (key, value))
+            self._set(Key.SEARCH_PENDING, search_token)
+        self._set(Key.DIRTY, "0")
+        self._set(Key.BOOT, boot_id())
+
+    def written_whole(self) -> bool:
+        """True when the last build that wrote the output finished writing it."""
+        return self._get(Key.DIRTY) == "0"
+
+    def restarted(self) -> bool:
+        """True when the machine restarted since the last build wrote (see :func:`boot_id`)."""
+        return self._get(Key.BOOT) != boot_id()
+
+    def search_pending(self) -> bool:
+        """True when the search index is behind the pages (see :func:`pending_search`)."""
+        return self._get(Key.SEARCH_PENDING) is not None
+
+    def settle_search(self, token: str) -> None:
+        """The search index caught up with the pages of the build that left ``token``."""
+        self.db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (Key.SEARCH_PENDING.value, token))
+
+    def ticker(self) -> TickerRecord | None:
+        """The ticker the pages show, as the last build that rendered them recorded it."""
+        try:
+            last = json.loads(self._get(Key.TICKER) or "")
+            return TickerRecord(str(last["rates"]), str(last["html"]))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def set_ticker(self, ticker: TickerRecord) -> None:
+        self._set(Key.TICKER, json.dumps({"rates": ticker.rates, "html": ticker.html}))
+
+    def skeleton_record(self) -> str | None:
+        """The record of the skeleton file (its meaning is ``delta``'s; see ``delta.SkeletonRecord``)."""
+        return self._get(Key.SKELETON)
+
+    def set_skeleton_record(self, text: str) -> None:
+        self._set(Key.SKELETON, text)
 
     # articles -----------------------------------------------------------------------------
     def cached_articles(self, keys: list[str] | None = None) -> dict[str, tuple[str, str, bytes]]:
@@ -226,7 +341,7 @@ class BuildState:
         """Forget everything built, but not what this database is (schema and output folder)."""
         for table in ("articles", "markdown", "outputs", "statics", "sources", "placements", "skeleton_sources"):
             self.db.execute(f"DELETE FROM {table}")
-        self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'identity')")
+        self.db.execute("DELETE FROM meta WHERE key NOT IN (?, ?)", (Key.SCHEMA.value, Key.IDENTITY.value))
 
 
 LOCK_FILE = "build.lock"
@@ -354,7 +469,7 @@ def forget_outputs(site: Path, paths: list[str]) -> bool:
         with _outside_a_build(site) as db:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("UPDATE outputs SET inputs = '', hash = '' WHERE path = ?", [(p,) for p in paths])
-            db.execute("DELETE FROM meta WHERE key = 'snapshot'")
+            db.execute("DELETE FROM meta WHERE key = ?", (Key.SNAPSHOT.value,))
             db.execute("COMMIT")
     except (sqlite3.Error, FileNotFoundError):
         return False
@@ -375,9 +490,6 @@ def _outside_a_build(site: Path) -> Iterator[sqlite3.Connection]:
         db.close()
 
 
-SEARCH_PENDING = "search_pending"  # meta key: the pages changed since the search index was last made
-
-
 def pending_search(site: Path) -> str | None:
     """The token of the build whose pages the search index has yet to catch up with, if any.
 
@@ -387,22 +499,22 @@ def pending_search(site: Path) -> str | None:
     killed in between leaves the token, and the next build indexes again instead of
     taking the site for up to date.
     """
-    return _read_meta(site, SEARCH_PENDING)
+    return _read_meta(site, Key.SEARCH_PENDING)
 
 
 def settle_search(site: Path, token: str) -> None:
     """Record that the search index matches the pages of the build that left ``token``."""
     try:
         with _outside_a_build(site) as db:
-            db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (SEARCH_PENDING, token))
+            db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (Key.SEARCH_PENDING.value, token))
     except (sqlite3.Error, FileNotFoundError):  # the next build indexes once more: slower, never wrong
         pass
 
 
-def _read_meta(site: Path, key: str) -> str | None:
+def _read_meta(site: Path, key: Key) -> str | None:
     try:
         with _outside_a_build(site) as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key.value,)).fetchone()
     except (sqlite3.Error, FileNotFoundError):
         return None
     return str(row[0]) if row else None
@@ -437,12 +549,12 @@ def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
     reason = ""
     try:
         state = BuildState(path)
-        version = state.get_meta("schema")
+        version = state._get(Key.SCHEMA)
         if version is not None and version != SCHEMA_VERSION:
             reason = f"the build state has another format ({version}); rebuilding everything"
-        elif state.get_meta("dirty") == "1":
+        elif state._get(Key.DIRTY) == "1":
             reason = "the last build was interrupted; rebuilding everything"
-        elif version is not None and state.get_meta("identity") != identity:
+        elif version is not None and state._get(Key.IDENTITY) != identity:
             reason = ""  # another output folder: keep the article cache, forget the outputs
             state.replace_outputs({})
             state.replace_statics({})
@@ -450,8 +562,8 @@ def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
             state.recreate()
         elif reason:
             state.clear()
-        state.set_meta("schema", SCHEMA_VERSION)
-        state.set_meta("identity", identity)
+        state._set(Key.SCHEMA, SCHEMA_VERSION)
+        state._set(Key.IDENTITY, identity)
         return state, reason
     except sqlite3.DatabaseError as exc:
         if "state" in locals():
@@ -460,8 +572,8 @@ def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         try:
             state = BuildState(path)
-            state.set_meta("schema", SCHEMA_VERSION)
-            state.set_meta("identity", identity)
+            state._set(Key.SCHEMA, SCHEMA_VERSION)
+            state._set(Key.IDENTITY, identity)
             return state, f"the build state could not be read ({exc}); it was reset and everything is rebuilt"
         except sqlite3.DatabaseError:
             return None, "the build state cannot be written; building without it"
