@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, Command, article, build_site, clean_build_of, http_get, serve_in_background, wait_until
+from conftest import (NOW, Command, article, build_site, clean_build_of, files_of, http_get, serve_in_background,
+                      wait_until)
 
 from newsgen.build import BuildOptions
 from newsgen.serve import ReloadHub, make_server
@@ -339,6 +340,40 @@ def test_articles_edited_together_are_previewed_together(site):
     # each page links its neighbour under the neighbour's new headline
     assert "Bravo, edited" in (site / "build/politics/a/index.html").read_text()
     assert "Alpha, edited" in (site / "build/politics/b/index.html").read_text()
+
+
+def test_a_watch_rebuild_after_a_text_edit_is_a_delta_build_that_the_next_preview_builds_on(site):
+    from newsgen.build import build
+    from newsgen.preview import Preview
+    memory = _built_with_memory(site)
+    options = BuildOptions(site=site, now=NOW, jobs=1, memory=memory)
+    preview = Preview(site, memory, NOW)
+    alpha, bravo = site / "content/politics/a.md", site / "content/politics/b.md"
+    alpha.write_text(article("Alpha, corrected"))
+    assert preview.write({str(alpha)}) == ["/politics/a/"]
+    result = build(options)
+    assert result.delta and result.rendered < result.pages  # only the pages that show Alpha
+    bravo.write_text(article("Bravo, corrected", "2025-12-18"))
+    assert preview.write({str(bravo)}) == ["/politics/b/"]
+    # the preview's model holds the headline the delta build took in, not the one before it
+    assert "Alpha, corrected" in (site / "build/politics/b/index.html").read_text()
+    assert build(options).delta
+    assert files_of(site / "build") == files_of(clean_build_of(site))
+
+
+def test_an_edit_undone_after_its_preview_is_undone_by_the_watch_rebuild(site):
+    from newsgen.build import build
+    from newsgen.preview import Preview
+    memory = _built_with_memory(site)
+    alpha = site / "content/politics/a.md"
+    original = alpha.read_bytes()
+    alpha.write_text(article("Alpha, previewed"))
+    assert Preview(site, memory, NOW).write({str(alpha)}) == ["/politics/a/"]
+    alpha.write_bytes(original)  # the editor's undo, saved before the rebuild ran
+    result = build(BuildOptions(site=site, now=NOW, jobs=1, memory=memory))
+    assert result.rendered > 0  # not taken for a build with nothing to do
+    assert "Alpha, previewed" not in (site / "build/politics/a/index.html").read_text()
+    assert files_of(site / "build") == files_of(clean_build_of(site))
 
 
 def test_the_watch_command_reports_the_preview_then_the_rebuild(site):

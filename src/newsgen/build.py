@@ -26,7 +26,8 @@ from .dates import Window, build_now
 from .digests import digest
 from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
 from .kinds import Kind
-from .loading import ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, jobs_for, load_site, scan_sources
+from .loading import (ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, article_settings, jobs_for, load_site,
+                      scan_sources)
 from .theme import static_roots, template_dirs
 from .output import (PendingPages, Staging, check_output_folder, clear_leftovers, commit_incremental,
                      interrupts_held, page_hash, remove_folder, static_files, work_folder, work_name)
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from .images import ImageInfo
     from .kinds import PageSpec
     from .pages import SiteRenderer, SplicePlan
+    from .render import PageRenderer
 
 __all__ = ["BuildOptions", "BuildResult", "LoadedSite", "build", "load_site"]
 
@@ -135,31 +137,32 @@ def choose_paths(options: BuildOptions, state: BuildState | None, restarted: boo
 
     Only FULL without a state or an output to compare with, after a restart (pages the last
     build wrote may not have reached the disk), and while watch mode's memory is empty (a
-    real build fills it). Watch mode takes no DELTA: its memory holds the whole site, and
-    the full path reuses the last plan (see ``loading``), which leaves no skeleton to keep.
+    full build fills it; a delta build only updates it, see ``ArticleMemory.take_edits``).
     """
     memory = options.memory
     if (state is None or not options.output_dir.is_dir() or restarted
             or (memory is not None and (not memory.entries or memory.last is None))):
         return (BuildPath.FULL,)
-    if memory is not None:
-        return (BuildPath.NO_OP, BuildPath.FULL)
     return (BuildPath.NO_OP, BuildPath.DELTA, BuildPath.FULL)
 
 
 def _full(options: BuildOptions, state: BuildState | None, scan: Scan, inputs: Inputs, reporter: Reporter,
           started: float, verify: bool) -> BuildResult:
-    """The full path: load and plan the whole site, render what changed, remember it (and, out of
-    watch mode, keep the skeleton a later delta build starts from)."""
+    """The full path: load and plan the whole site, render what changed, remember it, and keep
+    the skeleton a later delta build starts from (and, in watch mode, the site in memory)."""
     loaded = load_site(options, reporter, state, scan)
     for warning in loaded.warnings:
         reporter.problem(warning)
-    result, pieces = _render_and_write(options, loaded, state, reporter, started, verify=verify)
+    result, pieces, pages = _render_and_write(options, loaded, state, reporter, started, verify=verify)
+    if options.memory is not None:
+        from .loading import LastBuild
+
+        options.memory.last = LastBuild(loaded, pages, options.output_dir)
     if state is not None:
         # a source saved during the build is newer than the snapshot: the next build must look again
         settled = not (loaded.changed_meanwhile or result.left_alone)
         skeleton = None
-        if settled and pieces is not None and options.memory is None:
+        if settled and pieces is not None:
             from .delta import record
 
             skeleton = record(state, options.site, loaded, scan, inputs.snapshot, inputs.frame, inputs.model, pieces)
@@ -216,6 +219,8 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
         return None
     if state.search_pending():
         return None  # the search index is behind the pages (an indexer was stopped): the build brings it up
+    if state.previewed():
+        return None  # pages written outside a build since (see state.mark_previewed)
     if not last.window.holds(options.now):
         return None  # time has changed the site since (or the clock went back past the last build)
     summary = last.summary
@@ -255,9 +260,11 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
     if plan is None:
         return None
     try:
-        result, _ = _render_and_write(options, plan.loaded, state, reporter, started, delta=plan)
+        result, _, _ = _render_and_write(options, plan.loaded, state, reporter, started, delta=plan)
     except Stale:  # an article the pages showed was not in the cache as the skeleton knew it; nothing was written
         return None
+    if options.memory is not None:
+        options.memory.take_edits(plan.articles, plan.edits, article_settings(plan.loaded.config))
     for warning in plan.warnings:
         reporter.problem(warning)
     result = replace(result, pages=plan.pages, delta=True)
@@ -379,9 +386,10 @@ def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float, verify: bool = False,
-                      delta: DeltaPlan | None = None) -> tuple[BuildResult, Pieces | None]:
+                      delta: DeltaPlan | None = None) -> tuple[BuildResult, Pieces | None, PageRenderer]:
     """Render the pages whose inputs changed and write those whose bytes did; returns the
-    result and, from a full build, the site-wide digests a skeleton keeps (see ``delta``).
+    result, from a full build the site-wide digests a skeleton keeps (see ``delta``), and
+    the renderer of HTML pages (for watch mode's memory).
     A ``delta`` build's ``loaded.specs`` are only the pages it renders: static files and
     the other pages stay as they are."""
     from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
@@ -521,14 +529,10 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         _report(reporter, indexed)
         if indexed is None and state is not None and token is not None:
             state.settle_search(token)
-    if options.memory is not None:
-        from .loading import LastBuild
-
-        options.memory.last = LastBuild(loaded, renderer.html, output)
     return BuildResult(
         output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=written + copied,
         seconds=time.perf_counter() - started, rendered=len(todo) - spliced, spliced=spliced, parsed=loaded.parsed,
         removed=removed, left_alone=len(left),
         incremental=incremental, search_pending=search_pending,
         skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future, warnings=loaded.warnings,
-    ), page_digests.pieces() if page_digests is not None else None
+    ), page_digests.pieces() if page_digests is not None else None, renderer.html

@@ -335,7 +335,7 @@ class _Newest(Sequence[Article]):
         return len(self._order)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class DeltaPlan:
     """A delta build ready to render: the pages, their digests, what they were, the new state rows."""
 
@@ -346,6 +346,7 @@ class DeltaPlan:
     pages: int  # the site's pages in all
     warnings: list[Problem]  # the last build's, which are this one's (see _read_changed)
     edits: dict[str, tuple[str, str]]  # source -> (hash, fingerprint), for the state
+    articles: dict[str, Article]  # source -> the article read from it, for watch mode's memory
     record: str  # the skeleton's record in the state after this build (see :func:`record`)
 
 
@@ -370,7 +371,12 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     skeleton = _load_skeleton(state, options.site, record.token)
     if skeleton is None:  # damaged or gone: the full build that follows writes it again (its model differs)
         return None
-    changed = [s for s in scan.sources if scan.hashes[s.key] != skeleton.hashes.get(s.key)]
+    # and those whose pages watch mode's preview wrote since: an edit undone before this
+    # build would otherwise leave the previewed page (see state.mark_previewed)
+    previewed = state.previewed()
+    changed = [s for s in scan.sources if scan.hashes[s.key] != skeleton.hashes.get(s.key) or s.key in previewed]
+    if previewed - {s.key for s in changed}:
+        return None  # a previewed source is gone
     if not changed or len(changed) > MAX_EDITS or any(s.key not in skeleton.placement for s in changed):
         return None
     warnings = list(last.summary.warnings)
@@ -413,9 +419,9 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
         return None  # a page the last build did not record: the full path knows what to do
-    return DeltaPlan(loaded, [page_digests.page(spec, page_digests.urls) for spec in specs], previous, images,
-                     len(skeleton.specs), warnings, edits,
-                     replace(record, snapshot=snapshot, model=model).text())
+    return DeltaPlan(loaded=loaded, digests=[page_digests.page(spec, page_digests.urls) for spec in specs],
+                     previous=previous, images=images, pages=len(skeleton.specs), warnings=warnings, edits=edits,
+                     articles=fresh, record=replace(record, snapshot=snapshot, model=model).text())
 
 
 def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton: Skeleton, changed: list[Source],

@@ -11,7 +11,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -54,6 +54,25 @@ class ArticleMemory:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, str, Result]] = {}
         self.last: LastBuild | None = None  # the last successful build (see LastBuild)
+
+    def take_edits(self, articles: dict[str, Article], edits: dict[str, tuple[str, str]], settings: str) -> None:
+        """Bring the memory up to a delta build that rendered the new versions of ``articles``
+        (which moved no article; ``edits``: source -> (hash, fingerprint)), as if it had
+        been a full build: the same model and plan, with those versions in place and the
+        titles their pages carry. Forgets the last build when it does not hold them all
+        (another process built the site meanwhile): the next build then loads it whole."""
+        last = self.last
+        if last is None or any(key not in last.loaded.site.by_key for key in articles):
+            self.last = None
+            return
+        for key, article in articles.items():
+            self.entries[key] = (edits[key][0], settings, (article, []))
+        loaded = last.loaded
+        self.last = LastBuild(
+            replace(loaded, site=loaded.site.with_versions(articles),
+                    specs=retitled(loaded.specs, lambda key: articles[key].title if key in articles else None),
+                    fingerprints={**loaded.fingerprints, **{key: f for key, (_, f) in edits.items()}}),
+            last.pages, last.output)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .model import Article, same_placement
 from .output import replace_page
 from .kinds import Kind, PageSpec, retitled
 from .render import PageProblem, PageRenderer
-from .state import forget_outputs, site_lock
+from .state import mark_previewed, site_lock
 
 
 
@@ -73,7 +73,7 @@ class Preview:
         try:
             with site_lock(self.site_root, wait=0):  # never beside another build of the site
                 # the output will differ from what the state recorded: the next build must not trust it
-                if not forget_outputs(self.site_root, [spec.output for spec, _ in rendered]):
+                if not mark_previewed(self.site_root, [spec.output for spec, _ in rendered], [a.key for a in edited]):
                     return []
                 for spec, page in rendered:
                     replace_page(last.output, spec.output, page)

@@ -71,6 +71,7 @@ class Key(enum.StrEnum):
     TICKER = "ticker"  # the TickerRecord of the pages
     SKELETON = "skeleton"  # delta's record of the skeleton file
     SEARCH_PENDING = "search_pending"  # the token of the build whose pages the search index is behind
+    PREVIEWED = "previewed"  # the sources whose pages were written outside a build since the last one (JSON)
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class BuildState:
             self.db.execute("DELETE FROM meta WHERE key = ?", (Key.SEARCH_PENDING.value,))
         else:
             self._set(Key.SEARCH_PENDING, search_token)
+        self.db.execute("DELETE FROM meta WHERE key = ?", (Key.PREVIEWED.value,))
         self._set(Key.DIRTY, "0")
         self._set(Key.BOOT, boot_id())
 
@@ -184,6 +186,14 @@ class BuildState:
     def restarted(self) -> bool:
         """True when the machine restarted since the last build wrote (see :func:`boot_id`)."""
         return self._get(Key.BOOT) != boot_id()
+
+    def previewed(self) -> set[str]:
+        """The sources whose pages were written outside a build since the last build that
+        wrote the output (see :func:`mark_previewed`)."""
+        try:
+            return {str(key) for key in json.loads(self._get(Key.PREVIEWED) or "[]")}
+        except (ValueError, TypeError):
+            return {""}  # unreadable: no source has that key, so a delta build takes the full path
 
     def search_pending(self) -> bool:
         """True when the search index is behind the pages (see :func:`pending_search`)."""
@@ -457,19 +467,28 @@ def in_use(folder: Path) -> bool:
         return True
 
 
-def forget_outputs(site: Path, paths: list[str]) -> bool:
-    """Record that output files are about to be written outside a build (watch mode's preview).
+def mark_previewed(site: Path, outputs: list[str], sources: list[str]) -> bool:
+    """Record that the pages at ``outputs``, of the articles in ``sources``, are about to be
+    written outside a build (watch mode's preview).
 
-    Their rows lose their digest and hash, and the "nothing changed" shortcut is
-    switched off, so whatever becomes of the rebuild that follows (it may fail or be
-    interrupted), the next build renders those pages again. False when the state
-    cannot be written: the caller must then not write the files.
+    Their rows lose their digest and hash, and the sources are recorded as previewed
+    until a build writes the output again: so whatever becomes of the rebuild that
+    follows (it may fail, be interrupted, or find the edit undone), no build takes the
+    output for the last build's (see ``build._unchanged``), and a delta build renders the
+    pages of those articles too. False when the state cannot be written: the caller must
+    then not write the files.
     """
     try:
         with _outside_a_build(site) as db:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("UPDATE outputs SET inputs = '', hash = '' WHERE path = ?", [(p,) for p in paths])
-            db.execute("DELETE FROM meta WHERE key = ?", (Key.SNAPSHOT.value,))
+            db.executemany("UPDATE outputs SET inputs = '', hash = '' WHERE path = ?", [(p,) for p in outputs])
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (Key.PREVIEWED.value,)).fetchone()
+            try:
+                earlier = [str(key) for key in json.loads(row[0])] if row else []
+            except (ValueError, TypeError):
+                earlier = [""]
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                       (Key.PREVIEWED.value, json.dumps(sorted({*earlier, *sources}))))
             db.execute("COMMIT")
     except (sqlite3.Error, FileNotFoundError):
         return False
