@@ -16,7 +16,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from . import __version__
 from .config import load_config
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .digests import PageDigests, Pieces
     from .images import ImageInfo
     from .kinds import PageSpec
-    from .pages import SiteRenderer, SplicePlan
+    from .pages import PageOutcome, SiteRenderer, SplicePlan
     from .render import PageRenderer
 
 __all__ = ["BuildOptions", "BuildResult", "LoadedSite", "build", "load_site"]
@@ -384,6 +384,28 @@ def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]
     return token
 
 
+class Changes(NamedTuple):
+    """What a build has to render: each page's digest of its inputs, what the output held
+    (empty on a clean build), the static files, and the pages whose inputs changed."""
+
+    previous: dict[str, tuple[str, str]]  # output path -> (digest, hash) as recorded by the last build
+    digests: list[str]  # per page of the plan
+    statics: dict[str, tuple[Path, str]]  # output path -> (file, signature); {} on a delta build
+    page_digests: PageDigests | None  # None on a delta build, which restores its digests
+    todo: list[int]  # the pages to render, by position in the plan
+
+
+class Written(NamedTuple):
+    """What writing the rendered pages did to the output (see :func:`_write_changed`, :func:`_swap_in`)."""
+
+    written: int  # files written, pages and static files
+    spliced: int
+    removed: int
+    left: list[str]  # pages left as they were, changed on disk during the build
+    reindex: bool  # the search index has to be made again from the output
+    token: str | None  # the state's record that the index is behind the pages (see state.finish_writing)
+
+
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float, verify: bool = False,
                       delta: DeltaPlan | None = None) -> tuple[BuildResult, Pieces | None, PageRenderer]:
@@ -392,13 +414,58 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     the renderer of HTML pages (for watch mode's memory).
     A ``delta`` build's ``loaded.specs`` are only the pages it renders: static files and
     the other pages stay as they are."""
-    from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
-    from .pages import PageOutcome, RenderJob, SiteRenderer, render_chunk
+    from .pages import SiteRenderer
 
     output = options.output_dir
     # compiled templates depend on newsgen's Jinja settings too, which may change between versions
     template_cache = options.site / STATE_DIR / f"templates-{__version__}" if state is not None else None
     renderer = SiteRenderer(loaded, options.site, template_cache)
+    changes = _changes(options, loaded, state, renderer, reporter, verify, delta)
+    incremental = bool(changes.previous)
+    assert incremental or delta is None
+    ticker = _ticker_html(renderer)
+    splice = (_splice_plan(renderer, loaded.specs, state, changes.previous, changes.digests, changes.todo, ticker)
+              if incremental else None)
+    work = work_folder(output, options.site)
+    staging = Staging(output, work) if not incremental else None
+    pending = PendingPages(output, work, ticker=(splice.old, splice.new) if splice else None)
+    try:
+        rendered = _render(options, loaded, renderer, changes, staging, pending, splice, reporter)
+        outputs = _outputs(loaded, changes, rendered)
+
+        def record(reindex: bool) -> str | None:
+            return _record_outputs(state, outputs, changes.previous if incremental else None, changes.statics,
+                                   delta, ticker, changes.page_digests, reindex)
+
+        if incremental:
+            done = _write_changed(options, loaded, state, pending, rendered, outputs, changes, verify, delta,
+                                  reporter, record)
+        else:
+            assert staging is not None
+            done = _swap_in(loaded, state, staging, rendered, changes.statics, reporter, record)
+    except BaseException:
+        if staging is not None:
+            staging.abort()
+        pending.discard()
+        raise
+    search_pending = _index(options, state, done, work, reporter)
+    return BuildResult(
+        output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=done.written,
+        seconds=time.perf_counter() - started, rendered=len(changes.todo) - done.spliced, spliced=done.spliced,
+        parsed=loaded.parsed, removed=done.removed, left_alone=len(done.left), incremental=incremental,
+        search_pending=search_pending, skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future,
+        warnings=loaded.warnings,
+    ), changes.page_digests.pieces() if changes.page_digests is not None else None, renderer.html
+
+
+def _changes(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, renderer: SiteRenderer,
+             reporter: Reporter, verify: bool, delta: DeltaPlan | None) -> Changes:
+    """Each page's digest and the pages whose digest is not the one recorded for the file in
+    the output (all of them on a clean build). Prepares the images the pages show on the
+    way, and gives the renderers their sizes."""
+    from .digests import PageDigests, template_digests  # Jinja: only when pages are rendered
+
+    output = options.output_dir
     page_digests = None
     if delta is None:
         previous = state.outputs() if state is not None and output.is_dir() else {}
@@ -420,19 +487,20 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     for problem in image_problems:
         reporter.problem(problem)
     renderer.html.images = renderer.feeds.images = infos
-    incremental = bool(previous)
-    assert incremental or delta is None
     out_text = str(output)
     todo = [i for i, spec in enumerate(loaded.specs)
-            if not incremental or previous.get(spec.output, ("", ""))[0] != digests[i]
+            if not previous or previous.get(spec.output, ("", ""))[0] != digests[i]
             or not os.path.isfile(os.path.join(out_text, spec.output))]
+    return Changes(previous, digests, statics, page_digests, todo)
 
-    ticker = _ticker_html(renderer)
-    splice = _splice_plan(renderer, loaded.specs, state, previous, digests, todo, ticker) if incremental else None
 
-    work = work_folder(output, options.site)
-    staging = Staging(output, work) if not incremental else None
-    pending = PendingPages(output, work, ticker=(splice.old, splice.new) if splice else None)
+def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, changes: Changes,
+            staging: Staging | None, pending: PendingPages, splice: SplicePlan | None,
+            reporter: Reporter) -> list[PageOutcome]:
+    """Render the pages to do on every core: a clean build's into ``staging``, an incremental
+    one's held in ``pending``. Raises every page's problem together."""
+    from .pages import RenderJob, render_chunk
+
     rendered: list[PageOutcome] = []
 
     def keep(outcomes: list[PageOutcome]) -> None:
@@ -445,94 +513,102 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
                 pending.keep_spliced(relative, outcome.signature)
             rendered.append(outcome)
 
-    try:
-        job = RenderJob(renderer, loaded.specs, output, staging, previous if incremental else {}, splice)
-        reporter.start("rendering", len(todo))
-        run_chunks(render_chunk, todo, jobs_for(options), job, reporter.advance, consume=keep)
-        reporter.finish()
-        failures: dict[tuple[str, int, str], Problem] = {}
-        for outcome in rendered:
-            failure = outcome.problem
-            if failure is not None:
-                failures.setdefault((failure.path, failure.line, failure.message.split(" (while rendering")[0]), failure)
-        if failures:
-            raise ContentError(failures.values())
-        hashes = {loaded.specs[o.page].output: (digests[o.page], o.hash) for o in rendered}
-        outputs = {spec.output: hashes.get(spec.output) or (digests[i], previous[spec.output][1])
-                   for i, spec in enumerate(loaded.specs)}
-        written = sum(1 for o in rendered if o.wrote)
-        spliced = sum(1 for o in rendered if o.spliced)
-        search = loaded.config.search
-        reindex = False
-        left: list[str] = []
-        if incremental:
-            # the pages are written and recorded in one go: Ctrl-C waits for both (see interrupts_held)
-            with interrupts_held(lambda: "the changed pages were written just before" + (
-                    "; the search index is behind them, and the next build updates it" if reindex else "")):
-                if state is not None:  # until recorded below: a killed build makes the next one write all
-                    state.start_writing()
-                changed_pages = [loaded.specs[o.page].output for o in rendered if o.wrote]
-                # after a restart: all again; after a delta build's edits: none
-                old_statics = state.statics() if state is not None and not verify and delta is None else {}
-                try:
-                    copied, removed, left = commit_incremental(pending, output, changed_pages, set(outputs),
-                                                               set(previous), statics, old_statics)
-                except OSError as exc:  # the state stays marked unfinished: the next build writes everything again
-                    raise OutputError(f"writing {output} failed partway ({exc.strerror or exc}), so some of its "
-                                      "pages are new and some old; fix that (free some space?) and build again, "
-                                      "which writes them all") from exc
-                for relative in left:  # changed on disk during the build (by hand?): rendered by the next build
-                    outputs[relative] = ("", "")
-                    reporter.problem(make_warning(_shown(output / relative, options.site), 0, "",
-                                                  "this page changed while the site was being built, so it was "
-                                                  "left as it is", "the next build renders it"))
-                written -= len(left)
-                spliced -= len(left)  # only spliced pages are made again when written, and can be left
-                # a page's indexed text changed unless only its ticker did, outside the indexed part
-                articles_changed = any(loaded.specs[o.page].kind is Kind.ARTICLE and o.search_text
-                                       for o in rendered if o.wrote)
-                behind = state is not None and state.search_pending()
-                reindex = search and (articles_changed or bool(removed) or verify or behind
-                                      or not (output / INDEX_FOLDER).is_dir())
-                if not search:
-                    remove_folder(output, INDEX_FOLDER)  # as a clean build without search would have none
-                token = _record_outputs(state, outputs, previous, statics, delta, ticker, page_digests, reindex)
-        else:
-            assert staging is not None
-            if state is not None:
-                state.start_writing()
-            staging.mark()
-            copied = staging.copy_statics(statics)
-            if search:
-                _report(reporter, index_site(staging.path))  # before the swap: readers never see a half index
-            try:
-                with interrupts_held(lambda: "the new site was put in place just before"):
-                    staging.commit()
-                    token = _record_outputs(state, outputs, None, statics, delta, ticker, page_digests, False)
-            finally:
-                staging.clear_old()  # after the swap and its record: a Ctrl-C need not wait for it
-            removed = 0
-    except BaseException:
-        if staging is not None:
-            staging.abort()
-        pending.discard()
-        raise
-    search_pending = False
-    if reindex and options.defer_search:
-        search_pending = True  # the caller (watch, serve) indexes in the background, then settles the token
-    elif reindex:
+    job = RenderJob(renderer, loaded.specs, options.output_dir, staging, changes.previous, splice)
+    reporter.start("rendering", len(changes.todo))
+    run_chunks(render_chunk, changes.todo, jobs_for(options), job, reporter.advance, consume=keep)
+    reporter.finish()
+    failures: dict[tuple[str, int, str], Problem] = {}
+    for outcome in rendered:
+        failure = outcome.problem
+        if failure is not None:
+            failures.setdefault((failure.path, failure.line, failure.message.split(" (while rendering")[0]), failure)
+    if failures:
+        raise ContentError(failures.values())
+    return rendered
+
+
+def _outputs(loaded: LoadedSite, changes: Changes, rendered: list[PageOutcome]) -> dict[str, tuple[str, str]]:
+    """Every page of the plan as the output will hold it: output path -> (digest, hash)."""
+    hashes = {loaded.specs[o.page].output: (changes.digests[o.page], o.hash) for o in rendered}
+    return {spec.output: hashes.get(spec.output) or (changes.digests[i], changes.previous[spec.output][1])
+            for i, spec in enumerate(loaded.specs)}
+
+
+def _write_changed(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, pending: PendingPages,
+                   rendered: list[PageOutcome], outputs: dict[str, tuple[str, str]], changes: Changes, verify: bool,
+                   delta: DeltaPlan | None, reporter: Reporter,
+                   record: Callable[[bool], str | None]) -> Written:
+    """An incremental build's write: the changed pages and static files, stale files removed,
+    and the state's record of them, in one go (Ctrl-C waits for both, see interrupts_held)."""
+    output = options.output_dir
+    search = loaded.config.search
+    reindex = False
+    with interrupts_held(lambda: "the changed pages were written just before" + (
+            "; the search index is behind them, and the next build updates it" if reindex else "")):
+        if state is not None:  # until recorded below: a killed build makes the next one write all
+            state.start_writing()
+        changed_pages = [loaded.specs[o.page].output for o in rendered if o.wrote]
+        # after a restart: all again; after a delta build's edits: none
+        old_statics = state.statics() if state is not None and not verify and delta is None else {}
         try:
-            indexed = index_site(output, sync=True, work=(work, work_name(output, "search")))  # after the pages
-        except KeyboardInterrupt:
-            raise Interrupted("the pages are up to date but the search index is not; the next build "
-                              "updates it") from None
-        _report(reporter, indexed)
-        if indexed is None and state is not None and token is not None:
-            state.settle_search(token)
-    return BuildResult(
-        output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=written + copied,
-        seconds=time.perf_counter() - started, rendered=len(todo) - spliced, spliced=spliced, parsed=loaded.parsed,
-        removed=removed, left_alone=len(left),
-        incremental=incremental, search_pending=search_pending,
-        skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future, warnings=loaded.warnings,
-    ), page_digests.pieces() if page_digests is not None else None, renderer.html
+            copied, removed, left = commit_incremental(pending, output, changed_pages, set(outputs),
+                                                       set(changes.previous), changes.statics, old_statics)
+        except OSError as exc:  # the state stays marked unfinished: the next build writes everything again
+            raise OutputError(f"writing {output} failed partway ({exc.strerror or exc}), so some of its "
+                              "pages are new and some old; fix that (free some space?) and build again, "
+                              "which writes them all") from exc
+        for relative in left:  # changed on disk during the build (by hand?): rendered by the next build
+            outputs[relative] = ("", "")
+            reporter.problem(make_warning(_shown(output / relative, options.site), 0, "",
+                                          "this page changed while the site was being built, so it was "
+                                          "left as it is", "the next build renders it"))
+        written = sum(1 for o in rendered if o.wrote) - len(left)
+        spliced = sum(1 for o in rendered if o.spliced) - len(left)  # only spliced pages can be left
+        # a page's indexed text changed unless only its ticker did, outside the indexed part
+        articles_changed = any(loaded.specs[o.page].kind is Kind.ARTICLE and o.search_text
+                               for o in rendered if o.wrote)
+        behind = state is not None and state.search_pending()
+        reindex = search and (articles_changed or bool(removed) or verify or behind
+                              or not (output / INDEX_FOLDER).is_dir())
+        if not search:
+            remove_folder(output, INDEX_FOLDER)  # as a clean build without search would have none
+        token = record(reindex)
+    return Written(written + copied, spliced, removed, left, reindex, token)
+
+
+def _swap_in(loaded: LoadedSite, state: BuildState | None, staging: Staging, rendered: list[PageOutcome],
+             statics: dict[str, tuple[Path, str]], reporter: Reporter, record: Callable[[bool], str | None]) -> Written:
+    """A clean build's write: the static files and the search index into the staging folder
+    (readers never see a half index), then the staging folder swapped in and recorded."""
+    if state is not None:
+        state.start_writing()
+    staging.mark()
+    copied = staging.copy_statics(statics)
+    if loaded.config.search:
+        _report(reporter, index_site(staging.path))
+    try:
+        with interrupts_held(lambda: "the new site was put in place just before"):
+            staging.commit()
+            token = record(False)
+    finally:
+        staging.clear_old()  # after the swap and its record: a Ctrl-C need not wait for it
+    return Written(sum(1 for o in rendered if o.wrote) + copied, 0, 0, [], False, token)
+
+
+def _index(options: BuildOptions, state: BuildState | None, done: Written, work: Path, reporter: Reporter) -> bool:
+    """Bring the search index up to the pages an incremental build wrote; True when that is
+    left to the caller (watch and serve index in the background, then settle the token)."""
+    if not done.reindex:
+        return False
+    if options.defer_search:
+        return True
+    output = options.output_dir
+    try:
+        indexed = index_site(output, sync=True, work=(work, work_name(output, "search")))  # after the pages
+    except KeyboardInterrupt:
+        raise Interrupted("the pages are up to date but the search index is not; the next build "
+                          "updates it") from None
+    _report(reporter, indexed)
+    if indexed is None and state is not None and done.token is not None:
+        state.settle_search(done.token)
+    return False
