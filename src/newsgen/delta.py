@@ -362,7 +362,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     record = SkeletonRecord.read(state)
     last = state.last_build()
     if record is None or last is None or record.snapshot != last.snapshot or record.frame != frame:
-        return None  # not the skeleton of the last build (watch mode's builds leave none), or more than text changed
+        return None  # not the skeleton of the last build (one that stopped before recording it), or more than text changed
     # the clock is within both the skeleton's time limits and those of the last build, which
     # wrote the output: no article came due or left the news sitemap's window since, and the
     # clock did not go back
