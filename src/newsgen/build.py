@@ -335,8 +335,8 @@ def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildStat
     from .digests import split_inputs, ticker_templates
     from .pages import SplicePlan
 
-    if state is None or ticker is None:
-        return None
+    if state is None or ticker is None or renderer.html.config.multilingual:
+        return None  # (each edition's ticker says its words in its own language: not yet spliced)
     last = state.ticker()
     if last is None or not last.html.strip():
         return None
@@ -486,7 +486,7 @@ def _changes(options: BuildOptions, loaded: LoadedSite, state: BuildState | None
                                                       options.site / STATE_DIR / "images", options.site, some=True)
     for problem in image_problems:
         reporter.problem(problem)
-    renderer.html.images = renderer.feeds.images = infos
+    renderer.set_images(infos)
     out_text = str(output)
     todo = [i for i, spec in enumerate(loaded.specs)
             if not previous or previous.get(spec.output, ("", ""))[0] != digests[i]

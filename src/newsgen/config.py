@@ -8,17 +8,44 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UsageError
 from .frontmatter import decode_source, parse_yaml, shown
 from .inputs import SETTINGS_FILE
+from .urls import SiteUrls
 
 PLACEHOLDERS = ("section", "slug", "year", "month", "day")
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """One edition of the site: its language (a BCP 47 tag), the name readers pick it by
+    (in its own script), its writing direction, what it says differently from the
+    site's settings, and where its pages live (``prefix``: '' at the root, or '/ru')."""
+
+    code: str
+    name: str
+    direction: str = "ltr"  # or "rtl"
+    title: str = ""  # '' for the site's
+    description: str = ""
+    timezone: str = ""  # '' for the site's
+    sections: tuple[tuple[str, str], ...] = ()  # (key, display name) in this language
+    prefix: str = ""
+
+    @property
+    def locale(self) -> str:
+        """The tag as Babel and gettext name it: 'uz_Latn'."""
+        return self.code.replace("-", "_")
+
+    @property
+    def urls(self) -> SiteUrls:
+        """The edition's addresses (see ``urls``)."""
+        return SiteUrls(self.prefix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +69,45 @@ class Config:
     twitter: str = ""  # the site's @handle for Twitter cards
     search: bool = True  # build the Pagefind index and the search page
     missing_images: str = "error"  # or "warning": for archives migrated without their image files
+    languages: tuple[Language, ...] = ()  # the editions, default first; () for a site in one language
+    default_language_in_subdir: bool = False  # the default edition under its own prefix, as the others
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    @property
+    def editions(self) -> tuple[Language, ...]:
+        """Every edition, the default first; a site in one language has one, at the root."""
+        return self.languages or (Language(self.language, language_name(self.language), language_direction(self.language)),)
+
+    @property
+    def multilingual(self) -> bool:
+        return len(self.languages) > 1
+
+    def edition(self, code: str) -> Language:
+        """The edition in language ``code`` (the default one for '' or a language the site has not)."""
+        for language in self.editions:
+            if language.code == code:
+                return language
+        return self.editions[0]
+
+    def for_edition(self, code: str) -> Config:
+        """The settings as the edition in language ``code`` reads them: its language, and its own
+        title, description, time zone and section names where it has them."""
+        edition = self.edition(code)
+        names = dict(self.sections)
+        names.update(edition.sections)
+        order = [k for k, _ in self.sections] + [k for k, _ in edition.sections if k not in dict(self.sections)]
+        return replace(self, language=edition.code, title=edition.title or self.title,
+                       description=edition.description or self.description,
+                       timezone=edition.timezone or self.timezone, sections=tuple((k, names[k]) for k in order))
+
+    def language_of_folder(self, name: str) -> str:
+        """The language whose code is the folder or file-name part ``name`` ('ru', 'ja'); '' for none."""
+        if not self.multilingual:
+            return ""
+        for language in self.languages:
+            if language.code.lower() == name.lower():
+                return language.code
+        return ""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -80,7 +145,8 @@ class Config:
 MAX_COUNT = 10_000  # articles a page or feed shows: more would make pages no reader loads
 _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
-KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", "missing_images", *_INT_KEYS)
+KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", "missing_images", "languages",
+              "default_language_in_subdir", *_INT_KEYS)
 
 
 def load_config(site: Path) -> Config:
@@ -139,11 +205,15 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
                 bad(key, f"must be error or warning, not {shown(value)}", "missing_images: warning")
             else:
                 values[key] = value
-        elif key == "search":
+        elif key in ("search", "default_language_in_subdir"):
             if not isinstance(value, bool):
-                bad(key, f"must be true or false, not {shown(value)}", "search: true")
+                bad(key, f"must be true or false, not {shown(value)}", f"{key}: true")
             else:
                 values[key] = value
+        elif key == "languages":
+            languages = _parse_languages(value, lambda message, hint: bad(key, message, hint))
+            if languages is not None:
+                values[key] = languages
         elif key == "base_url":
             url = str(value)
             parts = urlsplit(url)
@@ -173,9 +243,139 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
                     "e.g. sections: {politics: Politics, economy: Economy}")
             else:
                 values[key] = parsed
+    if "languages" in values and not errors:
+        values.update(_editions(values, lambda message, hint: bad("languages", message, hint)))
     if errors:
         raise UsageError("the settings file has errors", errors)
     return Config(**values, warnings=tuple(warnings))
+
+
+def language_name(code: str) -> str:
+    """The language's name in its own script, as a language switcher shows it: 'Русский', '日本語'."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def language_direction(code: str) -> str:
+    """'rtl' for a language written right to left (Arabic, Hebrew, Persian, Urdu), else 'ltr'."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return "rtl" if Locale.parse(code.replace("-", "_")).character_order == "right-to-left" else "ltr"
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+
+
+_LANGUAGE_KEYS = ("name", "direction", "title", "description", "timezone", "sections", "base_url")
+
+
+def _parse_languages(value: Any, bad: Callable[[str, str], None]) -> tuple[Language, ...] | None:
+    """The ``languages`` setting: a mapping of codes to their settings (or to a display name),
+    or a list of codes or of such mappings with a ``code``. Prefixes are set later (see _editions)."""
+    hint = "e.g. languages: {en: {name: English}, ru: {name: Русский, title: ...}}"
+    if isinstance(value, dict):
+        entries = [(code, settings) for code, settings in value.items()]
+    elif isinstance(value, list):
+        entries = []
+        for item in value:
+            if isinstance(item, str):
+                entries.append((item, {}))
+            elif isinstance(item, dict) and "code" in item:
+                entries.append((item["code"], {k: v for k, v in item.items() if k != "code"}))
+            else:
+                bad("must list language codes, or their settings with a code", hint)
+                return None
+    else:
+        bad("must be a list of language codes or a mapping of codes to their settings", hint)
+        return None
+    if not entries:
+        bad("lists no language", hint)
+        return None
+    languages: list[Language] = []
+    for code, settings in entries:
+        code = str(code)
+        if not _LANGUAGE_TAG.match(code):
+            bad(f"{shown(code)} is not a language tag", "write codes such as en, ru, kk, uz-Latn or ja")
+            return None
+        if any(known.code.lower() == code.lower() for known in languages):
+            bad(f"lists {code} twice", "keep one entry per language")
+            return None
+        if isinstance(settings, str):
+            settings = {"name": settings}
+        if settings is None:
+            settings = {}
+        if not isinstance(settings, dict):
+            bad(f"{code}: must be the language's settings (name, title, ...) or its name", hint)
+            return None
+        unknown = [k for k in settings if k not in _LANGUAGE_KEYS]
+        if unknown:
+            bad(f"{code}: {unknown[0]} is not a language setting", "known: " + ", ".join(_LANGUAGE_KEYS))
+            return None
+        texts = {k: settings[k] for k in ("name", "title", "description", "timezone", "base_url", "direction")
+                 if k in settings}
+        if any(not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in texts.values()):
+            bad(f"{code}: name, title, description, timezone, direction and base_url must be text", hint)
+            return None
+        direction = str(texts.get("direction", language_direction(code)))
+        if direction not in ("ltr", "rtl"):
+            bad(f"{code}: direction must be ltr or rtl, not {shown(direction)}", "direction: rtl")
+            return None
+        zone = str(texts.get("timezone", ""))
+        if zone:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                bad(f"{code}: '{zone}' is not a time zone", "use an IANA name such as Asia/Almaty")
+                return None
+        sections: tuple[tuple[str, str], ...] = ()
+        if "sections" in settings:
+            parsed = _parse_sections(settings["sections"])
+            if parsed is None:
+                bad(f"{code}: sections must map section keys to their names in this language",
+                    "e.g. sections: {politics: Политика}")
+                return None
+            sections = parsed
+        prefix = str(texts.get("base_url", ""))
+        if prefix and not re.fullmatch(r"/(?:[A-Za-z0-9._~-]+/)+", prefix if prefix.endswith("/") else prefix + "/"):
+            bad(f"{code}: base_url {shown(prefix)} is not a path such as /ru/",
+                "an edition lives under a path of the site (a domain of its own is not supported yet)")
+            return None
+        languages.append(Language(code, str(texts.get("name") or language_name(code)), direction,
+                                  str(texts.get("title", "")), str(texts.get("description", "")), zone, sections,
+                                  prefix.rstrip("/")))
+    return tuple(languages)
+
+
+def _editions(values: dict[str, Any], bad: Callable[[str, str], None]) -> dict[str, Any]:
+    """The default language first, and every edition's prefix: the default one at the root unless
+    ``default_language_in_subdir``, the others under their base_url or '/<code>'."""
+    languages: tuple[Language, ...] = values["languages"]
+    default = values.get("language")
+    if default is None or not any(l.code == default for l in languages):
+        if default is not None and len(languages) > 1:
+            bad(f"do not include the default language {default}", f"add {default} to languages, or set "
+                f"language: to one of {', '.join(l.code for l in languages)}")
+            return {}
+        default = languages[0].code
+    ordered = sorted(languages, key=lambda l: l.code != default)
+    in_subdir = values.get("default_language_in_subdir", False)
+    fixed = []
+    for language in ordered:
+        prefix = language.prefix or ("" if language.code == default and not in_subdir else f"/{language.code.lower()}")
+        if language.code == default and not in_subdir:
+            prefix = ""
+        fixed.append(Language(language.code, language.name, language.direction, language.title,
+                              language.description, language.timezone, language.sections, prefix))
+    prefixes = [l.prefix for l in fixed]
+    if len(set(prefixes)) != len(prefixes):
+        bad("two editions share one base_url", "give each language its own path, e.g. /ru/ and /kk/")
+        return {}
+    return {"language": default, "languages": tuple(fixed)}
 
 
 # BCP 47 as pages, feeds and the search index need it: a language, then subtags (en-GB, sr-Latn, zh-Hant-TW)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable
+from zoneinfo import ZoneInfo
 
 from .config import Config
 from .dates import DATE_HINT, RANGE_HINT, read_datetime
@@ -27,9 +29,9 @@ from .slugs import is_safe_url, normalise_url, slugify, split_dated_name, tag_sl
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
-           "aliases": "redirect_from"}
+           "aliases": "redirect_from", "language": "lang", "translationKey": "translation_key"}
 FIELDS = ("title", "date", "section", "slug", "tags", "authors", "summary", "image", "image_alt",
-          "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from")
+          "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from", "lang", "translation_key")
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_TAGS = 100  # each tag adds a listing and two feeds holding the whole article
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never valid in HTML text or in XML feeds
@@ -145,29 +147,33 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     zone = config.zone
 
     title = fields.text("title", required=True)
-    file_date, stem = split_dated_name(Path(source.key).stem)
+    lang, place = _language(source.key, fields, config)  # place: the key without its language
+    edition = config.edition(lang)
+    if edition.timezone:
+        zone = ZoneInfo(edition.timezone)
+    file_date, stem = split_dated_name(Path(place).stem)
     date = fields.date("date", zone)
     if date is None and fields.is_blank("date"):  # 'date:' left empty counts as no date
         date = _date_from_name(fields, file_date, stem, zone)
     updated = fields.date("updated", zone)
 
-    section = _section(source.key, fields)
+    section = _section(place, fields)
     slug_text = fields.text("slug") or stem
     slug = slugify(slug_text)
     if not slug:
         problems.append(Problem(source.key, fields.line("slug"), 0, "slug",
                                 f'"{slug_text}" leaves nothing usable in a web address',
                                 "set slug: with letters or digits, e.g. slug: talks-in-astana"))
-    tags = _terms(fields.text_list("tags"), tag_slug, urls.tag)
+    tags = _terms(fields.text_list("tags"), tag_slug, edition.urls.tag)
     if len(tags) > MAX_TAGS:
         problems.append(Problem(source.key, fields.line("tags"), 0, fields.source_key.get("tags", "tags"),
                                 f"has {len(tags):,} tags; an article may have at most {MAX_TAGS}",
                                 "keep the tags readers would follow; each tag makes pages and feeds "
                                 "that hold the article"))
-    authors = _terms(fields.text_list("authors"), slugify, urls.author)
+    authors = _terms(fields.text_list("authors"), slugify, edition.urls.author)
     draft = fields.flag("draft")
     featured = fields.flag("featured")
-    redirects = _redirects(fields)
+    redirects = _redirects(fields, edition.prefix)
     extra = {k: v for k, v in doc.data.items() if k not in FIELDS and k not in ALIASES}
     for key in extra:
         close = difflib.get_close_matches(key, (*FIELDS, *ALIASES), n=1, cutoff=0.75)
@@ -179,7 +185,8 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     if any(p.is_error for p in problems) or title is None or date is None or section is None:
         return None, problems
 
-    url = urls.expand_permalink(config.permalink, section, slug, date.astimezone(zone))
+    url = edition.prefix + urls.expand_permalink(config.permalink, section, slug, date.astimezone(zone))
+    aliases = tuple(_beside(url, old) if relative else old for old, relative in redirects)
     rendered = renderer.render(_visible_body(doc.body, doc.body_line, source.key, problems))
     summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
     article = Article(
@@ -187,9 +194,10 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         html=rendered.html, summary=summary, tags=tags, authors=authors, updated=updated,
         image=fields.text("image") or "", image_alt=fields.text("image_alt") or "",
         image_caption=fields.text("image_caption") or "", image_credit=fields.text("image_credit") or "",
-        draft=draft, featured=featured, redirect_from=tuple(redirects),
+        draft=draft, featured=featured, redirect_from=aliases,
         reading_minutes=rendered.reading_minutes, body_images=image_sources(rendered.html),
-        extra=MappingProxyType(extra),
+        lang=lang, translation_key=fields.text("translation_key") or place,
+        section_url=edition.urls.section(section), extra=MappingProxyType(extra),
     )
     return article, problems
 
@@ -228,13 +236,62 @@ def _date_from_name(fields: _Fields, file_date: str | None, stem: str, zone: Any
     return date
 
 
-def _redirects(fields: _Fields) -> list[str]:
-    """Old addresses of the article as site paths; anything that could leave the site is refused."""
-    redirects: list[str] = []
+def _language(key: str, fields: _Fields, config: Config) -> tuple[str, str]:
+    """The article's language and its key without the language, which is the translation key
+    of an article unless front matter gives one (``translation_key:``).
+
+    The language comes from front matter (``lang:``), else from a language folder
+    (``content/ru/politics/x.md``) or a language suffix (``content/politics/x.ru.md``), else it
+    is the site's default. Both layouts are common: Hugo's sites use either.
+    """
+    parts = list(Path(key).parts)  # ['content', 'ru', 'politics', 'x.md']
+    found = ""
+    if len(parts) >= 3 and config.language_of_folder(parts[1]):
+        found = config.language_of_folder(parts.pop(1))
+    stem, suffix = os.path.splitext(parts[-1])
+    name, dot, code = stem.rpartition(".")
+    if dot and name and config.language_of_folder(code):
+        found = found or config.language_of_folder(code)
+        parts[-1] = name + suffix
+    place = "/".join(parts)
+    given = fields.text("lang")
+    if given is None:
+        return found or config.language, place
+    if config.multilingual:
+        for language in config.languages:
+            if language.code.lower() == given.lower():
+                return language.code, place
+        fields.problems.append(Problem(fields.path, fields.line("lang"), 0, fields.source_key.get("lang", "lang"),
+                                       f'"{given}" is not one of the site\'s languages',
+                                       "use one of " + ", ".join(l.code for l in config.languages)
+                                       + ", or add it to languages: in newsgen.yaml"))
+    elif given.lower() != config.language.lower():
+        fields.problems.append(warning(fields.path, fields.line("lang"), fields.source_key.get("lang", "lang"),
+                                       f'the site is in one language ({config.language}), so this article is '
+                                       f"published as {config.language}, not {given}",
+                                       "list the site's editions under languages: in newsgen.yaml"))
+    return found or config.language, place
+
+
+def _beside(url: str, alias: str) -> str:
+    """A relative alias (Hugo's ``aliases: [old-name]``) beside the article: '/blog/2024/x/' with
+    'y' gives '/blog/2024/y/'."""
+    return normalise_url(posixpath.normpath(posixpath.join(posixpath.dirname(url.rstrip("/")), alias)))
+
+
+def _redirects(fields: _Fields, prefix: str) -> list[tuple[str, bool]]:
+    """Old addresses of the article as site paths, and whether each is relative to the article
+    (Hugo's ``aliases`` without a leading '/'); anything that could leave the site is refused.
+    An edition's aliases are its own: under its prefix, so translations may repeat them."""
+    redirects: list[tuple[str, bool]] = []
+    hugo = fields.source_key.get("redirect_from") == "aliases"
     for i, old in enumerate(fields.text_list("redirect_from")):
+        relative = hugo and not old.startswith("/")
         url = normalise_url(old)
-        if is_safe_url(url) and "//" not in url:  # '//host/' would be a link to another site
-            redirects.append(url)
+        if prefix and not relative and url != prefix + "/" and not url.startswith(prefix + "/"):
+            url = prefix + url
+        if is_safe_url(url) and "//" not in url and ".." not in url.split("/"):  # '//host/': another site
+            redirects.append((old if relative else url, relative))
         else:
             fields.problems.append(Problem(fields.path, fields.line(f"redirect_from.{i}", "redirect_from"), 0,
                                            fields.source_key.get("redirect_from", "redirect_from"),

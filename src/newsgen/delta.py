@@ -433,6 +433,8 @@ def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton
     if any(w.path in keys for w in warnings):  # its warnings must be found again, which the full path does
         return None
     config = load_config(options.site)
+    if config.multilingual:
+        return None  # the skeleton keeps one edition's indexes (not yet the editions of a site in several languages)
     settings = article_settings(config)
     if settings != skeleton.settings:
         return None

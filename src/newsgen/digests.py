@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from . import __version__
 from .config import Config
+from .i18n import CATALOG_FOLDER
 from .model import Site, placement_text
 from .kinds import PageSpec, unit
 from .theme import FRAGMENTS, TICKER_PARTIAL
@@ -52,7 +53,11 @@ def template_digests(env: jinja2.Environment, data: Mapping[str, str] | None = N
     import jinja2  # here, not at the top: a build with nothing to render never needs Jinja
     from jinja2 import meta
 
-    names = sorted(env.list_templates(filter_func=lambda n: not n.startswith(".")))
+    listed = sorted(env.list_templates(filter_func=lambda n: not n.startswith(".")))
+    # the catalogues of the templates' words (see i18n): every template says its words through them
+    catalogs = [n for n in listed if n.startswith(CATALOG_FOLDER + "/")]
+    words = digest(*(f"{n}:{env.loader.get_source(env, n)[0]}" for n in catalogs)) if catalogs and env.loader else ""
+    names = [n for n in listed if n not in catalogs]
     data = data or {}
     sources: dict[str, str] = {}
     references: dict[str, set[str] | None] = {}
@@ -92,7 +97,7 @@ def template_digests(env: jinja2.Environment, data: Mapping[str, str] | None = N
                 read = None if read is None or more is None else read | more
             made = digest(made, *(f"{file}:{data[file]}" for file in sorted(data)
                                   if read is None or file.split("/", 1)[0] in read))
-        result[name] = made
+        result[name] = digest(made, words) if words else made
     return result
 
 
@@ -130,7 +135,7 @@ def ticker_templates(env: jinja2.Environment) -> frozenset[str] | None:
     import jinja2  # here, not at the top: a build with nothing to render never needs Jinja
     from jinja2 import meta, nodes
 
-    names = env.list_templates(filter_func=lambda n: not n.startswith("."))
+    names = env.list_templates(filter_func=lambda n: not n.startswith((".", CATALOG_FOLDER + "/")))
     if TICKER_PARTIAL not in names or env.loader is None:
         return None
     shows: dict[str, bool] = {}

@@ -27,7 +27,7 @@ from .digests import digest
 from .inputs import signature as file_signature
 from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
-from .model import Article, Site, build_site, placement_text, same_placement
+from .model import Article, Edition, Site, build_editions, build_site, placement_text, same_placement
 from .parallel import default_jobs, run_chunks
 from .kinds import PageSpec, retitled
 from .kinds.sitemaps import NEWS_WINDOW
@@ -240,7 +240,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     if reused is not None:
         site, specs, plan_problems = reused
     else:
-        site = build_site(published, config.sections, config.related_size, config.zone)
+        site = make_site(published, config)
         specs, plan_problems = plan_site(site, config, now, data)
     problems += plan_problems + _tag_spellings(site, published, scan)
     statics = static_files(static_roots(options.site), not_copied)
@@ -315,6 +315,17 @@ def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_
     return found, problems
 
 
+def make_site(published: list[Article], config: Config) -> Site:
+    """The model of the published articles: one edition per language when the site has several."""
+    if not config.multilingual:
+        return build_site(published, config.sections, config.related_size, config.zone)
+    editions = []
+    for language in config.languages:
+        seen = config.for_edition(language.code)
+        editions.append(Edition(language.code, seen.sections, seen.zone, language.urls))
+    return build_editions(published, editions, config.related_size)
+
+
 def _tag_spellings(site: Site, articles: list[Article], scan: Scan) -> list[Problem]:
     """A warning for each spelling of a tag that shares its page with another spelling.
 
@@ -326,14 +337,15 @@ def _tag_spellings(site: Site, articles: list[Article], scan: Scan) -> list[Prob
     problems: list[Problem] = []
     warned: set[tuple[str, str]] = set()
     for article in articles:
+        tags = site.edition(article.lang).tags
         for tag in article.tags:
-            shown = site.tags[tag.slug][0].name if tag.slug in site.tags else tag.name
+            shown = tags[tag.slug][0].name if tag.slug in tags else tag.name
             spelling = " ".join(tag.name.casefold().split())
             if spelling == " ".join(shown.casefold().split()) or (tag.slug, spelling) in warned:
                 continue
             warned.add((tag.slug, spelling))
             problems.append(Problem(article.key, _line_of(scan.source_bytes(article.key), tag.name), 0, "tags",
-                                    f'"{tag.name}" and "{shown}" make the same tag page, /tags/{tag.slug}/, '
+                                    f'"{tag.name}" and "{shown}" make the same tag page, {tag.url}, '
                                     f'shown as "{shown}"',
                                     f'write "{shown}" if they are one tag, or give this one a name of its own',
                                     "warning"))
@@ -366,7 +378,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "6"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
+ARTICLE_FORMAT = "7"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 def article_settings(config: Config) -> str:

@@ -54,17 +54,15 @@ class Article:
     redirect_from: tuple[str, ...] = ()
     reading_minutes: int = 1
     body_images: tuple[str, ...] = ()  # every <img src> of the body as written, read once when the body is rendered
+    lang: str = ""  # the code of the article's language (see config.Language); '' in sites made before editions
+    translation_key: str = ""  # equal for an article and its translations (see content._language)
+    section_url: str = ""  # the URL of its section's page in its edition (see urls.section)
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def modified(self) -> datetime:
         """When the article last changed: ``updated`` if set, else ``date``."""
         return self.updated or self.date
-
-    @property
-    def section_url(self) -> str:
-        """The URL of the article's section page."""
-        return urls.section(self.section)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # MappingProxyType does not pickle, and positional arguments unpickle fastest
@@ -129,16 +127,28 @@ class Site:
     previous: Mapping[str, str]  # key -> older article's key in the same section
     next: Mapping[str, str]  # key -> newer article's key in the same section
     related: Mapping[str, tuple[str, ...]]
+    # a site of several languages: each edition's own Site (its articles and indexes), by language
+    # code; the indexes above then hold every edition's (tags and authors keyed by URL)
+    editions: Mapping[str, Site] = field(default_factory=lambda: MappingProxyType({}))
+    # key -> the keys of the article and its translations, in the order of the site's languages
+    translations: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def get(self, keys: Iterable[str]) -> list[Article]:
         """The articles for ``keys``, in the order given."""
         return [self.by_key[k] for k in keys]
 
+    def edition(self, lang: str) -> Site:
+        """The edition in language ``lang``: this site itself when it has one language."""
+        return self.editions.get(lang, self)
+
     def with_versions(self, edited: Mapping[str, Article]) -> Site:
         """This site with new versions of some articles, which must not have moved (see
         :func:`same_placement`): the indexes, which hold keys, stay as they are."""
+        editions = MappingProxyType({lang: site.with_versions({k: a for k, a in edited.items() if a.lang == lang})
+                                     for lang, site in self.editions.items()})
         return Site(tuple(edited.get(a.key, a) for a in self.articles), MappingProxyType({**self.by_key, **edited}),
-                    self.sections, self.tags, self.authors, self.months, self.previous, self.next, self.related)
+                    self.sections, self.tags, self.authors, self.months, self.previous, self.next, self.related,
+                    editions, self.translations)
 
     @property
     def lead(self) -> Article | None:
@@ -151,8 +161,59 @@ def sort_key(article: Article) -> tuple[float, str]:
     return (-article.date.timestamp(), article.key)
 
 
+def build_editions(articles: Iterable[Article], editions: Iterable[Edition], related_size: int = 4) -> Site:
+    """A site of several languages: one :class:`Site` per edition, from the articles in its
+    language (see ``Article.lang``), and the whole site over them, which links translations
+    (articles of one ``translation_key``) across editions."""
+    by_lang: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_lang[article.lang].append(article)
+    order = [e.lang for e in editions]
+    built = {e.lang: build_site(by_lang.get(e.lang, ()), e.sections, related_size, e.zone, e.urls)
+             for e in editions}
+    everything = tuple(sorted((a for site in built.values() for a in site.articles), key=sort_key))
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in everything:
+        groups[article.translation_key].append(article)
+    rank = {lang: i for i, lang in enumerate(order)}
+    translations: dict[str, tuple[str, ...]] = {}
+    for group in groups.values():
+        if len(group) > 1:
+            keys = tuple(a.key for a in sorted(group, key=lambda a: (rank.get(a.lang, len(rank)), a.key)))
+            translations.update((key, keys) for key in keys)
+    months: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for site in built.values():
+        for month, keys in site.months.items():
+            months[month] += keys
+    position = {a.key: i for i, a in enumerate(everything)}
+    return Site(
+        articles=everything,
+        by_key=MappingProxyType({a.key: a for a in everything}),
+        sections=tuple(s for site in built.values() for s in site.sections),
+        tags=MappingProxyType({t.url: (t, keys) for site in built.values() for t, keys in site.tags.values()}),
+        authors=MappingProxyType({t.url: (t, keys) for site in built.values() for t, keys in site.authors.values()}),
+        months=MappingProxyType({m: tuple(sorted(k, key=position.__getitem__)) for m, k in sorted(months.items(), reverse=True)}),
+        previous=MappingProxyType({k: v for site in built.values() for k, v in site.previous.items()}),
+        next=MappingProxyType({k: v for site in built.values() for k, v in site.next.items()}),
+        related=MappingProxyType({k: v for site in built.values() for k, v in site.related.items()}),
+        editions=MappingProxyType(built),
+        translations=MappingProxyType(translations),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """What the model needs of an edition (see ``config.Language``): its language, its
+    sections' display names, the zone its months are counted in, its URL scheme."""
+
+    lang: str
+    sections: tuple[tuple[str, str], ...] = ()
+    zone: tzinfo | None = None
+    urls: urls.SiteUrls = urls.SiteUrls()
+
+
 def build_site(articles: Iterable[Article], section_order: Iterable[tuple[str, str]] = (),
-               related_size: int = 4, zone: tzinfo | None = None) -> Site:
+               related_size: int = 4, zone: tzinfo | None = None, scheme: urls.SiteUrls = urls.SiteUrls()) -> Site:
     """The :class:`Site` with all indexes; ``section_order`` is the settings' (key, name) list.
 
     Sections named in the settings come first in that order (even when empty); other
@@ -182,7 +243,7 @@ def build_site(articles: Iterable[Article], section_order: Iterable[tuple[str, s
     names = dict(section_order)
     order = [k for k, _ in section_order] + sorted(k for k in section_keys if k not in names)
     sections = tuple(Section(k, names.get(k, k.replace("-", " ").capitalize()), tuple(section_keys.get(k, ())),
-                             urls.section(k)) for k in order)
+                             scheme.section(k)) for k in order)
 
     previous: dict[str, str] = {}
     newer: dict[str, str] = {}

@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
+from .editions import Alternates
 from .errors import Problem
 from .feeds import FeedRenderer
 from .loading import LoadedSite
@@ -21,25 +22,46 @@ from .kinds.fixed import CARD_SIZE
 from .render import PageProblem, PageRenderer, failure, make_environment
 from .sitemaps import SitemapRenderer
 
+if TYPE_CHECKING:
+    from .images import ImageInfo
+
 
 class SiteRenderer:
     """Renders any page of a loaded site: HTML through Jinja, feeds, sitemaps."""
 
     def __init__(self, loaded: LoadedSite, site_root: Path, template_cache: Path | None = None) -> None:
         dirs = template_dirs(site_root)
-        self.env = make_environment(dirs, template_cache)
-        self.html = PageRenderer(loaded.site, loaded.config, loaded.rates, self.env, dirs, site_root, loaded.data)
-        self.feeds = FeedRenderer(loaded.site, loaded.config, static_roots(site_root))
-        self.sitemaps = SitemapRenderer(loaded.site, loaded.config, loaded.specs)
+        config = loaded.config
+        alternates = Alternates(loaded.site, config, loaded.specs) if config.multilingual else None
+        codes = [language.code for language in config.languages] if config.multilingual else [""]
+        # an environment per edition: its globals (settings, URLs, words) are the edition's
+        self.pages = {code: PageRenderer(loaded.site, config, loaded.rates, make_environment(dirs, template_cache),
+                                         dirs, site_root, loaded.data, code, alternates) for code in codes}
+        self.feed_makers = {code: FeedRenderer(loaded.site.edition(code), config.for_edition(code) if code else config,
+                                               static_roots(site_root)) for code in codes}
+        self.html = self.pages[codes[0]]  # the default edition's
+        self.env = self.html.env
+        self.sitemaps = SitemapRenderer(loaded.site, config, loaded.specs, alternates)
+
+    @property
+    def renderers(self) -> list[PageRenderer]:
+        return list(self.pages.values())
+
+    def set_images(self, images: dict[str, ImageInfo]) -> None:
+        """The sizes and variants of the images the pages show (see ``images``), for every edition."""
+        for renderer in self.pages.values():
+            renderer.images = images
+        for feeds in self.feed_makers.values():
+            feeds.images = images
 
     def render(self, spec: PageSpec) -> bytes:
         """The page's bytes; any failure raises :class:`PageProblem` naming the page and its source."""
         maker = unit(spec.kind).maker
         if maker is Maker.TEMPLATE:
-            return self.html.render(spec)
+            return self.pages.get(spec.lang, self.html).render(spec)
         try:
             if maker is Maker.FEED:
-                return self.feeds.render(spec)
+                return self.feed_makers.get(spec.lang, self.feed_makers[next(iter(self.feed_makers))]).render(spec)
             if maker is Maker.SITEMAP:
                 return self.sitemaps.render(spec)
             from .images import card_png

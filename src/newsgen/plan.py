@@ -8,6 +8,7 @@ files that pages would replace, reported with every file involved.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 from typing import Callable, Iterable
 
@@ -24,8 +25,15 @@ def plan_site(site: Site, config: Config, now: datetime,
     bad redirects, a data file naming an article there is not) found on the way. ``now``
     (the build's time) only decides which articles the news sitemap holds."""
     ask = PlanInput(site, config, now, data or SiteData())
+    editions = [PlanInput(site.edition(e.code), config.for_edition(e.code), now, ask.data, ask.planned, ask.problems,
+                          e.code, e.urls) for e in config.languages] if config.multilingual else [ask]
     for each in UNITS:
-        ask.planned += each.plan(ask)
+        if not each.per_edition:
+            ask.planned += each.plan(ask)
+            continue
+        for edition in editions:
+            specs = each.plan(edition)
+            ask.planned += [replace(s, lang=edition.lang) for s in specs] if edition.lang else specs
     problems = _clashes(site, [s for s in ask.planned if s.kind is not Kind.REDIRECT])  # redirects never clash
     return ask.planned, problems + ask.problems
 

@@ -52,8 +52,8 @@ class Preview:
         Never raises for content.
         """
         last: LastBuild | None = self.memory.last
-        if last is None or not paths:
-            return []
+        if last is None or not paths or last.loaded.config.multilingual:
+            return []  # (a site in several languages: not yet; its rebuild shows the edit)
         if not last.loaded.window.holds(self.now or build_now()):
             return []  # an article came due since the last build: its neighbours are not the model's
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,8 @@ from .images import ImageInfo, picture, responsive_body
 from .slugs import resolve_file as resolve
 from .seo import MetaBuilder
 from .ticker import Rates
-from .urls import SiteUrls
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
+from .editions import Alternates
+from .i18n import long_date, month_name, translations
 
 class PageProblem(Exception):
     """A page could not be made; carries the :class:`Problem` that names where: the template's
@@ -62,6 +60,7 @@ def make_environment(template_dirs: list[Path], cache: Path | None = None) -> ji
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     return env
@@ -71,7 +70,18 @@ class PageRenderer:
     """Renders the pages of one site; build it once (per process) and call :meth:`render`."""
 
     def __init__(self, site: Site, config: Config, rates: Rates, env: jinja2.Environment,
-                 template_dirs: list[Path], site_root: Path, data: SiteData | None = None) -> None:
+                 template_dirs: list[Path], site_root: Path, data: SiteData | None = None, lang: str = "",
+                 alternates: Alternates | None = None) -> None:
+        """``site`` and ``config`` are the whole site's; with ``lang``, this renderer makes the pages
+        of that edition, reading its articles and indexes and its own settings (see
+        ``config.Config.for_edition``), and links the other editions' versions (``alternates``)."""
+        self.lang = lang
+        self.whole = site
+        self.alternates = alternates
+        if lang:
+            site, config = site.edition(lang), config.for_edition(lang)
+        self.edition = config.edition(lang or config.language)
+        self.urls = self.edition.urls
         self.site = site
         self.config = config
         self.rates = rates
@@ -90,9 +100,12 @@ class PageRenderer:
         def local(d: datetime) -> datetime:
             return d.astimezone(zone)
 
+        language = self.edition.code
+        self.words = translations(template_dirs, language)
+        env.install_gettext_translations(self.words, newstyle=True)  # type: ignore[attr-defined]
+
         def human_date(d: datetime) -> str:
-            d = local(d)
-            return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+            return long_date(local(d), language)
 
         def human_datetime(d: datetime) -> str:
             return f"{human_date(d)}, {local(d):%H:%M}"
@@ -126,11 +139,12 @@ class PageRenderer:
 
         self.ticker_html = ticker_html  # the build splices it into old pages (see build._splice_plan)
         env.globals.update(
-            url=url, abs_url=abs_url, urls=SiteUrls(), data=self.data.tree(), config=config, ticker=rates, ticker_html=ticker_html, card=card,
+            url=url, abs_url=abs_url, urls=self.urls, edition=self.edition, data=self.data.tree(), config=config,
+            ticker=rates, ticker_html=ticker_html, card=card,
             lead_image=lead_image, article_body=article_body,
             nav_sections=[s for s in site.sections if s.articles] or list(site.sections),
             section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),
-            month_name=lambda m: MONTHS[int(m) - 1],
+            month_name=lambda m: month_name(int(m), language),
         )
 
     def render(self, spec: PageSpec) -> bytes:
@@ -153,8 +167,14 @@ class PageRenderer:
             raise PageProblem(self._runtime_problem(exc, context, spec)) from None
 
     def context(self, spec: PageSpec) -> dict[str, Any]:
-        """What the page's template gets: the spec, its head's metadata, and its unit's context."""
-        return {"page": spec, "meta": self.meta.meta(spec, self.images), **unit(spec.kind).context(spec, self)}
+        """What the page's template gets: the spec, its head's metadata, the other editions'
+        versions of it (for the language switcher), and its unit's context."""
+        others = self.alternates
+        if unit(spec.kind).worded_title:
+            spec = replace(spec, title=self.words.gettext(spec.title))
+        return {"page": spec, "alternates": others.of(spec) if others is not None else (),
+                "meta": self.meta.meta(spec, self.images, others.hreflang(spec) if others is not None else ()),
+                **unit(spec.kind).context(spec, self)}
 
     def _display(self, filename: str | None, name: str | None) -> str:
         """A template's path as an editor sees it: relative to the site, else to the theme."""

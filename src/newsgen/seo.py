@@ -56,6 +56,7 @@ class PageMeta:
     jsonld: tuple[str, ...]  # serialised, safe inside <script type="application/ld+json">
     feeds: tuple[FeedLink, ...]
     base_path: str = ""
+    languages: tuple[tuple[str, str], ...] = ()  # (hreflang, absolute URL) of each edition's version
 
     @property
     def head(self) -> Markup:
@@ -69,6 +70,7 @@ class PageMeta:
         lines += [f'<meta name="{e(n)}" content="{e(c)}">' for n, c in self.twitter]
         lines += [f'<link rel="alternate" type="{f.type}" title="{e(f.title)}" href="{e(self.base_path + f.url)}">'
                   for f in self.feeds]
+        lines += [f'<link rel="alternate" hreflang="{e(code)}" href="{e(url)}">' for code, url in self.languages]
         lines += [f'<script type="application/ld+json">{data}</script>' for data in self.jsonld]
         return Markup("\n".join(lines))
 
@@ -94,6 +96,7 @@ class MetaBuilder:
         self.site = site
         self.config = config
         self.sections = {s.key: s.name for s in site.sections}
+        self.urls = config.edition(config.language).urls
 
     def abs_url(self, path: str) -> str:
         return self.config.abs_url(path)
@@ -106,7 +109,8 @@ class MetaBuilder:
         return resolve_file(article.image, article.key, "") or article.image
 
     def organisation(self) -> dict[str, Any]:
-        return {"@type": "Organization", "name": self.config.publisher or self.config.title, "url": self.abs_url(urls.HOME)}
+        return {"@type": "Organization", "name": self.config.publisher or self.config.title,
+                "url": self.abs_url(self.urls.home)}
 
     def publisher(self) -> dict[str, Any]:
         return {**self.organisation(), "logo": {"@type": "ImageObject", "url": self.abs_url(self.config.logo)}}
@@ -122,7 +126,9 @@ class MetaBuilder:
             return self.abs_url(lead), width, height, article.image_alt or article.image_caption or article.title
         return self.abs_url(urls.CARD), *CARD_SIZE, self.config.title
 
-    def meta(self, spec: PageSpec, images: Mapping[str, ImageInfo] | None = None) -> PageMeta:
+    def meta(self, spec: PageSpec, images: Mapping[str, ImageInfo] | None = None,
+             languages: tuple[tuple[str, str], ...] = ()) -> PageMeta:
+        """The page's head; ``languages``: (hreflang, site path) of each edition's version of it."""
         config = self.config
         canonical = self.abs_url(spec.url) if unit(spec.kind).canonical else ""
         article = self.site.by_key[spec.article] if spec.kind is Kind.ARTICLE else None
@@ -136,6 +142,8 @@ class MetaBuilder:
         if width and height:
             og += [("og:image:width", str(width)), ("og:image:height", str(height))]
         og += [("og:image:alt", alt), ("og:site_name", config.title), ("og:locale", og_locale(config.language))]
+        og += [("og:locale:alternate", og_locale(code)) for code, _ in languages
+               if code not in ("x-default", config.language)]
         if article:
             og += [("article:published_time", article.date.astimezone(config.zone).isoformat()),
                    ("article:modified_time", article.modified.astimezone(config.zone).isoformat()),
@@ -148,7 +156,8 @@ class MetaBuilder:
         if config.twitter:
             twitter.append(("twitter:site", config.twitter))
         return PageMeta(canonical, description, tuple(og), tuple(twitter), self._jsonld(spec, article, canonical, image),
-                        self._feeds(spec), config.base_path)
+                        self._feeds(spec), config.base_path,
+                        tuple((code, self.abs_url(url)) for code, url in languages))
 
     def _feeds(self, spec: PageSpec) -> tuple[FeedLink, ...]:
         """The site's feeds on every page; a section, tag or author page adds its own first."""
@@ -157,7 +166,7 @@ class MetaBuilder:
             rss, atom = urls.feeds(spec.first_url)
             links += [FeedLink(rss, "application/rss+xml", f"{self.config.title}: {spec.title} (RSS)"),
                       FeedLink(atom, "application/atom+xml", f"{self.config.title}: {spec.title} (Atom)")]
-        rss, atom = urls.feeds(urls.HOME)
+        rss, atom = urls.feeds(self.urls.home)
         links += [FeedLink(rss, "application/rss+xml", f"{self.config.title} (RSS)"),
                   FeedLink(atom, "application/atom+xml", f"{self.config.title} (Atom)")]
         return tuple(links)
@@ -190,7 +199,7 @@ class MetaBuilder:
             "inLanguage": config.language,
         }
         crumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": config.title, "item": self.abs_url(urls.HOME)},
+            {"@type": "ListItem", "position": 1, "name": config.title, "item": self.abs_url(self.urls.home)},
             {"@type": "ListItem", "position": 2, "name": section, "item": self.abs_url(article.section_url)},
             {"@type": "ListItem", "position": 3, "name": article.title, "item": canonical},
         ]}

@@ -14,6 +14,7 @@ from functools import cached_property
 from html import escape as _escape
 
 from .config import Config
+from .editions import Alternates
 from .markup import xml_text
 from .model import Site
 from . import urls
@@ -22,6 +23,7 @@ from .kinds import sitemaps as rules
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"  # hreflang alternates of a URL (Google's sitemap extension)
 
 
 def news_language(language: str) -> str:
@@ -42,10 +44,11 @@ def escape(text: str) -> str:
 class SitemapRenderer:
     """Renders sitemap, sitemap part, sitemap index, news sitemap and robots.txt specs."""
 
-    def __init__(self, site: Site, config: Config, specs: list[PageSpec]) -> None:
+    def __init__(self, site: Site, config: Config, specs: list[PageSpec], alternates: Alternates | None = None) -> None:
         self.site = site
         self.config = config
         self.public = [s for s in specs if unit(s.kind).public]
+        self.alternates = alternates  # a site in several languages: each URL lists its translations
 
     @cached_property
     def newest(self) -> datetime | None:
@@ -75,9 +78,17 @@ class SitemapRenderer:
         return unit(spec.kind).lastmod(spec, self.site, lambda: self.newest)
 
     def _urlset(self, specs: list[PageSpec]) -> bytes:
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+        if self.alternates is None:
+            lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+            for spec in specs:
+                lines.append(f"  <url><loc>{escape(self.abs_url(spec.url))}</loc>{self._lastmod(spec)}</url>")
+            lines.append("</urlset>\n")
+            return "\n".join(lines).encode()
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
         for spec in specs:
-            lines.append(f"  <url><loc>{escape(self.abs_url(spec.url))}</loc>{self._lastmod(spec)}</url>")
+            links = "".join(f'<xhtml:link rel="alternate" hreflang="{escape(code)}" href="{escape(self.abs_url(url))}"/>'
+                            for code, url in self.alternates.hreflang(spec))
+            lines.append(f"  <url><loc>{escape(self.abs_url(spec.url))}</loc>{self._lastmod(spec)}{links}</url>")
         lines.append("</urlset>\n")
         return "\n".join(lines).encode()
 
@@ -95,9 +106,9 @@ class SitemapRenderer:
 
     def _news(self, keys: tuple[str, ...]) -> bytes:
         name = escape(self.config.publisher or self.config.title)
-        language = escape(news_language(self.config.language))
         lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">']
         for article in self.site.get(keys):
+            language = escape(news_language(article.lang or self.config.language))
             lines += [
                 f"  <url><loc>{escape(self.abs_url(article.url))}</loc>",
                 f"    <news:news><news:publication><news:name>{name}</news:name>"

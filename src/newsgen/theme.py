@@ -29,7 +29,7 @@ FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
 
 # Raise with every change to a file of the theme (under templates/ or static/), and say in
 # THEME_CHANGES which files changed and how, one line each: sites that copied a file are shown them.
-THEME_VERSION = 2
+THEME_VERSION = 3
 
 
 class ThemeChange(NamedTuple):
@@ -50,6 +50,15 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
     ThemeChange(2, "static/css/site.css", "styles for the Markets table and the ticker's link"),
     *(ThemeChange(2, f"templates/{name}", _BY_HAND) for name in (
         "article.html", "home.html", "404.html", "search.html", "partials/card.html", "partials/byline.html")),
+    ThemeChange(3, "templates/base.html", "<html dir>, and the language switcher of a site in several languages "
+                "(alternates)"),
+    ThemeChange(3, "templates/redirect.html", "<html dir>"),
+    *(ThemeChange(3, f"templates/{name}", "its words said through _() and ngettext(), so each edition shows "
+                  "them in its language (templates/i18n/)") for name in (
+        "base.html", "article.html", "home.html", "list.html", "archive.html", "terms.html", "404.html", "search.html",
+        "rates.html", "redirect.html", "partials/byline.html", "partials/pagination.html", "partials/ticker.html")),
+    ThemeChange(3, "templates/i18n/ru.po", "new: the theme's words in Russian"),
+    ThemeChange(3, "static/css/site.css", "styles for the language switcher"),
 )
 
 

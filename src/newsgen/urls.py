@@ -72,13 +72,56 @@ def sitemap_part(number: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SiteUrls:
-    """The fixed addresses, as templates read them: ``url(urls.archive)``."""
+    """The addresses of one edition of the site (``prefix``: '' at the root, '/ru' for an
+    edition under /ru/), as the kinds plan them and templates read them: ``url(urls.archive)``.
+    The sitemaps, robots.txt and the social card are the whole site's, at the root."""
 
-    home: str = HOME
-    archive: str = ARCHIVE
-    tags: str = TAGS
-    authors: str = AUTHORS
-    search: str = SEARCH
-    rates: str = RATES
-    feed: str = feeds(HOME)[0]
-    atom: str = feeds(HOME)[1]
+    prefix: str = ""
+
+    @property
+    def home(self) -> str:
+        return self.prefix + HOME
+
+    @property
+    def archive(self) -> str:
+        return self.prefix + ARCHIVE
+
+    @property
+    def tags(self) -> str:
+        return self.prefix + TAGS
+
+    @property
+    def authors(self) -> str:
+        return self.prefix + AUTHORS
+
+    @property
+    def search(self) -> str:
+        return self.prefix + SEARCH
+
+    @property
+    def rates(self) -> str:
+        return self.prefix + RATES
+
+    @property
+    def not_found(self) -> str:
+        return self.prefix + NOT_FOUND
+
+    @property
+    def feed(self) -> str:
+        return feeds(self.home)[0]
+
+    @property
+    def atom(self) -> str:
+        return feeds(self.home)[1]
+
+    def section(self, key: str) -> str:
+        return self.prefix + section(key)
+
+    def tag(self, slug: str) -> str:
+        return self.prefix + tag(slug)
+
+    def author(self, slug: str) -> str:
+        return self.prefix + author(slug)
+
+    def month(self, year: int, number: int) -> str:
+        return self.prefix + month(year, number)

@@ -42,6 +42,7 @@ class Redirects(Unit):
 
     kinds = (Kind.REDIRECT,)
     checked = True
+    per_edition = False  # one old address may redirect once, whichever edition claims it
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         taken = {s.output for s in ask.planned}
@@ -65,7 +66,8 @@ class Redirects(Unit):
                 else:
                     claimed[out] = article.key
                     specs.append(PageSpec(Kind.REDIRECT, old, out, "redirect.html", article.title,
-                                          article=article.key, target=article.url))
+                                          article=article.key, target=article.url,
+                                          lang=article.lang if ask.config.multilingual else ""))
         return specs
 
     def context(self, spec: PageSpec, view: View) -> dict[str, Any]:

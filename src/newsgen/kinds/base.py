@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
 from .. import urls
 from ..data import SiteData
+from ..urls import SiteUrls
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -75,6 +76,7 @@ class PageSpec:
     first_url: str = ""  # the URL of page 1 of this listing
     target: str = ""  # where a redirect page points
     picks: tuple[str, ...] = ()  # articles an editor picked for a box on the page (the front page's Most read)
+    lang: str = ""  # the edition the page belongs to ('' in a site of one language; see config.Language)
 
     def page_url(self, number: int) -> str:
         """The URL of page ``number`` of this listing: '/politics/', '/politics/page/2/'."""
@@ -88,8 +90,9 @@ class PageSpec:
 
 @dataclass
 class PlanInput:
-    """What units plan from: the site, its settings, the build's time, the pages planned
-    before (the sitemaps count them), and a list to put problems in."""
+    """What units plan from: the site (an edition of it, for units planned per edition), its
+    settings (as that edition reads them), the build's time, the pages planned before (the
+    sitemaps count them), a list to put problems in, and the edition's language and URLs."""
 
     site: Site
     config: Config
@@ -97,6 +100,8 @@ class PlanInput:
     data: SiteData = field(default_factory=SiteData)
     planned: list[PageSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    lang: str = ""
+    urls: SiteUrls = field(default_factory=SiteUrls)
 
 
 class View(Protocol):
@@ -112,6 +117,8 @@ class View(Protocol):
     def sections(self) -> Mapping[str, Section]: ...
     @property
     def data(self) -> SiteData: ...
+    @property
+    def urls(self) -> SiteUrls: ...
 
 
 class Unit:
@@ -132,6 +139,8 @@ class Unit:
     statics = False  # reads static files (feed enclosures' lengths, body images' variants)
     own_feeds = False  # its listing has an RSS and an Atom feed, linked from its head
     canonical = True  # has an address of its own (the 404 page is served at any)
+    per_edition = True  # planned once per edition of a site in several languages (else once, for the whole site)
+    worded_title = False  # its title is one of the theme's words ("Archive"), said in the page's language
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         """This unit's pages of the site."""

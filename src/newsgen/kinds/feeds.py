@@ -19,7 +19,7 @@ class Feeds(Unit):
         site, config = ask.site, ask.config
         size = config.feed_size
         listings: list[tuple[str, str, tuple[str, ...]]] = [
-            (urls.HOME, config.title, tuple(a.key for a in site.articles[:size]))]
+            (ask.urls.home, config.title, tuple(a.key for a in site.articles[:size]))]
         listings += [(s.url, f"{config.title}: {s.name}", s.articles[:size]) for s in site.sections]
         listings += [(term.url, f"{config.title}: {term.name}", keys[:size]) for term, keys in site.tags.values()]
         listings += [(term.url, f"{config.title}: {term.name}", keys[:size]) for term, keys in site.authors.values()]

@@ -12,9 +12,11 @@ class NotFound(Unit):
     kinds = (Kind.NOT_FOUND,)
     checked = True
     canonical = False
+    worded_title = True
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
-        return [PageSpec(Kind.NOT_FOUND, urls.NOT_FOUND, output_path(urls.NOT_FOUND), "404.html", "Page not found")]
+        url = ask.urls.not_found
+        return [PageSpec(Kind.NOT_FOUND, url, output_path(url), "404.html", "Page not found")]
 
 
 class Card(Unit):
@@ -23,6 +25,7 @@ class Card(Unit):
     kinds = (Kind.CARD,)
     maker = Maker.IMAGE
     ticker = False
+    per_edition = False
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         return [PageSpec(Kind.CARD, urls.CARD, output_path(urls.CARD), "", ask.config.title)]
@@ -32,8 +35,9 @@ class Search(Unit):
     """The search page, when the site has search (its index is made by ``search``)."""
 
     kinds = (Kind.SEARCH,)
+    worded_title = True
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         if not ask.config.search:
             return []
-        return [PageSpec(Kind.SEARCH, urls.SEARCH, output_path(urls.SEARCH), "search.html", "Search")]
+        return [PageSpec(Kind.SEARCH, ask.urls.search, output_path(ask.urls.search), "search.html", "Search")]

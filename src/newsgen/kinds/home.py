@@ -11,7 +11,6 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Callable, Mapping
 
-from .. import urls
 from ..errors import Problem
 from ..frontmatter import shown
 from ..model import Site
@@ -33,7 +32,7 @@ class Home(Unit):
             latest = tuple(a.key for a in site.articles if a.key != lead.key)[: config.home_latest]
             blocks = tuple(k for s in site.sections for k in s.articles[: config.home_section_size])
             items = (lead.key, *latest, *blocks)
-        return [PageSpec(Kind.HOME, urls.HOME, output_path(urls.HOME), "home.html", config.title, items=items,
+        return [PageSpec(Kind.HOME, ask.urls.home, output_path(ask.urls.home), "home.html", config.title, items=items,
                          picks=most_read(ask))]
 
     def context(self, spec: PageSpec, view: View) -> dict[str, Any]:

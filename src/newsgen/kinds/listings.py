@@ -45,12 +45,12 @@ class Listing(Unit):
 
     public = True
 
-    def listings(self, site: Site) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    def listings(self, site: Site, scheme: urls.SiteUrls) -> list[tuple[str, str, str, tuple[str, ...]]]:
         raise NotImplementedError
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         specs = []
-        for first, title, term, keys in self.listings(ask.site):
+        for first, title, term, keys in self.listings(ask.site, ask.urls):
             chunks = paginate(keys, ask.config.per_page)
             for number, chunk in enumerate(chunks, start=1):
                 url = urls.listing_page(first, number)
@@ -70,7 +70,7 @@ class Sections(Listing):
     kinds = (Kind.SECTION,)
     own_feeds = True
 
-    def listings(self, site: Site) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    def listings(self, site: Site, scheme: urls.SiteUrls) -> list[tuple[str, str, str, tuple[str, ...]]]:
         return [(s.url, s.name, s.key, s.articles) for s in site.sections]
 
 
@@ -78,7 +78,7 @@ class Tags(Listing):
     kinds = (Kind.TAG,)
     own_feeds = True
 
-    def listings(self, site: Site) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    def listings(self, site: Site, scheme: urls.SiteUrls) -> list[tuple[str, str, str, tuple[str, ...]]]:
         return [(term.url, term.name, slug, keys) for slug, (term, keys) in site.tags.items()]
 
 
@@ -86,15 +86,15 @@ class Authors(Listing):
     kinds = (Kind.AUTHOR,)
     own_feeds = True
 
-    def listings(self, site: Site) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    def listings(self, site: Site, scheme: urls.SiteUrls) -> list[tuple[str, str, str, tuple[str, ...]]]:
         return [(term.url, term.name, slug, keys) for slug, (term, keys) in site.authors.items()]
 
 
 class Months(Listing):
     kinds = (Kind.ARCHIVE,)
 
-    def listings(self, site: Site) -> list[tuple[str, str, str, tuple[str, ...]]]:
-        return [(urls.month(year, month), f"{year:04d}-{month:02d}", f"{year:04d}/{month:02d}", keys)
+    def listings(self, site: Site, scheme: urls.SiteUrls) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        return [(scheme.month(year, month), f"{year:04d}-{month:02d}", f"{year:04d}/{month:02d}", keys)
                 for (year, month), keys in site.months.items()]
 
 
@@ -110,32 +110,37 @@ class Index(Unit):
 
 class ArchiveIndex(Index):
     kinds = (Kind.ARCHIVE_INDEX,)
+    worded_title = True
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
-        return [PageSpec(Kind.ARCHIVE_INDEX, urls.ARCHIVE, output_path(urls.ARCHIVE), "archive.html", "Archive")]
+        url = ask.urls.archive
+        return [PageSpec(Kind.ARCHIVE_INDEX, url, output_path(url), "archive.html", "Archive")]
 
     def context(self, spec: PageSpec, view: View) -> dict[str, Any]:
-        return {"months": [(y, m, len(keys), urls.month(y, m)) for (y, m), keys in view.site.months.items()]}
+        return {"months": [(y, m, len(keys), view.urls.month(y, m)) for (y, m), keys in view.site.months.items()]}
 
 
 class TermsIndex(Index):
     """All tags, or all authors, each with the number of its articles."""
 
-    def __init__(self, kind: Kind, url: str, title: str,
+    worded_title = True
+
+    def __init__(self, kind: Kind, url: Callable[[urls.SiteUrls], str], title: str,
                  terms: Callable[[Site], Mapping[str, tuple[Term, tuple[str, ...]]]]) -> None:
         self.kinds = (kind,)
         self.url, self.title, self.terms = url, title, terms
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
-        return [PageSpec(self.kinds[0], self.url, output_path(self.url), "terms.html", self.title)]
+        url = self.url(ask.urls)
+        return [PageSpec(self.kinds[0], url, output_path(url), "terms.html", self.title)]
 
     def context(self, spec: PageSpec, view: View) -> dict[str, Any]:
         return {"terms": [(term, len(keys), term.url) for term, keys in self.terms(view.site).values()]}
 
 
 def tags_index() -> TermsIndex:
-    return TermsIndex(Kind.TAGS_INDEX, urls.TAGS, "Tags", lambda site: site.tags)
+    return TermsIndex(Kind.TAGS_INDEX, lambda scheme: scheme.tags, "Tags", lambda site: site.tags)
 
 
 def authors_index() -> TermsIndex:
-    return TermsIndex(Kind.AUTHORS_INDEX, urls.AUTHORS, "Authors", lambda site: site.authors)
+    return TermsIndex(Kind.AUTHORS_INDEX, lambda scheme: scheme.authors, "Authors", lambda site: site.authors)

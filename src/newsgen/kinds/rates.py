@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import urls
 from ..slugs import output_path
 from ..ticker import Rate
 from .base import Kind, PageSpec, PlanInput, Unit, View
@@ -31,10 +30,11 @@ class Rates(Unit):
     kinds = (Kind.RATES,)
     public = True
     rates = True
+    worded_title = True
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         # planned whether or not the site has rates, so that a rates file coming or going changes no URL
-        return [PageSpec(Kind.RATES, urls.RATES, output_path(urls.RATES), "rates.html", "Markets")]
+        return [PageSpec(Kind.RATES, ask.urls.rates, output_path(ask.urls.rates), "rates.html", "Markets")]
 
     def context(self, spec: PageSpec, view: View) -> dict[str, Any]:
         language = view.config.language

@@ -19,6 +19,7 @@ class Sitemaps(Unit):
     maker = Maker.SITEMAP
     ticker = False
     whole_site = True
+    per_edition = False
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         from . import unit  # the registry, which imports this module
@@ -45,6 +46,7 @@ class NewsSitemap(Unit):
     kinds = (Kind.NEWS_SITEMAP,)
     maker = Maker.SITEMAP
     ticker = False
+    per_edition = False
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         news = news_items(ask)
@@ -60,6 +62,7 @@ class Robots(Unit):
     kinds = (Kind.ROBOTS,)
     maker = Maker.SITEMAP
     ticker = False
+    per_edition = False
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         if ask.config.base_path:
