@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import unquote, urlsplit
 
+from .config import Config
 from .eject import override_warnings
+from .i18n import CATALOG_FOLDER, Word, is_english, template_words, untranslated
 from .loading import BuildOptions, jobs_for, load_site
 from .parallel import collector_paused, run_chunks
 from .pages import SiteRenderer
@@ -29,6 +31,7 @@ from .kinds import Kind, PageSpec, unit
 from .render import PageProblem
 from .report import Reporter
 from .slugs import is_safe_url, output_path, resolve_file, site_path
+from .theme import template_dirs
 
 MISSES_BASE = "misses the base path"  # a link's verdict besides broken
 
@@ -61,7 +64,7 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     loaded = load_site(options, reporter)  # no state: raises ContentError with every content problem
     served = {spec.output for spec in loaded.specs} | set(loaded.statics)
     base = loaded.config.base_path
-    problems = list(loaded.warnings) + override_warnings(options.site)
+    problems = list(loaded.warnings) + override_warnings(options.site) + untranslated_words(options.site, loaded.config)
     sources = {a.key: a for a in loaded.site.articles}
     seen: set[tuple[str, str]] = set()
     checked = [i for i, spec in enumerate(loaded.specs)  # feeds and sitemaps hold absolute URLs only
@@ -98,6 +101,28 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     return problems
 
 
+def untranslated_words(site: Path, config: Config) -> list[Problem]:
+    """A warning per edition whose language lacks some of the templates' words (see ``i18n``):
+    readers of that edition see them in English."""
+    dirs = template_dirs(site)
+    words: list[Word] | None = None
+    problems = []
+    for language in config.editions:
+        if is_english(language.code):
+            continue
+        words = template_words(dirs) if words is None else words
+        missing = untranslated(dirs, language.code, words)
+        if not missing:
+            continue
+        shown = ", ".join(f'"{w}"' for w in missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        problems.append(Problem(f"templates/{CATALOG_FOLDER}/{language.code}.po", 0, 0, "",
+                                f"{len(missing)} of the templates' {len(words)} words have no translation into "
+                                f"{language.name} ({language.code}), so its pages show them in English: {shown}",
+                                f"add them to templates/{CATALOG_FOLDER}/{language.code}.po (msgid \"...\" / msgstr "
+                                f"\"...\"); see the theme's templates/{CATALOG_FOLDER}/ru.po", "warning"))
+    return problems
+
+
 @dataclass(frozen=True)
 class CheckJob:
     """What every chunk of pages to check needs (see ``parallel.run_chunks``)."""
@@ -122,7 +147,7 @@ def _check_chunk(job: CheckJob, indices: Sequence[int]) -> list[tuple[int, Probl
             continue
         # the build serves body images from where it finds them (next to the source, or in the
         # image variants), whatever the relative path says about the page's URL
-        body_images = set(pages.html.site.by_key[spec.article].body_images) if spec.kind is Kind.ARTICLE else set()
+        body_images = set(pages.html.whole.by_key[spec.article].body_images) if spec.kind is Kind.ARTICLE else set()
         broken = []
         for link in page_links(html):
             found = resolve_file(link, spec.article, base) if link in body_images else ""

@@ -79,26 +79,39 @@ def translations(template_dirs: Iterable[Path], code: str) -> gettext.NullTransl
     return Translations(compiled)
 
 
-def untranslated(template_dirs: Iterable[Path], code: str, words: Iterable[str]) -> list[str]:
-    """Which of ``words`` (msgids) have no translation into ``code``; [] for English."""
+Word = str | tuple[str, str]  # a msgid, or a (singular, plural) pair
+
+
+def untranslated(template_dirs: Iterable[Path], code: str, words: Iterable[Word]) -> list[str]:
+    """Which of ``words`` have no translation into ``code`` (a plural pair by its singular); [] for English."""
     if is_english(code):
         return []
     found = translations(template_dirs, code)
-    return [word for word in words if found.gettext(word) == word]
+    missing = []
+    for word in words:
+        if isinstance(word, tuple):
+            singular, plural = word
+            if found.ngettext(singular, plural, 1) == singular and found.ngettext(singular, plural, 5) == plural:
+                missing.append(singular)
+        elif found.gettext(word) == word:
+            missing.append(word)
+    return missing
 
 
-def template_words(template_dirs: Iterable[Path]) -> list[str]:
+def template_words(template_dirs: Iterable[Path]) -> list[Word]:
     """Every word the templates ask to translate (``_()``, ``gettext``, ``ngettext``, ``{% trans %}``)."""
     from babel.messages.extract import extract
 
-    words: dict[str, None] = {}
+    words: dict[Word, None] = {}
     for folder in template_dirs:
         for path in sorted(folder.rglob("*.html")):
             with open(path, "rb") as file:
                 for _, message, _, _ in extract("jinja2.ext:babel_extract", file):
-                    for word in (message if isinstance(message, tuple) else (message,)):
-                        if word:
-                            words.setdefault(word, None)
+                    if isinstance(message, tuple):
+                        if len(message) >= 2 and message[0] and message[1]:
+                            words.setdefault((str(message[0]), str(message[1])), None)
+                    elif message:
+                        words.setdefault(message, None)
     return list(words)
 
 

@@ -28,6 +28,7 @@ WORDS_PER_MINUTE = 220
 CHARACTERS_PER_MINUTE = 500
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
                        "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_UNSPACED_PUNCTUATION = re.compile("[\u3000-\u303f\uff01-\uff65]")  # 。、「」 and full-width marks: not words
 
 
 def word_count(text: str) -> int:
@@ -35,9 +36,10 @@ def word_count(text: str) -> int:
     unspaced = len(_UNSPACED.findall(text))
     if not unspaced:
         return len(text.split())
-    return len(_UNSPACED.sub(" ", text).split()) + round(unspaced * WORDS_PER_MINUTE / CHARACTERS_PER_MINUTE)
+    spaced = _UNSPACED_PUNCTUATION.sub(" ", _UNSPACED.sub(" ", text))
+    return len(spaced.split()) + round(unspaced * WORDS_PER_MINUTE / CHARACTERS_PER_MINUTE)
 EXTENSIONS = ("extra", "toc", "sane_lists")
-LINKS_VERSION = 3  # how newsgen rewrites links in bodies (and counts words); cached bodies of another version are rendered again
+LINKS_VERSION = 4  # how newsgen rewrites links in bodies (and counts words); cached bodies of another version are rendered again
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 
 

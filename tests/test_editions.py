@@ -1,0 +1,202 @@
+"""A site in several languages, as its readers, feed readers and search engines see it."""
+from __future__ import annotations
+
+import re
+
+import feedparser
+import pytest
+
+from conftest import article, build_site, read, run_cli
+
+from newsgen.config import config_from_mapping
+from newsgen.errors import UsageError
+
+SETTINGS = """\
+title: The Times
+search: false
+timezone: Asia/Almaty
+sections: {politics: Politics}
+languages:
+  en: {name: English}
+  ru: {title: Таймс, sections: {politics: Политика}}
+"""
+
+
+@pytest.fixture
+def bilingual(site_tree):
+    return site_tree({
+        "newsgen.yaml": SETTINGS,
+        "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.00193, change: -0.004}\n",
+        "content/en/politics/talks.md": article("Talks in Astana", "2025-12-18T10:00:00+05:00", tags=["Kazakhstan"],
+                                                aliases=["/old/talks/", "talks-2025"]),
+        "content/ru/politics/talks.md": article("Переговоры в Астане", "2025-12-18T11:00:00+05:00",
+                                                tags=["Казахстан"], aliases=["/old/talks/", "talks-2025"],
+                                                body="Текст статьи о переговорах."),
+        "content/en/politics/only.md": article("Only in English", "2025-12-17T10:00:00+05:00"),
+        # another slug in Russian, linked to its original by translation_key
+        "content/en/politics/grid.md": article("A new grid", "2025-12-16T10:00:00+05:00", translation_key="grid"),
+        "content/ru/politics/set.md": article("Новая сеть", "2025-12-16T11:00:00+05:00", translation_key="grid"),
+    })
+
+
+def html_lang(page: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', page).group(1)
+
+
+def hreflangs(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
+
+
+def switcher(page: str) -> dict[str, str]:
+    nav = re.search(r'<nav class="languages".*?</nav>', page, re.S).group(0)
+    return {lang: href for href, lang in re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', nav)}
+
+
+def test_each_edition_has_every_page_kind_under_its_own_prefix(bilingual):
+    out = build_site(bilingual)[0]
+    for url in ("/", "/politics/", "/politics/talks/", "/archive/", "/tags/", "/authors/", "/rates/",
+                "/tags/kazakhstan/", "/archive/2025/12/"):
+        assert html_lang(read(out, url)) == "en"
+        assert html_lang(read(out, "/ru" + url)) == "ru", url
+    assert html_lang((out / "ru/404.html").read_text()) == "ru"
+    assert (out / "ru/feed.xml").is_file() and (out / "ru/politics/atom.xml").is_file()
+
+
+def test_an_editions_listings_and_feeds_hold_its_own_articles_only(bilingual):
+    out = build_site(bilingual)[0]
+    assert "Переговоры" in read(out, "/ru/") and "Talks in Astana" not in read(out, "/ru/")
+    assert "Only in English" in read(out, "/politics/") and "Only in English" not in read(out, "/ru/politics/")
+    ru = feedparser.parse((out / "ru/feed.xml").read_bytes())
+    assert ru.feed.language == "ru" and ru.feed.title == "Таймс"
+    assert [e.title for e in ru.entries] == ["Переговоры в Астане", "Новая сеть"]
+    atom = (out / "ru/atom.xml").read_text()
+    assert 'xml:lang="ru"' in atom
+    english = feedparser.parse((out / "feed.xml").read_bytes())
+    assert english.feed.language == "en" and "Переговоры в Астане" not in [e.title for e in english.entries]
+
+
+def test_translations_link_each_other_with_hreflang_and_the_switcher(bilingual):
+    out = build_site(bilingual)[0]
+    english, russian = read(out, "/politics/talks/"), read(out, "/ru/politics/talks/")
+    both = {"en": "http://localhost:8000/politics/talks/", "ru": "http://localhost:8000/ru/politics/talks/",
+            "x-default": "http://localhost:8000/politics/talks/"}
+    assert hreflangs(english) == both and hreflangs(russian) == both
+    assert switcher(english) == {"en": "/politics/talks/", "ru": "/ru/politics/talks/"}
+    assert 'og:locale" content="ru_RU"' in russian and 'og:locale:alternate" content="en_US"' in russian
+    # slugs that differ, linked by translation_key
+    assert switcher(read(out, "/politics/grid/"))["ru"] == "/ru/politics/set/"
+    # no translation: the switcher goes to the other edition's front page, and no hreflang claims one
+    only = read(out, "/politics/only/")
+    assert switcher(only) == {"en": "/politics/only/", "ru": "/ru/"} and hreflangs(only) == {}
+
+
+def test_the_sitemap_lists_each_urls_translations_and_the_news_sitemap_each_articles_language(bilingual):
+    out = build_site(bilingual, now=__import__("conftest").NOW.replace(year=2025, month=12, day=19))[0]
+    sitemap = (out / "sitemap.xml").read_text()
+    entry = re.search(r"<url><loc>http://localhost:8000/ru/politics/talks/</loc>.*?</url>", sitemap).group(0)
+    assert 'hreflang="en" href="http://localhost:8000/politics/talks/"' in entry
+    assert 'hreflang="x-default"' in entry
+    news = (out / "news-sitemap.xml").read_text()
+    assert re.search(r"ru/politics/talks/</loc>\s*<news:news><news:publication><news:name>[^<]*</news:name>"
+                     r"<news:language>ru</news:language>", news)
+    assert re.search(r"/politics/talks/</loc>\s*<news:news>.*?<news:language>en</news:language>", news)
+
+
+def test_a_russian_page_speaks_russian_in_its_chrome_dates_and_ticker(bilingual):
+    out = build_site(bilingual)[0]
+    page = read(out, "/ru/politics/talks/")
+    for word in ("Главная", "Архив", "Разделы", "Курсы валют к USD", "Все курсы", "Политика", "мин чтения"):
+        assert word in page, word
+    assert "18 декабря 2025\u202fг." in page  # CLDR's narrow no-break space before the year's abbreviation
+    for english in (">Home<", ">Archive<", "min read", "December", "All rates"):
+        assert english not in page, english
+    assert "Архив: Декабрь 2025" in read(out, "/ru/archive/2025/12/")
+    assert "<title>Рынки · Таймс</title>" in read(out, "/ru/rates/")
+
+
+def test_translations_may_repeat_their_originals_aliases_and_relative_aliases_stay_beside_the_article(bilingual):
+    out, result, _ = build_site(bilingual)
+    assert "/politics/talks/" in read(out, "/old/talks/")  # the English alias
+    assert "/ru/politics/talks/" in read(out, "/ru/old/talks/")  # the same alias, in its edition
+    assert "/politics/talks/" in read(out, "/politics/talks-2025/")  # Hugo's relative alias, beside the post
+    assert "/ru/politics/talks/" in read(out, "/ru/politics/talks-2025/")
+    assert not [p for p in result.warnings if "redirect" in p.message]
+
+
+def test_the_language_can_come_from_a_file_suffix_or_front_matter(site_tree):
+    site = site_tree({
+        "newsgen.yaml": "search: false\nlanguages: [en, ru]\n",
+        "content/politics/talks.md": article("Talks"),
+        "content/politics/talks.ru.md": article("Переговоры"),
+        "content/politics/other.md": article("Другое", lang="ru"),
+    })
+    out = build_site(site)[0]
+    assert html_lang(read(out, "/ru/politics/talks/")) == "ru"
+    assert switcher(read(out, "/politics/talks/"))["ru"] == "/ru/politics/talks/"
+    assert "Другое" in read(out, "/ru/politics/other/")
+
+
+def test_the_default_edition_may_live_under_its_own_prefix(site_tree):
+    site = site_tree({
+        "newsgen.yaml": "search: false\nlanguage: ru\ndefault_language_in_subdir: true\nlanguages: [en, ru]\n",
+        "content/ru/politics/a.md": article("Статья"),
+        "content/en/politics/a.md": article("Article"),
+    })
+    out = build_site(site)[0]
+    assert html_lang(read(out, "/ru/politics/a/")) == "ru" and html_lang(read(out, "/en/politics/a/")) == "en"
+    assert not (out / "politics").exists()
+    assert hreflangs(read(out, "/en/politics/a/"))["x-default"] == "http://localhost:8000/ru/politics/a/"
+
+
+def test_reading_time_counts_characters_in_scripts_without_spaces(site_tree):
+    english = " ".join(["word"] * 2200)  # ten minutes at 220 words a minute
+    japanese = "日本語の文章です。" * 625  # 5,000 characters and their full stops: ten minutes at 500 a minute
+    site = site_tree({"newsgen.yaml": "search: false\nlanguages: [en, ja]\n",
+                      "content/en/tech/a.md": article("Long", body=english),
+                      "content/ja/tech/a.md": article("長い記事", body=japanese)})
+    out = build_site(site)[0]
+    assert "10 min read" in read(out, "/tech/a/")
+    assert "10 min read" in read(out, "/ja/tech/a/")  # no Japanese catalogue: the words stay English
+    assert "2025年12月19日" in read(out, "/ja/tech/a/")
+
+
+def test_a_site_in_one_language_has_no_switcher_and_no_hreflang(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\nlanguage: ru\n", "content/politics/a.md": article("Статья")})
+    page = read(build_site(site)[0], "/politics/a/")
+    assert html_lang(page) == "ru" and 'class="languages"' not in page and "hreflang" not in page
+    assert "Главная" in page  # a site in Russian alone gets the Russian words too
+
+
+@pytest.mark.parametrize("languages, message", [
+    ("[en, english]", "'english' is not a language tag"),
+    ("[en, ru, RU]", "lists RU twice"),
+    ("{en: {name: English, colour: red}}", "colour is not a language setting"),
+    ("{en: {}, ru: {base_url: 'https://ru.example.org/'}}", "is not a path such as /ru/"),
+    ("{en: {}, ru: {timezone: Mars/Base}}", "'Mars/Base' is not a time zone"),
+])
+def test_bad_language_settings_are_refused_with_the_settings_line(site_tree, languages, message):
+    site = site_tree({"newsgen.yaml": f"title: T\nlanguages: {languages}\n", "content/politics/a.md": article("A")})
+    code, output = run_cli("build", "-s", str(site))
+    assert code == 2 and message in output and "newsgen.yaml:2: languages:" in output
+
+
+def test_an_article_in_a_language_the_site_has_not_is_an_error_with_its_line(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\nlanguages: [en, ru]\n",
+                      "content/politics/a.md": article("A", lang="kk")})
+    code, output = run_cli("build", "-s", str(site))
+    assert code == 1 and "content/politics/a.md:4: lang:" in output and "use one of en, ru" in output
+
+
+def test_the_default_language_must_be_one_of_the_editions():
+    with pytest.raises(UsageError) as caught:
+        config_from_mapping({"language": "kk", "languages": ["en", "ru"]})
+    assert "do not include the default language kk" in caught.value.problems[0].message
+
+
+def test_check_lists_the_words_a_language_lacks(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\nlanguages: [en, ru, kk]\n",
+                      "content/politics/a.md": article("A")})
+    code, output = run_cli("check", "-s", str(site))
+    assert code == 0
+    assert "templates/i18n/kk.po: warning:" in output and "have no translation into Қазақ тілі (kk)" in output
+    assert "templates/i18n/ru.po: warning" not in output  # the theme's Russian catalogue has every word
