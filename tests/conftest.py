@@ -20,6 +20,9 @@ from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.report import RecordingReporter
 
 REPO = Path(__file__).resolve().parent.parent
+# real archives by people outside the project, beside it (see ../shared/corpus/*/SOURCE.md); tests that
+# read them skip, saying so, where the folder is absent
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 # A fixed 'now' well after every fixture date, so that no test depends on the clock.
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -10,7 +10,7 @@ from linkcheck import broken_links
 
 def test_bundled_example_site_builds_completely(tmp_path):
     out, result, reporter = build_site(REPO, output=tmp_path / "build")
-    assert result.articles == 6
+    assert result.articles == 12  # six stories, each in English and in Russian
     assert [p for p in reporter.problems if p.severity == "error"] == []
     home = read(out, "/")
     assert "Could Kazakhstan" in home.split('class="lead-story"')[1].split("</section>")[0]  # the featured story leads
@@ -18,6 +18,10 @@ def test_bundled_example_site_builds_completely(tmp_path):
         assert f"{code}/USD" in home
     assert "+0.28%" in home and "0.00007780" in home
     assert "Photo: BBC" in read(out, "/society/bbc-100-women-central-asia/")
+    russian = read(out, "/ru/")
+    assert "Может ли Казахстан" in russian.split('class="lead-story"')[1].split("</section>")[0]
+    assert "Курсы валют к USD" in russian and "KZT/USD" in russian and "Самое читаемое" in russian
+    assert "Фото: BBC" in read(out, "/ru/society/bbc-100-women-central-asia/")
     assert broken_links(out) == []
 
 

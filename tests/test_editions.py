@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 import feedparser
 import pytest
 
-from conftest import article, build_site, read, run_cli
+from conftest import SHARED_CORPUS, article, build_site, read, run_cli
 
 from newsgen.config import config_from_mapping
 from newsgen.errors import UsageError
@@ -91,7 +92,7 @@ def test_translations_link_each_other_with_hreflang_and_the_switcher(bilingual):
 
 
 def test_the_sitemap_lists_each_urls_translations_and_the_news_sitemap_each_articles_language(bilingual):
-    out = build_site(bilingual, now=__import__("conftest").NOW.replace(year=2025, month=12, day=19))[0]
+    out = build_site(bilingual, now=datetime(2025, 12, 19, tzinfo=timezone.utc))[0]
     sitemap = (out / "sitemap.xml").read_text()
     entry = re.search(r"<url><loc>http://localhost:8000/ru/politics/talks/</loc>.*?</url>", sitemap).group(0)
     assert 'hreflang="en" href="http://localhost:8000/politics/talks/"' in entry
@@ -200,3 +201,50 @@ def test_check_lists_the_words_a_language_lacks(site_tree):
     assert code == 0
     assert "templates/i18n/kk.po: warning:" in output and "have no translation into Қазақ тілі (kk)" in output
     assert "templates/i18n/ru.po: warning" not in output  # the theme's Russian catalogue has every word
+
+
+def test_most_read_shows_each_editions_own_translation_of_the_articles_named(bilingual):
+    (bilingual / "data/mostread.yaml").write_text("- en/politics/talks.md\n- /politics/only/\n")
+    out, result, _ = build_site(bilingual)
+    def box(page: str) -> str:
+        return re.search(r'<ol class="most-read-list">.*?</ol>', page, re.S).group(0)
+
+    assert re.findall(r'href="([^"]+)"', box(read(out, "/"))) == ["/politics/talks/", "/politics/only/"]
+    assert re.findall(r'href="([^"]+)"', box(read(out, "/ru/"))) == ["/ru/politics/talks/"]  # no Russian "only"
+    (bilingual / "data/mostread.yaml").write_text("- politics/gone.md\n")
+    code, output = run_cli("build", "-s", str(bilingual))
+    assert code == 1 and output.count('data/mostread.yaml:1: "politics/gone.md" is not a published article') == 1
+
+
+SHARED = SHARED_CORPUS / "opentelemetry-blog"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the OpenTelemetry blog corpus is in ../shared/corpus, absent here")
+def test_the_opentelemetry_blog_builds_as_six_editions_with_hugos_urls(tmp_path):
+    import shutil
+    site = tmp_path / "otel"
+    shutil.copytree(SHARED / "content", site / "content")
+    for bundle in sorted(site.rglob("index.md")):  # page bundles belong to the archives issue: flattened here
+        bundle.rename(bundle.parent.with_suffix(".md"))
+        bundle.parent.rmdir()
+    (site / "newsgen.yaml").write_text('title: OpenTelemetry\npermalink: "/{section}/{year}/{slug}/"\n'
+                                       "languages: [en, ja, es, pt, uk, zh]\nmissing_images: warning\nsearch: false\n")
+    out, result, _ = build_site(site, now=datetime(2026, 9, 1, tzinfo=timezone.utc))  # after the newest post
+    assert result.articles == 372
+    sources = sorted(Path(p).relative_to(site / "content") for p in site.rglob("*.md"))
+    pairs = 0
+    for source in sources:
+        lang, rest = source.parts[0], source.with_suffix("").parts[1:]
+        url = ("" if lang == "en" else f"/{lang}") + "/" + "/".join(rest) + "/"
+        if "." in rest[-1]:
+            continue  # 'v1.0-trio': the dot in a slug is the archives issue's (#16), not an edition's
+        page = read(out, url)
+        assert html_lang(page) == lang, url
+        if lang != "en":  # each translation and its English original link each other
+            original = "/" + "/".join(rest) + "/"
+            assert hreflangs(page)["en"].endswith(original), url
+            assert hreflangs(read(out, original))[lang].endswith(url), original
+            pairs += 1
+    assert pairs == 372 - 256
+    assert "ja" in switcher(read(out, "/"))

@@ -26,7 +26,7 @@ def plan_site(site: Site, config: Config, now: datetime,
     (the build's time) only decides which articles the news sitemap holds."""
     ask = PlanInput(site, config, now, data or SiteData())
     editions = [PlanInput(site.edition(e.code), config.for_edition(e.code), now, ask.data, ask.planned, ask.problems,
-                          e.code, e.urls) for e in config.languages] if config.multilingual else [ask]
+                          e.code, e.urls, site) for e in config.languages] if config.multilingual else [ask]
     for each in UNITS:
         if not each.per_edition:
             ask.planned += each.plan(ask)

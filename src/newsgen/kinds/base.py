@@ -102,6 +102,12 @@ class PlanInput:
     problems: list[Problem] = field(default_factory=list)
     lang: str = ""
     urls: SiteUrls = field(default_factory=SiteUrls)
+    whole: Site | None = None  # the whole site, when ``site`` is one of its editions
+
+    @property
+    def everything(self) -> Site:
+        """The whole site, every edition's articles."""
+        return self.whole or self.site
 
 
 class View(Protocol):

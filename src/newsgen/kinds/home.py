@@ -53,14 +53,33 @@ _HINT = "write the article's source path under content/ (politics/talks.md) or i
 
 
 def most_read(ask: PlanInput) -> tuple[str, ...]:
-    """The keys of the articles ``data/mostread.yaml`` names, in its order; problems go to ``ask``."""
+    """The keys of the articles ``data/mostread.yaml`` names, in its order; problems go to ``ask``.
+
+    In a site of several editions, an entry may name an article of any of them; each
+    edition's box shows its own translation of it, and leaves it out when it has none.
+    The problems are the file's, found once (by the default edition's front page)."""
     file = ask.data.files.get(MOST_READ)
     if file is None or file.value is None:
         return ()
+    site = ask.everything
+    problems: list[Problem] = ask.problems if ask.lang in ("", ask.config.languages[0].code if ask.config.languages
+                                                              else "") else []
     if not isinstance(file.value, list):
-        ask.problems.append(Problem(file.path, 1, 0, "", "must be a list of articles", _HINT))
+        problems.append(Problem(file.path, 1, 0, "", "must be a list of articles", _HINT))
         return ()
-    site = ask.site
+    keys = _named(file, site, ask, problems)
+    if ask.whole is not None:  # the edition's version of each
+        edition = ask.site.by_key
+        keys = [next((k for k in site.translations.get(key, (key,)) if k in edition), "") for key in keys]
+        keys = list(dict.fromkeys(k for k in keys if k))
+    if len(keys) > MOST_READ_MAX:
+        problems.append(Problem(file.path, file.line(str(MOST_READ_MAX)), 0, "",
+                                f"only the first {MOST_READ_MAX} articles are shown", "shorten the list", "warning"))
+    return tuple(keys[:MOST_READ_MAX])
+
+
+def _named(file: Any, site: Site, ask: PlanInput, problems: list[Problem]) -> list[str]:
+    """The keys of the published articles the file's entries name, in its order."""
     by_url = {a.url: a.key for a in site.articles}
     base = ask.config.url("/").rstrip("/")
     home = ask.config.abs_url("/").rstrip("/")
@@ -71,18 +90,13 @@ def most_read(ask: PlanInput) -> tuple[str, ...]:
         found = _find(text, site.by_key, by_url, (home, base)) if text else None
         if found is None:
             named = f'"{text}"' if text else "an empty entry" if isinstance(entry, str) else shown(entry)
-            ask.problems.append(Problem(file.path, line, 0, "", f"{named} is not a published article",
-                                        _HINT + "; a draft or an article dated in the future is not published yet"))
+            problems.append(Problem(file.path, line, 0, "", f"{named} is not a published article",
+                                    _HINT + "; a draft or an article dated in the future is not published yet"))
         elif found in keys:
-            ask.problems.append(Problem(file.path, line, 0, "", f'"{text}" is listed twice', "keep it once",
-                                        "warning"))
+            problems.append(Problem(file.path, line, 0, "", f'"{text}" is listed twice', "keep it once", "warning"))
         else:
             keys.append(found)
-    if len(keys) > MOST_READ_MAX:
-        ask.problems.append(Problem(file.path, file.line(str(MOST_READ_MAX)), 0, "",
-                                    f"only the first {MOST_READ_MAX} articles are shown", "shorten the list",
-                                    "warning"))
-    return tuple(keys[:MOST_READ_MAX])
+    return keys
 
 
 def _find(text: str, by_key: Mapping[str, Any], by_url: Mapping[str, str], prefixes: tuple[str, ...]) -> str | None:
