@@ -75,7 +75,8 @@ def page(browser):
 
 
 PAGES = ["/", "/energy/tapi-pipeline-afghanistan/", "/politics/", "/tags/kazakhstan/", "/authors/energy-desk/",
-         "/archive/", "/search/?q=pipeline", "/404.html"]
+         "/archive/", "/search/?q=pipeline", "/404.html", "/ru/", "/ru/energy/tapi-pipeline-afghanistan/",
+         "/ru/search/?q=газопровод"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -115,6 +116,29 @@ def test_search_finds_a_word_from_an_article_body(page, site_url):
     assert "tapi-pipeline-afghanistan" in result.get_attribute("href")
 
 
+def test_the_language_switcher_goes_to_the_translation_and_back(page, site_url):
+    page.goto(site_url + "/energy/tapi-pipeline-afghanistan/")
+    page.get_by_role("navigation", name="Languages").get_by_role("link", name="Русский").click()
+    assert page.url.endswith("/ru/energy/tapi-pipeline-afghanistan/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert "ТАПИ" in page.locator("h1").inner_text()
+    page.get_by_role("navigation", name="Языки").get_by_role("link", name="English").click()
+    assert page.url.endswith("/energy/tapi-pipeline-afghanistan/") and "/ru/" not in page.url
+    assert "TAPI" in page.locator("h1").inner_text()
+
+
+def test_the_russian_search_page_finds_a_russian_word_in_the_russian_edition(page, site_url):
+    page.goto(site_url + "/ru/")
+    page.fill("#masthead-q", "Туркменгаз")
+    page.press("#masthead-q", "Enter")
+    assert "/ru/search/" in page.url
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10_000)
+    assert "/ru/energy/tapi-pipeline-afghanistan/" in result.get_attribute("href")
+    links = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+    assert all("/ru/" in link for link in links)  # the Russian index: no English page among the results
+
+
 @pytest.mark.parametrize("width", [320, 375])
 def test_phone_screens_do_not_scroll_sideways(browser, site_url, width):
     context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=2, is_mobile=True)
@@ -137,7 +161,7 @@ def test_axe_finds_no_serious_accessibility_violations(browser, site_url, scheme
         _missing(f"axe-core ({AXE})")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
-    for path in ("/", "/energy/tapi-pipeline-afghanistan/", "/politics/", "/search/"):
+    for path in ("/", "/energy/tapi-pipeline-afghanistan/", "/politics/", "/search/", "/ru/"):
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
         page.add_script_tag(path=str(AXE))
