@@ -64,11 +64,27 @@ text_edits = st.tuples(st.just("retitle"), st.integers(0, 7),
                        st.sampled_from(["Renamed", "Ренейм", "Body only", "Every body", "Summary", "Undone"]))
 
 
+# a site in two languages: an article's Russian translation is a{n}.ru.md beside a{n}.md
+LANGUAGES = "languages:\n  en: {}\n  ru: {title: Т, sections: {politics: Политика}}\n"
+translations = st.tuples(st.just("translate"), st.integers(0, 7), articles)
+
+
+def settings_text(per_page: int, site: Path) -> str:
+    bilingual = (site / "newsgen.yaml").is_file() and "languages:" in (site / "newsgen.yaml").read_text()
+    return (f"title: T\nper_page: {per_page}\nsections: [politics, economy]\nsearch: false\n"
+            + (LANGUAGES if bilingual else ""))
+
+
 def apply(site: Path, edit: tuple) -> None:
     kind, a, b = edit
     content = site / "content"
     existing = sorted(content.rglob("a*.md"))
-    if kind == "write":
+    if kind == "translate":
+        section, text = b
+        for old in content.rglob(f"a{a}.ru.md"):
+            old.unlink()
+        write_tree(site, {f"content/{section}/a{a}.ru.md": text})
+    elif kind == "write":
         section, text = b
         for old in content.rglob(f"a{a}.md"):
             old.unlink()
@@ -85,7 +101,7 @@ def apply(site: Path, edit: tuple) -> None:
     elif kind == "template":
         write_tree(site, {"templates/partials/ticker.html": f"<p class=\"ticker\">{a}{{{{ ticker.base }}}}</p>\n"})
     elif kind == "settings":
-        write_tree(site, {"newsgen.yaml": f"title: T\nper_page: {a}\nsections: [politics, economy]\nsearch: false\n"})
+        write_tree(site, {"newsgen.yaml": settings_text(a, site)})
     elif kind == "static":
         path = site / "static/extra.txt"
         if a is None:
@@ -163,6 +179,40 @@ def test_incremental_build_equals_clean_build(watching, initial, steps):
         build(options)  # the incremental build of the same sources
         assert snapshot(site / "build") == snapshot(clean_site / "build")
         assert folders(site / "build") == folders(clean_site / "build")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("watching", [True, False], ids=["watch-memory", "one-shot"])
+@settings(max_examples=max(10, EXAMPLES // 2), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(articles.map(lambda a: ("en", a)), articles.map(lambda a: ("ru", a))), min_size=1,
+                max_size=5),
+       st.lists(st.one_of(edits, text_edits, translations), min_size=1, max_size=6))
+def test_incremental_build_of_a_site_in_two_languages_equals_clean_build(watching, initial, steps):
+    """The same, for a site of an English and a Russian edition: translating, editing, renaming
+    and deleting either side rebuilds exactly what a clean build makes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\nsearch: false\n"
+                                          + LANGUAGES,
+                          "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n"})
+        for n, (lang, (section, text)) in enumerate(initial):
+            write_tree(site, {f"content/{section}/a{n % 3}{'.ru' if lang == 'ru' else ''}.md": text})
+        options = BuildOptions(site=site, now=NOW, jobs=1, memory=ArticleMemory() if watching else None)
+        build(options)
+        for step in steps:
+            apply(site, step)
+            try:
+                build(options)
+            except ContentError:
+                continue
+        clean_site = Path(tmp) / "clean"
+        shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns(".newsgen", "build"))
+        try:
+            build(BuildOptions(site=clean_site, now=NOW, jobs=1))
+        except ContentError:
+            return
+        build(options)
+        assert snapshot(site / "build") == snapshot(clean_site / "build")
 
 
 def test_parallel_build_equals_serial_build(tmp_path):

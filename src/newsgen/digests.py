@@ -251,6 +251,8 @@ class PageDigests:
                  *[fingerprints.get(k, "") for k in spec.items]]
         if spec.picks:
             parts += ["picks", *spec.picks, *[fingerprints.get(k, "") for k in spec.picks]]
+        if spec.versions:  # the language switcher and hreflang links name them
+            parts += ["versions", *(f"{lang}={url}" for lang, url in spec.versions)]
         rules = unit(spec.kind)
         if rules.whole_site:
             parts.append(all_specs_digest)  # every page's URL
@@ -265,5 +267,6 @@ class PageDigests:
 
     def all(self, specs: Iterable[PageSpec]) -> list[str]:
         spec_list = list(specs)
-        self.urls = digest(*(s.url for s in spec_list))
+        # every page's URL (and its versions in the other editions, which the sitemap lists)
+        self.urls = digest(*(f"{s.url}{s.versions}" if s.versions else s.url for s in spec_list))
         return [self.page(s, self.urls) for s in spec_list]

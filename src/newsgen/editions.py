@@ -1,20 +1,17 @@
-"""Which page of each other edition a page corresponds to: the language switcher's links and
-the ``hreflang`` alternates of the page's head and of the sitemap.
+"""Which page of each other edition a page corresponds to, as the language switcher and the
+``hreflang`` alternates of the page's head and of the sitemap show it.
 
-An article's counterparts are its translations (articles of one ``translation_key``, see
-``model.build_editions``). Any other page's is the page at the same address in the other
-edition's tree (``/politics/`` and ``/ru/politics/``), when that edition has it. Where an
-edition has no counterpart, the switcher goes to its front page, and no ``hreflang``
-claims one: Google reads an ``hreflang`` link as "this page, translated".
+The plan records each page's versions (``PageSpec.versions``, see ``plan.with_versions``):
+an article's translations, or the page at the same address in another edition's tree.
+Where an edition has no version of the page, the switcher goes to its front page, and
+no ``hreflang`` claims one: Google reads an ``hreflang`` link as "this page, translated".
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 from .config import Config, Language
-from .kinds import Kind, PageSpec, unit
-from .model import Site
+from .kinds import PageSpec, unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,44 +28,28 @@ class Alternate:
 class Alternates:
     """The editions' versions of any page of a site; nothing for a site in one language."""
 
-    def __init__(self, site: Site, config: Config, planned: Iterable[PageSpec]) -> None:
-        self.site = site
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.languages = config.languages if config.multilingual else ()
-        self.urls = {spec.url for spec in planned if spec.kind is not Kind.REDIRECT} if self.languages else set()
 
     def of(self, spec: PageSpec) -> tuple[Alternate, ...]:
         """Every edition's version of the page at ``spec``, in the order of the site's languages."""
         if not self.languages:
             return ()
-        current = self.config.edition(spec.lang)
-        translations: dict[str, str] = {}
-        if spec.kind is Kind.ARTICLE:
-            for key in self.site.translations.get(spec.article, (spec.article,)):
-                article = self.site.by_key[key]
-                translations.setdefault(article.lang, article.url)
-        found = []
-        for language in self.languages:
-            if language.code == current.code:
-                found.append(Alternate(language, spec.url, True, True))
-            elif spec.kind is Kind.ARTICLE:
-                url = translations.get(language.code)
-                found.append(Alternate(language, url or language.urls.home, url is not None))
-            else:
-                url = language.prefix + spec.url[len(current.prefix):] if spec.url.startswith(current.prefix + "/") else ""
-                found.append(Alternate(language, url if url in self.urls else language.urls.home, url in self.urls))
-        return tuple(found)
+        current = self.config.edition(spec.lang).code
+        versions = dict(spec.versions)
+        return tuple(Alternate(language, spec.url, True, True) if language.code == current else
+                     Alternate(language, versions[language.code], True) if language.code in versions else
+                     Alternate(language, language.urls.home, False)
+                     for language in self.languages)
 
     def hreflang(self, spec: PageSpec) -> tuple[tuple[str, str], ...]:
-        """(hreflang, URL) pairs for a public page with counterparts: each edition's version,
+        """(hreflang, URL) pairs for a public page with versions in other editions: each version,
         itself included, and ``x-default`` for the default language's; () otherwise."""
-        if not self.languages or not unit(spec.kind).public:
+        if not self.languages or len(spec.versions) < 2 or not unit(spec.kind).public:
             return ()
-        versions = [a for a in self.of(spec) if a.same_page]
-        if len(versions) < 2:
-            return ()
-        pairs = [(a.language.code, a.url) for a in versions]
-        default = next((a.url for a in versions if a.language.code == self.languages[0].code), None)
+        pairs = list(spec.versions)
+        default = dict(spec.versions).get(self.languages[0].code)
         if default is not None:
             pairs.append(("x-default", default))
         return tuple(pairs)

@@ -32,7 +32,7 @@ class SiteRenderer:
     def __init__(self, loaded: LoadedSite, site_root: Path, template_cache: Path | None = None) -> None:
         dirs = template_dirs(site_root)
         config = loaded.config
-        alternates = Alternates(loaded.site, config, loaded.specs) if config.multilingual else None
+        alternates = Alternates(config) if config.multilingual else None
         codes = [language.code for language in config.languages] if config.multilingual else [""]
         # an environment per edition: its globals (settings, URLs, words) are the edition's
         self.pages = {code: PageRenderer(loaded.site, config, loaded.rates, make_environment(dirs, template_cache),

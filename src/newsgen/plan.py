@@ -35,7 +35,36 @@ def plan_site(site: Site, config: Config, now: datetime,
             specs = each.plan(edition)
             ask.planned += [replace(s, lang=edition.lang) for s in specs] if edition.lang else specs
     problems = _clashes(site, [s for s in ask.planned if s.kind is not Kind.REDIRECT])  # redirects never clash
+    if config.multilingual:
+        return with_versions(ask.planned, site, config), problems + ask.problems
     return ask.planned, problems + ask.problems
+
+
+def with_versions(specs: list[PageSpec], site: Site, config: Config) -> list[PageSpec]:
+    """The specs with the versions of each page in the editions that have it (see ``PageSpec.versions``).
+
+    An article's versions are its translations (see ``model.build_editions``); any other
+    edition page's are the pages at the same address in the other editions' trees
+    (``/politics/`` and ``/ru/politics/``). Worked out once, here, so that a page's digest
+    holds them: a translation that appears or goes renders its counterparts again.
+    """
+    prefixes = {language.code: language.prefix for language in config.languages}
+    planned = {spec.url for spec in specs if spec.lang and spec.kind is not Kind.REDIRECT}
+    out = []
+    for spec in specs:
+        if not spec.lang or spec.kind is Kind.REDIRECT:
+            out.append(spec)
+            continue
+        if spec.kind is Kind.ARTICLE:
+            versions = tuple((site.by_key[k].lang, site.by_key[k].url)
+                             for k in site.translations.get(spec.article, (spec.article,)))
+        else:
+            own = prefixes[spec.lang]
+            rest = spec.url[len(own):] if spec.url.startswith(own + "/") else None
+            versions = tuple((code, prefix + rest) for code, prefix in prefixes.items()
+                             if rest is not None and prefix + rest in planned)
+        out.append(replace(spec, versions=versions) if len(versions) > 1 else spec)
+    return out
 
 
 def _clashes(site: Site, specs: list[PageSpec]) -> list[Problem]:

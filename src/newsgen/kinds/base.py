@@ -77,6 +77,7 @@ class PageSpec:
     target: str = ""  # where a redirect page points
     picks: tuple[str, ...] = ()  # articles an editor picked for a box on the page (the front page's Most read)
     lang: str = ""  # the edition the page belongs to ('' in a site of one language; see config.Language)
+    versions: tuple[tuple[str, str], ...] = ()  # (language, URL) of this page in each edition that has it
 
     def page_url(self, number: int) -> str:
         """The URL of page ``number`` of this listing: '/politics/', '/politics/page/2/'."""
