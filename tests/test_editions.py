@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import feedparser
 import pytest
 
-from conftest import SHARED_CORPUS, article, build_site, read, run_cli
+from conftest import (NOW, SHARED_CORPUS, article, build_site, changed, clean_build_of, files_of, mtimes, read,
+                      run_cli, tick)
 
 from newsgen.config import config_from_mapping
 from newsgen.errors import UsageError
@@ -248,3 +249,41 @@ def test_the_opentelemetry_blog_builds_as_six_editions_with_hugos_urls(tmp_path)
             pairs += 1
     assert pairs == 372 - 256
     assert "ja" in switcher(read(out, "/"))
+
+
+def test_an_edit_to_either_edition_is_a_delta_build_equal_to_a_clean_one(bilingual):
+    out = build_site(bilingual)[0]
+    before = mtimes(out)
+    tick()
+    russian = bilingual / "content/ru/politics/talks.md"
+    russian.write_text(russian.read_text().replace("Текст статьи", "Новый текст статьи"))
+    out, result, _ = build_site(bilingual)
+    assert result.delta
+    written = changed(before, mtimes(out))
+    assert "ru/politics/talks/index.html" in written and all(path.startswith("ru/") for path in written)
+    assert "Новый текст статьи" in read(out, "/ru/politics/talks/")
+    assert files_of(out) == files_of(clean_build_of(bilingual))
+    english = bilingual / "content/en/politics/talks.md"
+    english.write_text(english.read_text().replace("title: Talks in Astana", "title: Talks in Astana, updated"))
+    out, result, _ = build_site(bilingual)
+    assert result.delta and "Talks in Astana, updated" in read(out, "/politics/")
+    assert "Talks in Astana, updated" not in read(out, "/ru/politics/")
+    assert files_of(out) == files_of(clean_build_of(bilingual))
+
+
+def test_watch_modes_preview_of_a_translation_is_the_page_its_delta_rebuild_writes(bilingual):
+    from newsgen.build import BuildOptions, build
+    from newsgen.loading import ArticleMemory
+    from newsgen.preview import Preview
+    memory = ArticleMemory()
+    options = BuildOptions(site=bilingual, now=NOW, jobs=1, memory=memory)
+    out = build(options).output
+    russian = bilingual / "content/ru/politics/talks.md"
+    russian.write_text(russian.read_text().replace("title: Переговоры в Астане", "title: Переговоры в Астане — итоги"))
+    assert Preview(bilingual, memory, NOW).write({str(russian)}) == ["/ru/politics/talks/"]
+    previewed = read(out, "/ru/politics/talks/")
+    assert "Переговоры в Астане — итоги" in previewed and html_lang(previewed) == "ru"
+    assert switcher(previewed)["en"] == "/politics/talks/"
+    assert build(options).delta
+    assert read(out, "/ru/politics/talks/") == previewed
+    assert files_of(out) == files_of(clean_build_of(bilingual))

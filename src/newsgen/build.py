@@ -408,10 +408,10 @@ class Written(NamedTuple):
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float, verify: bool = False,
-                      delta: DeltaPlan | None = None) -> tuple[BuildResult, Pieces | None, PageRenderer]:
+                      delta: DeltaPlan | None = None) -> tuple[BuildResult, Pieces | None, dict[str, PageRenderer]]:
     """Render the pages whose inputs changed and write those whose bytes did; returns the
     result, from a full build the site-wide digests a skeleton keeps (see ``delta``), and
-    the renderer of HTML pages (for watch mode's memory).
+    the renderers of HTML pages by edition (for watch mode's memory).
     A ``delta`` build's ``loaded.specs`` are only the pages it renders: static files and
     the other pages stay as they are."""
     from .pages import SiteRenderer
@@ -455,7 +455,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         parsed=loaded.parsed, removed=done.removed, left_alone=len(done.left), incremental=incremental,
         search_pending=search_pending, skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future,
         warnings=loaded.warnings,
-    ), changes.page_digests.pieces() if changes.page_digests is not None else None, renderer.html
+    ), changes.page_digests.pieces() if changes.page_digests is not None else None, renderer.pages
 
 
 def _changes(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, renderer: SiteRenderer,

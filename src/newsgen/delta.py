@@ -36,7 +36,7 @@ import os
 import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -98,6 +98,21 @@ class Skeleton:
     # would be most of the time it takes to load this).
     specs: list[bytes]
     shows: dict[str, bytes]  # article -> the indexes of the specs that show it, as array('I') bytes
+    # a site of several editions: each one's indexes by language, and the translations of each article
+    editions: dict[str, EditionIndexes] = field(default_factory=dict)
+    translations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class EditionIndexes:
+    """One edition's own indexes (see ``model.build_editions``); its neighbours and related
+    articles are in the skeleton's, which hold every edition's by article key."""
+
+    order: tuple[str, ...]
+    sections: tuple[Section, ...]
+    tags: dict[str, tuple[Term, tuple[str, ...]]]
+    authors: dict[str, tuple[Term, tuple[str, ...]]]
+    months: dict[tuple[int, int], tuple[str, ...]]
 
 
 def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, snapshot: str, frame: str, model: str,
@@ -140,7 +155,10 @@ def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
         sections=site.sections, tags=dict(site.tags), authors=dict(site.authors), months=dict(site.months),
         previous=dict(site.previous), next=dict(site.next), related=dict(site.related),
         specs=[_packed(spec, position) for spec in loaded.specs],
-        shows=_shows(loaded.specs))
+        shows=_shows(loaded.specs),
+        editions={lang: EditionIndexes(tuple(a.key for a in e.articles), e.sections, dict(e.tags), dict(e.authors),
+                                       dict(e.months)) for lang, e in site.editions.items()},
+        translations=dict(site.translations))
 
 
 def _shows(specs: list[PageSpec]) -> dict[str, bytes]:
@@ -189,7 +207,7 @@ def _write(site_root: Path, skeleton: Skeleton) -> str:
 def _layout() -> str:
     """The skeleton's format: ``FORMAT`` and the fields of the classes it stores (specs are
     stored as tuples), so that a skeleton from a newsgen whose classes differ is never read."""
-    classes = (Skeleton, PageSpec, Section, Term)
+    classes = (Skeleton, EditionIndexes, PageSpec, Section, Term)
     return f"{FORMAT}:" + "|".join(",".join(f.name for f in fields(cls)) for cls in classes)
 
 
@@ -392,7 +410,8 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     needed = {k for spec in specs for k in spec.inputs}
     for spec in specs:
         if spec.kind is Kind.HOME and spec.items:  # Site.lead reads every article down to the lead story
-            needed.update(skeleton.order[:skeleton.order.index(spec.items[0]) + 1])
+            order = skeleton.editions[spec.lang].order if spec.lang in skeleton.editions else skeleton.order
+            needed.update(order[:order.index(spec.items[0]) + 1])
     try:
         articles.load(needed)
     except Stale:
@@ -400,10 +419,15 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     # an article page and a redirect carry their article's headline, which this edit or an
     # earlier delta build may have changed since the skeleton was written
     specs = retitled(specs, lambda key: articles[key].title)
+    older, newer = MappingProxyType(skeleton.previous), MappingProxyType(skeleton.next)
+    related = MappingProxyType(skeleton.related)
+    editions = {lang: Site(_Newest(e.order, articles), _ByKey(e.order, articles),  # type: ignore[arg-type]
+                           e.sections, MappingProxyType(e.tags), MappingProxyType(e.authors), MappingProxyType(e.months),
+                           older, newer, related) for lang, e in skeleton.editions.items()}
     site = Site(_Newest(skeleton.order, articles), _ByKey(skeleton.order, articles),  # type: ignore[arg-type]
                 skeleton.sections, MappingProxyType(skeleton.tags), MappingProxyType(skeleton.authors),
-                MappingProxyType(skeleton.months), MappingProxyType(skeleton.previous),
-                MappingProxyType(skeleton.next), MappingProxyType(skeleton.related))
+                MappingProxyType(skeleton.months), older, newer, related, MappingProxyType(editions),
+                MappingProxyType(skeleton.translations))
     from .images import image_refs
     from .data import load_data
     from .ticker import load_rates
@@ -433,8 +457,6 @@ def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton
     if any(w.path in keys for w in warnings):  # its warnings must be found again, which the full path does
         return None
     config = load_config(options.site)
-    if config.multilingual:
-        return None  # the skeleton keeps one edition's indexes (not yet the editions of a site in several languages)
     settings = article_settings(config)
     if settings != skeleton.settings:
         return None

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import __version__, sealed
 from .config import Config, load_config
@@ -78,11 +78,12 @@ class ArticleMemory:
 @dataclass(frozen=True)
 class LastBuild:
     """What a successful build leaves in watch mode's memory: the loaded site (the next
-    build reuses its plan when no article moved) and the renderer of its HTML pages, whose
-    Jinja environment and image sizes the preview reuses (see ``preview``)."""
+    build reuses its plan when no article moved) and the renderers of its HTML pages, one
+    per edition ('' for a site in one language), whose Jinja environments and image sizes
+    the preview reuses (see ``preview``)."""
 
     loaded: LoadedSite
-    pages: PageRenderer
+    pages: Mapping[str, PageRenderer]
     output: Path
 
 

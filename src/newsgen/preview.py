@@ -52,17 +52,18 @@ class Preview:
         Never raises for content.
         """
         last: LastBuild | None = self.memory.last
-        if last is None or not paths or last.loaded.config.multilingual:
-            return []  # (a site in several languages: not yet; its rebuild shows the edit)
+        if last is None or not paths:
+            return []
         if not last.loaded.window.holds(self.now or build_now()):
             return []  # an article came due since the last build: its neighbours are not the model's
         try:
             edited = self._edited(last, paths)
             if not edited:
                 return []
-            pages = _renderer_with(last.pages, last.loaded, edited)
             rendered = []
             for article in edited:
+                pages = _renderer_with(last.pages[article.lang if last.loaded.config.multilingual else ""],
+                                       last.loaded, edited)
                 spec = _article_spec(last.loaded.specs, article.key)
                 if spec is None:
                     return []
@@ -113,7 +114,8 @@ def _article_spec(specs: list[PageSpec], key: str) -> PageSpec | None:
 def _renderer_with(last: PageRenderer, loaded: LoadedSite, articles: list[Article]) -> PageRenderer:
     """A page renderer for the last build's site with ``articles`` in place of their old versions."""
     patched = loaded.site.with_versions({a.key: a for a in articles})
-    pages = PageRenderer(patched, loaded.config, loaded.rates, last.env, last.template_dirs, last.site_root, loaded.data)
+    pages = PageRenderer(patched, loaded.config, loaded.rates, last.env, last.template_dirs, last.site_root, loaded.data,
+                         last.lang, last.alternates)
     pages.images = last.images
     return pages
 
