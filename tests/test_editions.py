@@ -287,3 +287,13 @@ def test_watch_modes_preview_of_a_translation_is_the_page_its_delta_rebuild_writ
     assert build(options).delta
     assert read(out, "/ru/politics/talks/") == previewed
     assert files_of(out) == files_of(clean_build_of(bilingual))
+
+
+def test_new_rates_are_spliced_into_each_editions_pages_in_its_own_words(bilingual):
+    build_site(bilingual)
+    (bilingual / "data/rates.yaml").write_text("rates:\n  - {code: KZT, rate: 0.00201, change: 0.5}\n")
+    out, result, _ = build_site(bilingual)
+    assert result.spliced > 0 and result.rendered < result.spliced  # most pages got the new ticker swapped in
+    assert "0.00201" in read(out, "/ru/politics/talks/") and "Курсы валют к USD" in read(out, "/ru/politics/talks/")
+    assert "рост" in read(out, "/ru/") and ">up<" in read(out, "/")
+    assert files_of(out) == files_of(clean_build_of(bilingual))

@@ -311,20 +311,20 @@ def _report(reporter: Reporter, problem: Problem | None) -> None:
         reporter.problem(problem)
 
 
-def _ticker_html(renderer: SiteRenderer) -> str | None:
-    """The ticker's HTML as every page of this build shows it; None if it cannot be rendered
-    (the pages will then report the template's problem)."""
+def _ticker_html(renderer: SiteRenderer) -> dict[str, str] | None:
+    """The ticker's HTML as every page of each edition of this build shows it ('' for a site in
+    one language); None if it cannot be rendered (the pages will then report the template's problem)."""
     from .render import TEMPLATE_FAILURES
 
     try:
-        return str(renderer.html.ticker_html())
+        return {lang: str(pages.ticker_html()) for lang, pages in renderer.pages.items()}
     except TEMPLATE_FAILURES:
         return None
 
 
 def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildState | None,
                  previous: dict[str, tuple[str, str]], digests: list[str], todo: list[int],
-                 ticker: str | None) -> SplicePlan | None:
+                 ticker: dict[str, str] | None) -> SplicePlan | None:
     """Which pages to update by swapping the ticker's HTML instead of rendering them again.
 
     Those whose inputs changed in the rates alone, when the templates allow it (see
@@ -335,12 +335,12 @@ def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildStat
     from .digests import split_inputs, ticker_templates
     from .pages import SplicePlan
 
-    if state is None or ticker is None or renderer.html.config.multilingual:
-        return None  # (each edition's ticker says its words in its own language: not yet spliced)
-    last = state.ticker()
-    if last is None or not last.html.strip():
+    if state is None or ticker is None:
         return None
-    old_rates, old_ticker = last.rates, last.html
+    last = state.ticker()
+    if last is None or set(last.html) != set(ticker) or not all(html.strip() for html in last.html.values()):
+        return None  # (each edition's ticker says its words in its own language: one old ticker for each)
+    old_rates = last.rates
     pages = set()
     for i in todo:
         static, rates = split_inputs(digests[i])
@@ -355,12 +355,13 @@ def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildStat
     pages = {i for i in pages if specs[i].template in showing}
     if not pages:
         return None
-    return SplicePlan(frozenset(pages), old_ticker.encode("utf-8"), ticker.encode("utf-8"))
+    return SplicePlan(frozenset(pages), {lang: (last.html[lang].encode("utf-8"), html.encode("utf-8"))
+                                         for lang, html in ticker.items()})
 
 
 def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]],
                     previous: dict[str, tuple[str, str]] | None, statics: dict[str, tuple[Path, str]],
-                    delta: DeltaPlan | None, ticker: str | None, page_digests: PageDigests | None,
+                    delta: DeltaPlan | None, ticker: dict[str, str] | None, page_digests: PageDigests | None,
                     reindex: bool) -> str | None:
     """Record the pages and static files now in the output, and mark the build finished.
 
@@ -428,7 +429,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
               if incremental else None)
     work = work_folder(output, options.site)
     staging = Staging(output, work) if not incremental else None
-    pending = PendingPages(output, work, ticker=(splice.old, splice.new) if splice else None)
+    pending = PendingPages(output, work, tickers=splice.tickers if splice else None)
     try:
         rendered = _render(options, loaded, renderer, changes, staging, pending, splice, reporter)
         outputs = _outputs(loaded, changes, rendered)
@@ -510,7 +511,7 @@ def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, c
                 pending.keep(relative, outcome.data)
                 outcome = outcome._replace(data=None)
             elif outcome.spliced and outcome.wrote:
-                pending.keep_spliced(relative, outcome.signature)
+                pending.keep_spliced(relative, outcome.signature, loaded.specs[outcome.page].lang)
             rendered.append(outcome)
 
     job = RenderJob(renderer, loaded.specs, options.output_dir, staging, changes.previous, splice)

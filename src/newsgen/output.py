@@ -16,7 +16,7 @@ import shutil
 import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from .errors import Interrupted, UsageError
 from .state import STATE_DIR, boot_id, in_use
@@ -72,20 +72,20 @@ class PendingPages:
     when it was first spliced tells whether it still holds the bytes checked then.
     """
 
-    def __init__(self, output: Path, work: Path, ticker: tuple[bytes, bytes] | None = None) -> None:
+    def __init__(self, output: Path, work: Path, tickers: Mapping[str, tuple[bytes, bytes]] | None = None) -> None:
         self.output = output.absolute()
         self.work = work  # where the spill folder goes (see work_folder)
         self.budget = MEMORY_BUDGET
         self.held = 0
-        self.ticker = ticker  # (old, new) HTML of the ticker, for spliced pages
+        self.tickers = tickers or {}  # edition -> (old, new) HTML of its ticker, for spliced pages
         self._pages: dict[str, bytes] = {}
-        self._spliced: dict[str, str] = {}  # relative -> signature of the file when it was checked
+        self._spliced: dict[str, tuple[str, str]] = {}  # relative -> (signature when checked, edition)
         self._spill: Path | None = None
 
-    def keep_spliced(self, relative: str, signature: str) -> None:
-        """A page to be spliced, when written, from the file on disk with this signature."""
+    def keep_spliced(self, relative: str, signature: str, edition: str = "") -> None:
+        """A page of ``edition`` to be spliced, when written, from the file on disk with this signature."""
         _checked(relative)
-        self._spliced[relative] = signature
+        self._spliced[relative] = (signature, edition)
 
     def keep(self, relative: str, data: bytes) -> None:
         _checked(relative)
@@ -104,9 +104,10 @@ class PendingPages:
     def take(self, relative: str) -> bytes | None:
         """A kept page's bytes (forgotten here once taken); None for a page to be spliced
         whose file has changed on disk since it was checked."""
-        signature = self._spliced.pop(relative, None)
-        if signature is not None and self.ticker is not None:
-            old, new = self.ticker
+        spliced = self._spliced.pop(relative, None)
+        if spliced is not None and spliced[1] in self.tickers:
+            signature, edition = spliced
+            old, new = self.tickers[edition]
             try:
                 with open(os.path.join(self.output, relative), "rb") as file:
                     if file_signature(os.fstat(file.fileno())) != signature:

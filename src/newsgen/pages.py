@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
 
 from .editions import Alternates
 from .errors import Problem
@@ -87,11 +87,11 @@ class PageOutcome(NamedTuple):
 
 @dataclass(frozen=True)
 class SplicePlan:
-    """The pages to bring up to date by swapping the old ticker's HTML for the new one (see ``build``)."""
+    """The pages to bring up to date by swapping the old ticker's HTML for the new one (see
+    ``build``): (old, new) for each edition ('' for a site in one language)."""
 
     pages: frozenset[int]
-    old: bytes
-    new: bytes
+    tickers: Mapping[str, tuple[bytes, bytes]]
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,8 @@ def render_chunk(job: RenderJob, indices: Sequence[int]) -> list[PageOutcome]:
     for i in indices:
         spec = specs[i]
         made = None
-        if splice_plan is not None and i in splice_plan.pages:
-            made = _spliced(output, spec.output, previous, splice_plan)
+        if splice_plan is not None and i in splice_plan.pages and spec.lang in splice_plan.tickers:
+            made = _spliced(output, spec.output, previous, splice_plan.tickers[spec.lang])
         spliced = made is not None
         data, signature, search_text = made if made is not None else (None, "", True)
         if data is None:
@@ -160,7 +160,7 @@ def _search_body_start(page: bytes) -> int:
 
 
 def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
-             splice_plan: SplicePlan) -> tuple[bytes, str, bool] | None:
+             ticker: tuple[bytes, bytes]) -> tuple[bytes, str, bool] | None:
     """The page on disk with the new ticker in place of the old one, the file's signature,
     and whether the ticker lies in what the search index reads; None to render the page instead.
 
@@ -175,8 +175,9 @@ def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
             old = file.read()
     except OSError:
         return None
-    data = splice(old, previous.get(relative, ("", ""))[1], splice_plan.old, splice_plan.new)
+    before, after = ticker
+    data = splice(old, previous.get(relative, ("", ""))[1], before, after)
     if data is None:
         return None
     body = _search_body_start(old)
-    return data, signature, body < 0 or old.find(splice_plan.old) > body
+    return data, signature, body < 0 or old.find(before) > body

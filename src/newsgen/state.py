@@ -32,7 +32,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from . import sealed
 from .dates import Window
@@ -107,11 +107,12 @@ class Outcome:
 
 @dataclass(frozen=True)
 class TickerRecord:
-    """The ticker's HTML the pages show, and the digest of the rates it was made from, so a
-    build with new rates can swap it in those pages instead of rendering them (see ``pages``)."""
+    """The ticker's HTML the pages of each edition show ('' for a site in one language), and
+    the digest of the rates it was made from, so a build with new rates can swap it in those
+    pages instead of rendering them (see ``pages``)."""
 
     rates: str
-    html: str
+    html: Mapping[str, str]
 
 
 class StateError(Exception):
@@ -207,12 +208,14 @@ class BuildState:
         """The ticker the pages show, as the last build that rendered them recorded it."""
         try:
             last = json.loads(self._get(Key.TICKER) or "")
-            return TickerRecord(str(last["rates"]), str(last["html"]))
-        except (ValueError, TypeError, KeyError):
+            html = last["html"]
+            return TickerRecord(str(last["rates"]), {"": html} if isinstance(html, str) else
+                                {str(lang): str(text) for lang, text in html.items()})
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
     def set_ticker(self, ticker: TickerRecord) -> None:
-        self._set(Key.TICKER, json.dumps({"rates": ticker.rates, "html": ticker.html}))
+        self._set(Key.TICKER, json.dumps({"rates": ticker.rates, "html": dict(ticker.html)}))
 
     def skeleton_record(self) -> str | None:
         """The record of the skeleton file (its meaning is ``delta``'s; see ``delta.SkeletonRecord``)."""
