@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -250,6 +251,7 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
     return Config(**values, warnings=tuple(warnings))
 
 
+@lru_cache(maxsize=None)
 def language_name(code: str) -> str:
     """The language's name in its own script, as a language switcher shows it: 'Русский', '日本語'."""
     from babel import Locale, UnknownLocaleError
@@ -261,6 +263,7 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@lru_cache(maxsize=None)
 def language_direction(code: str) -> str:
     """'rtl' for a language written right to left (Arabic, Hebrew, Persian, Urdu), else 'ltr'."""
     from babel import Locale, UnknownLocaleError

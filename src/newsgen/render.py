@@ -30,6 +30,7 @@ from .ticker import Rates
 from .editions import Alternates
 from .i18n import long_date, month_name, translations
 
+
 class PageProblem(Exception):
     """A page could not be made; carries the :class:`Problem` that names where: the template's
     file and line for a template's mistake, else the page's URL and its source (see :func:`failure`)."""
