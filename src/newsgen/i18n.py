@@ -115,8 +115,9 @@ def template_words(template_dirs: Iterable[Path]) -> list[Word]:
     return list(words)
 
 
-def _locale(code: str) -> Locale:
-    from babel import Locale, UnknownLocaleError
+def babel_locale(code: str) -> Locale:
+    """Babel's locale for a language tag ('uz-Latn'); English for a tag CLDR does not know."""
+    from babel import Locale, UnknownLocaleError  # here: only a process that formats for a language pays for it
 
     try:
         return Locale.parse(code.replace("-", "_"))
@@ -130,7 +131,7 @@ def long_date(moment: datetime, code: str) -> str:
         return f"{moment.day} {ENGLISH_MONTHS[moment.month - 1]} {moment.year}"
     from babel.dates import format_date
 
-    return str(format_date(moment.date(), "long", locale=_locale(code)))
+    return str(format_date(moment.date(), "long", locale=babel_locale(code)))
 
 
 def month_name(number: int, code: str) -> str:
@@ -139,5 +140,5 @@ def month_name(number: int, code: str) -> str:
         return ENGLISH_MONTHS[number - 1]
     from babel.dates import get_month_names
 
-    name = str(get_month_names("wide", context="stand-alone", locale=_locale(code))[number])
+    name = str(get_month_names("wide", context="stand-alone", locale=babel_locale(code))[number])
     return name[:1].upper() + name[1:]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import babel_locale
 from ..slugs import output_path
 from ..ticker import Rate
 from .base import Kind, PageSpec, PlanInput, Unit, View
@@ -44,20 +45,11 @@ class Rates(Unit):
                          for r in rates.rates]}
 
 
-def _locale(language: str) -> Any:
-    from babel import Locale, UnknownLocaleError  # here: only the worker that renders this page pays for it
-
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("en")
-
-
 def currency_name(code: str, language: str) -> str:
     """The currency's name in ``language`` ('KZT', 'en' -> 'Kazakhstani Tenge'); the code when unknown."""
     from babel.numbers import get_currency_name
 
-    return str(get_currency_name(code, locale=_locale(language)))
+    return str(get_currency_name(code, locale=babel_locale(language)))
 
 
 def per_base(rate: float, language: str) -> str:
@@ -72,4 +64,4 @@ def per_base(rate: float, language: str) -> str:
     if inverse < 1:
         digits = max(0, 3 - int(f"{inverse:e}".split("e")[1]))  # four significant digits
         pattern = "0." + "0" * digits
-    return str(format_decimal(inverse, format=pattern, locale=_locale(language)))
+    return str(format_decimal(inverse, format=pattern, locale=babel_locale(language)))
