@@ -110,6 +110,7 @@ def test_a_russian_page_speaks_russian_in_its_chrome_dates_and_ticker(bilingual)
     for word in ("Главная", "Архив", "Разделы", "Курсы валют к USD", "Все курсы", "Политика", "мин чтения"):
         assert word in page, word
     assert "18 декабря 2025\u202fг." in page  # CLDR's narrow no-break space before the year's abbreviation
+    assert '<span class="rate-value">0,001930</span>' in page and "−0,00%" in page  # Russian's decimal comma
     for english in (">Home<", ">Archive<", "min read", "December", "All rates"):
         assert english not in page, english
     assert "Архив: Декабрь 2025" in read(out, "/ru/archive/2025/12/")
@@ -294,6 +295,7 @@ def test_new_rates_are_spliced_into_each_editions_pages_in_its_own_words(bilingu
     (bilingual / "data/rates.yaml").write_text("rates:\n  - {code: KZT, rate: 0.00201, change: 0.5}\n")
     out, result, _ = build_site(bilingual)
     assert result.spliced > 0 and result.rendered < result.spliced  # most pages got the new ticker swapped in
-    assert "0.00201" in read(out, "/ru/politics/talks/") and "Курсы валют к USD" in read(out, "/ru/politics/talks/")
+    assert "0,00201" in read(out, "/ru/politics/talks/") and "Курсы валют к USD" in read(out, "/ru/politics/talks/")
+    assert "0.00201" in read(out, "/politics/talks/")
     assert "рост" in read(out, "/ru/") and ">up<" in read(out, "/")
     assert files_of(out) == files_of(clean_build_of(bilingual))

@@ -125,6 +125,17 @@ def babel_locale(code: str) -> Locale:
         return Locale.parse("en")
 
 
+def local_number(text: str, code: str) -> str:
+    """A number written with a full stop for its decimals ('0.00193', '+0.28%') as readers of
+    ``code`` write it ('0,00193', '+0,28%'): CLDR's decimal sign; the digits are left as
+    they are, since a rate keeps the precision its source gave."""
+    if is_english(code):
+        return text
+    from babel.numbers import get_decimal_symbol
+
+    return text.replace(".", str(get_decimal_symbol(babel_locale(code))))
+
+
 def long_date(moment: datetime, code: str) -> str:
     """A date as a reader of ``code`` writes it: '19 December 2025', '19 декабря 2025 г.'."""
     if is_english(code):

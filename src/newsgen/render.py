@@ -28,7 +28,7 @@ from .slugs import resolve_file as resolve
 from .seo import MetaBuilder
 from .ticker import Rates
 from .editions import Alternates
-from .i18n import long_date, month_name, translations
+from .i18n import local_number, long_date, month_name, translations
 
 
 class PageProblem(Exception):
@@ -64,6 +64,7 @@ def make_environment(template_dirs: list[Path], cache: Path | None = None) -> ji
         extensions=["jinja2.ext.i18n"],
     )
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    env.filters["number"] = str  # each edition's renderer writes numbers in its language (see PageRenderer)
     return env
 
 
@@ -147,6 +148,7 @@ class PageRenderer:
             section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),
             month_name=lambda m: month_name(int(m), language),
         )
+        env.filters["number"] = lambda text: local_number(str(text), language)
 
     def render(self, spec: PageSpec) -> bytes:
         """The page's bytes; a failure raises :class:`PageProblem`."""

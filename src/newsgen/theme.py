@@ -59,6 +59,9 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
         "rates.html", "redirect.html", "partials/byline.html", "partials/pagination.html", "partials/ticker.html")),
     ThemeChange(3, "templates/i18n/ru.po", "new: the theme's words in Russian"),
     ThemeChange(3, "static/css/site.css", "styles for the language switcher"),
+    ThemeChange(3, "templates/partials/ticker.html", "rates and changes through the number filter (the "
+                "edition's decimal sign)"),
+    ThemeChange(3, "templates/rates.html", "rates and changes through the number filter"),
 )
 
 
