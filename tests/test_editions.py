@@ -299,3 +299,28 @@ def test_new_rates_are_spliced_into_each_editions_pages_in_its_own_words(bilingu
     assert "0.00201" in read(out, "/politics/talks/")
     assert "рост" in read(out, "/ru/") and ">up<" in read(out, "/")
     assert files_of(out) == files_of(clean_build_of(bilingual))
+
+
+def test_an_edition_may_keep_native_slugs_percent_encoded_in_links(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\nlanguages:\n  en: {}\n  ru: {slugs: native}\n",
+                      "content/ru/politics/переговоры-в-астане.md": article("Переговоры", tags=["Казахстан"]),
+                      "content/en/politics/talks-in-astana.md": article("Talks")})
+    out = build_site(site)[0]
+    assert (out / "ru/politics/переговоры-в-астане/index.html").is_file()
+    encoded = "/ru/politics/%D0%BF%D0%B5%D1%80%D0%B5%D0%B3%D0%BE%D0%B2%D0%BE%D1%80%D1%8B-%D0%B2-"
+    assert f'href="{encoded}' in read(out, "/ru/politics/")
+    assert f"<loc>http://localhost:8000{encoded}" in (out / "sitemap.xml").read_text()
+    assert "/ru/tags/kazakhstan/" in read(out, "/ru/politics/переговоры-в-астане/")  # tags stay ASCII
+    assert (out / "politics/talks-in-astana/index.html").is_file()
+    code, output = run_cli("check", "-s", str(site))
+    assert code == 0 and "leads to no page" not in output
+
+
+def test_changing_the_editions_reads_the_articles_again(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/ru/politics/a.md": article("Статья")})
+    out = build_site(site)[0]
+    assert html_lang(read(out, "/ru/a/")) == "en"  # one language: 'ru' is the section's folder
+    (site / "newsgen.yaml").write_text("search: false\nlanguages: [en, ru]\n")
+    out = build_site(site)[0]
+    assert html_lang(read(out, "/ru/politics/a/")) == "ru" and not (out / "ru/a").exists()
+    assert files_of(out) == files_of(clean_build_of(site))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UsageError
@@ -37,6 +37,7 @@ class Language:
     timezone: str = ""  # '' for the site's
     sections: tuple[tuple[str, str], ...] = ()  # (key, display name) in this language
     prefix: str = ""
+    native_slugs: bool = False  # article slugs keep the language's letters (see slugs.native_slug)
 
     @property
     def locale(self) -> str:
@@ -126,8 +127,11 @@ class Config:
         return f"{parts.scheme}://{parts.netloc}"
 
     def url(self, path: str) -> str:
-        """A site path as a link: with the base path ('/news/politics/'); other links unchanged."""
-        return self.base_path + path if path.startswith("/") and not path.startswith("//") else path
+        """A site path as a link: with the base path ('/news/politics/'), and percent-encoded where
+        it is not ASCII (an edition's native slugs); other links unchanged."""
+        if not path.startswith("/") or path.startswith("//"):
+            return path
+        return self.base_path + (path if path.isascii() else quote(path, safe="/#?&=%+:@!$'()*,;~"))
 
     def abs_url(self, path: str) -> str:
         """A site path as an absolute URL ('https://example.org/news/politics/'); absolute URLs unchanged."""
@@ -274,7 +278,7 @@ def language_direction(code: str) -> str:
         return "ltr"
 
 
-_LANGUAGE_KEYS = ("name", "direction", "title", "description", "timezone", "sections", "base_url")
+_LANGUAGE_KEYS = ("name", "direction", "title", "description", "timezone", "sections", "base_url", "slugs")
 
 
 def _parse_languages(value: Any, bad: Callable[[str, str], None]) -> tuple[Language, ...] | None:
@@ -348,9 +352,13 @@ def _parse_languages(value: Any, bad: Callable[[str, str], None]) -> tuple[Langu
             bad(f"{code}: base_url {shown(prefix)} is not a path such as /ru/",
                 "an edition lives under a path of the site (a domain of its own is not supported yet)")
             return None
+        slugs = settings.get("slugs", "ascii")
+        if slugs not in ("ascii", "native"):
+            bad(f"{code}: slugs must be ascii or native, not {shown(slugs)}", "slugs: native")
+            return None
         languages.append(Language(code, str(texts.get("name") or language_name(code)), direction,
                                   str(texts.get("title", "")), str(texts.get("description", "")), zone, sections,
-                                  prefix.rstrip("/")))
+                                  prefix.rstrip("/"), slugs == "native"))
     return tuple(languages)
 
 
@@ -372,8 +380,7 @@ def _editions(values: dict[str, Any], bad: Callable[[str, str], None]) -> dict[s
         prefix = language.prefix or ("" if language.code == default and not in_subdir else f"/{language.code.lower()}")
         if language.code == default and not in_subdir:
             prefix = ""
-        fixed.append(Language(language.code, language.name, language.direction, language.title,
-                              language.description, language.timezone, language.sections, prefix))
+        fixed.append(replace(language, prefix=prefix))
     prefixes = [l.prefix for l in fixed]
     if len(set(prefixes)) != len(prefixes):
         bad("two editions share one base_url", "give each language its own path, e.g. /ru/ and /kk/")

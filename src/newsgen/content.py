@@ -25,7 +25,7 @@ from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
 from .inputs import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
 from . import urls
-from .slugs import is_safe_url, normalise_url, slugify, split_dated_name, tag_slug
+from .slugs import is_safe_url, native_slug, normalise_url, slugify, split_dated_name, tag_slug
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
@@ -159,7 +159,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
 
     section = _section(place, fields)
     slug_text = fields.text("slug") or stem
-    slug = slugify(slug_text)
+    slug = native_slug(slug_text) if edition.native_slugs else slugify(slug_text)
     if not slug:
         problems.append(Problem(source.key, fields.line("slug"), 0, "slug",
                                 f'"{slug_text}" leaves nothing usable in a web address',

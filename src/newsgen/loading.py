@@ -385,7 +385,7 @@ ARTICLE_FORMAT = "7"  # bump when Article's fields, pickling or reading rules ch
 def article_settings(config: Config) -> str:
     """What an article is read with besides its bytes; a cached article read with other settings is read again."""
     return digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
-                  markdown_settings(config.base_path))
+                  markdown_settings(config.base_path), config.language, repr(config.languages))
 
 
 def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from pathlib import PurePosixPath
 
 from slugify import slugify as _slugify
@@ -19,6 +20,16 @@ _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 def slugify(text: str) -> str:
     """A lowercase ASCII slug of ``text``; '' when nothing typeable is left."""
     return str(_slugify(text, max_length=80, word_boundary=True))
+
+
+def native_slug(text: str) -> str:
+    """A lowercase slug that keeps the letters of any script ('Переговоры в Астане' ->
+    'переговоры-в-астане'); '' when nothing is left. Links write it percent-encoded."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return "-".join(_NATIVE_WORD.findall(text))[:80].strip("-")
+
+
+_NATIVE_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
 
 
 # Symbols after a word that make it another word: C, C++ and C# are three languages, F# and Disney+
