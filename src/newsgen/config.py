@@ -40,11 +40,6 @@ class Language:
     native_slugs: bool = False  # article slugs keep the language's letters (see slugs.native_slug)
 
     @property
-    def locale(self) -> str:
-        """The tag as Babel and gettext name it: 'uz_Latn'."""
-        return self.code.replace("-", "_")
-
-    @property
     def urls(self) -> SiteUrls:
         """The edition's addresses (see ``urls``)."""
         return SiteUrls(self.prefix)
@@ -377,10 +372,8 @@ def _editions(values: dict[str, Any], bad: Callable[[str, str], None]) -> dict[s
     in_subdir = values.get("default_language_in_subdir", False)
     fixed = []
     for language in ordered:
-        prefix = language.prefix or ("" if language.code == default and not in_subdir else f"/{language.code.lower()}")
-        if language.code == default and not in_subdir:
-            prefix = ""
-        fixed.append(replace(language, prefix=prefix))
+        at_root = language.code == default and not in_subdir
+        fixed.append(replace(language, prefix="" if at_root else language.prefix or f"/{language.code.lower()}"))
     prefixes = [l.prefix for l in fixed]
     if len(set(prefixes)) != len(prefixes):
         bad("two editions share one base_url", "give each language its own path, e.g. /ru/ and /kk/")
