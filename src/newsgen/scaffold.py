@@ -36,6 +36,10 @@ sections:
   economy: Economy
   energy: Energy
   society: Society
+# A Russian edition beside the English one (articles in content/ru/ or named x.ru.md):
+# languages:
+#   en: {{name: English}}
+#   ru: {{title: "Новости Центральной Азии", sections: {{politics: Политика, economy: Экономика}}}}
 """
 
 EXAMPLE_RATES = """\
