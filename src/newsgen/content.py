@@ -245,13 +245,14 @@ def _language(key: str, fields: _Fields, config: Config) -> tuple[str, str]:
     is the site's default. Both layouts are common: Hugo's sites use either.
     """
     parts = list(Path(key).parts)  # ['content', 'ru', 'politics', 'x.md']
-    found = ""
-    if len(parts) >= 3 and config.language_of_folder(parts[1]):
-        found = config.language_of_folder(parts.pop(1))
+    found = config.language_of_folder(parts[1]) if len(parts) >= 3 else ""
+    if found:
+        del parts[1]
     stem, suffix = os.path.splitext(parts[-1])
     name, dot, code = stem.rpartition(".")
-    if dot and name and config.language_of_folder(code):
-        found = found or config.language_of_folder(code)
+    suffixed = config.language_of_folder(code) if dot and name else ""
+    if suffixed:
+        found = found or suffixed
         parts[-1] = name + suffix
     place = "/".join(parts)
     given = fields.text("lang")

@@ -68,11 +68,17 @@ class ArticleMemory:
         for key, article in articles.items():
             self.entries[key] = (edits[key][0], settings, (article, []))
         loaded = last.loaded
-        self.last = LastBuild(
-            replace(loaded, site=loaded.site.with_versions(articles),
-                    specs=retitled(loaded.specs, lambda key: articles[key].title if key in articles else None),
-                    fingerprints={**loaded.fingerprints, **{key: f for key, (_, f) in edits.items()}}),
-            last.pages, last.output)
+        site, specs = _with_edits(loaded, articles)
+        self.last = LastBuild(replace(loaded, site=site, specs=specs,
+                                      fingerprints={**loaded.fingerprints, **{k: f for k, (_, f) in edits.items()}}),
+                              last.pages, last.output)
+
+
+def _with_edits(loaded: LoadedSite, edited: Mapping[str, Article]) -> tuple[Site, list[PageSpec]]:
+    """The model and page plan of ``loaded`` with new versions of articles that moved none
+    (see ``model.same_placement``): the indexes stay, and the pages carry the new titles."""
+    return (loaded.site.with_versions(edited),
+            retitled(loaded.specs, lambda key: edited[key].title if key in edited else None))
 
 
 @dataclass(frozen=True)
@@ -293,8 +299,7 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime, publi
             edited[article.key] = article
     if not edited:
         return before.site, before.specs, list(before.plan_problems)
-    site = before.site.with_versions(edited)
-    specs = retitled(before.specs, lambda key: edited[key].title if key in edited else None)
+    site, specs = _with_edits(before, edited)
     return site, specs, list(before.plan_problems)
 
 

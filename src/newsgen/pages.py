@@ -40,6 +40,7 @@ class SiteRenderer:
         self.feed_makers = {code: FeedRenderer(loaded.site.edition(code), config.for_edition(code) if code else config,
                                                static_roots(site_root)) for code in codes}
         self.html = self.pages[codes[0]]  # the default edition's
+        self.feeds = self.feed_makers[codes[0]]
         self.env = self.html.env
         self.sitemaps = SitemapRenderer(loaded.site, config, loaded.specs, alternates)
 
@@ -61,7 +62,7 @@ class SiteRenderer:
             return self.pages.get(spec.lang, self.html).render(spec)
         try:
             if maker is Maker.FEED:
-                return self.feed_makers.get(spec.lang, self.feed_makers[next(iter(self.feed_makers))]).render(spec)
+                return self.feed_makers.get(spec.lang, self.feeds).render(spec)
             if maker is Maker.SITEMAP:
                 return self.sitemaps.render(spec)
             from .images import card_png

@@ -61,9 +61,12 @@ class Preview:
             if not edited:
                 return []
             rendered = []
+            renderers: dict[str, PageRenderer] = {}
             for article in edited:
-                pages = _renderer_with(last.pages[article.lang if last.loaded.config.multilingual else ""],
-                                       last.loaded, edited)
+                lang = article.lang if last.loaded.config.multilingual else ""
+                if lang not in renderers:
+                    renderers[lang] = _renderer_with(last.pages[lang], last.loaded, edited)
+                pages = renderers[lang]
                 spec = _article_spec(last.loaded.specs, article.key)
                 if spec is None:
                     return []

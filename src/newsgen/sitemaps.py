@@ -78,16 +78,13 @@ class SitemapRenderer:
         return unit(spec.kind).lastmod(spec, self.site, lambda: self.newest)
 
     def _urlset(self, specs: list[PageSpec]) -> bytes:
-        if self.alternates is None:
-            lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
-            for spec in specs:
-                lines.append(f"  <url><loc>{escape(self.abs_url(spec.url))}</loc>{self._lastmod(spec)}</url>")
-            lines.append("</urlset>\n")
-            return "\n".join(lines).encode()
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
+        alternates = self.alternates
+        xhtml = f' xmlns:xhtml="{XHTML_NS}"' if alternates is not None else ""
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}"{xhtml}>']
         for spec in specs:
-            links = "".join(f'<xhtml:link rel="alternate" hreflang="{escape(code)}" href="{escape(self.abs_url(url))}"/>'
-                            for code, url in self.alternates.hreflang(spec))
+            links = "" if alternates is None else "".join(
+                f'<xhtml:link rel="alternate" hreflang="{escape(code)}" href="{escape(self.abs_url(url))}"/>'
+                for code, url in alternates.hreflang(spec))
             lines.append(f"  <url><loc>{escape(self.abs_url(spec.url))}</loc>{self._lastmod(spec)}{links}</url>")
         lines.append("</urlset>\n")
         return "\n".join(lines).encode()

@@ -191,10 +191,7 @@ class BuildState:
     def previewed(self) -> set[str]:
         """The sources whose pages were written outside a build since the last build that
         wrote the output (see :func:`mark_previewed`)."""
-        try:
-            return {str(key) for key in json.loads(self._get(Key.PREVIEWED) or "[]")}
-        except (ValueError, TypeError):
-            return {""}  # unreadable: no source has that key, so a delta build takes the full path
+        return _previewed(self._get(Key.PREVIEWED))
 
     def search_pending(self) -> bool:
         """True when the search index is behind the pages (see :func:`pending_search`)."""
@@ -470,6 +467,15 @@ def in_use(folder: Path) -> bool:
         return True
 
 
+def _previewed(text: str | None) -> set[str]:
+    """The record of previewed sources (see :func:`mark_previewed`); {''} when unreadable: no
+    source has that key, so a delta build takes the full path."""
+    try:
+        return {str(key) for key in json.loads(text or "[]")}
+    except (ValueError, TypeError):
+        return {""}
+
+
 def mark_previewed(site: Path, outputs: list[str], sources: list[str]) -> bool:
     """Record that the pages at ``outputs``, of the articles in ``sources``, are about to be
     written outside a build (watch mode's preview).
@@ -486,12 +492,9 @@ def mark_previewed(site: Path, outputs: list[str], sources: list[str]) -> bool:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("UPDATE outputs SET inputs = '', hash = '' WHERE path = ?", [(p,) for p in outputs])
             row = db.execute("SELECT value FROM meta WHERE key = ?", (Key.PREVIEWED.value,)).fetchone()
-            try:
-                earlier = [str(key) for key in json.loads(row[0])] if row else []
-            except (ValueError, TypeError):
-                earlier = [""]
+            earlier = _previewed(row[0] if row else None)
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                       (Key.PREVIEWED.value, json.dumps(sorted({*earlier, *sources}))))
+                       (Key.PREVIEWED.value, json.dumps(sorted(earlier | set(sources)))))
             db.execute("COMMIT")
     except (sqlite3.Error, FileNotFoundError):
         return False

@@ -62,8 +62,8 @@ def most_read(ask: PlanInput) -> tuple[str, ...]:
     if file is None or file.value is None:
         return ()
     site = ask.everything
-    problems: list[Problem] = ask.problems if ask.lang in ("", ask.config.languages[0].code if ask.config.languages
-                                                              else "") else []
+    default_edition = not ask.lang or ask.lang == ask.config.editions[0].code
+    problems: list[Problem] = ask.problems if default_edition else []
     if not isinstance(file.value, list):
         problems.append(Problem(file.path, 1, 0, "", "must be a list of articles", _HINT))
         return ()
