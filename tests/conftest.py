@@ -107,6 +107,14 @@ def files_of(output: Path) -> dict[str, bytes]:
     return {relative: data for relative, data in snapshot(output).items() if "pagefind" not in relative.split("/")}
 
 
+def searchable(output: Path, site: Path) -> dict[str, dict[str, object]]:
+    """What each edition's search finds in ``output``: its live records (see ``search.live_records``).
+    Segments make the index's bytes depend on the order of the edits; what it finds must not."""
+    from newsgen.config import load_config
+    from newsgen.search import live_records
+    return live_records(output, load_config(site))  # type: ignore[return-value]
+
+
 def mtimes(output: Path) -> dict[str, int]:
     """Every file under ``output``: relative path -> modification time in nanoseconds."""
     return {p.relative_to(output).as_posix(): p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}

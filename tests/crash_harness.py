@@ -57,14 +57,15 @@ def main() -> None:
             return os.getpid() != PARENT and len(chunks) == 1
         pause_before(newsgen.pages, "render_chunk", first_in_worker)
     elif phase == "indexer":  # the search indexer (started as newsgen starts it) sleeps instead of indexing
-        real_run = subprocess.run
+        real_popen = subprocess.Popen
 
-        def run(argv: list[str], *args: Any, **kwargs: Any) -> Any:
-            if "pagefind" in argv:  # [..., python, -m, pagefind, ...]: the command newsgen execs once bound
-                script = f"import os, time; open({marker!r}, 'w').write(str(os.getpid())); time.sleep(600)"
-                argv = [*argv[:argv.index("-m") - 1], sys.executable, "-c", script]
-            return real_run(argv, *args, **kwargs)
-        subprocess.run = run  # type: ignore[assignment]
+        class Popen(real_popen):  # type: ignore[misc, valid-type]
+            def __init__(self, argv: list[str], *args: Any, **kwargs: Any) -> None:
+                if "--service" in argv:  # [..., python, -c, bind, pid, pagefind, --service]: once bound, execs it
+                    script = f"import os, time; open({marker!r}, 'w').write(str(os.getpid())); time.sleep(600)"
+                    argv = [*argv[:-2], sys.executable, "-c", script]
+                super().__init__(argv, *args, **kwargs)
+        subprocess.Popen = Popen  # type: ignore[misc]
     elif phase == "swap":  # a clean build stops just before its staging folder becomes the output
         import newsgen.output
 
@@ -89,10 +90,6 @@ def main() -> None:
                     written.append(str(args[0]))
                 return result
             setattr(newsgen.output, name, after)
-    elif phase == "index-copy":  # the fresh search index is made, and about to be copied in
-        import newsgen.search
-
-        pause_before(newsgen.search, "sync_folder")
     elif phase != "none":
         raise SystemExit(f"unknown phase {phase}")
 

@@ -33,7 +33,7 @@ def _missing(what: str) -> None:
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
     out = build_site(REPO, output=tmp_path_factory.mktemp("browser") / "build")[0]
-    assert (out / "pagefind/pagefind-ui.js").is_file()
+    assert (out / "pagefind/segments.json").is_file() and (out / "ru/pagefind/segments.json").is_file()
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     serve_in_background(server)
@@ -111,9 +111,12 @@ def test_search_finds_a_word_from_an_article_body(page, site_url):
     page.goto(site_url + "/")
     page.fill("#masthead-q", "Turkmengaz")
     page.press("#masthead-q", "Enter")
-    result = page.locator(".pagefind-ui__result-link").first
+    result = page.locator(".search-result h2 a").first
     result.wait_for(timeout=10_000)
     assert "tapi-pipeline-afghanistan" in result.get_attribute("href")
+    meta = page.locator(".search-result-meta").first.inner_text()
+    assert "Energy" in meta and "December 2025" in meta  # each result shows its section and date
+    assert page.locator(".search-result-excerpt mark").first.inner_text().lower() == "turkmengaz"
 
 
 def test_the_language_switcher_goes_to_the_translation_and_back(page, site_url):
@@ -132,10 +135,11 @@ def test_the_russian_search_page_finds_a_russian_word_in_the_russian_edition(pag
     page.fill("#masthead-q", "Туркменгаз")
     page.press("#masthead-q", "Enter")
     assert "/ru/search/" in page.url
-    result = page.locator(".pagefind-ui__result-link").first
+    result = page.locator(".search-result h2 a").first
     result.wait_for(timeout=10_000)
     assert "/ru/energy/tapi-pipeline-afghanistan/" in result.get_attribute("href")
-    links = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+    assert "декабря 2025" in page.locator(".search-result-meta").first.inner_text()
+    links = [a.get_attribute("href") for a in page.locator(".search-result h2 a").all()]
     assert all("/ru/" in link for link in links)  # the Russian index: no English page among the results
 
 
@@ -181,3 +185,78 @@ def test_screenshots_of_home_and_article(page, site_url):
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(SHOTS / "article.png"), full_page=True)
     assert (SHOTS / "home.png").stat().st_size > 10_000
+
+
+# --- the segmented search index, after edits (see newsgen's search.py) -------------------------
+
+@pytest.fixture(scope="module")
+def edited_search_url(tmp_path_factory):
+    """A site of 30 articles in segments of 5, then edited: one article's word replaced (the
+    old record stays, dead, in its archive segment), one withdrawn, one added."""
+    from conftest import article, write_tree
+
+    root = tmp_path_factory.mktemp("segments")
+    files = {"newsgen.yaml": "title: T\nsections: [politics, economy]\nsearch_segment: 5\n"}
+    for n in range(30):
+        section = "politics" if n % 2 else "economy"
+        files[f"content/{section}/s{n:02d}.md"] = article(
+            f"Story {n}", f"2025-11-{n % 28 + 1:02d}T{n % 24:02d}:00:00+05:00",
+            body=f"A common report, number {n}." + (" It mentions a quagga." if n == 3 else ""))
+    site = write_tree(root / "site", files)
+    out = build_site(site)[0]
+    (site / "content/politics/s03.md").write_text(article("Story 3", "2025-11-04T03:00:00+05:00",
+                                                          body="A common report, number 3. It mentions a zebu."))
+    (site / "content/economy/s10.md").unlink()
+    (site / "content/economy/s30.md").write_text(article("Story 30", "2025-12-01T10:00:00+05:00",
+                                                         body="A common report, number 30."))
+    build_site(site)
+    manifest = (out / "pagefind/segments.json").read_text()
+    assert manifest.count('"path"') >= 6 and '"dead":["' in manifest  # several segments, some records dead
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    serve_in_background(server)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _all_results(page) -> list[str]:
+    """Every result's link, following "More results" to the end."""
+    settled = "document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
+    page.wait_for_function(settled, timeout=15_000)
+    while page.locator("#search-more").is_visible():
+        page.click("#search-more")
+        page.wait_for_function(settled, timeout=15_000)
+    return [a.get_attribute("href") for a in page.locator(".search-result h2 a").all()]
+
+
+def test_after_an_edit_search_finds_the_new_word_and_not_the_old(page, edited_search_url):
+    page.goto(edited_search_url + "/search/?q=zebu")
+    assert _all_results(page) == ["/politics/s03/"]
+    page.goto(edited_search_url + "/search/?q=quagga")
+    assert _all_results(page) == []
+    assert "Nothing found" in page.locator("#search-status").inner_text()
+    assert page.errors == []
+
+
+def test_search_lists_every_live_article_once_newest_first_and_never_a_withdrawn_one(page, edited_search_url):
+    page.goto(edited_search_url + "/search/?q=common")
+    links = _all_results(page)
+    assert len(links) == len(set(links)) == 30  # 30 made, one withdrawn, one added
+    assert "/economy/s10/" not in links
+    assert links[0] == "/economy/s30/"  # the newest
+    dates = [d.split(" · ")[-1] for d in page.locator(".search-result-meta").all_inner_texts()]
+    months = {"October": 10, "November": 11, "December": 12}
+    days = [(months[d.split()[1]], int(d.split()[0])) for d in dates]
+    assert days == sorted(days, reverse=True)
+    page.select_option("#search-sort", "relevance")  # searches again at once
+    assert sorted(_all_results(page)) == sorted(links)
+    assert page.errors == []
+
+
+def test_the_section_filter_keeps_only_that_sections_articles(page, edited_search_url):
+    page.goto(edited_search_url + "/search/?q=common&section=Politics")
+    links = _all_results(page)
+    assert len(links) == 15 and all(link.startswith("/politics/") for link in links)
+    assert "15 articles found" in page.locator("#search-status").inner_text()
+    assert page.errors == []

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from conftest import (NOW, article, build_site, changed, clean_build_of, files_of, mtimes, read, search_setting,
-                      tick, with_search)
+                      searchable, tick, with_search)
 
 
 @pytest.fixture
@@ -417,17 +417,15 @@ def test_a_folder_link_in_the_output_stops_the_build_before_anything_is_written(
 
 
 @with_search
-def test_new_rates_alone_do_not_run_the_search_indexer_again(newsroom, monkeypatch):
-    import newsgen.build
-    runs = []
-    index_site = newsgen.build.index_site
-    monkeypatch.setattr(newsgen.build, "index_site", lambda *a, **k: runs.append(a) or index_site(*a, **k))
+def test_new_rates_alone_leave_the_search_index_untouched(newsroom):
+    index = {k: v for k, v in mtimes(newsroom / "build").items() if k.startswith("pagefind/")}
     (newsroom / "data/rates.yaml").write_text(NEW_RATES)
-    _, result, _ = build_site(newsroom)
-    assert result.spliced > 0 and runs == []  # the ticker is outside the article text the index reads
+    out, result, _ = build_site(newsroom)
+    assert result.spliced > 0  # the index is made from the articles: the ticker is not in it
+    assert {k: v for k, v in mtimes(out).items() if k.startswith("pagefind/")} == index
     (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
     build_site(newsroom)
-    assert len(runs) == 1
+    assert "Alpha, corrected" in searchable(out, newsroom)["pagefind"]["/politics/a/"].meta["title"]
 
 
 def test_a_link_planted_in_the_output_is_replaced_never_written_through(newsroom, tmp_path):
@@ -569,23 +567,5 @@ def test_an_index_folder_that_is_a_link_is_replaced_never_written_through(newsro
     (newsroom / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
     out, _, _ = build_site(newsroom)
     assert files_of(elsewhere) == before
-    assert not (out / "pagefind").is_symlink() and (out / "pagefind/pagefind.js").is_file()
-
-
-@with_search
-def test_new_rates_run_the_search_indexer_when_the_theme_indexes_the_whole_page(newsroom, monkeypatch):
-    import newsgen.build
-    from newsgen.theme import theme_root
-    template = (theme_root() / "templates/article.html").read_text()
-    assert " data-pagefind-body" in template
-    (newsroom / "templates").mkdir(exist_ok=True)
-    (newsroom / "templates/article.html").write_text(template.replace(" data-pagefind-body", ""))
-    for source in (newsroom / "content").rglob("*.md"):  # the words alone, in the text, are not the attribute
-        source.write_text(source.read_text() + "\nMark it data-pagefind-body here.\n")
-    build_site(newsroom)
-    runs = []
-    index_site = newsgen.build.index_site
-    monkeypatch.setattr(newsgen.build, "index_site", lambda *a, **k: runs.append(a) or index_site(*a, **k))
-    (newsroom / "data/rates.yaml").write_text(NEW_RATES)
-    _, result, _ = build_site(newsroom)
-    assert result.spliced > 0 and len(runs) == 1  # Pagefind indexes every page whole, ticker included
+    assert not (out / "pagefind").is_symlink() and (out / "pagefind/segments.json").is_file()
+    assert searchable(out, newsroom) == searchable(clean_build_of(newsroom), newsroom)

@@ -5,7 +5,7 @@ from textwrap import dedent
 
 import pytest
 
-from conftest import article, build_site, read, search_setting, with_search
+from conftest import article, build_site, read, search_setting, searchable, with_search
 from linkcheck import broken_links
 
 SETTINGS = """
@@ -241,12 +241,16 @@ def test_same_tag_in_two_spellings_is_one_tag_page(site_tree):
 
 @with_search  # every file, the search index among them
 def test_output_is_the_same_for_the_same_sources(newsroom, tmp_path):
+    """Byte for byte, but for the search index's bytes: Pagefind orders a filter's values as a
+    hash map does, so two indexes of the same records differ in a few filter files; what they
+    find is compared instead."""
     first = build_site(newsroom, output=tmp_path / "one")[0]
     second = build_site(newsroom, output=tmp_path / "two")[0]
-    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file() and "pagefind" not in p.parts)
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file() and "pagefind" not in p.parts)
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    assert searchable(first, newsroom) == searchable(second, newsroom)
 
 
 def test_site_templates_override_the_theme(site_tree):

@@ -16,7 +16,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from . import __version__
 from .config import load_config
@@ -25,19 +25,19 @@ from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name, sign
 from .dates import Window, build_now
 from .digests import digest
 from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
-from .kinds import Kind
 from .loading import (ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, article_settings, jobs_for, load_site,
                       scan_sources)
 from .theme import static_roots, template_dirs
 from .output import (PendingPages, Staging, check_output_folder, clear_leftovers, commit_incremental,
-                     interrupts_held, page_hash, remove_folder, static_files, work_folder, work_name)
+                     interrupts_held, page_hash, remove_folder, static_files, work_folder)
 from .parallel import collector_paused, run_chunks
 from .report import Reporter
-from .search import INDEX_FOLDER, index_site
+from .search import BOOK_FILE, MANIFEST, Book, index_folders, index_ready
 from .state import STATE_DIR, BuildState, Outcome, Summary, TickerRecord, open_state, site_lock
 
 if TYPE_CHECKING:
     from .delta import DeltaPlan
+    from .model import Article
     from .digests import PageDigests, Pieces
     from .images import ImageInfo
     from .kinds import PageSpec
@@ -63,7 +63,6 @@ class BuildResult:
     left_alone: int = 0  # pages not written because they changed on disk during the build (see output.py)
     incremental: bool = False
     delta: bool = False  # only the pages of edited articles were rendered, the rest of the site not loaded
-    search_pending: bool = False  # the search index still has to be brought up to date (see defer_search)
     skipped_drafts: int = 0
     skipped_future: int = 0
     warnings: list[Problem] = field(default_factory=list)
@@ -217,8 +216,10 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
     last = state.last_build()
     if last is None or last.snapshot != snapshot or not state.written_whole():
         return None
-    if state.search_pending():
-        return None  # the search index is behind the pages (an indexer was stopped): the build brings it up
+    config = load_config(options.site)
+    if config.search and (not (options.site / STATE_DIR / BOOK_FILE).is_file() or not all(
+            (options.output_dir / folder / MANIFEST).is_file() for folder in index_folders(config))):
+        return None  # the search index is behind the pages, or gone (removed by hand?): this build makes it
     if state.previewed():
         return None  # pages written outside a build since (see state.mark_previewed)
     if not last.window.holds(options.now):
@@ -259,6 +260,9 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
     plan = plan_delta(options, state, scan, (inputs.snapshot, inputs.frame, inputs.model), inputs.statics)
     if plan is None:
         return None
+    if plan.loaded.config.search and not index_ready(options.output_dir, plan.loaded.config,
+                                                     options.site / STATE_DIR / BOOK_FILE):
+        return None  # the search index is not the one the state records: the full path makes it afresh
     try:
         result, _, _ = _render_and_write(options, plan.loaded, state, reporter, started, delta=plan)
     except Stale:  # an article the pages showed was not in the cache as the skeleton knew it; nothing was written
@@ -361,28 +365,18 @@ def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildStat
 
 def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]],
                     previous: dict[str, tuple[str, str]] | None, statics: dict[str, tuple[Path, str]],
-                    delta: DeltaPlan | None, ticker: dict[str, str] | None, page_digests: PageDigests | None,
-                    reindex: bool) -> str | None:
-    """Record the pages and static files now in the output, and mark the build finished.
-
-    With ``reindex``, the search index is recorded as behind these pages (a token that
-    the indexer clears, see ``state.pending_search``); returns that token. Without it,
-    the index is up to date (or the site has none) and any earlier token is forgotten.
-    """
+                    delta: DeltaPlan | None, ticker: dict[str, str] | None, page_digests: PageDigests | None) -> None:
+    """Record the pages and static files now in the output, and mark the build finished."""
     if state is None:
-        return None
-    token = None
+        return
     state.begin()
     state.replace_outputs(outputs, previous)
     if delta is None:
         state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
     if ticker is not None and page_digests is not None:
         state.set_ticker(TickerRecord(page_digests.rates_digest, ticker))
-    if reindex:
-        token = os.urandom(8).hex()
-    state.finish_writing(token)
+    state.finish_writing()
     state.commit()
-    return token
 
 
 class Changes(NamedTuple):
@@ -403,8 +397,6 @@ class Written(NamedTuple):
     spliced: int
     removed: int
     left: list[str]  # pages left as they were, changed on disk during the build
-    reindex: bool  # the search index has to be made again from the output
-    token: str | None  # the state's record that the index is behind the pages (see state.finish_writing)
 
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
@@ -434,27 +426,26 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
         rendered = _render(options, loaded, renderer, changes, staging, pending, splice, reporter)
         outputs = _outputs(loaded, changes, rendered)
 
-        def record(reindex: bool) -> str | None:
-            return _record_outputs(state, outputs, changes.previous if incremental else None, changes.statics,
-                                   delta, ticker, changes.page_digests, reindex)
+        def record() -> None:
+            _record_outputs(state, outputs, changes.previous if incremental else None, changes.statics,
+                            delta, ticker, changes.page_digests)
 
         if incremental:
             done = _write_changed(options, loaded, state, pending, rendered, outputs, changes, verify, delta,
                                   reporter, record)
         else:
             assert staging is not None
-            done = _swap_in(loaded, state, staging, rendered, changes.statics, reporter, record)
+            done = _swap_in(options, loaded, state, staging, rendered, changes.statics, reporter, record)
     except BaseException:
         if staging is not None:
             staging.abort()
         pending.discard()
         raise
-    search_pending = _index(options, state, done, work, reporter)
     return BuildResult(
         output=output, articles=len(loaded.site.articles), pages=len(loaded.specs), files=done.written,
         seconds=time.perf_counter() - started, rendered=len(changes.todo) - done.spliced, spliced=done.spliced,
         parsed=loaded.parsed, removed=done.removed, left_alone=len(done.left), incremental=incremental,
-        search_pending=search_pending, skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future,
+        skipped_drafts=loaded.skipped_drafts, skipped_future=loaded.skipped_future,
         warnings=loaded.warnings,
     ), changes.page_digests.pieces() if changes.page_digests is not None else None, renderer.pages
 
@@ -537,15 +528,17 @@ def _outputs(loaded: LoadedSite, changes: Changes, rendered: list[PageOutcome]) 
 
 def _write_changed(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, pending: PendingPages,
                    rendered: list[PageOutcome], outputs: dict[str, tuple[str, str]], changes: Changes, verify: bool,
-                   delta: DeltaPlan | None, reporter: Reporter,
-                   record: Callable[[bool], str | None]) -> Written:
+                   delta: DeltaPlan | None, reporter: Reporter, record: Callable[[], None]) -> Written:
     """An incremental build's write: the changed pages and static files, stale files removed,
-    and the state's record of them, in one go (Ctrl-C waits for both, see interrupts_held)."""
+    and the state's record of them, in one go (Ctrl-C waits for both, see interrupts_held);
+    then the search index brought up to date."""
     output = options.output_dir
     search = loaded.config.search
-    reindex = False
+    book = Book.read(options.site / STATE_DIR / BOOK_FILE) if search and options.use_state else None
+    if options.use_state:  # until the index is updated: a build stopped meanwhile leaves it to the next one
+        (options.site / STATE_DIR / BOOK_FILE).unlink(missing_ok=True)
     with interrupts_held(lambda: "the changed pages were written just before" + (
-            "; the search index is behind them, and the next build updates it" if reindex else "")):
+            "; the search index is behind them, and the next build updates it" if search else "")):
         if state is not None:  # until recorded below: a killed build makes the next one write all
             state.start_writing()
         changed_pages = [loaded.specs[o.page].output for o in rendered if o.wrote]
@@ -565,51 +558,71 @@ def _write_changed(options: BuildOptions, loaded: LoadedSite, state: BuildState 
                                           "left as it is", "the next build renders it"))
         written = sum(1 for o in rendered if o.wrote) - len(left)
         spliced = sum(1 for o in rendered if o.spliced) - len(left)  # only spliced pages can be left
-        # a page's indexed text changed unless only its ticker did, outside the indexed part
-        articles_changed = any(loaded.specs[o.page].kind is Kind.ARTICLE and o.search_text
-                               for o in rendered if o.wrote)
-        behind = state is not None and state.search_pending()
-        reindex = search and (articles_changed or bool(removed) or verify or behind
-                              or not (output / INDEX_FOLDER).is_dir())
-        if not search:
-            remove_folder(output, INDEX_FOLDER)  # as a clean build without search would have none
-        token = record(reindex)
-    return Written(written + copied, spliced, removed, left, reindex, token)
+        record()
+    articles = delta.articles.values() if delta is not None else loaded.site.articles
+    try:  # after the pages: a Ctrl-C here leaves them written, and the index to the next build
+        _search(options, output, loaded, articles, complete=delta is None, book=book, reporter=reporter)
+    except KeyboardInterrupt:
+        raise Interrupted("the pages are up to date but the search index is not; the next build "
+                          "updates it") from None
+    return Written(written + copied, spliced, removed, left)
 
 
-def _swap_in(loaded: LoadedSite, state: BuildState | None, staging: Staging, rendered: list[PageOutcome],
-             statics: dict[str, tuple[Path, str]], reporter: Reporter, record: Callable[[bool], str | None]) -> Written:
+def _swap_in(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, staging: Staging,
+             rendered: list[PageOutcome], statics: dict[str, tuple[Path, str]], reporter: Reporter,
+             record: Callable[[], None]) -> Written:
     """A clean build's write: the static files and the search index into the staging folder
     (readers never see a half index), then the staging folder swapped in and recorded."""
     if state is not None:
         state.start_writing()
     staging.mark()
     copied = staging.copy_statics(statics)
-    if loaded.config.search:
-        _report(reporter, index_site(staging.path))
+    if options.use_state:  # until the new index is in place
+        (options.site / STATE_DIR / BOOK_FILE).unlink(missing_ok=True)
+    book = _search(options, staging.path, loaded, loaded.site.articles, complete=True, book=None, reporter=reporter)
     try:
         with interrupts_held(lambda: "the new site was put in place just before"):
             staging.commit()
-            token = record(False)
+            if book is not None and options.use_state:
+                book.write(options.site / STATE_DIR / BOOK_FILE)
+            record()
     finally:
         staging.clear_old()  # after the swap and its record: a Ctrl-C need not wait for it
-    return Written(sum(1 for o in rendered if o.wrote) + copied, 0, 0, [], False, token)
+    return Written(sum(1 for o in rendered if o.wrote) + copied, 0, 0, [])
 
 
-def _index(options: BuildOptions, state: BuildState | None, done: Written, work: Path, reporter: Reporter) -> bool:
-    """Bring the search index up to the pages an incremental build wrote; True when that is
-    left to the caller (watch and serve index in the background, then settle the token)."""
-    if not done.reindex:
-        return False
-    if options.defer_search:
-        return True
-    output = options.output_dir
+def _search(options: BuildOptions, output: Path, loaded: LoadedSite, articles: Iterable[Article], complete: bool,
+            book: Book | None, reporter: Reporter) -> Book | None:
+    """Bring the search index in ``output`` up to ``articles`` (every article, or the edited
+    ones of a delta build) from the one ``book`` describes (None: make it afresh), or remove
+    it when the site has none (see ``search``). Returns the new book; an incremental build
+    writes it here, a clean build once its staging folder is in place.
+
+    The caller removes the book from the state before the output changes, so a build
+    stopped before the new one is written leaves the next build to make the index afresh.
+    A failure is a warning: the pages are built, and the next build makes the index afresh.
+    """
+    from .indexer import IndexerError
+    from .search import Stale, changes_of, failed, missing_indexer, update_index
+
+    config = loaded.config
+    if not config.search:
+        if output == options.output_dir:  # as a clean build without search would have none
+            for folder in index_folders(config):
+                remove_folder(output, folder)
+        return None
+    problem = missing_indexer()
+    if problem is not None:
+        _report(reporter, problem)
+        return None
     try:
-        indexed = index_site(output, sync=True, work=(work, work_name(output, "search")))  # after the pages
-    except KeyboardInterrupt:
-        raise Interrupted("the pages are up to date but the search index is not; the next build "
-                          "updates it") from None
-    _report(reporter, indexed)
-    if indexed is None and state is not None and done.token is not None:
-        state.settle_search(done.token)
-    return False
+        new = update_index(output, config, changes_of(articles, config, complete), book)
+    except IndexerError as exc:
+        _report(reporter, failed(exc))
+        return None
+    except Stale:
+        _report(reporter, failed(IndexerError("it did not match the pages; the next build makes it afresh")))
+        return None
+    if output == options.output_dir and options.use_state:  # not a clean build's staging folder
+        new.write(options.site / STATE_DIR / BOOK_FILE)
+    return new

@@ -183,7 +183,7 @@ def watch_command(site: Path, output: Path | None, drafts: bool, future: bool, d
         from .watch import SiteWatcher
 
         watcher = SiteWatcher(_options(site, output, drafts, future), _report_build, TerminalReporter(quiet=True),
-                              on_preview=_report_preview, on_wait=click.echo)
+                              on_preview=_report_preview)
         click.echo(f"watching {site} (Ctrl-C to stop)")
         try:
             watcher.run()
@@ -218,8 +218,7 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
             if result is not None:
                 hub.reload()
 
-        watcher = SiteWatcher(options, on_build, TerminalReporter(quiet=True), on_preview=lambda urls: hub.reload(),
-                              on_wait=click.echo)
+        watcher = SiteWatcher(options, on_build, TerminalReporter(quiet=True), on_preview=lambda urls: hub.reload())
         watcher.build_once(Batch({"site": {str(site)}}))
         options.output_dir.mkdir(parents=True, exist_ok=True)
         try:  # settings the first build refused were reported: serve, and wait for them to be fixed

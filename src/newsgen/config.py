@@ -65,6 +65,7 @@ class Config:
     logo: str = "/favicon.svg"  # the publisher's logo (a site path or an absolute URL)
     twitter: str = ""  # the site's @handle for Twitter cards
     search: bool = True  # build the Pagefind index and the search page
+    search_segment: int = 1000  # articles to a segment of the search index at most (see search.py)
     missing_images: str = "error"  # or "warning": for archives migrated without their image files
     languages: tuple[Language, ...] = ()  # the editions, default first; () for a site in one language
     default_language_in_subdir: bool = False  # the default edition under its own prefix, as the others
@@ -143,7 +144,8 @@ class Config:
 
 
 MAX_COUNT = 10_000  # articles a page or feed shows: more would make pages no reader loads
-_INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1}
+_INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1,
+             "search_segment": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
 KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", "missing_images", "languages",
               "default_language_in_subdir", *_INT_KEYS)

@@ -106,7 +106,6 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0 means one per core
     use_state: bool = True  # False: neither read nor write .newsgen/ (newsgen check)
     memory: ArticleMemory | None = field(default=None, compare=False)  # kept by watch and serve between builds
-    defer_search: bool = False  # leave re-indexing an updated site to the caller (watch, serve)
     lock_wait: float | None = None  # seconds to wait for another build of the site; None: state.LOCK_WAIT
 
     @property

@@ -245,8 +245,8 @@ def work_folder(output: Path, site: Path) -> Path:
 def work_name(output: Path, kind: str) -> str:
     """The name of this process's temporary folder of ``kind`` for ``output``:
     ``.build.staging-PID`` (a clean build's new site, an incremental build's pages that
-    did not fit in memory), ``.build.old-PID`` (the site being replaced), and
-    ``.build.search-PID-…`` (a search index being made; a prefix, made unique by tempfile)."""
+    did not fit in memory) and ``.build.old-PID`` (the site being replaced). Versions
+    before the segmented search index also made ``.build.search-PID-…`` folders."""
     return f".{output.absolute().name}.{kind}-{os.getpid()}"
 
 
@@ -565,31 +565,6 @@ def _prune_empty_folders(folder: Path, output: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def sync_folder(source: Path, target: Path) -> None:
-    """Make ``target`` hold exactly ``source``'s files, writing only those whose bytes differ.
-
-    A ``target`` that is a link (made by hand: newsgen never makes one) is replaced by a
-    folder, as a clean build would, instead of being written through.
-    """
-    if target.is_symlink():
-        target.unlink()
-    wanted = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
-    for relative in sorted(wanted):
-        new = source / relative
-        old = target / relative
-        if old.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
-            continue
-        old.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(new, old)
-    if target.is_dir():
-        for path in sorted(target.rglob("*"), reverse=True):
-            relative = path.relative_to(target).as_posix()
-            if path.is_file() and relative not in wanted:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
 
 
 def remove_folder(output: Path, name: str) -> None:

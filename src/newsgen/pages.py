@@ -83,7 +83,6 @@ class PageOutcome(NamedTuple):
     spliced: bool = False  # made by putting the new ticker into the old page, not by rendering
     data: bytes | None = None  # the new bytes, on an incremental build (a clean one writes them to staging)
     signature: str = ""  # of the file a spliced page was made from
-    search_text: bool = True  # False when only the ticker changed, before the text the search index reads
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ def render_chunk(job: RenderJob, indices: Sequence[int]) -> list[PageOutcome]:
         if splice_plan is not None and i in splice_plan.pages and spec.lang in splice_plan.tickers:
             made = _spliced(output, spec.output, previous, splice_plan.tickers[spec.lang])
         spliced = made is not None
-        data, signature, search_text = made if made is not None else (None, "", True)
+        data, signature = made if made is not None else (None, "")
         if data is None:
             try:
                 data = renderer.render(spec)
@@ -133,42 +132,20 @@ def render_chunk(job: RenderJob, indices: Sequence[int]) -> list[PageOutcome]:
             staging.write(spec.output, data)
             out.append(PageOutcome(i, new_hash, True, None, spliced))
         elif spliced:  # spliced again when written: the bytes need not travel, the file's signature does
-            out.append(PageOutcome(i, new_hash, True, None, True, None, signature, search_text))
+            out.append(PageOutcome(i, new_hash, True, None, True, None, signature))
         else:
             out.append(PageOutcome(i, new_hash, True, None, False, data))
     return out
 
 
-SEARCH_BODY = b"data-pagefind-body"  # the attribute that limits what Pagefind indexes (the default theme's article)
-
-
-def _search_body_start(page: bytes) -> int:
-    """Where the first start tag with a ``data-pagefind-body`` attribute begins; -1 when none.
-
-    The words in an article's text are not the attribute: it must stand inside a tag,
-    after a space. Plain ``find`` (no regular expression) keeps this cheap enough to run
-    on every page of a rates change.
-    """
-    at = page.find(SEARCH_BODY)
-    while at >= 0:
-        start = page.rfind(b"<", 0, at)
-        after = page[at + len(SEARCH_BODY):at + len(SEARCH_BODY) + 1]
-        in_tag = start > page.rfind(b">", 0, at) and page[at - 1:at].isspace()
-        if in_tag and after and (after.isspace() or after in b"=/>"):
-            return start
-        at = page.find(SEARCH_BODY, at + 1)
-    return -1
-
-
 def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
-             ticker: tuple[bytes, bytes]) -> tuple[bytes, str, bool] | None:
-    """The page on disk with the new ticker in place of the old one, the file's signature,
-    and whether the ticker lies in what the search index reads; None to render the page instead.
+             ticker: tuple[bytes, bytes]) -> tuple[bytes, str] | None:
+    """The page on disk with the new ticker in place of the old one, and the file's signature;
+    None to render the page instead.
 
     Only a page whose bytes are those the last build recorded, and which holds the old
-    ticker exactly once, is spliced: anything else is rendered as usual. A ticker before
-    the first ``data-pagefind-body`` element is outside every indexed element (an element's
-    text follows its start tag), so new rates alone need no new search index.
+    ticker exactly once, is spliced: anything else is rendered as usual. The search index
+    is made from the articles, not the pages, so new rates leave it alone.
     """
     try:
         with open(output / relative, "rb") as file:
@@ -180,5 +157,4 @@ def _spliced(output: Path, relative: str, previous: dict[str, tuple[str, str]],
     data = splice(old, previous.get(relative, ("", ""))[1], before, after)
     if data is None:
         return None
-    body = _search_body_start(old)
-    return data, signature, body < 0 or old.find(before) > body
+    return data, signature

@@ -17,6 +17,7 @@ from .data import SiteData
 from .errors import Problem
 from .kinds import UNITS, Kind, PageSpec, PlanInput
 from .model import Site
+from . import urls
 
 
 def plan_site(site: Site, config: Config, now: datetime,
@@ -91,7 +92,7 @@ def _clashes(site: Site, specs: list[PageSpec]) -> list[Problem]:
     return problems
 
 
-SEARCH_INDEX_FOLDER = "pagefind"  # where the search index goes (see search.py)
+SEARCH_INDEX_FOLDER = urls.SEARCH_INDEX.strip("/")  # where each edition's search index goes (see search.py)
 RESERVED_FOLDERS = {SEARCH_INDEX_FOLDER: "the search index"}  # folders the build fills itself
 
 

@@ -1,77 +1,450 @@
-"""The full-text search index: Pagefind, run over the finished pages.
+"""The site's search: each edition's articles in Pagefind bundles, kept up to date in
+proportion to what changed.
 
-Pagefind (the PyPI package ``pagefind`` with its ``bin`` extra ships the binary) reads
-the built HTML and writes a static index (into the staging folder of a clean build, else
-into a folder of its own that ``output`` copies in as ``pagefind/``), which the search page
-queries in the reader's browser; nothing runs on a server. Only article bodies are
-indexed (the article template marks them with ``data-pagefind-body``), so listings
-and indexes do not crowd the results.
+Pagefind has no incremental mode: one bundle is made from all its records at once, in
+time and memory that grow with them (about 3 ms and 200 KB a record here). So the index
+is *segmented*, as a search engine keeps its index:
+
+- **Archive segments** hold the articles in date order, ``Config.search_segment`` to a
+  segment at most. A segment's bundle is never rewritten for an edit: an article edited
+  or withdrawn is only listed as *dead* in it (by its Pagefind fragment id), and the
+  search page skips dead results.
+- **The recent segment** takes every new and edited article. It is the one bundle an
+  edit rewrites, and it stays small: past ``recent_limit`` records it is *sealed*, merged
+  into the newest archive segment if that has room, else made an archive segment of its
+  own. An archive segment more than a quarter dead is *compacted* (made again from its
+  live records). A clean build makes every segment afresh, in date order.
+- Each segment is a Pagefind bundle in a folder of its own (named anew every time it is
+  made, so no reader's browser mixes an old file with a new one); ``segments.json``
+  lists them, newest first, with their dead ids and their date range, and is replaced
+  in one step after the new bundles are written. The search page (``static/js/search.js``)
+  queries the segments and merges their results: newest first by default, reading
+  older segments only as the reader goes down the list.
+
+Records are made from the model (title, summary, the body's text, date, section,
+tags), not read back from the pages. A segment is made again from its own fragments
+(Pagefind keeps each record's text, meta and filters), so an incremental build needs
+only the articles that changed. What the index holds is kept in the build state
+(``.newsgen/search.json``: each segment's articles with their record's digest); when it
+does not match the output's ``segments.json``, the edition's index is made afresh.
 """
 from __future__ import annotations
 
-import importlib.util
+import gzip
+import hashlib
+import html
+import json
 import os
-import subprocess
-import sys
-import tempfile
-from contextlib import nullcontext
+import re
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timezone
 from pathlib import Path
-from typing import Callable, ContextManager
+from typing import Any
 
+from .config import Config
 from .errors import Problem
-from .output import sync_folder
+from .i18n import long_date
+from .indexer import IndexRecord, Indexer, IndexerError, executable
+from .model import Article
 from .plan import SEARCH_INDEX_FOLDER
-from .state import folder_in_use
 
-INDEX_FOLDER = SEARCH_INDEX_FOLDER
-TIMEOUT = 900  # seconds; 10,000 articles take about 20 here
+INDEX_FOLDER = SEARCH_INDEX_FOLDER  # under each edition's prefix: /pagefind/, /ru/pagefind/
+MANIFEST = "segments.json"
+BOOK_FILE = "search.json"  # in the build state's folder
+FORMAT = 1  # of the manifest and the book: bump when what they mean changes
+DEAD_SHARE = 0.25
+_KEPT = {"pagefind-entry.json", "pagefind-worker.js"}  # of the bundle's "pagefind-" files, those searches read  # an archive segment with more dead records than this share is made again
 
 
-def index_site(folder: Path, sync: bool = False, guard: Callable[[], ContextManager[bool]] | None = None,
-               work: tuple[Path, str] | None = None) -> Problem | None:
-    """Index the pages in ``folder``; a warning (never an error) when Pagefind is missing or fails.
+def recent_limit(segment: int) -> int:
+    """Records the recent segment holds before it is sealed: a tenth of a segment (at least 10),
+    so that an edit rewrites at most that many (about 0.3 s at 1,000 articles a segment)."""
+    return max(10, segment // 10)
 
-    With ``sync``, the index is written in a folder of its own first (``work``: the
-    folder to make it in and a prefix for its name; beside ``folder`` by default) and
-    then copied in file by file, only where bytes differ, and stale index files are
-    removed: an incremental build then touches no index file that did not change.
-    ``guard``, if given, is held while the index is copied in, and says whether to copy
-    it at all (watch mode indexes in the background, takes the site's build lock for that
-    step, and copies nothing if a later build has made the index since).
+
+# ---------------------------------------------------------------------------------------------
+# records: what the index holds of an article
+
+_DROPPED = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def body_text(body_html: str) -> str:
+    """The text of a rendered body, as Pagefind keeps text: HTML-escaped, one space between words."""
+    text = html.unescape(_TAG.sub(" ", _DROPPED.sub(" ", body_html)))
+    return html.escape(" ".join(text.split()), quote=False)
+
+
+def sort_key(article: Article) -> str:
+    """The order of results by date, newest first when descending: the publication time in UTC,
+    then the URL (so that two articles of the same minute have an order too)."""
+    return article.date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") + " " + article.url
+
+
+def article_record(article: Article, config: Config) -> IndexRecord:
+    """The record of ``article`` in its edition's index."""
+    edition = config.for_edition(article.lang)
+    text = body_text(article.html)
+    summary = html.escape(" ".join(article.summary.split()), quote=False)
+    parts = [html.escape(" ".join(article.title.split()), quote=False)]
+    if summary and summary.rstrip("…") not in text:
+        parts.append(summary)
+    parts.append(text)
+    section = edition.section_name(article.section)
+    meta = {"title": article.title, "date": long_date(article.date.astimezone(edition.zone), edition.language),
+            "section": section, "key": sort_key(article)}
+    filters = {"section": [section]}
+    if article.tags:
+        filters["tag"] = sorted({t.name for t in article.tags})
+    return IndexRecord(config.url(article.url), " ".join(parts), edition.language.lower(), meta, filters,
+                       {"date": meta["key"]})
+
+
+def record_digest(record: IndexRecord) -> str:
+    return hashlib.blake2b(json.dumps([record.url, record.content, record.language, record.meta, record.filters,
+                                       record.sort], ensure_ascii=False, sort_keys=True).encode(),
+                           digest_size=12).hexdigest()
+
+
+def edition_folder(config: Config, lang: str) -> str:
+    """Where an edition's index lives in the output: 'pagefind', 'ru/pagefind'."""
+    prefix = config.edition(lang).prefix.strip("/")
+    return f"{prefix}/{INDEX_FOLDER}" if prefix else INDEX_FOLDER
+
+
+def index_folders(config: Config) -> list[str]:
+    return [edition_folder(config, e.code) for e in config.editions]
+
+
+# ---------------------------------------------------------------------------------------------
+# the book: what each segment holds
+
+
+@dataclass
+class Segment:
+    """One Pagefind bundle of an edition's index."""
+
+    name: str  # its folder, made anew each time the bundle is
+    entries: dict[str, tuple[str, str]] = field(default_factory=dict)  # url -> (record digest, fragment id)
+    dead: set[str] = field(default_factory=set)  # fragment ids of records no longer live
+    oldest: str = ""  # sort keys of its oldest and newest records
+    newest: str = ""
+
+    def live(self) -> dict[str, tuple[str, str]]:
+        return {url: entry for url, entry in self.entries.items() if entry[1] not in self.dead}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "entries": self.entries, "dead": sorted(self.dead), "oldest": self.oldest,
+                "newest": self.newest}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Segment:
+        return Segment(str(data["name"]), {str(u): (str(e[0]), str(e[1])) for u, e in data["entries"].items()},
+                       set(map(str, data["dead"])), str(data["oldest"]), str(data["newest"]))
+
+
+@dataclass
+class EditionIndex:
+    archive: list[Segment] = field(default_factory=list)  # oldest first
+    recent: Segment | None = None
+
+    def segments(self) -> list[Segment]:
+        return self.archive + ([self.recent] if self.recent is not None else [])
+
+
+@dataclass
+class Book:
+    """The build state's record of every edition's index (see the module's docstring)."""
+
+    generation: int = 0
+    segment: int = 0  # the segment size it was made with
+    editions: dict[str, EditionIndex] = field(default_factory=dict)  # by index folder
+    counter: int = 0  # for new segment names
+
+    def text(self) -> str:
+        return json.dumps({"format": FORMAT, "generation": self.generation, "segment": self.segment,
+                           "counter": self.counter,
+                           "editions": {folder: {"archive": [s.to_json() for s in e.archive],
+                                                 "recent": e.recent.to_json() if e.recent else None}
+                                        for folder, e in self.editions.items()}}, separators=(",", ":"))
+
+    @staticmethod
+    def read(path: Path) -> Book | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return None
+            editions = {str(folder): EditionIndex([Segment.from_json(s) for s in e["archive"]],
+                                                  Segment.from_json(e["recent"]) if e["recent"] else None)
+                        for folder, e in data["editions"].items()}
+            return Book(int(data["generation"]), int(data["segment"]), editions, int(data["counter"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".new")
+        temporary.write_text(self.text(), encoding="utf-8")
+        os.replace(temporary, path)
+
+
+def index_ready(output: Path, config: Config, book_path: Path) -> bool:
+    """True when every edition's index in ``output`` is the one the book at ``book_path``
+    describes, so that it can be updated from the edited articles alone."""
+    book = Book.read(book_path)
+    if book is None or book.segment != config.search_segment:
+        return False
+    for folder in index_folders(config):
+        if (output / folder).is_symlink():
+            return False
+        manifest = read_manifest(output / folder)
+        if folder not in book.editions or manifest is None or manifest.get("generation") != book.generation:
+            return False
+    return True
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+    except (OSError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# bringing the index up to date
+
+
+class Changes:
+    """What one edition's index must take: records to add or replace, URLs to drop."""
+
+    def __init__(self, records: Mapping[str, IndexRecord], complete: bool) -> None:
+        self.records = dict(records)  # url -> record
+        self.complete = complete  # the records are every article of the edition (else: only changed ones)
+
+
+def changes_of(articles: Iterable[Article], config: Config, complete: bool) -> dict[str, Changes]:
+    """Each edition's :class:`Changes` from ``articles``: all of them (``complete``) or the edited ones."""
+    by_folder: dict[str, dict[str, IndexRecord]] = {folder: {} for folder in index_folders(config)} if complete else {}
+    for article in articles:
+        record = article_record(article, config)
+        by_folder.setdefault(edition_folder(config, article.lang), {})[record.url] = record
+    return {folder: Changes(records, complete) for folder, records in by_folder.items()}
+
+
+def update_index(output: Path, config: Config, changes: Mapping[str, Changes], book: Book | None) -> Book:
+    """Bring each edition's index in ``output`` up to ``changes``; returns the new book.
+
+    ``book`` is the last build's record, None for a clean build. An edition whose index on
+    disk is not the one the book describes (or a link made by hand in its place) is made
+    afresh when its changes are complete (every article of the edition), else this raises
+    :class:`Stale`. When nothing changes, nothing is written, and Pagefind is not started.
+    Raises IndexerError when Pagefind is missing or fails.
     """
-    if importlib.util.find_spec("pagefind") is None:
-        return Problem("newsgen.yaml", 0, 0, "search", "the search index was not built: Pagefind is not installed",
-                       "pip install 'pagefind[bin]', or set search: false", "warning")
-    if not sync:
-        return _run(folder, folder / INDEX_FOLDER)
+    segment = config.search_segment
+    book = book if book is not None and book.segment == segment else None
+    new = Book(generation=(book.generation if book else 0) + 1, segment=segment,
+               counter=book.counter if book else 0)
+    indexer: list[Indexer] = []  # started when a first bundle is to be made
     try:
-        where, prefix = work or (folder.parent, f".{folder.name}.search-{os.getpid()}")
-        with tempfile.TemporaryDirectory(dir=where, prefix=f"{prefix}-") as tmp, folder_in_use(Path(tmp)):
-            problem = _run(folder, Path(tmp) / INDEX_FOLDER)
-            if problem is None:
-                with guard() if guard is not None else nullcontext(True) as wanted:
-                    if wanted:
-                        sync_folder(Path(tmp) / INDEX_FOLDER, folder / INDEX_FOLDER)
-            return problem
-    except OSError as exc:  # the site was moved or deleted meanwhile (watch mode indexes in the background)
-        return Problem("newsgen.yaml", 0, 0, "search", f"the search index was not updated: {exc}",
-                       "build again; the pages themselves are up to date", "warning")
+        for folder in index_folders(config):
+            target = output / folder
+            if target.is_symlink():  # never written through: replaced by a folder, as a clean build would
+                target.unlink()
+            previous = book.editions.get(folder) if book is not None else None
+            manifest = read_manifest(target)
+            if book is None or manifest is None or manifest.get("generation") != book.generation:
+                previous = None
+            change = changes.get(folder)
+            if previous is None and (change is None or not change.complete):
+                raise Stale(folder)
+            if change is None:
+                assert previous is not None
+                new.editions[folder] = previous
+                continue
+            made = _Maker(indexer, target, new, segment)
+            new.editions[folder] = made.fresh(change.records) if previous is None else made.update(previous, change)
+    finally:
+        for started in indexer:
+            started.close()
+    if book is not None and new.editions == book.editions:
+        return book
+    for folder, index in new.editions.items():
+        _write_manifest(output / folder, index, new.generation)
+        _remove_stale(output / folder, index)
+    return new
 
 
-def _run(folder: Path, index: Path) -> Problem | None:
-    """Pagefind over ``folder`` into ``index``. The indexer stays in the build's process group
-    (Ctrl-C reaches it), is waited for (and killed if the build is interrupted), and is
-    killed by the kernel if the build is (see ``parallel.bound_command``)."""
-    from .parallel import bound_command
+class Stale(Exception):
+    """The index on disk is not what the book says, and the changes at hand cannot make it
+    afresh (a delta build has only the edited articles): the caller builds the full way."""
 
-    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(index), "--silent"]
+
+class _Maker:
+    """Makes the segments of one edition's index in ``target``."""
+
+    def __init__(self, indexer: list[Indexer], target: Path, book: Book, segment: int) -> None:
+        self.indexer, self.target, self.book, self.segment = indexer, target, book, segment
+
+    def fresh(self, records: Mapping[str, IndexRecord]) -> EditionIndex:
+        ordered = sorted(records.values(), key=lambda r: r.sort["date"])
+        archive = [self._make(ordered[at:at + self.segment]) for at in range(0, len(ordered), self.segment)]
+        return EditionIndex(archive, None)
+
+    def update(self, previous: EditionIndex, change: Changes) -> EditionIndex:
+        records = change.records
+        digests = {url: record_digest(r) for url, r in records.items()}
+        archive = [Segment(s.name, s.entries, set(s.dead), s.oldest, s.newest) for s in previous.archive]
+        recent_old = previous.recent
+        # records the recent segment must hold: its live ones still current, plus every new or changed one
+        holders = {url: seg for seg in archive for url in seg.live()}
+        pending: dict[str, IndexRecord | None] = {}  # url -> record to hold in the recent segment (None: from its bundle)
+        recent_changed = False
+        for url, record in records.items():
+            held = holders.get(url)
+            in_recent = recent_old is not None and url in recent_old.live()
+            old_digest = (held.entries[url][0] if held is not None
+                          else recent_old.entries[url][0] if in_recent and recent_old is not None else None)
+            if old_digest == digests[url]:
+                continue
+            if held is not None:
+                held.dead.add(held.entries[url][1])
+            pending[url] = record
+            recent_changed = True
+        gone: set[str] = set()
+        if change.complete:
+            gone = {url for url in holders if url not in records}
+            for url in gone:
+                holders[url].dead.add(holders[url].entries[url][1])
+            if recent_old is not None:
+                dropped = {url for url in recent_old.live() if url not in records}
+                recent_changed = recent_changed or bool(dropped)
+                gone |= dropped
+        if recent_old is not None:
+            for url in recent_old.live():
+                if url not in pending and url not in gone:
+                    pending[url] = None
+        recent = recent_old
+        if recent_changed:
+            full = self._complete(pending, recent_old)
+            recent = None
+            if len(full) > recent_limit(self.segment):  # sealed: into the newest archive segment if it has room
+                tail = archive[-1] if archive else None
+                if tail is not None and len(tail.live()) + len(full) <= self.segment:
+                    archive[-1] = self._make(self._records_of(tail) + full)
+                else:
+                    archive.append(self._make(full))
+            elif full:
+                recent = self._make(full)
+        for at, seg in enumerate(archive):  # compaction
+            if seg.dead and len(seg.dead) > DEAD_SHARE * len(seg.entries):
+                archive[at] = self._make(self._records_of(seg))
+        return EditionIndex([s for s in archive if s.entries], recent)
+
+    def _complete(self, pending: Mapping[str, IndexRecord | None], recent: Segment | None) -> list[IndexRecord]:
+        """The records ``pending`` names, those without one read back from the recent segment's bundle."""
+        kept = {url for url, record in pending.items() if record is None}
+        found = {r.url: r for r in self._records_of(recent)} if kept and recent is not None else {}
+        return [record if record is not None else found[url] for url, record in pending.items()
+                if record is not None or url in found]
+
+    def _records_of(self, segment: Segment | None) -> list[IndexRecord]:
+        """The live records of ``segment``, read back from its bundle's fragments."""
+        if segment is None:
+            return []
+        live = {entry[1] for entry in segment.live().values()}
+        return [record for fragment, record in read_fragments(self.target / segment.name) if fragment in live]
+
+    def _make(self, records: Sequence[IndexRecord]) -> Segment:
+        self.book.counter += 1
+        while (self.target / f"s{self.book.counter}").exists():  # a segment readers may be using: never overwritten
+            self.book.counter += 1
+        name = f"s{self.book.counter}"
+        folder = self.target / name
+        if not self.indexer:
+            self.indexer.append(Indexer())
+        self.indexer[0].write_bundle(records, folder)
+        for file in os.listdir(folder):  # Pagefind's ready-made interfaces: the search page has its own
+            if file.startswith("pagefind-") and file not in _KEPT:
+                os.unlink(folder / file)
+        ids = {record.url: fragment for fragment, record in read_fragments(folder)}
+        keys = sorted(r.sort["date"] for r in records)
+        return Segment(name, {r.url: (record_digest(r), ids[r.url]) for r in records}, set(),
+                       keys[0] if keys else "", keys[-1] if keys else "")
+
+
+def read_fragments(bundle: Path) -> list[tuple[str, IndexRecord]]:
+    """Every record of a Pagefind bundle with its fragment id, as it was added (see ``body_text``:
+    Pagefind keeps the text with single spaces, as the records give it)."""
+    found = []
     try:
-        done = subprocess.run(bound_command(command), capture_output=True, text=True, check=False, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return Problem("newsgen.yaml", 0, 0, "search", f"the search index took longer than {TIMEOUT} s and was left as it was",
-                       "run the build again, or set search: false", "warning")
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        return Problem("newsgen.yaml", 0, 0, "search", "the search index could not be built"
-                       + (f": {detail[-1]}" if detail else ""), "run newsgen build --debug and check Pagefind", "warning")
-    return None
+        names = sorted(os.listdir(bundle / "fragment"))
+    except OSError:
+        return []
+    for name in names:
+        if not name.endswith(".pf_fragment"):
+            continue
+        data = json.loads(gzip.decompress((bundle / "fragment" / name).read_bytes())[len(b"pagefind_dcd"):])
+        fragment = name[:-len(".pf_fragment")]
+        meta = {str(k): str(v) for k, v in data.get("meta", {}).items()}
+        filters = {str(k): [str(v) for v in values] for k, values in data.get("filters", {}).items()}
+        found.append((fragment, IndexRecord(str(data["url"]), str(data["content"]), fragment.split("_", 1)[0],
+                                            meta, filters, {"date": meta.get("key", "")})))
+    return found
+
+
+def _write_manifest(target: Path, index: EditionIndex, generation: int) -> None:
+    """``segments.json``, replaced in one step: the segments newest first, with what the page needs."""
+    segments = sorted(index.segments(), key=lambda s: s.newest, reverse=True)
+    data = {"format": FORMAT, "generation": generation,
+            "segments": [{"path": f"{s.name}/", "newest": s.newest, "oldest": s.oldest, "dead": sorted(s.dead)}
+                         for s in segments]}
+    target.mkdir(parents=True, exist_ok=True)
+    temporary = target / (MANIFEST + ".new")
+    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, target / MANIFEST)
+
+
+def _remove_stale(target: Path, index: EditionIndex) -> None:
+    """Remove the folders and files of segments the manifest no longer lists."""
+    keep = {s.name for s in index.segments()} | {MANIFEST}
+    for entry in os.scandir(target):
+        if entry.name in keep:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
+def live_records(output: Path, config: Config) -> dict[str, dict[str, IndexRecord]]:
+    """What each edition's search finds, read from the output: every record of its segments
+    but the dead ones, by URL. Two outputs with equal live records answer every search
+    with the same articles (see the property-based invariant test)."""
+    found: dict[str, dict[str, IndexRecord]] = {}
+    for folder in index_folders(config):
+        manifest = read_manifest(output / folder) or {"segments": []}
+        records: dict[str, IndexRecord] = {}
+        for segment in manifest["segments"]:
+            dead = set(segment["dead"])
+            for fragment, record in read_fragments(output / folder / segment["path"]):
+                if fragment not in dead:
+                    assert record.url not in records, f"{record.url} is live in two segments"
+                    records[record.url] = record
+        found[folder] = records
+    return found
+
+
+def missing_indexer() -> Problem | None:
+    """A warning when Pagefind is not installed (the pages are built; search is not)."""
+    if executable() is not None:
+        return None
+    return Problem("newsgen.yaml", 0, 0, "search", "the search index was not built: Pagefind is not installed",
+                   "pip install 'pagefind[bin]', or set search: false", "warning")
+
+
+def failed(exc: IndexerError) -> Problem:
+    return Problem("newsgen.yaml", 0, 0, "search", f"the search index could not be brought up to date: {exc}",
+                   "build again; if it fails again, run newsgen build --clean", "warning")

@@ -70,7 +70,6 @@ class Key(enum.StrEnum):
     BOOT = "boot"  # the boot of the machine the output was written on
     TICKER = "ticker"  # the TickerRecord of the pages
     SKELETON = "skeleton"  # delta's record of the skeleton file
-    SEARCH_PENDING = "search_pending"  # the token of the build whose pages the search index is behind
     PREVIEWED = "previewed"  # the sources whose pages were written outside a build since the last one (JSON)
 
 
@@ -169,13 +168,8 @@ class BuildState:
         self._set(Key.DIRTY, "1")
         self._set(Key.SNAPSHOT, "")
 
-    def finish_writing(self, search_token: str | None) -> None:
-        """Mark the output as written whole on this boot of the machine, with the search index
-        behind it (``search_token``, see :func:`pending_search`) or not (None)."""
-        if search_token is None:
-            self.db.execute("DELETE FROM meta WHERE key = ?", (Key.SEARCH_PENDING.value,))
-        else:
-            self._set(Key.SEARCH_PENDING, search_token)
+    def finish_writing(self) -> None:
+        """Mark the output as written whole on this boot of the machine."""
         self.db.execute("DELETE FROM meta WHERE key = ?", (Key.PREVIEWED.value,))
         self._set(Key.DIRTY, "0")
         self._set(Key.BOOT, boot_id())
@@ -192,14 +186,6 @@ class BuildState:
         """The sources whose pages were written outside a build since the last build that
         wrote the output (see :func:`mark_previewed`)."""
         return _previewed(self._get(Key.PREVIEWED))
-
-    def search_pending(self) -> bool:
-        """True when the search index is behind the pages (see :func:`pending_search`)."""
-        return self._get(Key.SEARCH_PENDING) is not None
-
-    def settle_search(self, token: str) -> None:
-        """The search index caught up with the pages of the build that left ``token``."""
-        self.db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (Key.SEARCH_PENDING.value, token))
 
     def ticker(self) -> TickerRecord | None:
         """The ticker the pages show, as the last build that rendered them recorded it."""
@@ -504,7 +490,7 @@ def mark_previewed(site: Path, outputs: list[str], sources: list[str]) -> bool:
 @contextmanager
 def _outside_a_build(site: Path) -> Iterator[sqlite3.Connection]:
     """A short connection to the site's state database, for a write or read between builds
-    (watch mode's preview and background indexer); FileNotFoundError when there is none yet."""
+    (watch mode's preview); FileNotFoundError when there is none yet."""
     path = site / STATE_DIR / STATE_FILE
     if not path.is_file():
         raise FileNotFoundError(path)
@@ -513,36 +499,6 @@ def _outside_a_build(site: Path) -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.close()
-
-
-def pending_search(site: Path) -> str | None:
-    """The token of the build whose pages the search index has yet to catch up with, if any.
-
-    A build that changes pages records a new token before it indexes (or leaves the
-    indexing to watch mode's background thread); the indexer clears it with
-    :func:`settle_search` only if no later build replaced it meanwhile. A process
-    killed in between leaves the token, and the next build indexes again instead of
-    taking the site for up to date.
-    """
-    return _read_meta(site, Key.SEARCH_PENDING)
-
-
-def settle_search(site: Path, token: str) -> None:
-    """Record that the search index matches the pages of the build that left ``token``."""
-    try:
-        with _outside_a_build(site) as db:
-            db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (Key.SEARCH_PENDING.value, token))
-    except (sqlite3.Error, FileNotFoundError):  # the next build indexes once more: slower, never wrong
-        pass
-
-
-def _read_meta(site: Path, key: Key) -> str | None:
-    try:
-        with _outside_a_build(site) as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key.value,)).fetchone()
-    except (sqlite3.Error, FileNotFoundError):
-        return None
-    return str(row[0]) if row else None
 
 
 def boot_id() -> str:

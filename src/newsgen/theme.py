@@ -29,7 +29,7 @@ FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
 
 # Raise with every change to a file of the theme (under templates/ or static/), and say in
 # THEME_CHANGES which files changed and how, one line each: sites that copied a file are shown them.
-THEME_VERSION = 3
+THEME_VERSION = 4
 
 
 class ThemeChange(NamedTuple):
@@ -62,6 +62,13 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
     ThemeChange(3, "templates/partials/ticker.html", "rates and changes through the number filter (the "
                 "edition's decimal sign)"),
     ThemeChange(3, "templates/rates.html", "rates and changes through the number filter"),
+    ThemeChange(4, "templates/search.html", "the search form of its own (section, order) over the segmented index "
+                "(data-index: url(urls.search_index)); Pagefind's ready-made interface is gone"),
+    ThemeChange(4, "static/js/search.js", "searches the index's segments (segments.json) and merges their "
+                "results, newest first or by relevance"),
+    ThemeChange(4, "static/css/site.css", "styles for the search form and its results"),
+    ThemeChange(4, "templates/article.html", "no data-pagefind-body: the index is made from the articles, "
+                "not read from the pages"),
 )
 
 

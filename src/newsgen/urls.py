@@ -23,6 +23,7 @@ NOT_FOUND = "/404.html"
 SITEMAP = "/sitemap.xml"
 NEWS_SITEMAP = "/news-sitemap.xml"
 ROBOTS = "/robots.txt"
+SEARCH_INDEX = "/pagefind/"  # each edition's search index (see search.py), under its prefix
 CARD = "/social-card.png"  # the site's image for link previews of pages without their own
 # the first segments of the pages above that are folders: no section may be called so
 FOLDERS = frozenset(u.strip("/") for u in (ARCHIVE, TAGS, AUTHORS, SEARCH, RATES))
@@ -97,6 +98,10 @@ class SiteUrls:
     @property
     def search(self) -> str:
         return self.prefix + SEARCH
+
+    @property
+    def search_index(self) -> str:
+        return self.prefix + SEARCH_INDEX
 
     @property
     def rates(self) -> str:

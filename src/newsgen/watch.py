@@ -13,10 +13,9 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -27,9 +26,6 @@ from .inputs import FOLDERS, classify
 from .errors import NewsgenError
 from .preview import Preview
 from .report import Reporter
-from .search import INDEX_FOLDER, index_site
-from .output import work_folder, work_name
-from .state import pending_search, settle_search, site_lock
 
 
 
@@ -72,20 +68,14 @@ class SiteWatcher:
 
     def __init__(self, options: BuildOptions, on_build: Callable[[BuildResult | None, BaseException | None, Batch], None],
                  reporter: Reporter | None = None, quiet: float = 0.1,
-                 on_preview: Callable[[list[str]], None] | None = None,
-                 on_wait: Callable[[str], None] | None = None) -> None:
-        # Pagefind re-indexes the whole site (18 s for 10,000 articles here), so watch mode updates
-        # the search index in the background: the edited page is there at once, search follows.
+                 on_preview: Callable[[list[str]], None] | None = None) -> None:
         # a watcher waits for another build of the site (a `newsgen build` in another terminal) however
         # long it takes, rather than drop the editor's change
-        self.options = replace(options, memory=options.memory or ArticleMemory(), defer_search=True,
+        self.options = replace(options, memory=options.memory or ArticleMemory(),
                                lock_wait=float("inf"))
-        self._search_wanted = threading.Event()
-        self._search_thread: threading.Thread | None = None
         self.on_build = on_build
         # an edited article's page is written first, from the last build (see preview.py)
         self.on_preview = on_preview
-        self.on_wait = on_wait  # told why stopping takes a moment
         self._preview = Preview(self.options.site, self.options.memory, self.options.now)  # type: ignore[arg-type]
         self.reporter = reporter
         self.quiet = quiet
@@ -121,7 +111,6 @@ class SiteWatcher:
             urls = self._preview.write(batch.paths["content"])
             if urls and self.on_preview is not None:
                 self.on_preview(urls)
-        indexing = self._indexing()
         try:
             result = build(self.options, self.reporter)
         except (NewsgenError, OSError) as exc:
@@ -129,54 +118,8 @@ class SiteWatcher:
         except Exception as exc:  # noqa: BLE001 - a bug in newsgen: reported, and the editor's watch goes on
             self.on_build(None, exc, batch)
         else:
-            # pages are written in place: an index made while they were written (the index may
-            # have been running when the build began, or ended during it) may have read a page
-            # half old, half new, so it is made once more
-            indexing = indexing or self._indexing()
-            if result.search_pending or (indexing and result.files and (result.output / INDEX_FOLDER).is_dir()):
-                self._index_later(result.output)
             self.on_build(result, None, batch)
         gc.collect()  # builds pause the collector (see parallel.collector_paused): the last site's cycles go now
-
-    def _indexing(self) -> bool:
-        return self._search_thread is not None and self._search_thread.is_alive()
-
-    def _index_later(self, output: Path) -> None:
-        """Bring the search index up to date on a background thread, one run at a time."""
-        self._search_wanted.set()
-        if self._search_thread is not None and self._search_thread.is_alive():
-            return  # the running thread sees the request and indexes once more
-
-        site = self.options.site
-        folder = (work_folder(output, site), work_name(output, "search"))
-
-        def work() -> None:
-            while self._search_wanted.is_set() and not self._stopped.is_set():
-                self._search_wanted.clear()
-                token = pending_search(site)  # read before the pages are: a later build makes a new one
-
-                @contextmanager
-                def guard() -> Iterator[bool]:
-                    with site_lock(site, float("inf")):
-                        if token is not None and pending_search(site) != token:
-                            yield False  # a later build indexed newer pages (or will): this index is older
-                            return
-                        yield True
-                        if token is not None:  # the index now matches the pages of that build
-                            settle_search(site, token)
-
-                problem = index_site(output, sync=True, guard=guard, work=folder)
-                if problem is not None and self.reporter is not None:
-                    self.reporter.problem(problem)
-
-        thread = threading.Thread(target=work, name="newsgen-search", daemon=True)
-        thread.start()
-        self._search_thread = thread  # only a started thread is ever seen by wait_for_search
-
-    def wait_for_search(self, timeout: float = 60.0) -> None:
-        """Block until the background search indexing has finished (for tests and shutdown)."""
-        if self._search_thread is not None:
-            self._search_thread.join(timeout)
 
     def run(self, first_build: bool = True) -> None:
         """Build (unless told not to), then rebuild after every quiet batch of changes."""
@@ -201,9 +144,6 @@ class SiteWatcher:
         finally:
             self._observer.stop()
             self._observer.join(timeout=5)
-            if self._search_thread is not None and self._search_thread.is_alive() and self.on_wait is not None:
-                self.on_wait("finishing the search index (Ctrl-C again to stop at once)")
-            self.wait_for_search()  # never leave a half-copied index behind
 
     def stop(self) -> None:
         self._stopped.set()
