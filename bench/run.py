@@ -55,12 +55,14 @@ INCREMENTAL_MIN_ROUNDS = 3  # no-op, edit and watch are cheap: never fewer sampl
 
 # Each target: (label, figure key, limit, unit). A figure passes when it is <= (or <) its limit.
 TARGETS: tuple[tuple[str, str, float, str], ...] = (
-    ("cold build ≤ 1.0× Hugo", "ratio_hugo", 1.0, "×"),
-    ("cold build ≤ 0.25× Pelican", "ratio_pelican", 0.25, "×"),
+    ("cold build, search on ≤ Hugo + Pagefind", "ratio_hugo+pagefind", 1.0, "×"),
+    ("cold build, search off ≤ 1.0× Hugo", "ratio_hugo/off", 1.0, "×"),
+    ("cold build, search off ≤ 0.25× Pelican", "ratio_pelican/off", 0.25, "×"),
     ("peak memory < 500 MB", "peak_mb", 500.0, "MB"),
     ("no-op rebuild < 0.5 s", "noop", 0.5, "s"),
     ("one-article edit < 0.5 s", "edit", 0.5, "s"),
     ("watch latency < 0.3 s", "watch", 0.3, "s"),
+    ("watch save → searchable < 2 s", "searchable", 2.0, "s"),
     ("rates change < 3 s", "rates", 3.0, "s"),
 )
 LINEARITY_LIMIT = 1.2
@@ -289,6 +291,17 @@ def _python_of(script: str) -> str | None:
     return None
 
 
+def find_pagefind(newsgen: str) -> str | None:
+    """The Pagefind binary of newsgen's own Python (the ``pagefind[bin]`` it depends on)."""
+    real = run_text(["pyenv", "which", "newsgen"]) if shutil.which("pyenv") else ""
+    for python in dict.fromkeys(filter(None, (_python_of(newsgen), _python_of(real) if real else None,
+                                              sys.executable))):
+        found = run_text([python, "-c", "from pagefind.service import get_executable; print(get_executable())"])
+        if found and Path(found).is_file():
+            return found
+    return None
+
+
 def find_newsgen(explicit: str | None) -> str | None:
     return explicit or shutil.which("newsgen")
 
@@ -337,6 +350,23 @@ def pelican_tool(pelican: list[str], site: Path) -> Tool:
     return Tool("pelican", [*pelican, str(site / "content"), "-s", str(site / "pelicanconf.py"),
                             "-o", str(site / "output"), "-q"],
                 site, site / "output", [site / "output", site / "cache", site / "__pycache__"], cwd=site)
+
+
+def with_pagefind(tool: Tool, pagefind: str) -> Tool:
+    """``tool`` followed by Pagefind's CLI over its output, as its users add search: the cold
+    build of a static site with a search index, to compare with newsgen's default. ``pagefind``
+    is the binary newsgen uses, so both index with the same Pagefind."""
+    script = '"$@" && "$PAGEFIND" --site "$PAGEFIND_SITE" --output-path "$PAGEFIND_SITE/pagefind" --silent'
+    command = ["env", f"PAGEFIND={pagefind}", f"PAGEFIND_SITE={tool.output}",
+               "sh", "-c", script, "sh", *tool.command]
+    return Tool(f"{tool.name}+pagefind", command, tool.site, tool.output, tool.leftovers, tool.cwd)
+
+
+def newsgen_without_search(newsgen: str, site: Path) -> Tool:
+    """newsgen on a copy of the corpus with ``search: false``, for the like-with-like comparison
+    with Hugo and Pelican as they come (no index)."""
+    tool = newsgen_tool(newsgen, site)
+    return Tool("newsgen/off", tool.command, tool.site, tool.output, tool.leftovers, tool.cwd)
 
 
 # --- the corpus ----------------------------------------------------------------------------
@@ -400,6 +430,16 @@ def check_output(output: Path, articles: Sequence[corpus.Article], translated: b
     leaked = sum((root / a.section / a.slug / "index.html").is_file()
                  for a in articles if not a.published for root in roots)
     return OutputCheck(files, html, found, sum(a.published for a in articles) * len(roots), leaked)
+
+
+def search_off_copy(site: Path) -> Path:
+    """A copy of the newsgen corpus beside it with ``search: false`` (made again each run)."""
+    copy = site.with_name(site.name + "-search-off")
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", ".newsgen", ".build.*"))
+    set_search(copy, False)
+    return copy
 
 
 def set_search(site: Path, on: bool) -> None:
@@ -492,8 +532,23 @@ def _wait_for_build(lines: "queue.Queue[str | None]", timeout: float) -> str:
             raise RuntimeError(f"newsgen watch: {line}")
 
 
-def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int) -> list[float]:
-    """Seconds from writing an edited article to its rebuilt page holding the new text.
+def newest_segment_holds(output: Path, token: str) -> bool:
+    """True when the search segment made last holds ``token`` (an edit goes into the recent
+    segment, see newsgen's search.py): read from Pagefind's fragments, as the browser would."""
+    import gzip
+
+    index = output / "pagefind"
+    try:
+        listed = [index / s["path"] for s in json.loads((index / "segments.json").read_text())["segments"]]
+        newest = max(listed, key=lambda p: p.stat().st_mtime_ns)
+        return any(token.encode() in gzip.decompress(f.read_bytes()) for f in (newest / "fragment").iterdir())
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds from writing an edited article to its rebuilt page holding the new text, and
+    to the search index holding it (the watcher reports a build once its index is updated).
 
     The page is read every POLL_INTERVAL; newsgen swaps the whole output folder in one
     rename, so a read sees the old page or the new one, never half of it. After each
@@ -507,6 +562,8 @@ def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int)
     transcript: list[str] = []  # what the watcher printed, for the error message
     threading.Thread(target=_read_lines, args=(proc.stdout, lines, transcript), daemon=True).start()
     latencies: list[float] = []
+    searchable: list[float] = []
+    search_on = "search: true" in (site / "newsgen.yaml").read_text(encoding="utf-8")
     try:
         _wait_for_build(lines, BUILD_TIMEOUT)  # the first build
         for i in range(rounds):
@@ -526,6 +583,10 @@ def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int)
                 time.sleep(POLL_INTERVAL)
             latencies.append(time.perf_counter() - written)
             _wait_for_build(lines, WATCH_TIMEOUT)
+            if search_on:
+                if not newest_segment_holds(site / "build", token.decode()):
+                    raise RuntimeError("the watcher reported its build, but the search index lacks the edit")
+                searchable.append(time.perf_counter() - written)
     except RuntimeError as exc:
         raise RuntimeError(f"{exc}; newsgen watch printed: " + " | ".join(transcript[-6:])) from None
     finally:
@@ -535,7 +596,7 @@ def watch_latency(newsgen: str, site: Path, target: corpus.Article, rounds: int)
         except (OSError, subprocess.TimeoutExpired):
             _kill_group(proc.pid)
             proc.wait()
-    return latencies
+    return latencies, searchable
 
 
 # --- one size ------------------------------------------------------------------------------
@@ -584,9 +645,9 @@ class SizeResult:
         values = self.incremental.get(key) or []
         return statistics.median(values) if values else None
 
-    def ratio(self, peer: str) -> float | None:
-        ours, theirs = self.cold["newsgen"].median, self.cold.get(peer, ToolResult()).median
-        return ours / theirs if ours and theirs else None
+    def ratio(self, peer: str, ours: str = "newsgen") -> float | None:
+        mine, theirs = self.cold.get(ours, ToolResult()).median, self.cold.get(peer, ToolResult()).median
+        return mine / theirs if mine and theirs else None
 
     @property
     def per_article(self) -> float | None:
@@ -595,8 +656,9 @@ class SizeResult:
 
     def figure(self, key: str) -> float | None:
         """A figure that a target judges, by the target's key."""
-        if key.startswith("ratio_"):
-            return self.ratio(key[len("ratio_"):])
+        if key.startswith("ratio_"):  # ratio_hugo+pagefind: newsgen / that; ratio_hugo/off: newsgen/off / hugo
+            peer, _, off = key[len("ratio_"):].partition("/")
+            return self.ratio(peer, "newsgen/off" if off else "newsgen")
         if key == "peak_mb":
             rss = self.cold["newsgen"].tree_rss
             return rss / MB if rss is not None else None
@@ -613,11 +675,19 @@ class Commands:
     newsgen_format: str = "newsgen"  # or "newsgen-translated": an English and a Russian edition
 
     def tools(self, sites: dict[str, Path]) -> list[Tool]:
+        """newsgen with its default settings first; with peers, each compared both ways: newsgen
+        without search beside the peer as it comes, newsgen beside the peer followed by Pagefind."""
         tools = [newsgen_tool(self.newsgen, sites[self.newsgen_format])]
+        peers = []
         if self.hugo:
-            tools.append(hugo_tool(self.hugo, sites["hugo"]))
+            peers.append(hugo_tool(self.hugo, sites["hugo"]))
         if self.pelican:
-            tools.append(pelican_tool(self.pelican, sites["pelican"]))
+            peers.append(pelican_tool(self.pelican, sites["pelican"]))
+        if peers and "newsgen/off" in sites:
+            tools.append(newsgen_without_search(self.newsgen, sites["newsgen/off"]))
+        pagefind = find_pagefind(self.newsgen)
+        for peer in peers:
+            tools += [peer] + ([with_pagefind(peer, pagefind)] if pagefind else [])
         return tools
 
     @property
@@ -647,7 +717,9 @@ def bench_size(n: int, args: argparse.Namespace, commands: Commands) -> SizeResu
     articles = corpus.generate(n, args.seed)
     sites = prepare_corpus(args.work, n, args.seed, commands.formats, articles)
     sites["newsgen"] = sites[commands.newsgen_format]
-    set_search(sites["newsgen"], args.search)
+    set_search(sites["newsgen"], not args.no_search)
+    if commands.hugo or commands.pelican:
+        sites["newsgen/off"] = search_off_copy(sites["newsgen"])
     target = edit_target(articles)
     restore_sources(sites["newsgen"], target)  # in case an earlier run was interrupted mid-edit
     newsgen = commands.newsgen
@@ -678,8 +750,10 @@ def bench_size(n: int, args: argparse.Namespace, commands: Commands) -> SizeResu
         log(f"[N={n:,}] newsgen no-op {_fmt_list(result.incremental['noop'])}, edit "
             f"{_fmt_list(result.incremental['edit'])}, rates {_fmt_list(result.incremental['rates'])}")
         try:
-            result.incremental["watch"] = watch_latency(newsgen, site, target, rounds)
-            log(f"[N={n:,}] newsgen watch latency {_fmt_list(result.incremental['watch'])}")
+            result.incremental["watch"], result.incremental["searchable"] = watch_latency(newsgen, site, target,
+                                                                                          rounds)
+            log(f"[N={n:,}] newsgen watch latency {_fmt_list(result.incremental['watch'])}, searchable "
+                f"{_fmt_list(result.incremental['searchable'])}")
         except RuntimeError as exc:
             result.errors.append(f"watch latency: {exc}")
     finally:
@@ -754,7 +828,8 @@ def table_rows(results: Sequence[SizeResult], repeat: int) -> list[tuple[str, li
     """The report's rows: a label and one cell per size."""
     rows: list[tuple[str, list[str]]] = [
         ("articles (published)", [f"{r.n:,} ({r.published:,})" for r in results])]
-    tools = [t for t in ("newsgen", "hugo", "pelican") if any(t in r.cold for r in results)]
+    tools = [t for t in ("newsgen", "newsgen/off", "hugo", "hugo+pagefind", "pelican", "pelican+pagefind")
+             if any(t in r.cold for r in results)]
     for tool in tools:
         cold = [r.cold.get(tool, ToolResult()) for r in results]
         rows += [
@@ -771,9 +846,13 @@ def table_rows(results: Sequence[SizeResult], repeat: int) -> list[tuple[str, li
                 ("newsgen one-article edit", [_s(r.median("edit"), 3) for r in results]),
                 ("newsgen rates change", [_s(r.median("rates"), 3) for r in results]),
                 ("newsgen watch latency (write → page)", [_s(r.median("watch"), 3) for r in results]),
+                ("newsgen watch, write → searchable", [_s(r.median("searchable"), 3) for r in results]),
             ]
-    for peer in tools[1:]:
-        rows.append((f"newsgen / {peer} (cold)", [_x(r.ratio(peer)) for r in results]))
+    for peer in ("hugo", "pelican"):
+        if peer in tools:
+            rows.append((f"newsgen, search off / {peer} (cold)", [_x(r.ratio(peer, "newsgen/off")) for r in results]))
+        if f"{peer}+pagefind" in tools:
+            rows.append((f"newsgen / {peer} + Pagefind (cold)", [_x(r.ratio(f"{peer}+pagefind")) for r in results]))
     return rows
 
 
@@ -876,9 +955,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print the report as Markdown")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--newsgen", default=None, help="the newsgen command (default: newsgen on PATH)")
-    parser.add_argument("--search", action="store_true",
-                        help="newsgen with search on, its default (the peers build no index: use with --skip-peers, "
-                             "or quote the figures beside a run without it)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="newsgen with search off (its default is on; quote such figures only beside the default "
+                             "ones). With peers, newsgen without search is measured anyway, beside them as they come")
     parser.add_argument("--translated", action="store_true",
                         help="an English and a Russian edition: every article also in Russian, twice the articles "
                              "(newsgen only)")
