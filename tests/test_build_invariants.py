@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import article, snapshot, write_tree
+from conftest import article, files_of, searchable, snapshot, write_tree
 
 from newsgen.build import BuildOptions, build
 from newsgen.errors import ContentError
@@ -70,9 +70,14 @@ translations = st.tuples(st.just("translate"), st.integers(0, 7), articles)
 
 
 def settings_text(per_page: int, site: Path) -> str:
-    bilingual = (site / "newsgen.yaml").is_file() and "languages:" in (site / "newsgen.yaml").read_text()
-    return (f"title: T\nper_page: {per_page}\nsections: [politics, economy]\nsearch: false\n"
-            + (LANGUAGES if bilingual else ""))
+    current = (site / "newsgen.yaml").read_text() if (site / "newsgen.yaml").is_file() else ""
+    search = SEARCH if SEARCH in current else "search: false\n"
+    return (f"title: T\nper_page: {per_page}\nsections: [politics, economy]\n{search}"
+            + (LANGUAGES if "languages:" in current else ""))
+
+
+# the search index in segments of two articles: edits mark records dead, seal and compact segments
+SEARCH = "search: true\nsearch_segment: 2\n"
 
 
 def apply(site: Path, edit: tuple) -> None:
@@ -213,6 +218,42 @@ def test_incremental_build_of_a_site_in_two_languages_equals_clean_build(watchin
             return
         build(options)
         assert snapshot(site / "build") == snapshot(clean_site / "build")
+
+
+@pytest.mark.slow
+@settings(max_examples=max(10, EXAMPLES // 2), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(articles.map(lambda a: ("en", a)), articles.map(lambda a: ("ru", a))), min_size=1,
+                max_size=6),
+       st.lists(st.one_of(edits, text_edits, translations), min_size=1, max_size=6))
+def test_the_search_index_after_any_edits_finds_what_a_clean_builds_finds(initial, steps):
+    """With search on, in segments of two articles: after any edits (delta and full builds,
+    failed ones between), every page equals a clean build's byte for byte, and each edition's
+    index holds the same live records (segments make the index's bytes depend on the order
+    of the edits; what a search finds must not)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\n" + SEARCH
+                                          + LANGUAGES,
+                          "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n"})
+        for n, (lang, (section, text)) in enumerate(initial):
+            write_tree(site, {f"content/{section}/a{n % 4}{'.ru' if lang == 'ru' else ''}.md": text})
+        options = BuildOptions(site=site, now=NOW, jobs=1)
+        build(options)
+        for step in steps:
+            apply(site, step)
+            try:
+                build(options)
+            except ContentError:
+                continue
+        clean_site = Path(tmp) / "clean"
+        shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns(".newsgen", "build"))
+        try:
+            build(BuildOptions(site=clean_site, now=NOW, jobs=1))
+        except ContentError:
+            return
+        build(options)
+        assert files_of(site / "build") == files_of(clean_site / "build")
+        assert searchable(site / "build", site) == searchable(clean_site / "build", clean_site)
 
 
 def test_parallel_build_equals_serial_build(tmp_path):

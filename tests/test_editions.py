@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.request import urlopen
 from datetime import datetime, timezone
 
 import feedparser
@@ -174,7 +175,11 @@ def test_a_site_in_one_language_has_no_switcher_and_no_hreflang(site_tree):
     ("[en, english]", "'english' is not a language tag"),
     ("[en, ru, RU]", "lists RU twice"),
     ("{en: {name: English, colour: red}}", "colour is not a language setting"),
-    ("{en: {}, ru: {base_url: 'https://ru.example.org/'}}", "is not a path such as /ru/"),
+    ("{en: {}, ru: {base_url: 'ru.example.org'}}", "is neither a path such as /ru/ nor an address"),
+    ("{en: {}, ru: {base_url: 'https://ru.example.org/?x=1'}}", "is not an address such as https://ru.example.org/"),
+    ("{en: {base_url: 'https://en.example.org/'}, ru: {}}", "the default language's edition is at the site's base_url"),
+    ("{en: {}, ru: {base_url: 'https://x.example.org/'}, kk: {base_url: 'https://x.example.org/'}}",
+     "two editions share one base_url"),
     ("{en: {}, ru: {timezone: Mars/Base}}", "'Mars/Base' is not a time zone"),
 ])
 def test_bad_language_settings_are_refused_with_the_settings_line(site_tree, languages, message):
@@ -324,3 +329,83 @@ def test_changing_the_editions_reads_the_articles_again(site_tree):
     out = build_site(site)[0]
     assert html_lang(read(out, "/ru/politics/a/")) == "ru" and not (out / "ru/a").exists()
     assert files_of(out) == files_of(clean_build_of(site))
+
+
+# --- an edition on a domain of its own ---------------------------------------------------------
+
+DOMAINS = """\
+title: The Times
+base_url: https://example.org/
+search: true
+sections: {politics: Politics}
+languages:
+  en: {name: English}
+  ru: {base_url: "https://ru.example.org/", sections: {politics: Политика}}
+"""
+
+
+@pytest.fixture
+def two_domains(site_tree):
+    return site_tree({
+        "newsgen.yaml": DOMAINS,
+        "content/politics/talks.md": article("Talks", "2025-12-18T10:00:00+05:00", body="See [the grid](/politics/grid/)."),
+        "content/politics/talks.ru.md": article("Переговоры", "2025-12-18T11:00:00+05:00",
+                                                body="См. [сеть](/ru/politics/grid/) и [English](/politics/talks/)."),
+        "content/politics/grid.md": article("Grid", "2025-12-17T10:00:00+05:00"),
+        "content/politics/grid.ru.md": article("Сеть", "2025-12-17T11:00:00+05:00"),
+    })
+
+
+def test_an_edition_on_a_domain_of_its_own_is_a_folder_its_host_serves_with_links_on_that_host(two_domains):
+    out, _, _ = build_site(two_domains)
+    page = read(out, "/ru/politics/talks/")  # build/ru/ is the root of https://ru.example.org/
+    assert '<link rel="canonical" href="https://ru.example.org/politics/talks/">' in page
+    assert 'href="/politics/grid/"' in page  # the body's link to a Russian article, on its own host
+    assert 'href="https://example.org/politics/talks/"' in page  # to the English site: absolute
+    assert 'hreflang="en" href="https://example.org/politics/talks/"' in page
+    assert 'href="https://example.org/css/' in page  # the theme's files stay on the site's host
+    english = read(out, "/politics/talks/")
+    assert 'hreflang="ru" href="https://ru.example.org/politics/talks/"' in english
+    assert 'href="/politics/grid/"' in english and "/ru/" not in re.sub(r"https://ru\.example\.org/", "", english)
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://ru.example.org/politics/talks/</loc>" in sitemap
+    assert "Sitemap: https://example.org/sitemap.xml" in (out / "ru/robots.txt").read_text()
+    feed = feedparser.parse((out / "ru/feed.xml").read_bytes())
+    entry = next(e for e in feed.entries if e.title == "Переговоры")
+    assert entry.link == "https://ru.example.org/politics/talks/"
+    assert 'href="https://ru.example.org/politics/grid/"' in entry.content[0].value
+    assert 'href="https://example.org/politics/talks/"' in entry.content[0].value
+
+
+def test_an_edition_on_a_domain_of_its_own_searches_on_its_host_and_checks_clean(two_domains):
+    from conftest import searchable
+
+    out, _, _ = build_site(two_domains)
+    assert sorted(searchable(out, two_domains)["ru/pagefind"]) == ["/politics/grid/", "/politics/talks/"]
+    assert 'data-index="/pagefind/"' in read(out, "/ru/search/")  # build/ru/pagefind on its host
+    code, output = run_cli("check", "-s", str(two_domains))
+    assert code == 0, output
+    (two_domains / "content/politics/talks.ru.md").write_text(article("Переговоры", "2025-12-18T11:00:00+05:00",
+                                                                      body="[Нет такой](/ru/politics/none/)."))
+    code, output = run_cli("check", "-s", str(two_domains))
+    assert code == 1 and "the link /politics/none/ leads to no page of the site" in output
+
+
+def test_serve_serves_an_edition_on_a_domain_of_its_own_from_a_port_of_its_own(two_domains):
+    """Locally, each host is a port: the links between the editions lead from one to the other."""
+    from conftest import Command
+
+    served = Command("serve", "-s", str(two_domains), "--port", "0")
+    try:
+        main = served.lines_until("serving ")[-1].split(" at ")[1].split(" ")[0]
+        russian = served.lines_until("edition (ru")[-1].rsplit(" at ", 1)[1].rstrip("/")
+        page = urlopen(f"{russian}/politics/talks/").read().decode()
+        assert "Переговоры" in page and f'href="{main}politics/talks/"' in page
+        english = urlopen(f"{main}politics/talks/").read().decode()
+        assert f'hreflang="ru" href="{russian}/politics/talks/"' in english
+        assert '"segments"' in urlopen(f"{russian}/pagefind/segments.json").read().decode()  # its own search
+    finally:
+        served.stop()
+    # the next `newsgen build` is for the real addresses again
+    out, _, _ = build_site(two_domains)
+    assert '<link rel="canonical" href="https://ru.example.org/politics/talks/">' in read(out, "/ru/politics/talks/")

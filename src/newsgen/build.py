@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from . import __version__
-from .config import load_config
 from .content import not_copied
 from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name, signature as file_signature
 from .dates import Window, build_now
@@ -84,7 +83,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
     check_output_folder(output, options.site)
     # bad settings or a bad clock stop the build before it touches the build state (a --clean build
     # would otherwise forget everything, and the next build render the whole site again)
-    load_config(options.site)
+    options.config()
     options = replace(options, now=options.now or build_now())
     state, reason = open_state(options.site, str(output.resolve())) if options.use_state else (None, "")
     if state is not None:  # the site's lock is held: what killed builds left can go
@@ -192,7 +191,7 @@ def _snapshot(options: BuildOptions, scan: Scan) -> Inputs:
     """
     site = options.site
     settings = site / SETTINGS_FILE
-    model_parts = [__version__, ARTICLE_FORMAT, repr((options.drafts, options.future)),
+    model_parts = [__version__, ARTICLE_FORMAT, repr((options.drafts, options.future, options.hosts)),
                    str(options.output_dir.resolve()),
                    hashlib.blake2b(settings.read_bytes()).hexdigest() if settings.is_file() else "-",
                    *(p.format() for p in scan.problems)]
@@ -216,7 +215,7 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
     last = state.last_build()
     if last is None or last.snapshot != snapshot or not state.written_whole():
         return None
-    config = load_config(options.site)
+    config = options.config()
     if config.search and (not (options.site / STATE_DIR / BOOK_FILE).is_file() or not all(
             (options.output_dir / folder / MANIFEST).is_file() for folder in index_folders(config))):
         return None  # the search index is behind the pages, or gone (removed by hand?): this build makes it

@@ -69,7 +69,8 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     seen: set[tuple[str, str]] = set()
     checked = [i for i, spec in enumerate(loaded.specs)  # feeds and sitemaps hold absolute URLs only
                if unit(spec.kind).public or unit(spec.kind).checked]
-    job = CheckJob(SiteRenderer(loaded, options.site), loaded.specs, served, base)
+    job = CheckJob(SiteRenderer(loaded, options.site), loaded.specs, served, base,
+                   loaded.config if loaded.config.hosted else None)
     # rendering and reading the links of every page is most of a check: on every core, results in page order
     for index, failure, broken in run_chunks(_check_chunk, checked, jobs_for(options), job):
         spec = loaded.specs[index]
@@ -131,6 +132,7 @@ class CheckJob:
     specs: list[PageSpec]
     served: set[str]  # every output path the build would write
     base: str  # the site's base path
+    config: Config | None = None  # the site's settings, when an edition is on a domain of its own
 
 
 def _check_chunk(job: CheckJob, indices: Sequence[int]) -> list[tuple[int, Problem | None, list[tuple[str, str]]]]:
@@ -149,8 +151,17 @@ def _check_chunk(job: CheckJob, indices: Sequence[int]) -> list[tuple[int, Probl
         # image variants), whatever the relative path says about the page's URL
         body_images = set(pages.html.whole.by_key[spec.article].body_images) if spec.kind is Kind.ARTICLE else set()
         broken = []
+        edition = job.config.for_edition(spec.lang) if job.config is not None else None
         for link in page_links(html):
             found = resolve_file(link, spec.article, base) if link in body_images else ""
+            if edition is not None and (link.startswith("/") or urlsplit(link).netloc):
+                # an edition on a domain of its own: root-relative links are on its host, and
+                # links to the site's hosts are the site's (see Config.site_path)
+                mapped = edition.site_path(link.split("#")[0].split("?")[0])
+                if mapped is not None:
+                    if not _served(unquote(mapped), served):
+                        broken.append((link, "broken"))
+                    continue
             target = found or _internal_target(link, spec.url, base)
             if base and link.startswith("/") and not link.startswith("//") and site_path(link, base) is None:
                 broken.append((link, MISSES_BASE))

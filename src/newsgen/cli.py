@@ -6,8 +6,10 @@ never sees a Python traceback; ``--debug`` shows one for developers.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import urlsplit
 
 import click
 
@@ -212,6 +214,29 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
 
         options = _options(site, output, drafts, future)
         hub = ReloadHub()
+        try:  # settings the first build refuses are reported by it: serve, and wait for them to be fixed
+            config = load_config(site)
+        except UsageError:
+            config = None
+        base_path = config.base_path if config is not None else ""
+        # an edition on a domain of its own is served from the next port, and built for that address
+        hosted = [l for l in config.languages if l.host] if config is not None else []
+        servers = []
+        try:
+            servers.append(make_server(options.output_dir, host, port, base_path, hub))
+            for number, language in enumerate(hosted, start=1):
+                path = urlsplit(language.host).path.rstrip("/")
+                servers.append(make_server(options.output_dir / language.prefix.strip("/"), host,
+                                           port + number if port else 0, path, hub))
+        except OSError as exc:
+            for server in servers:
+                server.server_close()
+            raise UsageError(f"cannot listen on {host}: {exc.strerror}") from None
+        addresses = [f"http://{host}:{server.server_address[1]}" for server in servers]
+        if hosted:  # links between the hosts must lead to the local ones, the site's own included
+            options = replace(options, hosts=(("", f"{addresses[0]}{base_path}/"), *(
+                (language.code, address + urlsplit(language.host).path.rstrip("/"))
+                for language, address in zip(hosted, addresses[1:]))))
 
         def on_build(result: BuildResult | None, error: BaseException | None, batch: Batch) -> None:
             _report_build(result, error, batch)
@@ -221,18 +246,11 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
         watcher = SiteWatcher(options, on_build, TerminalReporter(quiet=True), on_preview=lambda urls: hub.reload())
         watcher.build_once(Batch({"site": {str(site)}}))
         options.output_dir.mkdir(parents=True, exist_ok=True)
-        try:  # settings the first build refused were reported: serve, and wait for them to be fixed
-            base_path = load_config(site).base_path
-        except UsageError:
-            base_path = ""
-        try:
-            server = make_server(options.output_dir, host, port, base_path, hub)
-        except OSError as exc:
-            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        address = f"http://{host}:{server.server_address[1]}{base_path}/"
-        click.echo(f"serving {options.output_dir} at {address} (Ctrl-C to stop)")
+        for server in servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        click.echo(f"serving {options.output_dir} at {addresses[0]}{base_path}/ (Ctrl-C to stop)")
+        for language, (code, address) in zip(hosted, options.hosts[1:]):
+            click.echo(f"  the {language.name} edition ({code}, {language.host}/) at {address}/")
         try:
             watcher.run(first_build=False)
         except KeyboardInterrupt:
@@ -240,8 +258,9 @@ def serve_command(site: Path, output: Path | None, drafts: bool, future: bool, h
         finally:
             watcher.stop()
             hub.close()
-            server.shutdown()
-            server.server_close()
+            for server in servers:
+                server.shutdown()
+                server.server_close()
     _run(debug, action)
 
 

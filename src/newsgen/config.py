@@ -27,7 +27,12 @@ PLACEHOLDERS = ("section", "slug", "year", "month", "day")
 class Language:
     """One edition of the site: its language (a BCP 47 tag), the name readers pick it by
     (in its own script), its writing direction, what it says differently from the
-    site's settings, and where its pages live (``prefix``: '' at the root, or '/ru')."""
+    site's settings, and where its pages live (``prefix``: '' at the root, or '/ru').
+
+    An edition on a domain of its own (``host``: 'https://ru.example.org', or with a path,
+    'https://example.kz/ru') keeps its prefix as the folder of the output its host serves
+    (``build/ru/``, as Hugo does), and as the site path its pages have inside newsgen;
+    ``Config.url`` turns those paths into links on its host."""
 
     code: str
     name: str
@@ -38,6 +43,7 @@ class Language:
     sections: tuple[tuple[str, str], ...] = ()  # (key, display name) in this language
     prefix: str = ""
     native_slugs: bool = False  # article slugs keep the language's letters (see slugs.native_slug)
+    host: str = ""  # the base URL of an edition on a domain of its own, without a trailing slash; '' for none
 
     @property
     def urls(self) -> SiteUrls:
@@ -65,7 +71,9 @@ class Config:
     logo: str = "/favicon.svg"  # the publisher's logo (a site path or an absolute URL)
     twitter: str = ""  # the site's @handle for Twitter cards
     search: bool = True  # build the Pagefind index and the search page
-    search_segment: int = 1000  # articles to a segment of the search index at most (see search.py)
+    # articles to a segment of the search index at most (see search.py): Pagefind's memory while it writes
+    # one grows with it (about 200 MB at 500), and the search page reads more segments when it is smaller
+    search_segment: int = 500
     missing_images: str = "error"  # or "warning": for archives migrated without their image files
     languages: tuple[Language, ...] = ()  # the editions, default first; () for a site in one language
     default_language_in_subdir: bool = False  # the default edition under its own prefix, as the others
@@ -123,17 +131,82 @@ class Config:
         return f"{parts.scheme}://{parts.netloc}"
 
     def url(self, path: str) -> str:
-        """A site path as a link: with the base path ('/news/politics/'), and percent-encoded where
-        it is not ASCII (an edition's native slugs); other links unchanged."""
+        """A site path as a link from a page of this edition (``language``): with the base path
+        ('/news/politics/'), and percent-encoded where it is not ASCII (an edition's native
+        slugs); other links unchanged. With editions on domains of their own, a path of such an
+        edition is a path on its host from its own pages ('/ru/x/' -> '/x/'), and an absolute
+        URL from every other page, as a link from its pages to the rest of the site is."""
         if not path.startswith("/") or path.startswith("//"):
             return path
-        return self.base_path + (path if path.isascii() else quote(path, safe="/#?&=%+:@!$'()*,;~"))
+        encoded = path if path.isascii() else quote(path, safe="/#?&=%+:@!$'()*,;~")
+        hosted = _hosted(self.languages)
+        if not hosted:
+            return self.base_path + encoded
+        here = hosted.get(self.language)
+        for code, (prefix, host, host_path) in hosted.items():
+            if encoded.startswith(prefix + "/"):
+                rest = host_path + encoded[len(prefix):]
+                return rest if code == self.language else host + rest
+        return self.base_path + encoded if here is None else self.origin + self.base_path + encoded
 
     def abs_url(self, path: str) -> str:
         """A site path as an absolute URL ('https://example.org/news/politics/'); absolute URLs unchanged."""
         if path.startswith(("http://", "https://")):
             return path
-        return self.origin + self.url(path)
+        link = self.url(path)
+        if link.startswith(("http://", "https://")):
+            return link
+        here = _hosted(self.languages).get(self.language)
+        return (here[1] if here is not None else self.origin) + link
+
+    def with_hosts(self, hosts: dict[str, str]) -> Config:
+        """These settings with the editions in ``hosts`` (code -> base URL; '' for the site's
+        ``base_url``) at other addresses: ``newsgen serve`` serves each edition on a domain of
+        its own from a local port, and the rest of the site from another."""
+        return replace(self, base_url=hosts.get("", self.base_url),
+                       languages=tuple(replace(l, host=hosts[l.code].rstrip("/")) if l.code in hosts else l
+                                       for l in self.languages))
+
+    @property
+    def hosted(self) -> bool:
+        """True when some edition is on a domain of its own (see ``Language.host``)."""
+        return bool(_hosted(self.languages))
+
+    def relink(self, link: str) -> str:
+        """A root-relative link as Markdown bodies carry it (with the base path, see ``markup``)
+        as a link from this edition's pages: the same on a site without editions on domains
+        of their own, else through :meth:`url`."""
+        if not link.startswith("/") or link.startswith("//"):
+            return link
+        base = self.base_path
+        if base and not link.startswith(base + "/"):
+            return link
+        return self.url(link[len(base):])
+
+    def site_path(self, link: str) -> str | None:
+        """The site path a link on a page of this edition leads to ('/news/politics/' ->
+        '/politics/'); None when it leads off the site. The inverse of :meth:`url` for the
+        links it makes (percent-encoding aside)."""
+        hosted = _hosted(self.languages)
+        parts = urlsplit(link)
+        here = None
+        if parts.scheme or parts.netloc:
+            for prefix, host, host_path in hosted.values():
+                if link.startswith(host + host_path + "/"):
+                    return prefix + link[len(host + host_path):]
+            if not link.startswith(self.origin + "/"):
+                return None
+            link = link[len(self.origin):]  # on the site's own host
+        elif not link.startswith("/") or link.startswith("//"):
+            return None
+        else:
+            here = hosted.get(self.language)
+        if here is not None:
+            prefix, _, host_path = here
+            return prefix + link[len(host_path):] if link.startswith(host_path + "/") else None
+        if not self.base_path:
+            return link
+        return link[len(self.base_path):] if link.startswith(self.base_path + "/") else None
 
     def section_name(self, key: str) -> str:
         """The display name of a section; unknown sections get their key, capitalised."""
@@ -149,6 +222,17 @@ _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_s
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
 KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", "missing_images", "languages",
               "default_language_in_subdir", *_INT_KEYS)
+
+
+@lru_cache(maxsize=8)
+def _hosted(languages: tuple[Language, ...]) -> dict[str, tuple[str, str, str]]:
+    """The editions on domains of their own: code -> (prefix, origin, path on the host)."""
+    found = {}
+    for language in languages:
+        if language.host:
+            parts = urlsplit(language.host)
+            found[language.code] = (language.prefix, f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/"))
+    return found
 
 
 def load_config(site: Path) -> Config:
@@ -345,9 +429,17 @@ def _parse_languages(value: Any, bad: Callable[[str, str], None]) -> tuple[Langu
                 return None
             sections = parsed
         prefix = str(texts.get("base_url", ""))
-        if prefix and not re.fullmatch(r"/(?:[A-Za-z0-9._~-]+/)+", prefix if prefix.endswith("/") else prefix + "/"):
-            bad(f"{code}: base_url {shown(prefix)} is not a path such as /ru/",
-                "an edition lives under a path of the site (a domain of its own is not supported yet)")
+        host = ""
+        if prefix.startswith(("http://", "https://")):
+            parts = urlsplit(prefix)
+            if not parts.netloc or parts.query or parts.fragment or not re.fullmatch(
+                    r"(?:/[A-Za-z0-9._~-]+)*/?", parts.path or "/"):
+                bad(f"{code}: base_url {shown(prefix)} is not an address such as https://ru.example.org/", hint)
+                return None
+            host, prefix = prefix.rstrip("/"), ""
+        elif prefix and not re.fullmatch(r"/(?:[A-Za-z0-9._~-]+/)+", prefix if prefix.endswith("/") else prefix + "/"):
+            bad(f"{code}: base_url {shown(prefix)} is neither a path such as /ru/ nor an address such as "
+                "https://ru.example.org/", "an edition lives under a path of the site or on a domain of its own")
             return None
         slugs = settings.get("slugs", "ascii")
         if slugs not in ("ascii", "native"):
@@ -355,7 +447,7 @@ def _parse_languages(value: Any, bad: Callable[[str, str], None]) -> tuple[Langu
             return None
         languages.append(Language(code, str(texts.get("name") or language_name(code)), direction,
                                   str(texts.get("title", "")), str(texts.get("description", "")), zone, sections,
-                                  prefix.rstrip("/"), slugs == "native"))
+                                  prefix.rstrip("/"), slugs == "native", host))
     return tuple(languages)
 
 
@@ -375,10 +467,15 @@ def _editions(values: dict[str, Any], bad: Callable[[str, str], None]) -> dict[s
     fixed = []
     for language in ordered:
         at_root = language.code == default and not in_subdir
+        if language.host and language.code == default:
+            bad(f"{language.code}: the default language's edition is at the site's base_url",
+                "set base_url: at the top of the settings to its address, or give the other editions theirs")
+            return {}
         fixed.append(replace(language, prefix="" if at_root else language.prefix or f"/{language.code.lower()}"))
     prefixes = [l.prefix for l in fixed]
-    if len(set(prefixes)) != len(prefixes):
-        bad("two editions share one base_url", "give each language its own path, e.g. /ru/ and /kk/")
+    hosts = [l.host for l in fixed if l.host]
+    if len(set(prefixes)) != len(prefixes) or len(set(hosts)) != len(hosts):
+        bad("two editions share one base_url", "give each language its own path or address, e.g. /ru/ and /kk/")
         return {}
     return {"language": default, "languages": tuple(fixed)}
 

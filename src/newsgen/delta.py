@@ -43,7 +43,7 @@ from types import MappingProxyType
 from typing import Any, overload
 
 from . import __version__, sealed
-from .config import Config, load_config
+from .config import Config
 from .digests import PageDigests, Pieces, digest
 from .dates import Window
 from .errors import Problem
@@ -456,7 +456,7 @@ def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton
     keys = {s.key for s in changed}
     if any(w.path in keys for w in warnings):  # its warnings must be found again, which the full path does
         return None
-    config = load_config(options.site)
+    config = options.config()
     settings = article_settings(config)
     if settings != skeleton.settings:
         return None

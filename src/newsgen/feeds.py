@@ -19,7 +19,7 @@ import html
 import mimetypes
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urljoin
 
 from feedgen.entry import FeedEntry
@@ -42,20 +42,22 @@ IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml"}
 
 
-def absolute_html(body: str, page_url: str, image_url: dict[str, str] | None = None) -> str:
+def absolute_html(body: str, page_url: str, image_url: dict[str, str] | None = None,
+                  relink: Callable[[str], str] | None = None) -> str:
     """Body HTML with every URL resolved against ``page_url`` (the article's absolute URL),
     as feed readers need: ``../x/``, ``#fn:1``, ``//host/`` and ``photo.jpg`` alike.
 
     ``image_url`` maps an ``<img src>`` as written to the absolute URL the article page
     shows for it (an image next to the article is served from ``/_img/``, not from
-    where the editor's relative path would point).
+    where the editor's relative path would point). ``relink`` maps root-relative links first
+    (``Config.relink``: an edition on a domain of its own).
     """
     images = image_url or {}
 
     def resolve(tag: str, attribute: str, url: str) -> str:
         if tag == "img" and attribute == "src" and url in images:
             return images[url]
-        return urljoin(page_url, url)
+        return urljoin(page_url, relink(url) if relink is not None else url)
     return rewrite_urls(body, resolve)
 
 
@@ -163,7 +165,8 @@ class FeedRenderer:
             images = {written: self.abs_url(path) for written in article.body_images
                       if (path := self._body_image(written, article))}
             body = self._bodies[article.key] = xml_text(
-                absolute_html(article.html, self.abs_url(article.url), images))
+                absolute_html(article.html, self.abs_url(article.url), images,
+                              self.config.relink if self.config.hosted else None))
         return body
 
     def _body_image(self, written: str, article: Article) -> str:

@@ -107,6 +107,12 @@ class BuildOptions:
     use_state: bool = True  # False: neither read nor write .newsgen/ (newsgen check)
     memory: ArticleMemory | None = field(default=None, compare=False)  # kept by watch and serve between builds
     lock_wait: float | None = None  # seconds to wait for another build of the site; None: state.LOCK_WAIT
+    hosts: tuple[tuple[str, str], ...] = ()  # editions on domains of their own at these addresses (serve)
+
+    def config(self) -> Config:
+        """The site's settings as this build reads them (see ``Config.with_hosts``)."""
+        config = load_config(self.site)
+        return config.with_hosts(dict(self.hosts)) if self.hosts else config
 
     @property
     def output_dir(self) -> Path:
@@ -223,7 +229,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
               scan: Scan | None = None) -> LoadedSite:
     """Read settings, content and rates and plan every page; raise ContentError listing all problems."""
     reporter = reporter or Reporter()
-    config = load_config(options.site)
+    config = options.config()
     now = options.now or build_now()
     scan = scan or scan_sources(options.site)
     sources = scan.sources

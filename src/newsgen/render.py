@@ -23,6 +23,7 @@ from .errors import Problem
 from .model import Article, Section, Site
 from .kinds import PageSpec, unit
 from .theme import CARD_PARTIAL, TICKER_PARTIAL
+from .links import rewrite_urls
 from .images import ImageInfo, picture, responsive_body
 from .slugs import resolve_file as resolve
 from .seo import MetaBuilder
@@ -137,7 +138,10 @@ class PageRenderer:
             return picture(self.images.get(path), path or article.image, text, sizes, lazy, url)
 
         def article_body(article: Article) -> Markup:
-            return responsive_body(article.html, self.images, article.key, base_path, url)
+            body = responsive_body(article.html, self.images, article.key, base_path, url)
+            if config.hosted:  # the body's site links, made for the site's host, as links from this edition
+                return Markup(rewrite_urls(str(body), lambda tag, attribute, link: config.relink(link)))
+            return body
 
         self.ticker_html = ticker_html  # the build splices it into old pages (see build._splice_plan)
         env.globals.update(

@@ -36,7 +36,8 @@ sections:
   economy: Economy
   energy: Energy
   society: Society
-# A Russian edition beside the English one (articles in content/ru/ or named x.ru.md):
+# A Russian edition beside the English one (articles in content/ru/ or named x.ru.md), under /ru/
+# (or on a domain of its own: add base_url: "https://ru.example.org/" to its settings):
 # languages:
 #   en: {{name: English}}
 #   ru: {{title: "Новости Центральной Азии", sections: {{politics: Политика, economy: Экономика}}}}

@@ -54,8 +54,7 @@ class PageMeta:
     og: tuple[tuple[str, str], ...]
     twitter: tuple[tuple[str, str], ...]
     jsonld: tuple[str, ...]  # serialised, safe inside <script type="application/ld+json">
-    feeds: tuple[FeedLink, ...]
-    base_path: str = ""
+    feeds: tuple[FeedLink, ...]  # with their links as the page gives them (Config.url)
     languages: tuple[tuple[str, str], ...] = ()  # (hreflang, absolute URL) of each edition's version
 
     @property
@@ -68,7 +67,7 @@ class PageMeta:
             lines.append(f'<link rel="canonical" href="{e(self.canonical)}">')
         lines += [f'<meta property="{e(p)}" content="{e(c)}">' for p, c in self.og]
         lines += [f'<meta name="{e(n)}" content="{e(c)}">' for n, c in self.twitter]
-        lines += [f'<link rel="alternate" type="{f.type}" title="{e(f.title)}" href="{e(self.base_path + f.url)}">'
+        lines += [f'<link rel="alternate" type="{f.type}" title="{e(f.title)}" href="{e(f.url)}">'
                   for f in self.feeds]
         lines += [f'<link rel="alternate" hreflang="{e(code)}" href="{e(url)}">' for code, url in self.languages]
         lines += [f'<script type="application/ld+json">{data}</script>' for data in self.jsonld]
@@ -156,17 +155,18 @@ class MetaBuilder:
         if config.twitter:
             twitter.append(("twitter:site", config.twitter))
         return PageMeta(canonical, description, tuple(og), tuple(twitter), self._jsonld(spec, article, canonical, image),
-                        self._feeds(spec), config.base_path,
+                        self._feeds(spec),
                         tuple((code, self.abs_url(url)) for code, url in languages))
 
     def _feeds(self, spec: PageSpec) -> tuple[FeedLink, ...]:
         """The site's feeds on every page; a section, tag or author page adds its own first."""
         links: list[FeedLink] = []
+        url = self.config.url
         if unit(spec.kind).own_feeds:
-            rss, atom = urls.feeds(spec.first_url)
+            rss, atom = map(url, urls.feeds(spec.first_url))
             links += [FeedLink(rss, "application/rss+xml", f"{self.config.title}: {spec.title} (RSS)"),
                       FeedLink(atom, "application/atom+xml", f"{self.config.title}: {spec.title} (Atom)")]
-        rss, atom = urls.feeds(self.urls.home)
+        rss, atom = map(url, urls.feeds(self.urls.home))
         links += [FeedLink(rss, "application/rss+xml", f"{self.config.title} (RSS)"),
                   FeedLink(atom, "application/atom+xml", f"{self.config.title} (Atom)")]
         return tuple(links)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from .. import urls
 from ..slugs import output_path
@@ -57,7 +58,9 @@ class NewsSitemap(Unit):
 
 class Robots(Unit):
     """robots.txt lists the sitemaps there are (its ``items`` are the news sitemap's articles);
-    a site under a base path gets none, since crawlers read robots.txt at the root of the host only."""
+    a site under a base path gets none, since crawlers read robots.txt at the root of the host only.
+    An edition on a domain of its own gets one at the root of its host (its folder), naming the
+    site's sitemaps: a sitemap may list another host's pages when that host's robots.txt names it."""
 
     kinds = (Kind.ROBOTS,)
     maker = Maker.SITEMAP
@@ -65,6 +68,8 @@ class Robots(Unit):
     per_edition = False
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
-        if ask.config.base_path:
-            return []
-        return [PageSpec(Kind.ROBOTS, urls.ROBOTS, output_path(urls.ROBOTS), "", items=news_items(ask))]
+        items = news_items(ask)
+        hosts = [l.prefix for l in ask.config.languages if l.host and not urlsplit(l.host).path.strip("/")]
+        roots = ([] if ask.config.base_path else [""]) + hosts
+        return [PageSpec(Kind.ROBOTS, root + urls.ROBOTS, output_path(root + urls.ROBOTS), "", items=items)
+                for root in roots]
