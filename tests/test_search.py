@@ -165,3 +165,17 @@ def test_turning_search_off_removes_every_editions_index_and_its_record(tmp_path
 def test_the_indexed_text_is_the_body_without_markup_and_escaped_as_pagefind_keeps_it():
     assert body_text("<p>AT&amp;T <b>wins</b></p>\n<script>var x = 1;</script><p>a &lt;tag&gt;</p>") == \
         "AT&amp;T wins a &lt;tag&gt;"
+
+
+def test_a_setting_the_records_show_brings_every_record_up_to_date(tmp_path):
+    """Records are made again only for articles whose inputs changed, or for all when a setting
+    they show did: here a section's name, in the filters and on every result."""
+    site = _site(tmp_path, 6)
+    out, _, _ = build_site(site)
+    (site / "newsgen.yaml").write_text(SETTINGS.replace("sections: [politics, economy]",
+                                                        "sections: {politics: Politik, economy: Economy}"))
+    build_site(site)
+    records = _records(out, site)["pagefind"]
+    assert {r.meta["section"] for url, r in records.items() if url.startswith("/politics/")} == {"Politik"}
+    assert all(r.filters["section"] == [r.meta["section"]] for r in records.values())
+    assert _records(out, site) == _records(clean_build_of(site), site)

@@ -260,7 +260,7 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
     if plan is None:
         return None
     if plan.loaded.config.search and not index_ready(options.output_dir, plan.loaded.config,
-                                                     options.site / STATE_DIR / BOOK_FILE):
+                                                     Book.read(options.site / STATE_DIR / BOOK_FILE)):
         return None  # the search index is not the one the state records: the full path makes it afresh
     try:
         result, _, _ = _render_and_write(options, plan.loaded, state, reporter, started, delta=plan)
@@ -614,8 +614,18 @@ def _search(options: BuildOptions, output: Path, loaded: LoadedSite, articles: I
     if problem is not None:
         _report(reporter, problem)
         return None
+    # each article's inputs and the settings, as its record was made from them: an article whose
+    # inputs are the same needs no new record (new rates or a template need none at all)
+    settings = digest(repr(replace(config, warnings=())))
+    marks = {a.key: digest(settings, loaded.fingerprints[a.key]) for a in articles if a.key in loaded.fingerprints}
+    if book is not None and not index_ready(output, config, book):
+        book = None  # not the index on disk: made afresh, from a record of every article
+    known = book.inputs if book is not None else {}
     try:
-        new = update_index(output, config, changes_of(articles, config, complete), book)
+        new = update_index(output, config, changes_of(articles, config, complete,
+                                                      lambda a: a.key in marks and known.get(a.key) == marks[a.key]),
+                           book)
+        new.inputs = marks if complete else {**known, **marks}
     except IndexerError as exc:
         _report(reporter, failed(exc))
         return None
