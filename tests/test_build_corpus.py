@@ -37,12 +37,17 @@ def errors_of(site: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_the_one_post_with_invalid_yaml_is_reported_with_file_and_line(blog):
+def test_the_post_with_tabs_after_a_value_builds_as_jekyll_read_it_with_a_warning(blog, tmp_path):
     settings(blog, "/{year}/{month}/{day}/{slug}/")
-    errors = errors_of(blog)
-    assert len(errors) == 1
-    assert errors[0].startswith(f"{TAB_POST}:5:")
-    assert "tab" in errors[0]
+    site = tmp_path / "site"
+    shutil.copytree(blog, site, ignore=shutil.ignore_patterns("20[01][0-57-9]-*", "2016-0[0-46-9]-*"))
+    _, result, reporter = build_site(site)
+    tabs = [p.format() for p in reporter.problems if "a tab after the value" in p.message]
+    assert tabs == [f"{TAB_POST}:5:9: warning: a tab after the value at the end of the line is ignored in the "
+                    "front matter (remove it; YAML parsers disagree about tabs there)"]
+    [page] = [p.read_text() for p in result.output.glob("2016/05/19/content-debt-*/index.html")]
+    assert '/authors/melody/"' in page  # the author Jekyll read: 'melody'
+    assert result.articles == len(list((site / "content/blog").glob("*.md")))
 
 
 @pytest.mark.slow
@@ -60,9 +65,8 @@ def test_every_valid_post_gets_its_page(blog, tmp_path):
     settings(blog, "/{year}/{month}/{day}/{slug}/")
     site = tmp_path / "site"
     shutil.copytree(blog, site)
-    (site / TAB_POST).unlink()
     out, result, reporter = build_site(site)
-    assert result.articles == 508
+    assert result.articles == 509
     loaded = load_site(BuildOptions(site=site, now=NOW))
     sources = {p.relative_to(site).as_posix() for p in (site / "content/blog").glob("*.md")}
     assert {a.key for a in loaded.site.articles} == sources  # every post became an article...

@@ -135,7 +135,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1,
     refusing them makes an alias bomb (a few lines that expand to billions of
     values) harmless and fast: the node tree is checked before any value is built.
     """
-    node, problem = _compose(text, path, first_line, subject)
+    node, text, problem, forgiven = _forgiving_compose(text, path, first_line, subject)
     if problem is not None:
         return None, {}, [problem]
     if node is None:
@@ -149,19 +149,20 @@ def parse_yaml(text: str, path: str, first_line: int = 1,
     data, key_lines, problems = _built(node, text, path, first_line, subject)
     if data is None:
         return None, {}, problems
-    return {str(k): v for k, v in data.items()}, key_lines, problems
+    return {str(k): v for k, v in data.items()}, key_lines, forgiven + problems
 
 
 def parse_yaml_value(text: str, path: str) -> tuple[Any, dict[str, int], list[Problem]]:
     """A YAML file of any shape (a mapping, a list, a value: a data file) with the line of
     each value as dotted paths ('0', 'teams.2.name'), under the same rules as
     :func:`parse_yaml`; None and the problems when it cannot be read, None alone when empty."""
-    node, problem = _compose(text, path, 1, "the file")
+    node, text, problem, forgiven = _forgiving_compose(text, path, 1, "the file")
     if problem is not None:
         return None, {}, [problem]
     if node is None:
         return None, {}, []
-    return _built(node, text, path, 1, "the file")
+    data, lines, problems = _built(node, text, path, 1, "the file")
+    return data, lines, (forgiven + problems) if data is not None else problems
 
 
 def _built(node: yaml.Node, text: str, path: str, first_line: int,
@@ -196,6 +197,38 @@ def _built(node: yaml.Node, text: str, path: str, first_line: int,
     finally:
         loader.dispose()
     return data, key_lines, problems
+
+
+MAX_FORGIVEN = 100  # trailing tabs taken out of one text, at most
+
+
+def _forgiving_compose(text: str, path: str, first_line: int, subject: str
+                       ) -> tuple[yaml.Node | None, str, Problem | None, list[Problem]]:
+    """:func:`_compose`, forgiving tabs after a value at the end of a line ('- melody<TAB>'), as
+    Jekyll (Ruby's YAML), js-yaml and libyaml read them and PyYAML's own parser does not: each is
+    taken out, with a warning naming its line. A tab anywhere else stays an error. Returns the
+    node, the text it was composed from, the problem, and the warnings."""
+    forgiven: list[Problem] = []
+    while True:
+        node, problem = _compose(text, path, first_line, subject)
+        spot = None
+        if problem is not None and problem.message.endswith(f"{subject} contains a tab character"):
+            spot = (problem.line - first_line, problem.column - 1)
+        elif node is not None:
+            spot = _first_stray_tab(text, node)
+        lines = text.split("\n")
+        if spot is None or len(forgiven) >= MAX_FORGIVEN or not 0 <= spot[0] < len(lines) \
+                or lines[spot[0]][max(spot[1], 0):].strip(" \t"):
+            return node, text, problem, forgiven  # no tab, or not one at the end of a line
+        number, column = spot
+        before = lines[number][:column]
+        if not before.strip():
+            return node, text, problem, forgiven  # a tab indenting, or on a line of its own: not forgiven
+        lines[number] = before.rstrip(" \t")
+        text = "\n".join(lines)
+        forgiven.append(Problem(path, number + first_line, column + 1, "",
+                                f"a tab after the value at the end of the line is ignored in {subject}",
+                                "remove it; YAML parsers disagree about tabs there", "warning"))
 
 
 def _compose(text: str, path: str, first_line: int, subject: str) -> tuple[yaml.Node | None, Problem | None]:
