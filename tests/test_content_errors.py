@@ -202,6 +202,13 @@ def test_dated_file_name_supplies_a_missing_date(site_tree: SiteTree) -> None:
     assert "2025-12-19" in page
 
 
+def test_a_file_name_with_a_one_digit_day_gives_the_date_and_slug_jekyll_reads(site_tree: SiteTree) -> None:
+    site = site_tree({**GOOD_SITE, "newsgen.yaml": "search: false\npermalink: /{year}/{month}/{day}/{slug}/\n",
+                      "content/politics/2024-12-5-defaults.md": lines("---", "title: Defaults", "---", "Body.")})
+    output, _, _ = build_site(site)
+    assert "Defaults" in read(output, "/2024/12/05/defaults/")
+
+
 def test_dated_file_name_that_is_not_a_date_is_named(site_tree: SiteTree) -> None:
     files = {"content/politics/2025-02-30-talks.md": lines("---", "title: Talks", "---", "Body.")}
     assert build_problems(site_tree, files) == [

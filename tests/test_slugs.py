@@ -24,6 +24,9 @@ def test_slugs_are_ascii_a_reader_can_type(text, slug):
 def test_dated_file_names_split_into_date_and_slug():
     assert split_dated_name("2025-12-19-talks-in-astana") == ("2025-12-19", "talks-in-astana")
     assert split_dated_name("talks") == (None, "talks")
+    assert split_dated_name("2024-12-5-18f-project-defaults") == ("2024-12-05", "18f-project-defaults")  # as Jekyll
+    assert split_dated_name("2024-1-15-x") == ("2024-01-15", "x")
+    assert split_dated_name("2024-123-5-x") == (None, "2024-123-5-x")
 
 
 def test_permalink_placeholders():

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from slugify import slugify as _slugify
 
-_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")  # one-digit months and days, as Jekyll reads them
 
 
 def slugify(text: str) -> str:
@@ -47,10 +47,12 @@ def tag_slug(name: str) -> str:
 
 
 def split_dated_name(stem: str) -> tuple[str | None, str]:
-    """``2025-12-19-talks`` -> ('2025-12-19', 'talks'); other names -> (None, name)."""
+    """``2025-12-19-talks`` -> ('2025-12-19', 'talks'), ``2024-12-5-x`` -> ('2024-12-05', 'x'); other
+    names -> (None, name)."""
     match = _DATE_PREFIX.match(stem)
     if match:
-        return "-".join(match.group(1, 2, 3)), match.group(4)
+        year, month, day, rest = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}", rest
     return None, stem
 
 
