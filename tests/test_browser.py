@@ -34,6 +34,11 @@ def _missing(what: str) -> None:
 def site_url(tmp_path_factory):
     out = build_site(REPO, output=tmp_path_factory.mktemp("browser") / "build")[0]
     assert (out / "pagefind/segments.json").is_file() and (out / "ru/pagefind/segments.json").is_file()
+    yield from _served(out)
+
+
+def _served(out: Path):
+    """The address of ``out`` served on 127.0.0.1, for a fixture's lifetime."""
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     serve_in_background(server)
@@ -212,12 +217,7 @@ def edited_search_url(tmp_path_factory):
     build_site(site)
     manifest = (out / "pagefind/segments.json").read_text()
     assert manifest.count('"path"') >= 6 and '"dead":["' in manifest  # several segments, some records dead
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    serve_in_background(server)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    yield from _served(out)
 
 
 def _all_results(page) -> list[str]:

@@ -196,28 +196,38 @@ def test_incremental_build_of_a_site_in_two_languages_equals_clean_build(watchin
     """The same, for a site of an English and a Russian edition: translating, editing, renaming
     and deleting either side rebuilds exactly what a clean build makes."""
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\nsearch: false\n"
-                                          + LANGUAGES,
-                          "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n"})
-        for n, (lang, (section, text)) in enumerate(initial):
-            write_tree(site, {f"content/{section}/a{n % 3}{'.ru' if lang == 'ru' else ''}.md": text})
-        options = BuildOptions(site=site, now=NOW, jobs=1, memory=ArticleMemory() if watching else None)
-        build(options)
-        for step in steps:
-            apply(site, step)
-            try:
-                build(options)
-            except ContentError:
-                continue
-        clean_site = Path(tmp) / "clean"
-        shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns(".newsgen", "build"))
+        sites = _bilingual_after_edits(Path(tmp), "search: false\n", initial, 3, steps, watching)
+        if sites is not None:
+            site, clean_site = sites
+            assert snapshot(site / "build") == snapshot(clean_site / "build")
+
+
+def _bilingual_after_edits(tmp: Path, search: str, initial: list, slots: int, steps: list,
+                           watching: bool) -> tuple[Path, Path] | None:
+    """A site of an English and a Russian edition built, edited and built after each step (a
+    failed build between is fine), then built once more beside a clean build of the same
+    sources: (the site, the clean site); None when the last state does not build."""
+    site = tmp / "site"
+    write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\n" + search + LANGUAGES,
+                      "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n"})
+    for n, (lang, (section, text)) in enumerate(initial):
+        write_tree(site, {f"content/{section}/a{n % slots}{'.ru' if lang == 'ru' else ''}.md": text})
+    options = BuildOptions(site=site, now=NOW, jobs=1, memory=ArticleMemory() if watching else None)
+    build(options)
+    for step in steps:
+        apply(site, step)
         try:
-            build(BuildOptions(site=clean_site, now=NOW, jobs=1))
+            build(options)
         except ContentError:
-            return
-        build(options)
-        assert snapshot(site / "build") == snapshot(clean_site / "build")
+            continue
+    clean_site = tmp / "clean"
+    shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns(".newsgen", "build"))
+    try:
+        build(BuildOptions(site=clean_site, now=NOW, jobs=1))
+    except ContentError:
+        return None
+    build(options)
+    return site, clean_site
 
 
 @pytest.mark.slow
@@ -231,27 +241,10 @@ def test_the_search_index_after_any_edits_finds_what_a_clean_builds_finds(initia
     index holds the same live records (segments make the index's bytes depend on the order
     of the edits; what a search finds must not)."""
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\n" + SEARCH
-                                          + LANGUAGES,
-                          "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n"})
-        for n, (lang, (section, text)) in enumerate(initial):
-            write_tree(site, {f"content/{section}/a{n % 4}{'.ru' if lang == 'ru' else ''}.md": text})
-        options = BuildOptions(site=site, now=NOW, jobs=1)
-        build(options)
-        for step in steps:
-            apply(site, step)
-            try:
-                build(options)
-            except ContentError:
-                continue
-        clean_site = Path(tmp) / "clean"
-        shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns(".newsgen", "build"))
-        try:
-            build(BuildOptions(site=clean_site, now=NOW, jobs=1))
-        except ContentError:
+        sites = _bilingual_after_edits(Path(tmp), SEARCH, initial, 4, steps, watching=False)
+        if sites is None:
             return
-        build(options)
+        site, clean_site = sites
         assert files_of(site / "build") == files_of(clean_site / "build")
         assert searchable(site / "build", site) == searchable(clean_site / "build", clean_site)
 

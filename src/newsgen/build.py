@@ -259,11 +259,12 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
     plan = plan_delta(options, state, scan, (inputs.snapshot, inputs.frame, inputs.model), inputs.statics)
     if plan is None:
         return None
-    if plan.loaded.config.search and not index_ready(options.output_dir, plan.loaded.config,
-                                                     Book.read(options.site / STATE_DIR / BOOK_FILE)):
+    book = Book.read(options.site / STATE_DIR / BOOK_FILE) if plan.loaded.config.search else None
+    if plan.loaded.config.search and not index_ready(options.output_dir, plan.loaded.config, book):
         return None  # the search index is not the one the state records: the full path makes it afresh
     try:
-        result, _, _ = _render_and_write(options, plan.loaded, state, reporter, started, delta=plan)
+        result, _, _ = _render_and_write(options, plan.loaded, state, reporter, started, delta=plan,
+                                         search_book=book)
     except Stale:  # an article the pages showed was not in the cache as the skeleton knew it; nothing was written
         return None
     if options.memory is not None:
@@ -399,8 +400,8 @@ class Written(NamedTuple):
 
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
-                      started: float, verify: bool = False,
-                      delta: DeltaPlan | None = None) -> tuple[BuildResult, Pieces | None, dict[str, PageRenderer]]:
+                      started: float, verify: bool = False, delta: DeltaPlan | None = None,
+                      search_book: Book | None = None) -> tuple[BuildResult, Pieces | None, dict[str, PageRenderer]]:
     """Render the pages whose inputs changed and write those whose bytes did; returns the
     result, from a full build the site-wide digests a skeleton keeps (see ``delta``), and
     the renderers of HTML pages by edition (for watch mode's memory).
@@ -431,7 +432,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
 
         if incremental:
             done = _write_changed(options, loaded, state, pending, rendered, outputs, changes, verify, delta,
-                                  reporter, record)
+                                  reporter, record, search_book)
         else:
             assert staging is not None
             done = _swap_in(options, loaded, state, staging, rendered, changes.statics, reporter, record)
@@ -527,13 +528,16 @@ def _outputs(loaded: LoadedSite, changes: Changes, rendered: list[PageOutcome]) 
 
 def _write_changed(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, pending: PendingPages,
                    rendered: list[PageOutcome], outputs: dict[str, tuple[str, str]], changes: Changes, verify: bool,
-                   delta: DeltaPlan | None, reporter: Reporter, record: Callable[[], None]) -> Written:
+                   delta: DeltaPlan | None, reporter: Reporter, record: Callable[[], None],
+                   search_book: Book | None) -> Written:
     """An incremental build's write: the changed pages and static files, stale files removed,
     and the state's record of them, in one go (Ctrl-C waits for both, see interrupts_held);
-    then the search index brought up to date."""
+    then the search index brought up to date from the state's record of it (a delta build
+    has read it already: ``search_book``)."""
     output = options.output_dir
     search = loaded.config.search
-    book = Book.read(options.site / STATE_DIR / BOOK_FILE) if search and options.use_state else None
+    book = search_book if delta is not None else (
+        Book.read(options.site / STATE_DIR / BOOK_FILE) if search and options.use_state else None)
     if options.use_state:  # until the index is updated: a build stopped meanwhile leaves it to the next one
         (options.site / STATE_DIR / BOOK_FILE).unlink(missing_ok=True)
     with interrupts_held(lambda: "the changed pages were written just before" + (

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import Problem, UsageError
 from .frontmatter import decode_source, parse_yaml, shown
 from .inputs import SETTINGS_FILE
+from .slugs import site_path
 from .urls import SiteUrls
 
 PLACEHOLDERS = ("section", "slug", "year", "month", "day")
@@ -176,12 +177,8 @@ class Config:
         """A root-relative link as Markdown bodies carry it (with the base path, see ``markup``)
         as a link from this edition's pages: the same on a site without editions on domains
         of their own, else through :meth:`url`."""
-        if not link.startswith("/") or link.startswith("//"):
-            return link
-        base = self.base_path
-        if base and not link.startswith(base + "/"):
-            return link
-        return self.url(link[len(base):])
+        path = site_path(link, self.base_path) if link.startswith("/") and not link.startswith("//") else None
+        return link if path is None else self.url(path)
 
     def site_path(self, link: str) -> str | None:
         """The site path a link on a page of this edition leads to ('/news/politics/' ->
@@ -203,10 +200,9 @@ class Config:
             here = hosted.get(self.language)
         if here is not None:
             prefix, _, host_path = here
-            return prefix + link[len(host_path):] if link.startswith(host_path + "/") else None
-        if not self.base_path:
-            return link
-        return link[len(self.base_path):] if link.startswith(self.base_path + "/") else None
+            inside = site_path(link, host_path)
+            return None if inside is None else prefix + inside
+        return site_path(link, self.base_path)
 
     def section_name(self, key: str) -> str:
         """The display name of a section; unknown sections get their key, capitalised."""

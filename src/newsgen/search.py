@@ -83,9 +83,9 @@ def sort_key(article: Article) -> str:
     return article.date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") + " " + article.url
 
 
-def article_record(article: Article, config: Config) -> IndexRecord:
-    """The record of ``article`` in its edition's index."""
-    edition = config.for_edition(article.lang)
+def article_record(article: Article, edition: Config) -> IndexRecord:
+    """The record of ``article`` in its edition's index (``edition``: the settings as the article's
+    edition reads them, ``Config.for_edition``)."""
     text = body_text(article.html)
     summary = html.escape(" ".join(article.summary.split()), quote=False)
     parts = [html.escape(" ".join(article.title.split()), quote=False)]
@@ -248,7 +248,7 @@ def changes_of(articles: Iterable[Article], config: Config, complete: bool,
         url = edition.url(article.url)
         present.add(url)
         if unchanged is None or not unchanged(article):
-            records[url] = article_record(article, config)
+            records[url] = article_record(article, edition)
     return {folder: Changes(records, frozenset(present) if complete else None)
             for folder, (records, present) in folders.items()}
 
