@@ -40,11 +40,16 @@ def site_url(tmp_path_factory):
 def _served(out: Path):
     """The address of ``out`` served on 127.0.0.1, for a fixture's lifetime."""
     handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     serve_in_background(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # as newsgen serve's: a search page asks for several segments' files at once
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -221,12 +226,13 @@ def edited_search_url(tmp_path_factory):
 
 
 def _all_results(page) -> list[str]:
-    """Every result's link, following "More results" to the end."""
+    """Every result's link, following "More results" to the end; a search that failed says why."""
     settled = "document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
     page.wait_for_function(settled, timeout=15_000)
     while page.locator("#search-more").is_visible():
         page.click("#search-more")
         page.wait_for_function(settled, timeout=15_000)
+    assert "not available" not in page.locator("#search-status").inner_text(), page.errors
     return [a.get_attribute("href") for a in page.locator(".search-result h2 a").all()]
 
 

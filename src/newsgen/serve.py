@@ -177,6 +177,9 @@ def _inject(html: bytes) -> bytes:
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # the standard library's backlog is 5: a search page asking for several index segments at once
+    # (each its script, WebAssembly and index files) on a busy machine found connections refused
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet when a client went away early (a closed tab, a reload, an aborted download);
