@@ -1,8 +1,11 @@
 """Real content: 509 posts of the 18F blog (public domain, see tests/corpus/18f-blog/SOURCE.md)."""
 from __future__ import annotations
 
+import re
 import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -24,10 +27,43 @@ def blog(tmp_path_factory) -> Path:
     return site
 
 
-def settings(site: Path, permalink: str) -> None:
+def settings(site: Path, permalink: str, slugs: str = "") -> None:
     # the posts' images were not copied with them: a migrated archive reports them as warnings
     (site / "newsgen.yaml").write_text(f"title: 18F\ntimezone: America/New_York\npermalink: '{permalink}'\n"
-                                       "missing_images: warning\nsearch: false\n")
+                                       "missing_images: warning\nsearch: false\n" + (f"slugs: {slugs}\n" if slugs else ""))
+
+
+SITE_ZONE = ZoneInfo("America/New_York")
+_YAML_TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[ T](\d{1,2}):(\d\d):(\d\d)(?:\.\d+)?\s*(Z|[+-]\d{1,2}(?::?\d\d)?)?)?$")
+
+
+def jekyll_url(post: Path) -> str:
+    """The address Jekyll gives a post under ``permalink: /:year/:month/:day/:title/``, from its
+    rules rather than from newsgen: a front-matter ``permalink:`` as written; else the date of
+    front matter (a YAML timestamp, in the site's time zone) or of the file name, and the rest of
+    the file name with every run of characters other than letters, digits and ._~!$&'()+,;=@-
+    made one '-' (Jekyll's 'pretty' slug mode, case kept)."""
+    front = post.read_text().split("\n---", 1)[0]
+    own = re.search(r"^permalink:\s*(\S+)\s*$", front, re.M)
+    if own:
+        return own.group(1)
+    year, month, day, title = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$", post.stem).groups()
+    written = re.search(r"^date:\s*'?([^'\n]+?)'?\s*$", front, re.M)
+    if written:
+        y, mo, d, h, mi, sec, offset = _YAML_TIMESTAMP.match(written.group(1)).groups()
+        if h is None:  # a date alone is midnight where the site is
+            when = datetime(int(y), int(mo), int(d), tzinfo=SITE_ZONE)
+        else:
+            zone = timezone.utc
+            if offset and offset != "Z":
+                sign = -1 if offset[0] == "-" else 1
+                digits = offset[1:].replace(":", "")
+                zone = timezone(sign * timedelta(hours=int(digits[:-2] if len(digits) > 2 else digits),
+                                                 minutes=int(digits[-2:]) if len(digits) > 2 else 0))
+            when = datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec), tzinfo=zone).astimezone(SITE_ZONE)
+        year, month, day = f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}"
+    slug = re.sub(r"[^\w.~!$&'()+,;=@-]+", "-", title).strip("-")
+    return f"/{year}/{int(month):02d}/{int(day):02d}/{slug}/"
 
 
 def errors_of(site: Path) -> list[str]:
@@ -48,6 +84,36 @@ def test_the_post_with_tabs_after_a_value_builds_as_jekyll_read_it_with_a_warnin
     [page] = [p.read_text() for p in result.output.glob("2016/05/19/content-debt-*/index.html")]
     assert '/authors/melody/"' in page  # the author Jekyll read: 'melody'
     assert result.articles == len(list((site / "content/blog").glob("*.md")))
+
+
+@pytest.mark.slow
+def test_with_slugs_keep_every_post_keeps_the_address_jekyll_gave_it(blog):
+    settings(blog, "/{year}/{month}/{day}/{slug}/", slugs="keep")
+    loaded = load_site(BuildOptions(site=blog, now=NOW))
+    urls = {a.key.rpartition("/")[2]: a.url for a in loaded.site.articles}
+    expected = {post.name: jekyll_url(post) for post in (blog / "content/blog").glob("*.md")}
+    assert len(expected) == 509
+    assert urls == expected
+    assert urls["2015-02-25-We-Are-Hiring.md"] == "/2015/02/25/We-Are-Hiring/"  # the rules at work: case,
+    assert urls["2021-04-01-building_a_user-centered_data_strategy.md"].endswith("/building_a_user-centered_data_strategy/")
+    assert urls["2016-02-18-analytics.usa.gov-agency-specific-dashboards.md"].endswith("/analytics.usa.gov-agency-specific-dashboards/")
+    assert urls["2015-05-21-TockingTime.md"] == "/2015/05/21/tockingtime/"  # its own permalink: as written
+    assert max(len(u) for u in urls.values()) > 100  # and no slug is cut
+    assert not [p for p in loaded.warnings if p.field == "slug"]
+
+
+@pytest.mark.slow
+def test_without_a_slug_style_each_address_an_archive_would_lose_is_a_warning(blog):
+    settings(blog, "/{year}/{month}/{day}/{slug}/")
+    loaded = load_site(BuildOptions(site=blog, now=NOW))
+    warned = {p.path.rpartition("/")[2] for p in loaded.warnings if p.field == "slug"}
+    lost = {a.key.rpartition("/")[2] for a in loaded.site.articles if a.url != jekyll_url(blog / a.key)}
+    assert lost == warned and "2015-02-25-We-Are-Hiring.md" in lost and len(lost) > 30
+    assert next(p for p in loaded.warnings if p.path.endswith("We-Are-Hiring.md")).format() == (
+        'content/blog/2015-02-25-We-Are-Hiring.md: warning: slug: the address uses "we-are-hiring" where the file name '
+        'says "We-Are-Hiring", which Jekyll and Eleventy would have kept (keep the archive\'s addresses with '
+        "'slugs: keep' in newsgen.yaml, or choose 'slugs: ascii' for lowercase ASCII ones without this warning and "
+        "add redirect_from: for the old ones)")
 
 
 @pytest.mark.slow
@@ -77,7 +143,7 @@ def test_every_valid_post_gets_its_page(blog, tmp_path):
     assert (out / "2014/03/12/coming-soon/index.html").is_file()
     assert (out / "2015/01/06/protosketch/index.html").is_file()  # file name says 2014-12-22
     assert not (out / "2014/12/22/protosketch").exists()
-    # capitals in a slug become lowercase: the documented URL rule
+    # the post's own permalink: wins over the file name (TockingTime)
     assert (out / "2015/05/21/tockingtime/index.html").is_file()
     # the original site's template tags are text, never executed
     page = next(out.glob("**/index.html"))

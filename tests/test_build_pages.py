@@ -8,6 +8,8 @@ import pytest
 from conftest import article, build_site, read, search_setting, searchable, with_search
 from linkcheck import broken_links
 
+from newsgen.errors import ContentError
+
 SETTINGS = """
     title: Steppe Times
     base_url: https://example.org/
@@ -196,6 +198,50 @@ def test_redirect_pages_point_to_the_new_url(site_tree):
     html = (out / "old/x/index.html").read_text()
     assert 'content="0; url=/a/x/"' in html and 'rel="canonical" href="http://localhost:8000/a/x/"' in html
     assert (out / "old-2.html").is_file()
+
+
+def test_an_article_keeps_an_address_of_its_own_from_permalink_or_hugos_url(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\npermalink: /{section}/{slug}/\n",
+                      "content/blog/2015-05-21-TockingTime.md": article("T", permalink="/2015/05/21/tockingtime/"),
+                      "content/blog/hugo.md": article("H", url="/old/hugo-post"),
+                      "content/blog/dated.md": article("D", permalink="/{year}/{slug}.html"),
+                      "content/blog/plain.md": article("P"),
+                      "content/blog/index.md": article("Index", body="[T](/2015/05/21/tockingtime/) [D](/2025/dated.html)")})
+    out, _, reporter = build_site(site)
+    assert "T" in read(out, "/2015/05/21/tockingtime/")
+    assert "H" in read(out, "/old/hugo-post/")
+    assert "D" in (out / "2025/dated.html").read_text()
+    assert (out / "blog/plain/index.html").is_file() and not (out / "blog/tockingtime").exists()
+    listing = read(out, "/blog/")
+    assert 'href="/2015/05/21/tockingtime/"' in listing and 'href="/2025/dated.html"' in listing
+    assert not [p for p in reporter.problems if p.field in ("slug", "permalink")]  # an own address: no slug warning
+
+
+@pytest.mark.parametrize("written, problem", [
+    ("/{year}/{title}/", "'{title}' is not a placeholder"),
+    ("/a/../b/", "must not contain '.' or '..' as a folder"),
+    ("/a?b", "must not contain ':', '?', '#'"),
+])
+def test_an_own_permalink_that_is_not_an_address_is_an_error_with_its_line(site_tree, written, problem):
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/blog/x.md": f"---\ntitle: X\ndate: 2025-12-19\npermalink: {written}\n---\nText\n"})
+    with pytest.raises(ContentError) as caught:
+        build_site(site)
+    [error] = [p for p in caught.value.problems if p.is_error]
+    assert error.format().startswith(f"content/blog/x.md:4: permalink: {problem}")
+
+
+@pytest.mark.parametrize("slugs, url", [("ascii", "/blog/we-are-hiring-2-0/"), ("keep", "/blog/We-Are-Hiring_2.0/"),
+                                        ("native", "/blog/we-are-hiring-2-0/")])
+def test_slug_styles_shape_the_address_from_the_file_name_and_never_cut_it(site_tree, slugs, url):
+    long = "a-very-long-file-name-" * 6
+    site = site_tree({"newsgen.yaml": f"search: false\nslugs: {slugs}\n",
+                      "content/blog/We-Are-Hiring_2.0.md": article("W"),
+                      f"content/blog/{long}.md": article("L")})
+    out, _, reporter = build_site(site)
+    assert "W" in read(out, url)
+    assert (out / f"blog/{long.strip('-')}/index.html").is_file()  # 132 characters, as written
+    assert not [p for p in reporter.problems if p.field == "slug"]  # the site chose its style: no warning
 
 
 def test_extra_front_matter_reaches_templates(site_tree):

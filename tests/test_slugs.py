@@ -5,7 +5,8 @@ from datetime import datetime
 import pytest
 
 from newsgen.urls import expand_permalink
-from newsgen.slugs import is_safe_url, normalise_url, output_path, slugify, split_dated_name, tag_slug
+from newsgen.slugs import (article_slug, is_safe_url, normalise_url, output_path, slugify, split_dated_name,
+                           tag_slug)
 
 
 @pytest.mark.parametrize("text, slug", [
@@ -19,6 +20,17 @@ from newsgen.slugs import is_safe_url, normalise_url, output_path, slugify, spli
 def test_slugs_are_ascii_a_reader_can_type(text, slug):
     assert slugify(text) == slug
     assert slug.isascii()
+
+
+@pytest.mark.parametrize("written, kept", [
+    ("We-Are-Hiring", "We-Are-Hiring"),
+    ("analytics.usa.gov_dashboards", "analytics.usa.gov_dashboards"),
+    ("Q&A: part 2 (draft)", "Q&A-part-2-(draft)"),  # RFC 3986 allows these in a path segment, as Jekyll keeps them
+    ("Переговоры в Астане?", "Переговоры-в-Астане"),
+    (" ??? ", ""),
+])
+def test_slugs_keep_a_name_as_written_the_way_jekyll_does(written, kept):
+    assert article_slug(written, "keep") == kept
 
 
 def test_dated_file_names_split_into_date_and_slug():

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import Problem, UsageError
 from .frontmatter import decode_source, parse_yaml, shown
 from .inputs import SETTINGS_FILE
-from .slugs import site_path
+from .slugs import SLUG_STYLES, site_path
 from .urls import SiteUrls
 
 PLACEHOLDERS = ("section", "slug", "year", "month", "day")
@@ -43,7 +43,7 @@ class Language:
     timezone: str = ""  # '' for the site's
     sections: tuple[tuple[str, str], ...] = ()  # (key, display name) in this language
     prefix: str = ""
-    native_slugs: bool = False  # article slugs keep the language's letters (see slugs.native_slug)
+    slugs: str = ""  # the style of its article slugs (see slugs.SLUG_STYLES); '' for the site's
     host: str = ""  # the base URL of an edition on a domain of its own, without a trailing slash; '' for none
 
     @property
@@ -63,6 +63,9 @@ class Config:
     timezone: str = "UTC"
     per_page: int = 20
     permalink: str = "/{section}/{slug}/"
+    # the style of article slugs (see slugs.py); '' is ascii, and a warning where an archive's file name
+    # would have given another address: a site that says which style it wants is not told again
+    slugs: str = ""
     sections: tuple[tuple[str, str], ...] = ()  # (key, display name), in menu order
     home_latest: int = 12
     home_section_size: int = 4
@@ -216,8 +219,8 @@ MAX_COUNT = 10_000  # articles a page or feed shows: more would make pages no re
 _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1,
              "search_segment": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
-KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "sections", "search", "missing_images", "languages",
-              "default_language_in_subdir", *_INT_KEYS)
+KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "slugs", "sections", "search", "missing_images",
+              "languages", "default_language_in_subdir", *_INT_KEYS)
 
 
 @lru_cache(maxsize=8)
@@ -280,6 +283,12 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
                 bad(key, f"must be a whole number of at least {low}, not {shown(value)}", f"e.g. '{key}: 20'")
             elif value > MAX_COUNT:
                 bad(key, f"must be a whole number of at most {MAX_COUNT:,}, not {value}", f"e.g. '{key}: 20'")
+            else:
+                values[key] = value
+        elif key == "slugs":
+            if value not in SLUG_STYLES:
+                bad(key, f"must be {', '.join(SLUG_STYLES[:-1])} or {SLUG_STYLES[-1]}, not {shown(value)}",
+                    "slugs: keep keeps file names as written (case, '_', '.'), as Jekyll does")
             else:
                 values[key] = value
         elif key == "missing_images":
@@ -437,13 +446,14 @@ def _parse_languages(value: Any, bad: Callable[[str, str], None]) -> tuple[Langu
             bad(f"{code}: base_url {shown(prefix)} is neither a path such as /ru/ nor an address such as "
                 "https://ru.example.org/", "an edition lives under a path of the site or on a domain of its own")
             return None
-        slugs = settings.get("slugs", "ascii")
-        if slugs not in ("ascii", "native"):
-            bad(f"{code}: slugs must be ascii or native, not {shown(slugs)}", "slugs: native")
+        slugs = settings.get("slugs", "")
+        if slugs not in ("", *SLUG_STYLES):
+            bad(f"{code}: slugs must be {', '.join(SLUG_STYLES[:-1])} or {SLUG_STYLES[-1]}, not {shown(slugs)}",
+                "slugs: native")
             return None
         languages.append(Language(code, str(texts.get("name") or language_name(code)), direction,
                                   str(texts.get("title", "")), str(texts.get("description", "")), zone, sections,
-                                  prefix.rstrip("/"), slugs == "native", host))
+                                  prefix.rstrip("/"), slugs, host))
     return tuple(languages)
 
 
@@ -488,8 +498,9 @@ def _is_web_link(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def check_permalink(pattern: str) -> str:
-    """What is wrong with a permalink pattern, or '' when it is usable."""
+def check_permalink(pattern: str, own: bool = False) -> str:
+    """What is wrong with a permalink pattern, or '' when it is usable. An article's ``own``
+    (its front matter's) may be a plain address, without {slug}."""
     names = re.findall(r"{([^{}]*)}", pattern)
     unknown = [n for n in names if n not in PLACEHOLDERS]
     if unknown:
@@ -498,7 +509,7 @@ def check_permalink(pattern: str) -> str:
         return "has a '{' or '}' that does not belong to a placeholder such as {slug}"
     if "%" in pattern:
         return "must not contain '%': write the characters themselves, not percent-encoded ('%2e' is '.')"
-    if "slug" not in names:
+    if "slug" not in names and not own:
         return "must contain {slug} so that every article gets its own address"
     if not pattern.startswith("/"):
         return "must start with '/'"

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from .config import Config
+from .config import Config, Language, check_permalink
 from .dates import DATE_HINT, RANGE_HINT, read_datetime
 from .errors import Problem, warning
 from .frontmatter import parse_document
@@ -25,12 +25,13 @@ from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
 from .inputs import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
 from . import urls
-from .slugs import is_safe_url, native_slug, normalise_url, slugify, split_dated_name, tag_slug
+from .slugs import (MAX_SLUG_BYTES, article_slug, is_safe_url, normalise_url, slug_as_written, slugify,
+                    split_dated_name, tag_slug)
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
-           "aliases": "redirect_from", "language": "lang", "translationKey": "translation_key"}
-FIELDS = ("title", "date", "section", "slug", "tags", "authors", "summary", "image", "image_alt",
+           "aliases": "redirect_from", "language": "lang", "translationKey": "translation_key", "url": "permalink"}
+FIELDS = ("title", "date", "section", "slug", "permalink", "tags", "authors", "summary", "image", "image_alt",
           "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from", "lang", "translation_key")
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_TAGS = 100  # each tag adds a listing and two feeds holding the whole article
@@ -158,12 +159,8 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     updated = fields.date("updated", zone)
 
     section = _section(place, fields)
-    slug_text = fields.text("slug") or stem
-    slug = native_slug(slug_text) if edition.native_slugs else slugify(slug_text)
-    if not slug:
-        problems.append(Problem(source.key, fields.line("slug"), 0, "slug",
-                                f'"{slug_text}" leaves nothing usable in a web address',
-                                "set slug: with letters or digits, e.g. slug: talks-in-astana"))
+    own_permalink = _own_permalink(fields)
+    slug = _slug(fields, stem, config, edition, own_permalink is not None)
     tags = _terms(fields.text_list("tags"), tag_slug, edition.urls.tag)
     if len(tags) > MAX_TAGS:
         problems.append(Problem(source.key, fields.line("tags"), 0, fields.source_key.get("tags", "tags"),
@@ -185,7 +182,14 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     if any(p.is_error for p in problems) or title is None or date is None or section is None:
         return None, problems
 
-    url = edition.prefix + urls.expand_permalink(config.permalink, section, slug, date.astimezone(zone))
+    if own_permalink is None:
+        url = edition.prefix + urls.expand_permalink(config.permalink, section, slug, date.astimezone(zone))
+    else:
+        url = _prefixed(urls.expand_own_permalink(own_permalink, section, slug, date.astimezone(zone)), edition.prefix)
+    if not is_safe_url(url):  # a slug such as '..' (never cut or changed by 'slugs: keep')
+        problems.append(Problem(source.key, fields.line("slug"), 0, "slug", f'makes the address "{url}", which would '
+                                "leave the site's folder", "set slug: with letters or digits, e.g. slug: talks-in-astana"))
+        return None, problems
     aliases = tuple(_beside(url, old) if relative else old for old, relative in redirects)
     rendered = renderer.render(_visible_body(doc.body, doc.body_line, source.key, problems))
     summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
@@ -202,6 +206,58 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     return article, problems
 
 
+
+
+def _slug(fields: _Fields, stem: str, config: Config, edition: Language, addressed: bool) -> str:
+    """The article's slug from ``slug:`` or its file name, in the edition's style (see ``slugs``).
+
+    A site that has not chosen a style gets ascii slugs, and a warning wherever that gives
+    another address than the name as written would (as Jekyll and Eleventy keep it): an
+    archive moved in would otherwise lose its URLs without a word. ``addressed``: the
+    article's own ``permalink:`` decides its address, so its slug is not an address."""
+    written = fields.text("slug") or stem
+    slug = article_slug(written, edition.slugs or config.slugs or "ascii")
+    line = fields.line("slug") if "slug" in fields.source_key else 0
+    if not slug:
+        fields.problems.append(Problem(fields.path, line, 0, "slug",
+                                       f'"{written}" leaves nothing usable in a web address',
+                                       "set slug: with letters or digits, e.g. slug: talks-in-astana"))
+    elif len(slug.encode()) > MAX_SLUG_BYTES:
+        fields.problems.append(Problem(fields.path, line, 0, "slug",
+                                       f"is {len(slug.encode())} bytes long; a folder name in the output may have "
+                                       f"at most {MAX_SLUG_BYTES}", "set a shorter slug:, e.g. the first words"))
+    elif not (config.slugs or edition.slugs or addressed) and slug != slug_as_written(written):
+        kept = slug_as_written(written)
+        fields.problems.append(warning(
+            fields.path, line, "slug", f'the address uses "{slug}" where the {"slug" if line else "file name"} says '
+            f'"{kept}", which Jekyll and Eleventy would have kept',
+            "keep the archive's addresses with 'slugs: keep' in newsgen.yaml, or choose 'slugs: ascii' for lowercase "
+            "ASCII ones without this warning and add redirect_from: for the old ones"))
+    return slug
+
+
+def _own_permalink(fields: _Fields) -> str | None:
+    """The article's own address (``permalink:``, or Hugo's ``url:``), checked; None when it has none.
+
+    Jekyll, Eleventy and Hugo let a post keep an address of its own: an archive needs it."""
+    given = fields.text("permalink")
+    if given is None:
+        return None
+    pattern = given.strip() if given.strip().startswith("/") else "/" + given.strip()
+    problem = check_permalink(pattern, own=True)
+    if problem:
+        field = fields.source_key.get("permalink", "permalink")
+        fields.problems.append(Problem(fields.path, fields.line("permalink"), 0, field, problem,
+                                       f"write the address the article had, e.g. {field}: /2015/05/21/tockingtime/"))
+        return None
+    return pattern
+
+
+def _prefixed(url: str, prefix: str) -> str:
+    """An address under the edition's prefix, unless it is written with it."""
+    if not prefix or url == prefix + "/" or url.startswith(prefix + "/"):
+        return url
+    return prefix + url
 
 
 def _visible_body(body: str, first_line: int, path: str, problems: list[Problem]) -> str:

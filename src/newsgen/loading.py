@@ -389,13 +389,13 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "7"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
+ARTICLE_FORMAT = "8"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 def article_settings(config: Config) -> str:
     """What an article is read with besides its bytes; a cached article read with other settings is read again."""
-    return digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.base_url,
-                  markdown_settings(config.base_path), config.language, repr(config.languages))
+    return digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.slugs,
+                  config.base_url, markdown_settings(config.base_path), config.language, repr(config.languages))
 
 
 def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,

@@ -31,6 +31,9 @@ language: en
 timezone: Asia/Almaty
 per_page: 20
 permalink: "/{{section}}/{{slug}}/"
+# Slugs from file names in lowercase ASCII (2025-12-19-Talks.md -> /politics/talks/); an archive moved
+# from Jekyll, Eleventy or Hugo keeps its addresses with slugs: keep (case, '_' and '.' as written)
+slugs: ascii
 sections:
   politics: Politics
   economy: Economy

@@ -2,8 +2,18 @@
 
 Transliteration is python-slugify's job (with text-unidecode): "Казахстан и
 Узбекистан" becomes ``kazakhstan-i-uzbekistan``, an address a reader can type.
-Slugs are lowercase ASCII: servers are case-sensitive and readers are not, so a
-front-matter ``slug: TockingTime`` gives ``/tockingtime/``.
+An article's slug comes in one of three styles (the ``slugs:`` setting, per edition):
+
+- ``ascii`` (the default): lowercase ASCII, since servers are case-sensitive and
+  readers are not: a file ``2015-05-21-TockingTime.md`` gives ``/tockingtime/``;
+- ``native``: lowercase, in the letters of the edition's script;
+- ``keep``: as written, the way Jekyll and Eleventy make addresses from file names
+  (case, ``_`` and ``.`` kept), so that a migrated archive keeps the URLs the world
+  links to.
+
+Article slugs are never cut: the file name or ``slug:`` is the editor's choice, and a
+shortened one would move an address without a word. Tags and authors, whose slugs
+come from free text, are cut at 80 characters.
 """
 from __future__ import annotations
 
@@ -22,14 +32,37 @@ def slugify(text: str) -> str:
     return str(_slugify(text, max_length=80, word_boundary=True))
 
 
-def native_slug(text: str) -> str:
+def native_slug(text: str, limit: int | None = 80) -> str:
     """A lowercase slug that keeps the letters of any script ('Переговоры в Астане' ->
     'переговоры-в-астане'); '' when nothing is left. Links write it percent-encoded."""
     text = unicodedata.normalize("NFC", text).casefold()
-    return "-".join(_NATIVE_WORD.findall(text))[:80].strip("-")
+    return "-".join(_NATIVE_WORD.findall(text))[:limit].strip("-")
 
 
 _NATIVE_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
+
+SLUG_STYLES = ("ascii", "native", "keep")
+# What Jekyll keeps of a name in its 'pretty' mode: letters, marks and digits of any script and the
+# characters RFC 3986 allows in a path segment as they are; every other run becomes one '-'.
+_NOT_KEPT = re.compile(r"[^\w._~!$&'()+,;=@-]+")
+MAX_SLUG_BYTES = 255  # an article's slug is a folder name in the output: most file systems stop here
+
+
+def slug_as_written(text: str) -> str:
+    """``text`` as an address keeps it, as Jekyll reads a file name: 'We-Are-Hiring' stays,
+    'a_b.c' stays, 'Q&A: part 2' -> 'Q&A-part-2'; '' when nothing is left."""
+    text = unicodedata.normalize("NFC", text)
+    return _NOT_KEPT.sub("-", text).strip("-")
+
+
+def article_slug(text: str, style: str) -> str:
+    """The slug of an article whose file name or ``slug:`` is ``text``, in one of
+    :data:`SLUG_STYLES`; never cut (see the module's docstring)."""
+    if style == "keep":
+        return slug_as_written(text)
+    if style == "native":
+        return native_slug(text, None)
+    return str(_slugify(text))
 
 
 # Symbols after a word that make it another word: C, C++ and C# are three languages, F# and Disney+

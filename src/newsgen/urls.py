@@ -36,6 +36,14 @@ def expand_permalink(pattern: str, section: str, slug: str, date: datetime) -> s
     return url if url.endswith("/") else url + "/"
 
 
+def expand_own_permalink(pattern: str, section: str, slug: str, date: datetime) -> str:
+    """An article's own address from its front matter's ``permalink:`` (placeholders allowed):
+    a folder, unless it names an HTML file as some Jekyll sites do ('/2015/talks.html')."""
+    url = pattern.format(section=section, slug=slug, year=f"{date.year:04d}",
+                         month=f"{date.month:02d}", day=f"{date.day:02d}")
+    return url if url.endswith(("/", ".html", ".htm")) else url + "/"
+
+
 def section(key: str) -> str:
     """'/politics/'"""
     return f"/{key}/"
