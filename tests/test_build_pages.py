@@ -263,14 +263,6 @@ def test_titles_are_escaped_as_text(site_tree):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in read(out, "/a/x/")
 
 
-def test_bodies_keep_other_generators_template_tags_inert(site_tree):
-    body = '{% image "x.png" %} and {{ site.baseurl }} and {{ "/p/" | url }}'
-    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/x.md": article("X", body=body)})
-    html = read(build_site(site)[0], "/a/x/")
-    assert '{% image &quot;x.png&quot; %}' in html or '{% image "x.png" %}' in html
-    assert "{{ site.baseurl }}" in html
-
-
 def test_cyrillic_titles_get_ascii_slugs_from_file_names(site_tree):
     site = site_tree({"newsgen.yaml": "search: false\n",
                       "content/politics/Казахстан и Узбекистан.md": article("Казахстан и Узбекистан")})

@@ -36,7 +36,15 @@ def test_every_page_of_the_example_and_of_every_page_kind_is_valid_html(site_tre
                                          image="/images/p.svg", image_caption="Caption", image_credit="BBC",
                                          updated="2025-12-20", redirect_from=["/old/a/"],
                                          body="Text with a [link](/politics/b/).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-                                              "> quote\n\n```\ncode\n```\n\nFootnote[^1].\n\n[^1]: Note."),
+                                              "> quote\n\n```\ncode\n```\n\nFootnote[^1].\n\n[^1]: Note.\n\n"
+                                              # the theme's shortcodes
+                                              "{{< youtube dQw4w9WgXcQ >}}\n\n{{< vimeo 146022717 >}}\n\n"
+                                              '{{< figure src="/images/p.svg" caption="A <caption>" credit="BBC" '
+                                              'link="/politics/b/" >}}\n\n{{< pullquote cite="Aida" >}}Said.'
+                                              '{{< /pullquote >}}\n\n{{< gallery "/images/p.svg|One" "/images/p.svg|Two" >}}'
+                                              '\n\n{{< map lat="43.2389" lon="76.8897" title="Almaty" >}}\n\n'
+                                              '{{< x user="TimesCA" id="1453110110599868418" >}}\n\n'
+                                              'Inline {% image "/images/p.svg" "A picture" %} image.'),
         "content/politics/b.md": article("B", "2025-12-18", tags=["x"]),
         "content/images/p.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
     })

@@ -81,6 +81,9 @@ class Config:
     missing_images: str = "error"  # or "warning": for archives migrated without their image files
     languages: tuple[Language, ...] = ()  # the editions, default first; () for a site in one language
     default_language_in_subdir: bool = False  # the default edition under its own prefix, as the others
+    # the shortcode templates (name, Jinja source) bodies are rendered with: read with the settings
+    # (BuildOptions.config), since an article's HTML depends on them as on the settings
+    shortcodes: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property

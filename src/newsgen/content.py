@@ -191,7 +191,11 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
                                 "leave the site's folder", "set slug: with letters or digits, e.g. slug: talks-in-astana"))
         return None, problems
     aliases = tuple(_beside(url, old) if relative else old for old, relative in redirects)
-    rendered = renderer.render(_visible_body(doc.body, doc.body_line, source.key, problems))
+    rendered = renderer.render(_visible_body(doc.body, doc.body_line, source.key, problems), doc.data)
+    problems.extend(Problem(source.key, doc.body_line + note.line, 0, note.field, note.message, note.hint, note.severity)
+                    for note in rendered.notes)
+    if any(note.severity == "error" for note in rendered.notes):
+        return None, problems
     summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
     article = Article(
         key=source.key, title=title, date=date, section=section, slug=slug, url=url,

@@ -34,7 +34,7 @@ from .kinds.sitemaps import NEWS_WINDOW
 from .plan import plan_site, static_clashes
 from .report import Reporter
 from .state import BuildState
-from .theme import static_roots, theme_root
+from .theme import shortcode_templates, static_roots, theme_root
 from .ticker import Rates, load_rates
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class BuildOptions:
 
     def config(self) -> Config:
         """The site's settings as this build reads them (see ``Config.with_hosts``)."""
-        config = load_config(self.site)
+        config = replace(load_config(self.site), shortcodes=shortcode_templates(self.site))
         return config.with_hosts(dict(self.hosts)) if self.hosts else config
 
     @property
@@ -395,7 +395,7 @@ ARTICLE_FORMAT = "8"  # bump when Article's fields, pickling or reading rules ch
 def article_settings(config: Config) -> str:
     """What an article is read with besides its bytes; a cached article read with other settings is read again."""
     return digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.slugs,
-                  config.base_url, markdown_settings(config.base_path), config.language, repr(config.languages))
+                  config.base_url, markdown_settings(config.base_path, config.shortcodes), config.language, repr(config.languages))
 
 
 def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
@@ -499,7 +499,8 @@ class ParseJob:
     def markup(self) -> CachedMarkup:
         """One Markdown converter per process (building one costs more than a page), with the cache."""
         if self._markup is None:
-            self._markup = CachedMarkup(MarkupRenderer(self.config.base_path), _markdown_lookup(self.state_path))
+            self._markup = CachedMarkup(MarkupRenderer(self.config.base_path, self.config.shortcodes),
+                                        _markdown_lookup(self.state_path))
         return self._markup
 
 

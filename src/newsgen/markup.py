@@ -2,8 +2,8 @@
 
 Python-Markdown instances are expensive to build and cheap to ``reset()``, so a
 :class:`MarkupRenderer` is made once per process and reused. Bodies are never run
-through Jinja: template tags written for other generators (``{% image %}``,
-``{{ site.baseurl }}``) come out as the text they are, inert.
+through Jinja: template tags (newsgen's shortcodes, and those written for other
+generators: ``{% image %}``, ``{{ site.baseurl }}``) are read by ``shortcodes`` first.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 import markdown
 from markdown.extensions import Extension
@@ -20,6 +20,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .links import rewrite_urls
+from .shortcodes import TOKEN, Note, Shortcodes, templates_digest
 
 WORDS_PER_MINUTE = 220
 # Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese) are
@@ -39,8 +40,8 @@ def word_count(text: str) -> int:
     spaced = _UNSPACED_PUNCTUATION.sub(" ", _UNSPACED.sub(" ", text))
     return len(spaced.split()) + round(unspaced * WORDS_PER_MINUTE / CHARACTERS_PER_MINUTE)
 EXTENSIONS = ("extra", "toc", "sane_lists")
-LINKS_VERSION = 4  # how newsgen rewrites links in bodies (and counts words); cached bodies of another version are rendered again
-_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
+LINKS_VERSION = 5  # how newsgen rewrites links and expands shortcodes in bodies (and counts words): cached bodies of another version are rendered again
+_PLACEHOLDER = re.compile(f"\x02[^\x03]*\x03|{TOKEN}\\d+{TOKEN}")  # Markdown's, and shortcodes' (no text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class Rendered:
     html: str
     first_paragraph: str  # plain text, '' if the body has no text paragraph
     words: int
+    notes: tuple[Note, ...] = ()  # what its template tags tell the editor (see shortcodes)
 
     @property
     def reading_minutes(self) -> int:
@@ -116,31 +118,45 @@ class _SiteLinksExtension(Extension):
         md.treeprocessors.register(self.processor, "newsgen_site_links", 15)
 
 
-def settings_key(base_path: str = "") -> str:
+def settings_key(base_path: str = "", shortcodes: tuple[tuple[str, str], ...] = ()) -> str:
     """What rendered Markdown depends on besides the body: cached bodies are kept under it.
 
     A function of its own so that a build with nothing to convert need not make a
     Markdown converter (about 40 ms with its extensions) to learn it.
     """
-    return hashlib.sha256(repr((EXTENSIONS, LINKS_VERSION, base_path, markdown.__version__)).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr((EXTENSIONS, LINKS_VERSION, base_path, markdown.__version__,
+                                templates_digest(shortcodes))).encode()).hexdigest()[:16]
 
 
 class MarkupRenderer:
     """Renders Markdown bodies; build one per process and call :meth:`render` many times."""
 
-    def __init__(self, base_path: str = "") -> None:
+    def __init__(self, base_path: str = "", shortcodes: tuple[tuple[str, str], ...] = ()) -> None:
         self._links = _SiteLinksExtension(base_path)
+        self._shortcodes = Shortcodes(shortcodes)
+        self._base_path = base_path
         self._md = markdown.Markdown(
             extensions=[*EXTENSIONS, self._links],
             extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
             output_format="html",
         )
-        self.settings_key = settings_key(base_path)
+        self.settings_key = settings_key(base_path, shortcodes)
 
-    def render(self, body: str) -> Rendered:
-        html = self._md.reset().convert(body)
+    def render(self, body: str, front: Mapping[str, Any] | None = None) -> Rendered:
+        """``body`` as HTML; ``front``, the article's front matter, is what ``{{% param %}}`` reads."""
+        expanded = self._shortcodes.expand(body, front)
+        html = self._md.reset().convert(expanded.text)
+        if expanded.fragments:
+            fragments = expanded.fragments
+            if self._base_path:  # a shortcode's links are the site's, as a body's are
+                fragments = tuple(rewrite_urls(f, self._with_base_path) for f in fragments)
+            html = self._shortcodes.insert(html, fragments)
         first = self._links.processor.first_paragraph if self._links.processor else ""
-        return Rendered(html, first, word_count(body))
+        return Rendered(html, first, word_count(_PLACEHOLDER.sub(" ", expanded.text)), expanded.notes)
+
+
+    def _with_base_path(self, tag: str, attribute: str, url: str) -> str:
+        return self._base_path + url if url.startswith("/") and not url.startswith("//") else url
 
 
 def plain_summary(text: str, limit: int = 300) -> str:
@@ -173,14 +189,16 @@ class CachedMarkup:
         self.lookup = lookup
         self.fresh: dict[str, Rendered] = {}
 
-    def key(self, body: str) -> str:
-        return hashlib.blake2b(body.encode("utf-8", "surrogatepass") + self.renderer.settings_key.encode(),
+    def key(self, body: str, front: Mapping[str, Any] | None = None) -> str:
+        """The cache key of a body; with template tags, the front matter they may read is part of it."""
+        read = repr(sorted((k, repr(v)) for k, v in front.items())) if front and "{" in body else ""
+        return hashlib.blake2b((body + read).encode("utf-8", "surrogatepass") + self.renderer.settings_key.encode(),
                                digest_size=16).hexdigest()
 
-    def render(self, body: str) -> Rendered:
-        key = self.key(body)
+    def render(self, body: str, front: Mapping[str, Any] | None = None) -> Rendered:
+        key = self.key(body, front)
         found = self.fresh.get(key) or self.lookup(key)
         if found is None:
-            found = self.renderer.render(body)
+            found = self.renderer.render(body, front)
             self.fresh[key] = found
         return found

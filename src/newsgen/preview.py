@@ -39,7 +39,7 @@ class Preview:
         self.memory = memory
         self.now = now  # the builds' fixed clock, if they have one
         self._markup: MarkupRenderer | None = None
-        self._markup_for = ""
+        self._markup_for: tuple[str, tuple[tuple[str, str], ...]] = ("", ())
 
     def write(self, paths: set[str]) -> list[str]:
         """Write the pages of the edited articles at ``paths``, if they all qualify; their URLs
@@ -89,8 +89,9 @@ class Preview:
         """The new version of every article at ``paths``; [] unless all qualify (see :meth:`write`)."""
         loaded = last.loaded
         config = loaded.config
-        if self._markup is None or self._markup_for != config.base_path:
-            self._markup, self._markup_for = MarkupRenderer(config.base_path), config.base_path
+        if self._markup is None or self._markup_for != (config.base_path, config.shortcodes):
+            self._markup = MarkupRenderer(config.base_path, config.shortcodes)
+            self._markup_for = (config.base_path, config.shortcodes)
         root = self.site_root.resolve()
         edited = []
         for path in sorted(paths):

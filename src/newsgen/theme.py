@@ -29,7 +29,7 @@ FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
 
 # Raise with every change to a file of the theme (under templates/ or static/), and say in
 # THEME_CHANGES which files changed and how, one line each: sites that copied a file are shown them.
-THEME_VERSION = 4
+THEME_VERSION = 5
 
 
 class ThemeChange(NamedTuple):
@@ -69,6 +69,9 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
     ThemeChange(4, "static/css/site.css", "styles for the search form and its results"),
     ThemeChange(4, "templates/article.html", "no data-pagefind-body: the index is made from the articles, "
                 "not read from the pages"),
+    *(ThemeChange(5, f"templates/shortcodes/{name}.html", "new: the shortcode {{< " + name + " >}}") for name in (
+        "figure", "image", "youtube", "vimeo", "tweet", "map", "pullquote", "gallery")),
+    ThemeChange(5, "static/css/site.css", "styles for the shortcodes' embeds, pull quotes, figures and galleries"),
 )
 
 
@@ -92,6 +95,20 @@ def template_dirs(site: Path) -> list[Path]:
     """Site templates first, then the default theme's."""
     dirs = [site / TEMPLATES_DIR, theme_root() / TEMPLATES_DIR]
     return list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
+
+
+SHORTCODES_DIR = "shortcodes"  # under templates/: one Jinja file per shortcode (see ``shortcodes``)
+
+
+def shortcode_templates(site: Path) -> tuple[tuple[str, str], ...]:
+    """Every shortcode template (name, source), the site's where it has one, else the theme's."""
+    found: dict[str, str] = {}
+    for folder in reversed(template_dirs(site)):
+        shortcodes = folder / SHORTCODES_DIR
+        for path in sorted(shortcodes.rglob("*.html")):  # 'blog/badge' for shortcodes/blog/badge.html, as in Hugo
+            found[path.relative_to(shortcodes).with_suffix("").as_posix()] = path.read_text(encoding="utf-8",
+                                                                                             errors="replace")
+    return tuple(sorted(found.items()))
 
 
 def static_roots(site: Path) -> list[Path]:
