@@ -118,7 +118,10 @@ class PageRenderer:
         fragments: dict[tuple[Any, ...], Markup] = {}
 
         def ticker_html() -> Markup:
-            """The ticker partial, rendered once per process: it is the same on every page."""
+            """The ticker partial, rendered once per process: it is the same on every page.
+            Nothing at all on a site without a ticker (``Config.ticker``), whatever the partial says."""
+            if not config.ticker:
+                return Markup("")
             if ("ticker",) not in fragments:
                 fragments[("ticker",)] = Markup(env.get_template(TICKER_PARTIAL).render())
             return fragments[("ticker",)]
