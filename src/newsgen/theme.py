@@ -69,6 +69,9 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
     ThemeChange(4, "static/css/site.css", "styles for the search form and its results"),
     ThemeChange(4, "templates/article.html", "no data-pagefind-body: the index is made from the articles, "
                 "not read from the pages"),
+    *(ThemeChange(5, f"templates/{name}", "an article dated without a time of day shows the day alone "
+                  "(iso(date_only=article.date_only), datetime(date_only=...)), not an invented 00:00")
+      for name in ("article.html", "home.html", "partials/card.html")),
     ThemeChange(5, "templates/base.html", "the footer links to the Markets page only on a site with a ticker "
                 "({% if config.ticker %})"),
 )
