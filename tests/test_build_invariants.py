@@ -45,7 +45,8 @@ edits = st.one_of(
     st.tuples(st.just("write"), st.integers(0, 7), articles),   # add or edit article #n
     st.tuples(st.just("delete"), st.integers(0, 7), st.none()),
     st.tuples(st.just("rename"), st.integers(0, 7), st.integers(0, 7)),
-    st.tuples(st.just("rates"), st.floats(0.001, 1.0), st.none()),
+    st.tuples(st.just("rates"), st.one_of(st.floats(0.001, 1.0), st.none()), st.none()),  # None: no rates file
+    st.tuples(st.just("ticker"), st.sampled_from([True, False, None]), st.none()),  # None: no ticker: setting
     st.tuples(st.just("template"), st.sampled_from(["A", "B"]), st.none()),
     st.tuples(st.just("settings"), st.integers(1, 4), st.none()),
     st.tuples(st.just("static"), st.sampled_from(["a", "b", None]), st.none()),
@@ -69,10 +70,15 @@ LANGUAGES = "languages:\n  en: {}\n  ru: {title: Т, sections: {politics: Пол
 translations = st.tuples(st.just("translate"), st.integers(0, 7), articles)
 
 
-def settings_text(per_page: int, site: Path) -> str:
+def settings_text(per_page: int, site: Path, ticker: bool | None | str = "") -> str:
+    """The settings with ``per_page`` and ``ticker`` (true, false, None for none; '' for as they are)."""
     current = (site / "newsgen.yaml").read_text() if (site / "newsgen.yaml").is_file() else ""
     search = SEARCH if SEARCH in current else "search: false\n"
-    return (f"title: T\nper_page: {per_page}\nsections: [politics, economy]\n{search}"
+    if ticker == "":
+        ticker_line = next((line + "\n" for line in current.split("\n") if line.startswith("ticker:")), "")
+    else:
+        ticker_line = "" if ticker is None else f"ticker: {'true' if ticker else 'false'}\n"
+    return (f"title: T\nper_page: {per_page}\nsections: [politics, economy]\n{search}{ticker_line}"
             + (LANGUAGES if "languages:" in current else ""))
 
 
@@ -101,8 +107,14 @@ def apply(site: Path, edit: tuple) -> None:
         target = source.with_name(f"a{b}.md")
         if not list(content.rglob(f"a{b}.md")):
             source.rename(target)
+    elif kind == "rates" and a is None:
+        (site / "data/rates.yaml").unlink(missing_ok=True)
     elif kind == "rates":
         write_tree(site, {"data/rates.yaml": f"rates:\n  - {{code: KZT, rate: {a}, change: -0.1}}\n"})
+    elif kind == "ticker":
+        current = (site / "newsgen.yaml").read_text()
+        per_page = int(next(line for line in current.split("\n") if line.startswith("per_page:")).split(":")[1])
+        write_tree(site, {"newsgen.yaml": settings_text(per_page, site, a)})
     elif kind == "template":
         write_tree(site, {"templates/partials/ticker.html": f"<p class=\"ticker\">{a}{{{{ ticker.base }}}}</p>\n"})
     elif kind == "settings":

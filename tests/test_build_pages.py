@@ -292,7 +292,7 @@ def test_output_is_the_same_for_the_same_sources(newsroom, tmp_path):
 
 
 def test_site_templates_override_the_theme(site_tree):
-    site = site_tree({"newsgen.yaml": "search: false\n", "content/a/x.md": article("X"),
+    site = site_tree({"newsgen.yaml": "search: false\nticker: true\n", "content/a/x.md": article("X"),
                       "templates/partials/ticker.html": "<p class=\"ticker\">custom ticker</p>\n"})
     assert "custom ticker" in read(build_site(site)[0], "/a/x/")
 

@@ -79,6 +79,20 @@ def test_init_makes_a_site_that_builds(tmp_path):
     assert run_cli("init", str(tmp_path / "paper"))[0] == 2  # never over an existing site
 
 
+def test_init_no_ticker_makes_a_site_that_builds_without_a_ticker_or_a_warning(tmp_path):
+    code, out = run_cli("init", str(tmp_path / "blog"), "--no-ticker")
+    assert code == 0, out
+    assert not (tmp_path / "blog/data/rates.yaml").exists()
+    assert "ticker: false" in (tmp_path / "blog/newsgen.yaml").read_text()
+    assert "rates.yaml" not in (tmp_path / "blog/content/politics/welcome-to-newsgen.md").read_text()
+    code, out = run_cli("build", "-s", str(tmp_path / "blog"))
+    assert code == 0, out
+    assert "warning" not in out
+    home = (tmp_path / "blog/build/index.html").read_text()
+    assert 'class="ticker' not in home and "/rates/" not in home and "Markets" not in home
+    assert not (tmp_path / "blog/build/rates").exists()
+
+
 @pytest.mark.skipif(os.environ.get("NEWSGEN_SKIP_WHEEL") == "1", reason="wheel test disabled")
 def test_init_works_after_a_plain_pip_install_of_the_wheel(tmp_path):
     """The theme must travel inside the wheel: install it in a fresh venv, away from the checkout."""

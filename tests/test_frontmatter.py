@@ -191,3 +191,77 @@ def test_tabs_inside_quotes_block_text_and_comments_are_content(tmp_path: Path) 
     doc, problems = parse_file(tmp_path, raw)
     assert problems == [] and doc is not None
     assert (doc.data["title"], doc.data["summary"]) == ("Talks\tin Astana", "Leaders\tmet.\n")
+
+
+# --- TOML front matter (between +++ lines, as Hugo writes it) ---------------------------------------
+
+def test_toml_front_matter_gives_the_fields_and_lines_yaml_front_matter_gives(tmp_path: Path) -> None:
+    yaml_doc, _ = parse_file(tmp_path, lines(
+        "---", "title: Talks", "date: 2025-12-19", "tags:", "  - politics", "  - energy", "draft: false", "---", "Body."))
+    toml_doc, problems = parse_file(tmp_path, lines(
+        "+++", 'title = "Talks"', "date = 2025-12-19", "tags = [", '  "politics",', '  "energy",', "]",
+        "draft = false", "+++", "Body."))
+    assert problems == [] and yaml_doc is not None and toml_doc is not None
+    assert toml_doc.data == yaml_doc.data == {"title": "Talks", "date": "2025-12-19", "tags": ["politics", "energy"],
+                                              "draft": False}
+    assert {k: toml_doc.lines[k] for k in ("title", "date", "tags", "draft")} == {
+        "title": 2, "date": 3, "tags": 4, "draft": 8}
+    assert (toml_doc.body, toml_doc.body_line) == ("Body.\n", 10)
+
+
+def test_toml_dates_become_the_text_yaml_keeps_them_as(tmp_path: Path) -> None:
+    doc, problems = parse_file(tmp_path, lines(
+        "+++", 'title = "Talks"', "date = 2015-03-02T10:30:00+05:00", "updated = 2015-03-05T08:00:00Z",
+        "local = 2015-03-04T09:15:00", "day = 2015-03-02", "+++"))
+    assert problems == [] and doc is not None
+    assert (doc.data["date"], doc.data["updated"], doc.data["local"], doc.data["day"]) == (
+        "2015-03-02T10:30:00+05:00", "2015-03-05T08:00:00+00:00", "2015-03-04T09:15:00", "2015-03-02")
+
+
+def test_lines_of_toml_keys_skip_multi_line_strings_and_follow_tables(tmp_path: Path) -> None:
+    doc, problems = parse_file(tmp_path, lines(
+        "+++", 'title = "Talks"', 'summary = """', "date = not a key here", '"""', "date = 2015-03-02",
+        "[params]", 'author = "Ann"', "+++"))
+    assert problems == [] and doc is not None
+    assert (doc.lines["title"], doc.lines["summary"], doc.lines["date"], doc.lines["params"],
+            doc.lines["params.author"]) == (2, 3, 6, 7, 8)
+    assert doc.data["params"] == {"author": "Ann"}
+
+
+def test_a_toml_syntax_error_is_reported_at_its_line_of_the_file(tmp_path: Path) -> None:
+    raw = lines("+++", 'title = "Talks"', "date = 2015-03-02", "tags = [politics]", "+++", "Body.")
+    assert messages(parse_file(tmp_path, raw)[1]) == [
+        f"{PATH}:4:9: the front matter is not valid TOML: invalid value (write one 'key = value' per line, text in "
+        "quotes: title = \"Talks in Astana\", date = 2015-03-02)"]
+
+
+def test_unclosed_toml_front_matter_asks_for_its_fence(tmp_path: Path) -> None:
+    assert messages(parse_file(tmp_path, lines("+++", 'title = "Talks"', "Body."))[1]) == [
+        f"{PATH}:1: the front matter is never closed (add a line '+++' after the last front-matter line)"]
+
+
+def test_a_hugo_post_with_toml_front_matter_builds_with_its_date_tags_and_alias(site_tree) -> None:
+    from conftest import build_site, read
+
+    site = site_tree({"newsgen.yaml": "search: false\ntimezone: Asia/Almaty\n",
+                      "content/blog/post.md": lines("+++", 'title = "Hugo post"', "date = 2015-03-02",
+                                                    'tags = ["Go", "tracing"]', 'aliases = ["/old/post/"]', "+++",
+                                                    "Body of the post.")})
+    out, result, _ = build_site(site)
+    page = read(out, "/blog/post/")
+    assert "<h1 class=\"story-title\">Hugo post</h1>" in page
+    assert '<time datetime="2015-03-02">2 March 2015</time>' in page
+    assert 'href="/tags/go/"' in page and 'href="/tags/tracing/"' in page
+    assert (out / "old/post/index.html").is_file()
+
+
+def test_a_bad_toml_date_is_reported_at_its_line(site_tree) -> None:
+    from conftest import build_site
+    from newsgen.errors import ContentError
+
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/blog/post.md": lines("+++", 'title = "Hugo post"', "", 'date = "2015-13-45"', "+++")})
+    with pytest.raises(ContentError) as caught:
+        build_site(site)
+    assert [p.format() for p in caught.value.problems] == [
+        'content/blog/post.md:4: date: "2015-13-45" is not a date (use 2025-12-19 or 2025-12-19T10:00:00+05:00)']

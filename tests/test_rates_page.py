@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from conftest import article, build_site, read
+from conftest import article, build_site, clean_build_of, files_of, read
 
 RATES = """\
 base: USD
@@ -74,10 +74,58 @@ def test_a_name_in_the_rates_file_wins_and_a_bad_one_is_an_error_with_its_line(s
     assert table(out)[1][0] == "Somoni TJS"  # the last good build stays
 
 
-def test_without_rates_the_page_says_so_and_the_ticker_has_no_link(site_tree):
-    out = build_site(newsroom(site_tree, rates=None))[0]
+def no_trace_of_a_ticker(html: str) -> bool:
+    """True when a page has no ticker, no link to the Markets page and no word of either."""
+    return not any(mark in html for mark in ('class="ticker', "/rates/", "Markets", "Exchange rates", "All rates"))
+
+
+def test_a_site_without_a_rates_file_has_no_ticker_no_markets_page_and_no_warning(site_tree):
+    out, result, _ = build_site(newsroom(site_tree, rates=None))
+    assert result.warnings == []
+    assert not (out / "rates").exists()
+    for url in ("/", "/politics/a/", "/tags/kz/", "/archive/", "/404.html"):
+        assert no_trace_of_a_ticker(read(out, url)), url
+    assert "/rates/" not in (out / "sitemap.xml").read_text()
+
+
+def test_ticker_false_leaves_out_the_ticker_and_the_markets_page_of_a_site_with_rates(site_tree):
+    out, result, _ = build_site(newsroom(site_tree, "title: Steppe Wire\nsearch: false\nticker: false\n"))
+    assert result.warnings == []
+    assert not (out / "rates").exists()
+    for url in ("/", "/politics/a/", "/404.html"):
+        assert no_trace_of_a_ticker(read(out, url)), url
+
+
+def test_ticker_true_without_a_rates_file_warns_and_the_markets_page_says_there_are_none(site_tree):
+    out, result, _ = build_site(newsroom(site_tree, "title: Steppe Wire\nsearch: false\nticker: true\n", rates=None))
+    assert [w.format() for w in result.warnings] == [
+        "data/rates.yaml: warning: there is no rates file; the ticker is empty (create data/rates.yaml with "
+        "base:, updated: and rates:, or set ticker: false in newsgen.yaml)"]
     assert "No exchange rates have been published yet." in read(out, "/rates/")
-    assert 'href="/rates/"' not in read(out, "/politics/a/").split("<main")[0]
+    assert 'href="/rates/"' not in read(out, "/politics/a/").split("<main")[0]  # an empty ticker links nowhere
+
+
+def test_the_ticker_coming_and_going_incrementally_gives_a_clean_builds_pages(site_tree):
+    site = newsroom(site_tree)
+    build_site(site)
+    settings = site / "newsgen.yaml"
+    base = settings.read_text()
+    rates = site / "data/rates.yaml"
+    steps = [  # (the edit, whether pages show a ticker, whether there is a Markets page)
+        (rates.unlink, False, False),  # no rates: no ticker
+        (lambda: rates.write_text(RATES), True, True),  # rates again: the ticker is back
+        (lambda: settings.write_text(base + "ticker: false\n"), False, False),  # turned off with the rates there
+        (rates.unlink, False, False),
+        (lambda: settings.write_text(base + "ticker: true\n"), False, True),  # asked for, without rates: empty
+        (lambda: rates.write_text(RATES), True, True),
+        (lambda: settings.write_text(base), True, True),
+    ]
+    for number, (edit, ticker, markets) in enumerate(steps):
+        edit()
+        out = build_site(site)[0]
+        assert files_of(out) == files_of(clean_build_of(site)), f"after step {number}"
+        assert ('class="ticker' in read(out, "/politics/a/"), (out / "rates/index.html").is_file()) == (
+            ticker, markets), f"after step {number}"
 
 
 def test_the_rates_page_is_rendered_again_only_when_the_rates_or_its_template_change(site_tree):
@@ -114,3 +162,14 @@ def test_a_section_called_rates_is_refused_with_its_file(site_tree):
     with pytest.raises(ContentError) as caught:
         build_site(site)
     assert any(p.path == "content/rates/c.md" and p.field == "section" for p in caught.value.problems)
+
+
+def test_an_edit_after_the_rates_file_went_counts_the_pages_a_clean_build_makes(site_tree):
+    site = newsroom(site_tree)
+    build_site(site)
+    (site / "data/rates.yaml").unlink()
+    pages = build_site(site)[1].pages
+    (site / "content/politics/a.md").write_text(article("Alpha, corrected", tags=["kz"]))
+    result = build_site(site)[1]
+    assert result.delta  # the short way, from the plan of the build without rates
+    assert result.pages == pages == build_site(site, clean=True)[1].pages

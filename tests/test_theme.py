@@ -121,19 +121,20 @@ def test_an_unknown_name_is_refused_with_the_closest_names(paper):
 
 
 def test_check_lists_the_theme_changes_since_an_older_ejected_version(paper):
-    assert run("theme", "eject", "-s", str(paper), "base.html", "search.html", "partials/card.html")[0] == 0
-    (paper / "templates/search.html").write_text(
-        (paper / "templates/search.html").read_text().replace("<h1>", "<h1 class='ours'>"))
+    # a template the latest version changed
+    name = next(c.file for c in THEME_CHANGES if c.version == THEME_VERSION and c.file.startswith("templates/"))
+    ejected = list(dict.fromkeys(["base.html", "search.html", "partials/card.html", name.removeprefix("templates/")]))
+    assert run("theme", "eject", "-s", str(paper), *ejected)[0] == 0
+    (paper / name).write_text((paper / name).read_text() + "<!-- ours -->\n")
     record = yaml.safe_load((paper / MANIFEST).read_text())
-    # as if ejected by the newsgen before the one that last changed the search page
-    older = max(c.version for c in THEME_CHANGES if c.file == "templates/search.html") - 1
-    record["templates/search.html"] = older
+    older = THEME_VERSION - 1  # as if ejected by the newsgen before this one
+    record[name] = older
     (paper / MANIFEST).write_text(yaml.safe_dump(record))
 
-    changes = theme_changes_since(older, "templates/search.html")
-    assert changes  # the latest version changed the search page
+    changes = theme_changes_since(older, name)
+    assert changes
     [warning] = warnings_of_check(paper)
-    assert warning.startswith(f"templates/search.html: warning: was copied from version {older} of the default "
+    assert warning.startswith(f"{name}: warning: was copied from version {older} of the default "
                               f"theme; the installed version {THEME_VERSION} has changed it since: ")
     for change in changes:
         assert f"version {change.version}: {change.what}" in warning

@@ -184,21 +184,23 @@ def _snapshot(options: BuildOptions, scan: Scan) -> Inputs:
     - the *frame*, of every input but the sources' bytes: equal frames mean that at most
       the text of some articles changed (see ``delta``);
     - the *model*, of every input but the rates and the templates: equal models mean the
-      same articles, indexes and page plan (see ``delta.record``).
+      same articles, indexes and page plan (see ``delta.record``); whether there is a rates
+      file is in it, for without a ``ticker:`` setting it decides whether the Markets page is.
 
     Every kind of input in ``inputs.INPUTS`` is in: settings, content (the scan), data
     files (each by its bytes: a data file may change the plan), templates, static files.
     """
     site = options.site
     settings = site / SETTINGS_FILE
+    rates = site / RATES_FILE
     model_parts = [__version__, ARTICLE_FORMAT, repr((options.drafts, options.future, options.hosts)),
                    str(options.output_dir.resolve()),
                    hashlib.blake2b(settings.read_bytes()).hexdigest() if settings.is_file() else "-",
+                   "rates" if rates.is_file() else "no rates",
                    *(p.format() for p in scan.problems)]
     statics = static_files(static_roots(site), not_copied)
     model_parts += (f"{rel}:{sig}" for rel, (_, sig) in statics.items())
     model_parts += (f"{name}:{hashlib.blake2b(path.read_bytes()).hexdigest()}" for name, path in data_files(site))
-    rates = site / RATES_FILE
     frame_parts = [hashlib.blake2b(rates.read_bytes()).hexdigest() if rates.is_file() else "-"]
     for folder in template_dirs(site):
         for relative, (path, _) in static_files([folder], is_ignored_name).items():

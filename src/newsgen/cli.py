@@ -286,11 +286,14 @@ def check_command(site: Path, drafts: bool, future: bool, jobs: int, debug: bool
 @main.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="Newsroom", show_default=True, help="The site's title.")
+@click.option("--ticker/--no-ticker", default=True, show_default=True,
+              help="A currency ticker on every page and a Markets page, from example rates in data/rates.yaml "
+                   "(--no-ticker: neither, for a site that is not a newsroom).")
 @_debug_option
-def init_command(directory: Path, title: str, debug: bool) -> None:
-    """Create a new site with example articles and rates, using the default theme."""
+def init_command(directory: Path, title: str, ticker: bool, debug: bool) -> None:
+    """Create a new site with example articles (and rates, unless --no-ticker), using the default theme."""
     def action() -> None:
-        files = init_site(directory, title)
+        files = init_site(directory, title, ticker)
         click.echo(f"created {len(files)} files in {directory}; now run: newsgen build -s {directory}")
         click.echo("the site uses newsgen's default theme; to change one of its files, copy it into the site "
                    "with: newsgen theme eject NAME (newsgen theme list shows them)")

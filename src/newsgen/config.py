@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UsageError
 from .frontmatter import decode_source, parse_yaml, shown
-from .inputs import SETTINGS_FILE
+from .inputs import RATES_FILE, SETTINGS_FILE
 from .slugs import SLUG_STYLES, site_path
 from .urls import SiteUrls
 
@@ -75,6 +75,9 @@ class Config:
     logo: str = "/favicon.svg"  # the publisher's logo (a site path or an absolute URL)
     twitter: str = ""  # the site's @handle for Twitter cards
     search: bool = True  # build the Pagefind index and the search page
+    # the currency ticker on every page and the Markets page: the ``ticker:`` setting, else whether the
+    # site has a rates file (see load_config): a blog migrated from Jekyll has none and wants neither
+    ticker: bool = True
     # articles to a segment of the search index at most (see search.py): Pagefind's memory while it writes
     # one grows with it (about 200 MB at 500), and the search page reads more segments when it is smaller
     search_segment: int = 500
@@ -222,8 +225,8 @@ MAX_COUNT = 10_000  # articles a page or feed shows: more would make pages no re
 _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_size": 0, "feed_size": 1,
              "search_segment": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
-KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "slugs", "sections", "search", "missing_images",
-              "languages", "default_language_in_subdir", *_INT_KEYS)
+KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "slugs", "sections", "search", "ticker",
+              "missing_images", "languages", "default_language_in_subdir", *_INT_KEYS)
 
 
 @lru_cache(maxsize=8)
@@ -238,19 +241,24 @@ def _hosted(languages: tuple[Language, ...]) -> dict[str, tuple[str, str, str]]:
 
 
 def load_config(site: Path) -> Config:
-    """Read ``newsgen.yaml`` in ``site`` (a missing file means all defaults)."""
+    """Read ``newsgen.yaml`` in ``site`` (a missing file means all defaults).
+
+    The one default that is not a constant: without a ``ticker:`` setting, the site has a
+    ticker when it has a rates file. Settings and the rates file's presence are then one
+    value, which every page's digest, the plan and watch mode's reuse already compare.
+    """
     path = site / SETTINGS_FILE
-    if not path.is_file():
-        return Config()
-    text, problem = decode_source(path.read_bytes(), SETTINGS_FILE)
-    if problem is not None or text is None:
-        raise UsageError("the settings file cannot be read", [problem] if problem else [])
-    if not text.strip():
-        return Config()
-    data, lines, problems = parse_yaml(text, SETTINGS_FILE, subject="the settings file")
-    if data is None:
-        raise UsageError("the settings file is not valid", problems)
-    return config_from_mapping(data, lines, problems)
+    config, data = Config(), {}
+    if path.is_file():
+        text, problem = decode_source(path.read_bytes(), SETTINGS_FILE)
+        if problem is not None or text is None:
+            raise UsageError("the settings file cannot be read", [problem] if problem else [])
+        if text.strip():
+            parsed, lines, problems = parse_yaml(text, SETTINGS_FILE, subject="the settings file")
+            if parsed is None:
+                raise UsageError("the settings file is not valid", problems)
+            config, data = config_from_mapping(parsed, lines, problems), parsed
+    return config if "ticker" in data else replace(config, ticker=(site / RATES_FILE).is_file())
 
 
 def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = None,
@@ -299,7 +307,7 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
                 bad(key, f"must be error or warning, not {shown(value)}", "missing_images: warning")
             else:
                 values[key] = value
-        elif key in ("search", "default_language_in_subdir"):
+        elif key in ("search", "ticker", "default_language_in_subdir"):
             if not isinstance(value, bool):
                 bad(key, f"must be true or false, not {shown(value)}", f"{key}: true")
             else:

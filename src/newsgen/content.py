@@ -18,7 +18,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from .config import Config, Language, check_permalink
-from .dates import DATE_HINT, RANGE_HINT, read_datetime
+from .dates import DATE_HINT, RANGE_HINT, is_date_only, read_datetime
 from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
@@ -154,8 +154,10 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         zone = ZoneInfo(edition.timezone)
     file_date, stem = split_dated_name(Path(place).stem)
     date = fields.date("date", zone)
+    date_only = is_date_only(fields.data.get("date"))
     if date is None and fields.is_blank("date"):  # 'date:' left empty counts as no date
         date = _date_from_name(fields, file_date, stem, zone)
+        date_only = True  # a file name gives a day alone
     updated = fields.date("updated", zone)
 
     section = _section(place, fields)
@@ -205,7 +207,8 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         draft=draft, featured=featured, redirect_from=aliases,
         reading_minutes=rendered.reading_minutes, body_images=image_sources(rendered.html),
         lang=lang, translation_key=fields.text("translation_key") or place,
-        section_url=edition.urls.section(section), extra=MappingProxyType(extra),
+        section_url=edition.urls.section(section), date_only=date_only,
+        updated_date_only=is_date_only(fields.data.get("updated")), extra=MappingProxyType(extra),
     )
     return article, problems
 

@@ -97,6 +97,20 @@ def read_datetime(value: Any, zone: tzinfo) -> tuple[datetime | None, str]:
     return parsed, ""
 
 
+def is_date_only(value: Any) -> bool:
+    """True when front matter gives a day without a time of day ('2015-03-02', as archives
+    migrated from Jekyll, Eleventy and Hugo often do): it is read as midnight in the site's
+    zone, which feeds need, but pages show the day alone instead of an invented '00:00'."""
+    if isinstance(value, datetime):
+        return False
+    if isinstance(value, date):
+        return True
+    if not isinstance(value, str):
+        return False
+    match = _ISO.match(value.strip())
+    return match is not None and match.group(4) is None
+
+
 def _parse(value: Any, zone: tzinfo) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)

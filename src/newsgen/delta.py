@@ -432,7 +432,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     from .data import load_data
     from .ticker import load_rates
 
-    rates, _ = load_rates(options.site, config.zone)  # its problems, if any, are among the last build's warnings
+    rates, _ = load_rates(options.site, config.zone, config.ticker)  # its problems, if any, are among the last build's warnings
     data, _ = load_data(options.site)  # unchanged since the last build (the frame holds it): so are its problems
     images = sorted({path for key in articles.loaded for _, path in image_refs(articles.loaded[key], config.base_path)})
     loaded = LoadedSite(config=config, site=site, rates=rates, specs=specs, warnings=warnings,

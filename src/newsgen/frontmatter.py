@@ -1,5 +1,7 @@
 """Split a source file into YAML front matter and a Markdown body, with file line numbers.
 
+(Front matter between ``+++`` lines is TOML, as Hugo writes it: see ``tomlmatter``.)
+
 Text in, mapping and body out: no knowledge of articles. Everything an editor's
 editor can do to a file is handled here: a UTF-8 byte-order mark, CRLF line ends,
 bytes that are not UTF-8, tabs in YAML, a missing closing fence, YAML anchors.
@@ -17,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .tomlmatter import parse_toml
 
 try:  # libyaml is in PyYAML's wheels; about 8x faster than the pure-Python parser
     _BaseLoader: type = yaml.CSafeLoader
@@ -54,6 +57,7 @@ def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNo
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 _FENCE = re.compile(r"^---[ \t]*$")
+_TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$")  # opens and closes TOML front matter
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _LINE_ENDS = re.compile(rb"\r\n|\r|\n")
 # what the YAML reader refuses: C0/C1 controls except tab, LF, CR and NEL; lone surrogates; U+FFFE/U+FFFF
@@ -108,15 +112,18 @@ def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Problem
     if not text.strip():
         return None, [Problem(path, 1, 0, "", "the file is empty", FM_HINT)]
     lines = text.split("\n")
-    if not _FENCE.match(lines[0]):
+    toml = _TOML_FENCE.match(lines[0]) is not None
+    if not toml and not _FENCE.match(lines[0]):
         return None, [Problem(path, 1, 0, "", "the file has no front matter", FM_HINT)]
-    end = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)
+    closing = _TOML_FENCE if toml else _CLOSE
+    end = next((i for i in range(1, len(lines)) if closing.match(lines[i])), None)
     if end is None:
         return None, [Problem(path, 1, 0, "", "the front matter is never closed",
-                              "add a line '---' after the last front-matter line")]
-    yaml_text = "\n".join(lines[1:end]) + "\n"
+                              f"add a line '{'+++' if toml else '---'}' after the last front-matter line")]
+    inner = "\n".join(lines[1:end]) + "\n"
     body = "\n".join(lines[end + 1:])
-    data, key_lines, problems = parse_yaml(yaml_text, path, first_line=2, subject=FRONT_MATTER)
+    parse = parse_toml if toml else parse_yaml
+    data, key_lines, problems = parse(inner, path, first_line=2, subject=FRONT_MATTER)
     if data is None:
         return None, problems
     errors = [p for p in problems if p.is_error]

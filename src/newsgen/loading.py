@@ -241,7 +241,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         problems += found
         if article is not None:
             articles.append(article)
-    rates, rate_problems = load_rates(options.site, config.zone)
+    rates, rate_problems = load_rates(options.site, config.zone, config.ticker)
     data, data_problems = load_data(options.site)
     problems += rate_problems + data_problems
 

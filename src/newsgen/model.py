@@ -57,12 +57,21 @@ class Article:
     lang: str = ""  # the code of the article's language (see config.Language); '' in sites made before editions
     translation_key: str = ""  # equal for an article and its translations (see content._language)
     section_url: str = ""  # the URL of its section's page in its edition (see urls.section)
+    # a day without a time of day was given (front matter or the file name): ``date`` is midnight in the
+    # site's zone, which feeds keep, and pages show the day alone; likewise ``updated``
+    date_only: bool = False
+    updated_date_only: bool = False
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def modified(self) -> datetime:
         """When the article last changed: ``updated`` if set, else ``date``."""
         return self.updated or self.date
+
+    @property
+    def modified_date_only(self) -> bool:
+        """Whether :attr:`modified` is a day without a time of day."""
+        return self.updated_date_only if self.updated else self.date_only
 
     def __reduce__(self) -> tuple[Any, ...]:
         # MappingProxyType does not pickle, and positional arguments unpickle fastest
@@ -77,8 +86,8 @@ assert _ARTICLE_FIELDS[-1] == "extra"
 
 # Fields that only the article's own page (and the cards of it elsewhere) show: a change to
 # them leaves the site's indexes, every neighbour and every related list as they were.
-PAGE_ONLY = frozenset({"title", "html", "summary", "reading_minutes", "updated", "image_alt", "image_caption",
-                       "image_credit", "extra"})
+PAGE_ONLY = frozenset({"title", "html", "summary", "reading_minutes", "updated", "updated_date_only", "image_alt",
+                       "image_caption", "image_credit", "extra"})
 _PLACEMENT = tuple(f for f in _ARTICLE_FIELDS if f not in PAGE_ONLY)
 
 

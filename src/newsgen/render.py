@@ -64,7 +64,7 @@ def make_environment(template_dirs: list[Path], cache: Path | None = None) -> ji
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    env.filters["iso"] = lambda d, date_only=False: (d.date() if date_only else d).isoformat() if d else ""
     env.filters["number"] = str  # each edition's renderer writes numbers in its language (see PageRenderer)
     return env
 
@@ -110,15 +110,25 @@ class PageRenderer:
         def human_date(d: datetime) -> str:
             return long_date(local(d), language)
 
-        def human_datetime(d: datetime) -> str:
-            return f"{human_date(d)}, {local(d):%H:%M}"
+        def human_datetime(d: datetime, date_only: bool = False) -> str:
+            """The date and the time of day; the date alone for a day given without a time
+            (``date_only=article.date_only``), which would otherwise show an invented '00:00'."""
+            return human_date(d) if date_only else f"{human_date(d)}, {local(d):%H:%M}"
 
-        env.filters.update(date=human_date, datetime=human_datetime,
-                           iso=lambda d: local(d).isoformat() if d else "")
+        def iso(d: datetime | None, date_only: bool = False) -> str:
+            """For <time datetime>: the moment in the site's zone, or the day alone ('2015-03-02')."""
+            if not d:
+                return ""
+            return local(d).date().isoformat() if date_only else local(d).isoformat()
+
+        env.filters.update(date=human_date, datetime=human_datetime, iso=iso)
         fragments: dict[tuple[Any, ...], Markup] = {}
 
         def ticker_html() -> Markup:
-            """The ticker partial, rendered once per process: it is the same on every page."""
+            """The ticker partial, rendered once per process: it is the same on every page.
+            Nothing at all on a site without a ticker (``Config.ticker``), whatever the partial says."""
+            if not config.ticker:
+                return Markup("")
             if ("ticker",) not in fragments:
                 fragments[("ticker",)] = Markup(env.get_template(TICKER_PARTIAL).render())
             return fragments[("ticker",)]

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .config import load_config
-from .inputs import CONTENT_DIR, SETTINGS_FILE
+from .inputs import CONTENT_DIR, RATES_FILE, SETTINGS_FILE
 from .dates import build_now
 from .errors import UsageError
 from .slugs import slugify
@@ -58,6 +58,12 @@ rates:
   - {code: TMT, rate: 0.28490, change: 0.0}
 """
 
+TICKER_TIP = "- Edit `data/rates.yaml` and rebuild to see the currency ticker change.\n"
+NO_TICKER = """\
+# No currency ticker and no Markets page; for them, set ticker: true and add data/rates.yaml.
+ticker: false
+"""
+
 EXAMPLE_ARTICLES = {
     "politics/welcome-to-newsgen.md": """\
 ---
@@ -74,8 +80,7 @@ the `---` lines holds the title, the date, tags and authors; the text below it i
 ## What to try next
 
 - Run `newsgen new "Talks resume in Astana" --section politics` to start an article.
-- Edit `data/rates.yaml` and rebuild to see the currency ticker change.
-- Run `newsgen theme eject base.html` to copy the page shell of the default theme into
+{ticker_tip}- Run `newsgen theme eject base.html` to copy the page shell of the default theme into
   `templates/` and change it there; `newsgen theme list` shows the theme's files.
 
 Read the [energy story](/energy/grid-upgrade-financed/) for a second example.
@@ -107,17 +112,20 @@ Drafts are left out of the site unless you build with `newsgen build --drafts`.
 }
 
 
-def init_site(target: Path, title: str = "Newsroom") -> list[Path]:
-    """Create a new site in ``target`` (empty or missing); returns the files written."""
+def init_site(target: Path, title: str = "Newsroom", ticker: bool = True) -> list[Path]:
+    """Create a new site in ``target`` (empty or missing); returns the files written. Without
+    a ``ticker`` (a site that is not a newsroom) it has ``ticker: false`` and no rates file."""
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} is not empty; choose a new folder for the site")
     theme_root()  # the site is built with the default theme: fail before writing when it is missing
     written: list[Path] = []
     files = {
-        SETTINGS_FILE: EXAMPLE_SETTINGS.format(title=json.dumps(title, ensure_ascii=False)),  # JSON is YAML
-        "data/rates.yaml": EXAMPLE_RATES,
+        SETTINGS_FILE: (EXAMPLE_SETTINGS.format(title=json.dumps(title, ensure_ascii=False))  # JSON is YAML
+                        + ("" if ticker else NO_TICKER)),
+        **({RATES_FILE: EXAMPLE_RATES} if ticker else {}),
         ".gitignore": "/build/\n.newsgen/\n/.build.*/\n",  # the last: folders of builds killed mid-way
-        **{f"{CONTENT_DIR}/{k}": v for k, v in EXAMPLE_ARTICLES.items()},
+        **{f"{CONTENT_DIR}/{k}": v.replace("{ticker_tip}", TICKER_TIP if ticker else "")
+           for k, v in EXAMPLE_ARTICLES.items()},
     }
     for relative, text in files.items():
         path = target / relative

@@ -14,6 +14,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Mapping
 
 from markupsafe import Markup
@@ -72,6 +73,13 @@ class PageMeta:
         lines += [f'<link rel="alternate" hreflang="{e(code)}" href="{e(url)}">' for code, url in self.languages]
         lines += [f'<script type="application/ld+json">{data}</script>' for data in self.jsonld]
         return Markup("\n".join(lines))
+
+
+def when(moment: datetime, date_only: bool, zone: tzinfo) -> str:
+    """A date for OpenGraph and JSON-LD, in the site's zone: the day alone ('2015-03-02') when the
+    article gave no time of day (ISO 8601 allows it, and it invents no midnight)."""
+    local = moment.astimezone(zone)
+    return local.date().isoformat() if date_only else local.isoformat()
 
 
 def og_locale(language: str) -> str:
@@ -144,8 +152,8 @@ class MetaBuilder:
         og += [("og:locale:alternate", og_locale(code)) for code, _ in languages
                if code not in ("x-default", config.language)]
         if article:
-            og += [("article:published_time", article.date.astimezone(config.zone).isoformat()),
-                   ("article:modified_time", article.modified.astimezone(config.zone).isoformat()),
+            og += [("article:published_time", when(article.date, article.date_only, config.zone)),
+                   ("article:modified_time", when(article.modified, article.modified_date_only, config.zone)),
                    ("article:section", self.sections.get(article.section, article.section))]
             og += [("article:tag", t.name) for t in article.tags]
             og += [("article:author", self.abs_url(a.url)) for a in article.authors]
@@ -186,8 +194,8 @@ class MetaBuilder:
             "@context": "https://schema.org", "@type": "NewsArticle",
             "headline": article.title,
             "description": article.summary,
-            "datePublished": article.date.astimezone(config.zone).isoformat(),
-            "dateModified": article.modified.astimezone(config.zone).isoformat(),
+            "datePublished": when(article.date, article.date_only, config.zone),
+            "dateModified": when(article.modified, article.modified_date_only, config.zone),
             # no byline: the publisher is the author (Google wants one; an empty list says nothing)
             "author": [{"@type": "Person", "name": a.name, "url": self.abs_url(a.url)}
                        for a in article.authors] or [self.organisation()],

@@ -72,6 +72,11 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
     *(ThemeChange(5, f"templates/shortcodes/{name}.html", "new: the shortcode {{< " + name + " >}}") for name in (
         "figure", "image", "youtube", "vimeo", "tweet", "map", "pullquote", "gallery")),
     ThemeChange(5, "static/css/site.css", "styles for the shortcodes' embeds, pull quotes, figures and galleries"),
+    *(ThemeChange(5, f"templates/{name}", "an article dated without a time of day shows the day alone "
+                  "(iso(date_only=article.date_only), datetime(date_only=...)), not an invented 00:00")
+      for name in ("article.html", "home.html", "partials/card.html")),
+    ThemeChange(5, "templates/base.html", "the footer links to the Markets page only on a site with a ticker "
+                "({% if config.ticker %})"),
 )
 
 

@@ -90,12 +90,17 @@ def format_change(percent: float) -> str:
     return text
 
 
-def load_rates(site: Path, zone: tzinfo) -> tuple[Rates, list[Problem]]:
-    """The ticker data of a site; a missing file gives an empty ticker and a warning."""
+def load_rates(site: Path, zone: tzinfo, shown: bool = True) -> tuple[Rates, list[Problem]]:
+    """The ticker data of a site that shows the ticker (``shown``: ``Config.ticker``); a site
+    without one reads no rates file and gets no warning. A site that asks for a ticker
+    (``ticker: true``) without a rates file gets an empty ticker and a warning."""
+    if not shown:
+        return Rates(), []
     path = site / RATES_FILE
     if not path.is_file():
         return Rates(), [Problem(RATES_FILE, 0, 0, "", "there is no rates file; the ticker is empty",
-                                 "create data/rates.yaml with base:, updated: and rates:", "warning")]
+                                 "create data/rates.yaml with base:, updated: and rates:, or set ticker: false "
+                                 "in newsgen.yaml", "warning")]
     text, problem = decode_source(path.read_bytes(), RATES_FILE)
     if problem is not None or text is None:
         return Rates(), [problem] if problem else []

@@ -34,7 +34,8 @@ class Rates(Unit):
     worded_title = True
 
     def plan(self, ask: PlanInput) -> list[PageSpec]:
-        # planned whether or not the site has rates, so that a rates file coming or going changes no URL
+        if not ask.config.ticker:  # a site without a ticker (config.Config.ticker) has no Markets page
+            return []
         return [PageSpec(Kind.RATES, ask.urls.rates, output_path(ask.urls.rates), "rates.html", "Markets")]
 
     def context(self, spec: PageSpec, view: View) -> dict[str, Any]:
