@@ -121,18 +121,18 @@ def test_an_unknown_name_is_refused_with_the_closest_names(paper):
 
 
 def test_check_lists_the_theme_changes_since_an_older_ejected_version(paper):
-    assert run("theme", "eject", "-s", str(paper), "base.html", "search.html", "partials/card.html")[0] == 0
-    (paper / "templates/search.html").write_text(
-        (paper / "templates/search.html").read_text().replace("<h1>", "<h1 class='ours'>"))
+    assert run("theme", "eject", "-s", str(paper), "base.html", "list.html", "partials/card.html")[0] == 0
+    (paper / "templates/list.html").write_text(
+        (paper / "templates/list.html").read_text().replace("<h1>", "<h1 class='ours'>"))
     record = yaml.safe_load((paper / MANIFEST).read_text())
     older = THEME_VERSION - 1  # as if ejected by the newsgen before this one
-    record["templates/search.html"] = older
+    record["templates/list.html"] = older
     (paper / MANIFEST).write_text(yaml.safe_dump(record))
 
-    changes = theme_changes_since(older, "templates/search.html")
-    assert changes  # the latest version changed the search page
+    changes = theme_changes_since(older, "templates/list.html")
+    assert changes  # the latest version changed the list page (author pages)
     [warning] = warnings_of_check(paper)
-    assert warning.startswith(f"templates/search.html: warning: was copied from version {older} of the default "
+    assert warning.startswith(f"templates/list.html: warning: was copied from version {older} of the default "
                               f"theme; the installed version {THEME_VERSION} has changed it since: ")
     for change in changes:
         assert f"version {change.version}: {change.what}" in warning

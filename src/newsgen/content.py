@@ -23,6 +23,7 @@ from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
+from .people import NOBODY, People
 from .inputs import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
 from . import urls
 from .slugs import is_safe_url, native_slug, normalise_url, slugify, split_dated_name, tag_slug
@@ -137,8 +138,10 @@ def _link_problem(path: Path, site: Path) -> Problem:
                    f"copy the {what} into the site instead of linking to it")
 
 
-def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRenderer) -> tuple[Article | None, list[Problem]]:
-    """One source file as an article, or ``None`` and every problem found in it."""
+def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRenderer,
+                 people: People = NOBODY) -> tuple[Article | None, list[Problem]]:
+    """One source file as an article, or ``None`` and every problem found in it; its authors
+    as ``people`` (``data/authors.yaml``) describes them."""
     doc, problems = parse_document(raw, source.key)
     if doc is None:
         return None, problems
@@ -170,7 +173,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
                                 f"has {len(tags):,} tags; an article may have at most {MAX_TAGS}",
                                 "keep the tags readers would follow; each tag makes pages and feeds "
                                 "that hold the article"))
-    authors = _terms(fields.text_list("authors"), slugify, edition.urls.author)
+    authors = people.authors(fields.text_list("authors"), edition.urls.author)
     draft = fields.flag("draft")
     featured = fields.flag("featured")
     redirects = _redirects(fields, edition.prefix)
@@ -340,7 +343,7 @@ def _section_name(key: str, fields: _Fields) -> str | None:
 
 
 def _terms(names: list[str], make_slug: Callable[[str], str], make_url: Callable[[str], str]) -> tuple[Term, ...]:
-    """Tags or authors as terms, without duplicates (by slug), in the order written."""
+    """Tags as terms, without duplicates (by slug), in the order written."""
     seen: dict[str, Term] = {}
     for name in names:
         slug = make_slug(name)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from markupsafe import Markup
 
 from .config import Config
-from .model import Article, Site
+from .model import Article, Author, Site
 from . import urls
 from .kinds import Kind, PageSpec, unit
 from .kinds.fixed import CARD_SIZE
@@ -111,6 +111,16 @@ class MetaBuilder:
         return {"@type": "Organization", "name": self.config.publisher or self.config.title,
                 "url": self.abs_url(self.urls.home)}
 
+    def person(self, author: Author) -> dict[str, Any]:
+        """An author in JSON-LD: ``url`` is the author page on this site (it lists what they wrote
+        here, and its address never moves); their own site and profiles elsewhere are ``sameAs``."""
+        person: dict[str, Any] = {"@type": "Person", "name": author.name, "url": self.abs_url(author.url)}
+        if author.same_as:
+            person["sameAs"] = list(author.same_as)
+        if author.photo:
+            person["image"] = self.abs_url(author.photo)
+        return person
+
     def publisher(self) -> dict[str, Any]:
         return {**self.organisation(), "logo": {"@type": "ImageObject", "url": self.abs_url(self.config.logo)}}
 
@@ -189,8 +199,7 @@ class MetaBuilder:
             "datePublished": article.date.astimezone(config.zone).isoformat(),
             "dateModified": article.modified.astimezone(config.zone).isoformat(),
             # no byline: the publisher is the author (Google wants one; an empty list says nothing)
-            "author": [{"@type": "Person", "name": a.name, "url": self.abs_url(a.url)}
-                       for a in article.authors] or [self.organisation()],
+            "author": [self.person(a) for a in article.authors] or [self.organisation()],
             "image": [image],  # the lead image, else the site's card: Google shows no article without one
             "publisher": self.publisher(),
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},

@@ -29,7 +29,7 @@ FRAGMENTS = (CARD_PARTIAL, TICKER_PARTIAL)
 
 # Raise with every change to a file of the theme (under templates/ or static/), and say in
 # THEME_CHANGES which files changed and how, one line each: sites that copied a file are shown them.
-THEME_VERSION = 4
+THEME_VERSION = 5
 
 
 class ThemeChange(NamedTuple):
@@ -69,6 +69,10 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
     ThemeChange(4, "static/css/site.css", "styles for the search form and its results"),
     ThemeChange(4, "templates/article.html", "no data-pagefind-body: the index is made from the articles, "
                 "not read from the pages"),
+    ThemeChange(5, "templates/list.html", "an author page shows the person's photo, bio and links "
+                "(author: from data/authors.yaml or the byline's link)"),
+    ThemeChange(5, "templates/i18n/ru.po", "the word Website (an author's own site)"),
+    ThemeChange(5, "static/css/site.css", "styles for an author page's photo, bio and links"),
 )
 
 
