@@ -26,13 +26,14 @@ from .model import Article, Term
 from .people import NOBODY, People
 from .inputs import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
 from . import urls
-from .slugs import is_safe_url, native_slug, normalise_url, slugify, split_dated_name, tag_slug
+from .slugs import is_safe_url, is_web_address, native_slug, normalise_url, slugify, split_dated_name, tag_slug
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
            "aliases": "redirect_from", "language": "lang", "translationKey": "translation_key"}
 FIELDS = ("title", "date", "section", "slug", "tags", "authors", "summary", "image", "image_alt",
-          "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from", "lang", "translation_key")
+          "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from", "lang", "translation_key",
+          "canonical_url")
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_TAGS = 100  # each tag adds a listing and two feeds holding the whole article
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never valid in HTML text or in XML feeds
@@ -177,6 +178,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     draft = fields.flag("draft")
     featured = fields.flag("featured")
     redirects = _redirects(fields, edition.prefix)
+    canonical_url = _canonical_url(fields)
     extra = {k: v for k, v in doc.data.items() if k not in FIELDS and k not in ALIASES}
     for key in extra:
         close = difflib.get_close_matches(key, (*FIELDS, *ALIASES), n=1, cutoff=0.75)
@@ -200,7 +202,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         draft=draft, featured=featured, redirect_from=aliases,
         reading_minutes=rendered.reading_minutes, body_images=image_sources(rendered.html),
         lang=lang, translation_key=fields.text("translation_key") or place,
-        section_url=edition.urls.section(section), extra=MappingProxyType(extra),
+        section_url=edition.urls.section(section), canonical_url=canonical_url, extra=MappingProxyType(extra),
     )
     return article, problems
 
@@ -302,6 +304,20 @@ def _redirects(fields: _Fields, prefix: str) -> list[tuple[str, bool]]:
                                            f'"{old}" is not a path on this site',
                                            "write old addresses like /news/2019/old-story/"))
     return redirects
+
+
+def _canonical_url(fields: _Fields) -> str:
+    """The address of the article's original (Hugo's ``canonical_url:`` on a cross-post), '' when
+    it is this site's page; anything but an absolute http(s) address is a problem."""
+    given = fields.text("canonical_url") or ""
+    if given and not is_web_address(given):
+        fields.problems.append(Problem(fields.path, fields.line("canonical_url"), 0, "canonical_url",
+                                       f'"{given}" is not an absolute web address',
+                                       "write the original's full address, e.g. "
+                                       "canonical_url: https://medium.com/example/the-original-post; "
+                                       "leave it out when this site's page is the original"))
+        return ""
+    return given
 
 
 RESERVED_SECTIONS = urls.FOLDERS | {"pagefind", "_img", "css", "js"}  # the search index, image variants, the theme's files

@@ -398,7 +398,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "8"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
+ARTICLE_FORMAT = "9"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 def article_settings(config: Config, people: People) -> str:

@@ -78,6 +78,7 @@ class Article:
     lang: str = ""  # the code of the article's language (see config.Language); '' in sites made before editions
     translation_key: str = ""  # equal for an article and its translations (see content._language)
     section_url: str = ""  # the URL of its section's page in its edition (see urls.section)
+    canonical_url: str = ""  # the original's address when the article is a copy (a cross-post); '' for its own page
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -98,6 +99,7 @@ assert _ARTICLE_FIELDS[-1] == "extra"
 
 # Fields that only the article's own page (and the cards of it elsewhere) show: a change to
 # them leaves the site's indexes, every neighbour and every related list as they were.
+# (Not canonical_url: the sitemaps leave out an article whose original is elsewhere.)
 PAGE_ONLY = frozenset({"title", "html", "summary", "reading_minutes", "updated", "image_alt", "image_caption",
                        "image_credit", "extra"})
 _PLACEMENT = tuple(f for f in _ARTICLE_FIELDS if f not in PAGE_ONLY)

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from .errors import Problem, warning
 from .frontmatter import shown
 from .model import Author
-from .slugs import slugify
+from .slugs import is_web_address, slugify
 
 AUTHORS = "authors"  # data/authors.yaml (or .json): its name among the data files
 PERSON_FIELDS = ("name", "url", "bio", "photo", "links")
@@ -114,12 +114,6 @@ def split_byline(text: str) -> list[tuple[str, str]]:
         elif rest:
             people.append((rest, ""))
     return [(name, link) for name, link in people if name]
-
-
-def is_web_address(text: str) -> bool:
-    """True for an absolute http(s) address with a host."""
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in text)
 
 
 def read_people(path: str, value: Any, line: Callable[[str], int]) -> tuple[People, list[Problem]]:
