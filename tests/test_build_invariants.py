@@ -33,13 +33,17 @@ def folders(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir()}
 
 
+# a handle data/authors.yaml may name, a plain name, and a byline written as a Markdown link
+AUTHORS = ["ann", "Bo Li", "[Cy Dee](https://cy.example.org/) (Co)"]
+
 articles = st.builds(
-    lambda title, day, section, tags, featured, draft, body: (section, article(
+    lambda title, day, section, tags, featured, draft, body, authors: (section, article(
         title, f"2025-{day // 28 + 10:02d}-{day % 28 + 1:02d}T10:00:00+05:00", body=body,
-        tags=tags, featured=featured, draft=draft)),
+        tags=tags, featured=featured, draft=draft, **({"authors": authors} if authors else {}))),
     st.sampled_from(["Talks", "Grid", "Вести", "Pipeline", "Summit", "Harvest"]), st.integers(0, 80),
     st.sampled_from(SECTIONS), st.lists(st.sampled_from(TAGS), max_size=3, unique=True), st.booleans(),
-    st.booleans(), st.sampled_from(["Body.", "Other body with [link](/politics/a0/).", "## Head\n\nText"]))
+    st.booleans(), st.sampled_from(["Body.", "Other body with [link](/politics/a0/).", "## Head\n\nText"]),
+    st.lists(st.sampled_from(AUTHORS), max_size=2, unique=True))
 
 edits = st.one_of(
     st.tuples(st.just("write"), st.integers(0, 7), articles),   # add or edit article #n
@@ -56,6 +60,8 @@ edits = st.one_of(
     # reads, one in a folder, one nothing reads; a value, a list, or the file removed
     st.tuples(st.just("data"), st.sampled_from(["mostread", "desk", "teams/a", "unread"]),
               st.one_of(st.none(), st.lists(st.integers(0, 9), max_size=3), st.text("abЖ: -", max_size=6))),
+    # data/authors.yaml: a person for the handle 'ann' (and for Cy, the byline's link), or no file
+    st.tuples(st.just("people"), st.sampled_from(["Ann Smith", "Анна", None]), st.sampled_from(["", "Writes.", "cy"])),
 )
 # a template that reads two data files, with defaults for when they are missing
 DATA_TEMPLATE = ("{% extends 'base.html' %}{% block main %}<p>{{ data.desk | default('none') }}|"
@@ -149,6 +155,14 @@ def apply(site: Path, edit: tuple) -> None:
                                                         for i, n in enumerate(names)) or "[]\n"})
         else:
             write_tree(site, {f"data/{a}.yaml": f"value: {b!r}\n"})
+    elif kind == "people":
+        path = site / "data/authors.yaml"
+        if a is None:
+            path.unlink(missing_ok=True)
+        else:
+            entry = f"ann: {{name: {a}, bio: '{b}', links: [https://ann.example.org/]}}\n"
+            write_tree(site, {"data/authors.yaml": entry + ("cy-dee: {name: Cy, url: https://cy.example.com/}\n"
+                                                             if b == "cy" else "")})
     elif kind == "broken" and existing:
         existing[a % len(existing)].write_text("---\ntitle: [broken\n---\n")
 

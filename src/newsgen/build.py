@@ -270,7 +270,7 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
     except Stale:  # an article the pages showed was not in the cache as the skeleton knew it; nothing was written
         return None
     if options.memory is not None:
-        options.memory.take_edits(plan.articles, plan.edits, article_settings(plan.loaded.config))
+        options.memory.take_edits(plan.articles, plan.edits, article_settings(plan.loaded.config, plan.loaded.people))
     for warning in plan.warnings:
         reporter.problem(warning)
     result = replace(result, pages=plan.pages, delta=True)

@@ -23,16 +23,18 @@ from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
+from .people import NOBODY, People
 from .inputs import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
 from . import urls
-from .slugs import (MAX_SLUG_BYTES, article_slug, is_safe_url, normalise_url, slug_as_written, slugify,
-                    split_dated_name, tag_slug)
+from .slugs import (MAX_SLUG_BYTES, article_slug, is_safe_url, is_web_address, normalise_url, slug_as_written,
+                    slugify, split_dated_name, tag_slug)
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
            "aliases": "redirect_from", "language": "lang", "translationKey": "translation_key", "url": "permalink"}
 FIELDS = ("title", "date", "section", "slug", "permalink", "tags", "authors", "summary", "image", "image_alt",
-          "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from", "lang", "translation_key")
+          "image_caption", "image_credit", "updated", "draft", "featured", "redirect_from", "lang", "translation_key",
+          "canonical_url")
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_TAGS = 100  # each tag adds a listing and two feeds holding the whole article
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never valid in HTML text or in XML feeds
@@ -138,8 +140,10 @@ def _link_problem(path: Path, site: Path) -> Problem:
                    f"copy the {what} into the site instead of linking to it")
 
 
-def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRenderer) -> tuple[Article | None, list[Problem]]:
-    """One source file as an article, or ``None`` and every problem found in it."""
+def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRenderer,
+                 people: People = NOBODY) -> tuple[Article | None, list[Problem]]:
+    """One source file as an article, or ``None`` and every problem found in it; its authors
+    as ``people`` (``data/authors.yaml``) describes them."""
     doc, problems = parse_document(raw, source.key)
     if doc is None:
         return None, problems
@@ -169,10 +173,11 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
                                 f"has {len(tags):,} tags; an article may have at most {MAX_TAGS}",
                                 "keep the tags readers would follow; each tag makes pages and feeds "
                                 "that hold the article"))
-    authors = _terms(fields.text_list("authors"), slugify, edition.urls.author)
+    authors = people.authors(fields.text_list("authors"), edition.urls.author)
     draft = fields.flag("draft")
     featured = fields.flag("featured")
     redirects = _redirects(fields, edition.prefix)
+    canonical_url = _canonical_url(fields)
     extra = {k: v for k, v in doc.data.items() if k not in FIELDS and k not in ALIASES}
     for key in extra:
         close = difflib.get_close_matches(key, (*FIELDS, *ALIASES), n=1, cutoff=0.75)
@@ -208,7 +213,8 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         reading_minutes=rendered.reading_minutes, body_images=image_sources(rendered.html),
         lang=lang, translation_key=fields.text("translation_key") or place,
         section_url=edition.urls.section(section), date_only=date_only,
-        updated_date_only=is_date_only(fields.data.get("updated")), extra=MappingProxyType(extra),
+        updated_date_only=is_date_only(fields.data.get("updated")), canonical_url=canonical_url,
+        extra=MappingProxyType(extra),
     )
     return article, problems
 
@@ -364,6 +370,20 @@ def _redirects(fields: _Fields, prefix: str) -> list[tuple[str, bool]]:
     return redirects
 
 
+def _canonical_url(fields: _Fields) -> str:
+    """The address of the article's original (Hugo's ``canonical_url:`` on a cross-post), '' when
+    it is this site's page; anything but an absolute http(s) address is a problem."""
+    given = fields.text("canonical_url") or ""
+    if given and not is_web_address(given):
+        fields.problems.append(Problem(fields.path, fields.line("canonical_url"), 0, "canonical_url",
+                                       f'"{given}" is not an absolute web address',
+                                       "write the original's full address, e.g. "
+                                       "canonical_url: https://medium.com/example/the-original-post; "
+                                       "leave it out when this site's page is the original"))
+        return ""
+    return given
+
+
 RESERVED_SECTIONS = urls.FOLDERS | {"pagefind", "_img", "css", "js"}  # the search index, image variants, the theme's files
 
 
@@ -403,7 +423,7 @@ def _section_name(key: str, fields: _Fields) -> str | None:
 
 
 def _terms(names: list[str], make_slug: Callable[[str], str], make_url: Callable[[str], str]) -> tuple[Term, ...]:
-    """Tags or authors as terms, without duplicates (by slug), in the order written."""
+    """Tags as terms, without duplicates (by slug), in the order written."""
     seen: dict[str, Term] = {}
     for name in names:
         slug = make_slug(name)

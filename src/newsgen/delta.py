@@ -49,9 +49,10 @@ from .dates import Window
 from .errors import Problem
 from .inputs import signature as file_signature
 from .content import Source
-from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources
-from .model import Article, Section, Site, Term, placement_text
+from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources, people_of
+from .model import Article, Author, Section, Site, Term, placement_text
 from .kinds import Kind, PageSpec, retitled
+from .people import People
 from .state import STATE_DIR, BuildState
 
 FORMAT = "3"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
@@ -88,7 +89,7 @@ class Skeleton:
     order: tuple[str, ...]  # published articles, newest first
     sections: tuple[Section, ...]
     tags: dict[str, tuple[Term, tuple[str, ...]]]
-    authors: dict[str, tuple[Term, tuple[str, ...]]]
+    authors: dict[str, tuple[Author, tuple[str, ...]]]
     months: dict[tuple[int, int], tuple[str, ...]]
     previous: dict[str, str]
     next: dict[str, str]
@@ -111,7 +112,7 @@ class EditionIndexes:
     order: tuple[str, ...]
     sections: tuple[Section, ...]
     tags: dict[str, tuple[Term, tuple[str, ...]]]
-    authors: dict[str, tuple[Term, tuple[str, ...]]]
+    authors: dict[str, tuple[Author, tuple[str, ...]]]
     months: dict[tuple[int, int], tuple[str, ...]]
 
 
@@ -127,21 +128,21 @@ def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, s
     last = SkeletonRecord.read(state)
     if (last is not None and last.model == model and Window(last.now, last.valid_until).holds(now)
             and last.file == _file_signature(site_root) and last.layout == f"{__version__}:{_layout()}"
-            and last.settings == article_settings(loaded.config)):
+            and last.settings == article_settings(loaded.config, loaded.people)):
         return replace(last, snapshot=snapshot, frame=frame, pieces=pieces).text(), False
     token = _write(site_root, _skeleton_of(loaded, scan, state))
     if not token:
         return None
     return SkeletonRecord(snapshot=snapshot, frame=frame, model=model, pieces=pieces, token=token,
                           file=_file_signature(site_root), layout=f"{__version__}:{_layout()}",
-                          settings=article_settings(loaded.config), now=now.timestamp(),
+                          settings=article_settings(loaded.config, loaded.people), now=now.timestamp(),
                           valid_until=loaded.valid_until).text(), True
 
 
 def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
     site = loaded.site
     statics = loaded.statics
-    settings = article_settings(loaded.config)
+    settings = article_settings(loaded.config, loaded.people)
     hashes = scan.hashes
     # the digests made when each article was parsed (see loading._parse_chunk); the others are made here
     made = {key: placement for key, (source_hash, made_with, placement) in state.placements().items()
@@ -207,7 +208,7 @@ def _write(site_root: Path, skeleton: Skeleton) -> str:
 def _layout() -> str:
     """The skeleton's format: ``FORMAT`` and the fields of the classes it stores (specs are
     stored as tuples), so that a skeleton from a newsgen whose classes differ is never read."""
-    classes = (Skeleton, EditionIndexes, PageSpec, Section, Term)
+    classes = (Skeleton, EditionIndexes, PageSpec, Section, Term, Author)
     return f"{FORMAT}:" + "|".join(",".join(f.name for f in fields(cls)) for cls in classes)
 
 
@@ -398,7 +399,11 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     if not changed or len(changed) > MAX_EDITS or any(s.key not in skeleton.placement for s in changed):
         return None
     warnings = list(last.summary.warnings)
-    read = _read_changed(options, state, scan, skeleton, changed, warnings)
+    from .data import load_data
+
+    data, _ = load_data(options.site)  # unchanged since the last build (the frame holds it): so are its problems
+    people, _ = people_of(data)
+    read = _read_changed(options, state, scan, skeleton, changed, warnings, people)
     if read is None:
         return None
     config, fresh, edits = read
@@ -429,7 +434,6 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
                 MappingProxyType(skeleton.months), older, newer, related, MappingProxyType(editions),
                 MappingProxyType(skeleton.translations))
     from .images import image_refs
-    from .data import load_data
     from .ticker import load_rates
 
     rates, _ = load_rates(options.site, config.zone, config.ticker)  # its problems, if any, are among the last build's warnings
@@ -438,7 +442,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     loaded = LoadedSite(config=config, site=site, rates=rates, specs=specs, warnings=warnings,
                         skipped_drafts=last.summary.skipped_drafts, skipped_future=last.summary.skipped_future,
                         fingerprints=skeleton.fingerprints, parsed=len(changed), valid_until=record.valid_until,
-                        statics=statics, now=options.now, data=data)
+                        statics=statics, now=options.now, data=data, people=people)
     page_digests = PageDigests.restore(record.pieces, skeleton.fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
@@ -449,7 +453,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
 
 
 def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton: Skeleton, changed: list[Source],
-                  warnings: list[Problem]) -> tuple[Config, dict[str, Article], dict[str, tuple[str, str]]] | None:
+                  warnings: list[Problem], people: People) -> tuple[Config, dict[str, Article], dict[str, tuple[str, str]]] | None:
     """Parse the changed sources, caching them in the state: the settings, the new articles and
     their (hash, fingerprint) for the state, or None unless each parses without a problem and
     sits where it did."""
@@ -457,13 +461,14 @@ def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton
     if any(w.path in keys for w in warnings):  # its warnings must be found again, which the full path does
         return None
     config = options.config()
-    settings = article_settings(config)
+    settings = article_settings(config, people)
     if settings != skeleton.settings:
         return None
     hashes = dict(scan.hashes)
     state.begin()
     try:
-        results, placements, meanwhile = parse_sources(changed, config, settings, hashes, state, jobs_for(options))
+        results, placements, meanwhile = parse_sources(changed, config, people, settings, hashes, state,
+                                                         jobs_for(options))
     finally:
         state.commit()  # what was read is true of the files, whatever becomes of this build
     if meanwhile:

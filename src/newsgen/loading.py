@@ -29,6 +29,7 @@ from .errors import ContentError, Problem, sort_problems
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Edition, Site, build_editions, build_site, placement_text, same_placement
 from .parallel import default_jobs, run_chunks
+from .people import AUTHORS, NOBODY, People, read_people
 from .kinds import PageSpec, retitled
 from .kinds.sitemaps import NEWS_WINDOW
 from .plan import plan_site, static_clashes
@@ -139,6 +140,7 @@ class LoadedSite:
     plan_problems: tuple[Problem, ...] = ()  # what planning the pages found (kept for watch mode's next build)
     now: datetime | None = None  # the build time the plan was made for
     data: SiteData = field(default_factory=SiteData)  # data/ files but the rates, for templates and units
+    people: People = NOBODY  # data/authors.yaml, which the articles were read with
 
     @property
     def window(self) -> Window:
@@ -234,7 +236,9 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     scan = scan or scan_sources(options.site)
     sources = scan.sources
     problems = list(config.warnings) + scan.problems
-    results, fingerprints, parsed, changed_meanwhile = _read_articles(scan, config, options, reporter, state)
+    data, data_problems = load_data(options.site)
+    people, people_problems = people_of(data)
+    results, fingerprints, parsed, changed_meanwhile = _read_articles(scan, config, people, options, reporter, state)
     articles: list[Article] = []
     for source in sources:
         article, found = results[source.key]
@@ -242,8 +246,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         if article is not None:
             articles.append(article)
     rates, rate_problems = load_rates(options.site, config.zone, config.ticker)
-    data, data_problems = load_data(options.site)
-    problems += rate_problems + data_problems
+    problems += rate_problems + data_problems + people_problems
 
     drafts = [a for a in articles if a.draft and not options.drafts]
     future = [a for a in articles if a.date > now and not options.future and not (a.draft and not options.drafts)]
@@ -269,7 +272,13 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
                       skipped_drafts=len(drafts), skipped_future=len(future), fingerprints=fingerprints,
                       parsed=parsed, valid_until=_valid_until(articles, site, now), statics=statics, images=images,
                       changed_meanwhile=frozenset(changed_meanwhile), plan_problems=tuple(plan_problems), now=now,
-                      data=data)
+                      data=data, people=people)
+
+
+def people_of(data: SiteData) -> tuple[People, list[Problem]]:
+    """The people of ``data/authors.yaml`` (none without the file), and its problems."""
+    file = data.files.get(AUTHORS)
+    return read_people(file.path, file.value, file.line) if file is not None else (NOBODY, [])
 
 
 def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime, published: list[Article],
@@ -389,20 +398,23 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "8"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
+ARTICLE_FORMAT = "10"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
-def article_settings(config: Config) -> str:
-    """What an article is read with besides its bytes; a cached article read with other settings is read again."""
-    return digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.slugs,
-                  config.base_url, markdown_settings(config.base_path, config.shortcodes), config.language, repr(config.languages))
+def article_settings(config: Config, people: People) -> str:
+    """What an article is read with besides its bytes; a cached article read with other settings is
+    read again. The people of ``data/authors.yaml`` are in: the article holds its authors as they
+    describe them (see ``people``)."""
+    return digest(ARTICLE_FORMAT, __version__, config.timezone, config.permalink, config.slugs, config.base_url,
+                  markdown_settings(config.base_path, config.shortcodes), config.language, repr(config.languages),
+                  people.digest_text())
 
 
-def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: Reporter,
+def _read_articles(scan: Scan, config: Config, people: People, options: BuildOptions, reporter: Reporter,
                    state: BuildState | None) -> tuple[dict[str, Result], dict[str, str], int, set[str]]:
     """Every source as an article or problems: from the state cache when unchanged, else parsed;
     also the fingerprints, the number parsed, and the sources saved again while being read."""
-    settings = article_settings(config)
+    settings = article_settings(config, people)
     results: dict[str, Result] = {}
     sources, hashes = scan.sources, scan.hashes
     remembered = options.memory.entries if options.memory is not None else {}
@@ -429,8 +441,8 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
     if state is not None:
         state.begin()
     try:
-        parsed, _, changed_meanwhile = parse_sources(to_parse, config, settings, hashes, state, jobs_for(options),
-                                                     reporter.advance)
+        parsed, _, changed_meanwhile = parse_sources(to_parse, config, people, settings, hashes, state,
+                                                     jobs_for(options), reporter.advance)
         results.update(parsed)
         if state is not None and (to_parse or state.article_count() != len(sources)):
             state.keep_articles(set(hashes))
@@ -448,7 +460,7 @@ def _read_articles(scan: Scan, config: Config, options: BuildOptions, reporter: 
 Parsed = tuple[str, str, bytes, list[tuple[str, Rendered]], str]  # key, hash read, pickle, new bodies, placement
 
 
-def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes: dict[str, str],
+def parse_sources(to_parse: list[Source], config: Config, people: People, settings: str, hashes: dict[str, str],
                   state: BuildState | None, jobs: int,
                   progress: Any = None) -> tuple[dict[str, Result], dict[str, str], set[str]]:
     """Parse sources on ``jobs`` processes and cache what was read in the state (the caller
@@ -472,7 +484,7 @@ def parse_sources(to_parse: list[Source], config: Config, settings: str, hashes:
             state.store_placements((key, h, settings, placement) for key, h, _, _, placement in chunk if h and placement)
             state.store_markdown(item for _, _, _, markdown, _ in chunk for item in markdown)
 
-    job = ParseJob(config, to_parse, state.path if state else None)
+    job = ParseJob(config, to_parse, state.path if state else None, people)
     sealed.ready()  # workers seal what they parse with the parent's key, never one of their own
     run_chunks(_parse_chunk, range(len(to_parse)), jobs, job, progress, consume)
     return results, placements, changed_meanwhile
@@ -494,6 +506,7 @@ class ParseJob:
     config: Config
     sources: list[Source]
     state_path: Path | None
+    people: People = NOBODY
     _markup: CachedMarkup | None = None  # one per process: each forked worker fills its own copy
 
     def markup(self) -> CachedMarkup:
@@ -524,7 +537,7 @@ def _parse_chunk(job: ParseJob, indices: Sequence[int]) -> list[Parsed]:
                                              "check the file's permissions")])
         else:
             read_hash = hashlib.blake2b(raw, digest_size=16).hexdigest()
-            result = load_article(source, raw, config, markup)  # type: ignore[arg-type]
+            result = load_article(source, raw, config, markup, job.people)  # type: ignore[arg-type]
         placement = digest(placement_text(result[0])) if result[0] is not None else ""
         out.append((source.key, read_hash, sealed.dumps(result),
                     list(markup.fresh.items()), placement))

@@ -25,9 +25,30 @@ class Term:
     slug: str
     url: str
 
-    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # plain constructor arguments unpickle several times faster than dataclass state
         return (Term, (self.name, self.slug, self.url))
+
+
+@dataclass(frozen=True, slots=True)
+class Author(Term):
+    """An author: the name a byline shows, the slug and URL of the author page, and what is
+    known of the person (from ``data/authors.yaml``, or the link of a byline written as
+    ``[Name](https://...)``; see ``people``). The page's slug is always the one of the name
+    written in front matter, so that naming a person in ``authors.yaml`` moves no address."""
+
+    link: str = ""  # the person's own address (authors.yaml's url:, else the byline's link)
+    bio: str = ""
+    photo: str = ""  # a site path or an http(s) URL
+    profiles: tuple[tuple[str, str], ...] = ()  # (label, URL) of the person's profiles elsewhere
+
+    @property
+    def same_as(self) -> tuple[str, ...]:
+        """Every address of the person elsewhere, their own first (JSON-LD's ``sameAs``)."""
+        return tuple(dict.fromkeys(u for u in (self.link, *(url for _, url in self.profiles)) if u))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (Author, (self.name, self.slug, self.url, self.link, self.bio, self.photo, self.profiles))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +64,7 @@ class Article:
     html: str
     summary: str
     tags: tuple[Term, ...] = ()
-    authors: tuple[Term, ...] = ()
+    authors: tuple[Author, ...] = ()
     updated: datetime | None = None
     image: str = ""
     image_alt: str = ""
@@ -61,6 +82,7 @@ class Article:
     # site's zone, which feeds keep, and pages show the day alone; likewise ``updated``
     date_only: bool = False
     updated_date_only: bool = False
+    canonical_url: str = ""  # the original's address when the article is a copy (a cross-post); '' for its own page
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -86,6 +108,7 @@ assert _ARTICLE_FIELDS[-1] == "extra"
 
 # Fields that only the article's own page (and the cards of it elsewhere) show: a change to
 # them leaves the site's indexes, every neighbour and every related list as they were.
+# (Not canonical_url: the sitemaps leave out an article whose original is elsewhere.)
 PAGE_ONLY = frozenset({"title", "html", "summary", "reading_minutes", "updated", "updated_date_only", "image_alt",
                        "image_caption", "image_credit", "extra"})
 _PLACEMENT = tuple(f for f in _ARTICLE_FIELDS if f not in PAGE_ONLY)
@@ -131,7 +154,7 @@ class Site:
     by_key: Mapping[str, Article]
     sections: tuple[Section, ...]
     tags: Mapping[str, tuple[Term, tuple[str, ...]]]  # tag slug -> (term, article keys)
-    authors: Mapping[str, tuple[Term, tuple[str, ...]]]
+    authors: Mapping[str, tuple[Author, tuple[str, ...]]]
     months: Mapping[tuple[int, int], tuple[str, ...]]  # (year, month) newest first
     previous: Mapping[str, str]  # key -> older article's key in the same section
     next: Mapping[str, str]  # key -> newer article's key in the same section
@@ -236,7 +259,7 @@ def build_site(articles: Iterable[Article], section_order: Iterable[tuple[str, s
     tag_keys: dict[str, list[str]] = defaultdict(list)
     author_keys: dict[str, list[str]] = defaultdict(list)
     tag_terms: dict[str, Term] = {}
-    author_terms: dict[str, Term] = {}
+    author_terms: dict[str, Author] = {}
     months: dict[tuple[int, int], list[str]] = defaultdict(list)
     for a in ordered:
         section_keys[a.section].append(a.key)

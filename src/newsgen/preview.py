@@ -104,7 +104,8 @@ class Preview:
                 if os.path.lexists(path):
                     return []  # new, unpublished, or not an article: the rebuild decides
                 continue  # a temporary file of an editor's save, already gone
-            new, problems = load_article(Source(key, path), Path(path).read_bytes(), config, self._markup)
+            new, problems = load_article(Source(key, path), Path(path).read_bytes(), config, self._markup,
+                                         loaded.people)
             if new is None or any(p.is_error for p in problems) or not same_placement(old, new):
                 return []
             edited.append(new)

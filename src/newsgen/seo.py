@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from markupsafe import Markup
 
 from .config import Config
-from .model import Article, Site
+from .model import Article, Author, Site
 from . import urls
 from .kinds import Kind, PageSpec, unit
 from .kinds.fixed import CARD_SIZE
@@ -119,6 +119,16 @@ class MetaBuilder:
         return {"@type": "Organization", "name": self.config.publisher or self.config.title,
                 "url": self.abs_url(self.urls.home)}
 
+    def person(self, author: Author) -> dict[str, Any]:
+        """An author in JSON-LD: ``url`` is the author page on this site (it lists what they wrote
+        here, and its address never moves); their own site and profiles elsewhere are ``sameAs``."""
+        person: dict[str, Any] = {"@type": "Person", "name": author.name, "url": self.abs_url(author.url)}
+        if author.same_as:
+            person["sameAs"] = list(author.same_as)
+        if author.photo:
+            person["image"] = self.abs_url(author.photo)
+        return person
+
     def publisher(self) -> dict[str, Any]:
         return {**self.organisation(), "logo": {"@type": "ImageObject", "url": self.abs_url(self.config.logo)}}
 
@@ -137,8 +147,8 @@ class MetaBuilder:
              languages: tuple[tuple[str, str], ...] = ()) -> PageMeta:
         """The page's head; ``languages``: (hreflang, site path) of each edition's version of it."""
         config = self.config
-        canonical = self.abs_url(spec.url) if unit(spec.kind).canonical else ""
         article = self.site.by_key[spec.article] if spec.kind is Kind.ARTICLE else None
+        canonical = self.canonical(spec, article)
         description = (article.summary if article else "") or config.description or config.title
         title = article.title if article else (spec.title or config.title)
         image, width, height, alt = self.card_image(article, images or {})
@@ -165,6 +175,13 @@ class MetaBuilder:
         return PageMeta(canonical, description, tuple(og), tuple(twitter), self._jsonld(spec, article, canonical, image),
                         self._feeds(spec),
                         tuple((code, self.abs_url(url)) for code, url in languages))
+
+    def canonical(self, spec: PageSpec, article: Article | None) -> str:
+        """The page's canonical address: its own, or the original's for an article that is a copy
+        (``canonical_url:``), so that search engines credit the original; '' for the 404 page."""
+        if article is not None and article.canonical_url:
+            return article.canonical_url
+        return self.abs_url(spec.url) if unit(spec.kind).canonical else ""
 
     def _feeds(self, spec: PageSpec) -> tuple[FeedLink, ...]:
         """The site's feeds on every page; a section, tag or author page adds its own first."""
@@ -197,10 +214,10 @@ class MetaBuilder:
             "datePublished": when(article.date, article.date_only, config.zone),
             "dateModified": when(article.modified, article.modified_date_only, config.zone),
             # no byline: the publisher is the author (Google wants one; an empty list says nothing)
-            "author": [{"@type": "Person", "name": a.name, "url": self.abs_url(a.url)}
-                       for a in article.authors] or [self.organisation()],
+            "author": [self.person(a) for a in article.authors] or [self.organisation()],
             "image": [image],  # the lead image, else the site's card: Google shows no article without one
             "publisher": self.publisher(),
+            "url": canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
             "articleSection": section,
             "keywords": [t.name for t in article.tags],
@@ -209,6 +226,6 @@ class MetaBuilder:
         crumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": 1, "name": config.title, "item": self.abs_url(self.urls.home)},
             {"@type": "ListItem", "position": 2, "name": section, "item": self.abs_url(article.section_url)},
-            {"@type": "ListItem", "position": 3, "name": article.title, "item": canonical},
+            {"@type": "ListItem", "position": 3, "name": article.title, "item": self.abs_url(spec.url)},
         ]}
         return (json_for_script(news), json_for_script(crumbs))

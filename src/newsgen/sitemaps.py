@@ -1,6 +1,7 @@
 """``sitemap.xml`` (sitemaps.org 0.9), the Google News sitemap and ``robots.txt``.
 
-The sitemap lists every public page (no redirects, no 404 page, no feeds) with an
+The sitemap lists every public page (no redirects, no 404 page, no feeds, no article that is
+a copy of one elsewhere, see ``kinds.articles.Articles.listed``) with an
 absolute URL and a ``lastmod`` taken from the content shown on it. Over 50,000
 URLs, ``/sitemap.xml`` becomes a sitemap index of ``/sitemap-N.xml`` parts. The
 news sitemap holds the articles of the two days before the build's time, at most
@@ -47,8 +48,14 @@ class SitemapRenderer:
     def __init__(self, site: Site, config: Config, specs: list[PageSpec], alternates: Alternates | None = None) -> None:
         self.site = site
         self.config = config
-        self.public = [s for s in specs if unit(s.kind).public]
+        self.specs = specs
         self.alternates = alternates  # a site in several languages: each URL lists its translations
+
+    @cached_property
+    def public(self) -> list[PageSpec]:
+        """The pages the sitemap lists (see ``Unit.listed``), found when a sitemap is made: a delta
+        build loads only the articles its pages show."""
+        return [s for s in self.specs if unit(s.kind).listed(s, self.site)]
 
     @cached_property
     def newest(self) -> datetime | None:

@@ -21,6 +21,7 @@ import posixpath
 import re
 import unicodedata
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from slugify import slugify as _slugify
 
@@ -162,3 +163,9 @@ def resolve_file(src: str, source_key: str, base_path: str) -> str:
         return posixpath.normpath(path)
     folder = posixpath.dirname(source_key)  # content/politics
     return posixpath.normpath("/" + posixpath.join(folder.partition("/")[2], path))
+
+
+def is_web_address(text: str) -> bool:
+    """True for an absolute http(s) address with a host (and no spaces): another site's page."""
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in text)

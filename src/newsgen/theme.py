@@ -77,6 +77,10 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
       for name in ("article.html", "home.html", "partials/card.html")),
     ThemeChange(5, "templates/base.html", "the footer links to the Markets page only on a site with a ticker "
                 "({% if config.ticker %})"),
+    ThemeChange(5, "templates/list.html", "an author page shows the person's photo, bio and links "
+                "(author: from data/authors.yaml or the byline's link)"),
+    ThemeChange(5, "templates/i18n/ru.po", "the word Website (an author's own site)"),
+    ThemeChange(5, "static/css/site.css", "styles for an author page's photo, bio and links"),
 )
 
 

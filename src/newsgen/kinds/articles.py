@@ -17,6 +17,11 @@ class Articles(Unit):
     def lastmod(self, spec: PageSpec, site: Site, newest: Callable[[], datetime | None]) -> datetime | None:
         return site.by_key[spec.article].modified
 
+    def listed(self, spec: PageSpec, site: Site) -> bool:
+        # a copy whose original is elsewhere (canonical_url:) is left out: search engines take a
+        # sitemap's addresses as canonical ones, and Google asks for none whose canonical is another
+        return not site.by_key[spec.article].canonical_url
+
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         site = ask.site
         specs = []

@@ -157,6 +157,11 @@ class Unit:
         """What the page's template gets besides ``page`` and ``meta``."""
         return {}
 
+    def listed(self, spec: PageSpec, site: Site) -> bool:
+        """Whether the sitemap lists the page (``site``: the whole site): every public page, unless
+        its unit says otherwise."""
+        return self.public
+
     def placement(self, spec: PageSpec) -> bool:
         """Whether the page depends on where every article is and when it changed."""
         return self.whole_site

@@ -89,6 +89,11 @@ class Authors(Listing):
     def listings(self, site: Site, scheme: urls.SiteUrls) -> list[tuple[str, str, str, tuple[str, ...]]]:
         return [(term.url, term.name, slug, keys) for slug, (term, keys) in site.authors.items()]
 
+    def context(self, spec: PageSpec, view: View) -> dict[str, Any]:
+        # the person (bio, photo, links): what data/authors.yaml or the byline's link says of them
+        found = view.site.authors.get(spec.term)
+        return {**super().context(spec, view), **({"author": found[0]} if found is not None else {})}
+
 
 class Months(Listing):
     kinds = (Kind.ARCHIVE,)

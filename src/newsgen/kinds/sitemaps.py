@@ -25,7 +25,7 @@ class Sitemaps(Unit):
     def plan(self, ask: PlanInput) -> list[PageSpec]:
         from . import unit  # the registry, which imports this module
 
-        public = sum(1 for s in ask.planned if unit(s.kind).public)
+        public = sum(1 for s in ask.planned if unit(s.kind).listed(s, ask.site))
         parts = max(1, -(-public // MAX_SITEMAP_URLS))
         if parts == 1:
             return [PageSpec(Kind.SITEMAP, urls.SITEMAP, output_path(urls.SITEMAP), "")]
@@ -35,9 +35,10 @@ class Sitemaps(Unit):
 
 
 def news_items(ask: PlanInput) -> tuple[str, ...]:
-    """The articles of the news sitemap: those of the last two days before the build's time."""
+    """The articles of the news sitemap: those of the last two days before the build's time, but
+    copies whose original is elsewhere (``canonical_url:``, see ``Articles.listed``)."""
     since = ask.now - NEWS_WINDOW
-    return tuple(a.key for a in ask.site.articles if since <= a.date <= ask.now)[:NEWS_MAX]
+    return tuple(a.key for a in ask.site.articles if since <= a.date <= ask.now and not a.canonical_url)[:NEWS_MAX]
 
 
 class NewsSitemap(Unit):
