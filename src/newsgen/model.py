@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping
 
 from . import urls
+from .slugs import resolve_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,19 @@ class Article:
     lang: str = ""  # the code of the article's language (see config.Language); '' in sites made before editions
     translation_key: str = ""  # equal for an article and its translations (see content._language)
     section_url: str = ""  # the URL of its section's page in its edition (see urls.section)
+    bundle: bool = False  # the index.md of a page bundle: its folder's other files are served beside its page
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def modified(self) -> datetime:
         """When the article last changed: ``updated`` if set, else ``date``."""
         return self.updated or self.date
+
+    def site_file(self, written: str, base_path: str = "") -> str:
+        """The site path of a file the article names (an image, a linked PDF), '' for external and
+        data URLs: a relative path is beside the article's page in a page bundle, whose files
+        are served there (see ``bundles``), else beside its source (see ``slugs.resolve_file``)."""
+        return resolve_file(written, self.key, base_path, self.url if self.bundle else "")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # MappingProxyType does not pickle, and positional arguments unpickle fastest
