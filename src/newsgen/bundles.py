@@ -30,11 +30,13 @@ def bundle_place(place: str) -> str | None:
     ('content/blog/2024/x/index.md' -> 'content/blog/2024/x.md'); None for any other source.
 
     ``place`` is the source's key without its language suffix (see ``content._language``).
-    ``content/index.md`` has no folder of its own to name it: it stays a plain source.
+    A bundle sits in a section's folder: ``content/politics/index.md`` stays the article
+    'index' of the section, as it was before bundles, since as a bundle it would take
+    every file of the section's folder (the images of the section's other articles) with it.
     """
     folder, name = posixpath.split(place)
     stem, suffix = posixpath.splitext(name)
-    if stem != BUNDLE_INDEX or folder.count("/") < 1:
+    if stem != BUNDLE_INDEX or folder.count("/") < 2:
         return None
     return folder + suffix
 
