@@ -55,6 +55,9 @@ edits = st.one_of(
     st.tuples(st.just("settings"), st.integers(1, 4), st.none()),
     st.tuples(st.just("static"), st.sampled_from(["a", "b", None]), st.none()),
     st.tuples(st.just("broken"), st.integers(0, 7), st.none()),
+    # a page bundle and its files (see newsgen.bundles): its text, its slug, an image and a PDF beside it
+    st.tuples(st.just("bundle"), st.sampled_from(["write", "slug", "image", "pdf", "no-image", "no-pdf", "delete"]),
+              st.none()),
     st.tuples(st.just("retitle"), st.integers(0, 7), st.sampled_from(["Renamed", "Ренейм", "Body only"])),
     # any data file: the front page's Most read list (entries that may name no article), one a template
     # reads, one in a folder, one nothing reads; a value, a list, or the file removed
@@ -165,6 +168,31 @@ def apply(site: Path, edit: tuple) -> None:
                                                              if b == "cy" else "")})
     elif kind == "broken" and existing:
         existing[a % len(existing)].write_text("---\ntitle: [broken\n---\n")
+    elif kind == "bundle":
+        bundle(content / "politics" / "b0", a)
+
+
+def bundle(folder: Path, change: str) -> None:
+    """A page bundle's article, or one of its files, written or removed: a missing image stops the build."""
+    from PIL import Image
+    image = folder / "d.png"
+    if change in ("write", "slug"):
+        slug = "slug: moved\n" if change == "slug" else ""
+        write_tree(folder, {"index.md": f"---\ntitle: Bundle\ndate: 2025-11-02\n{slug}---\n![D](d.png) [R](r.pdf)\n"})
+    if change == "image" or (change in ("write", "slug") and not image.exists()):
+        width = 500
+        if image.exists():
+            with Image.open(image) as old:
+                width = 900 if old.width == 500 else 500
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (width, 200), (width % 256, 40, 90)).save(image)
+    elif change == "pdf":
+        pdf = folder / "r.pdf"
+        write_tree(folder, {"r.pdf": (pdf.read_bytes() if pdf.exists() else b"%PDF-1.4 ") + b"more"})
+    elif change in ("no-image", "no-pdf"):
+        (folder / ("d.png" if change == "no-image" else "r.pdf")).unlink(missing_ok=True)
+    elif change == "delete":
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.slow

@@ -30,7 +30,7 @@ from .errors import ContentError, Problem
 from .kinds import Kind, PageSpec, unit
 from .render import PageProblem
 from .report import Reporter
-from .slugs import is_safe_url, output_path, resolve_file, site_path
+from .slugs import is_safe_url, output_path, site_path
 from .theme import template_dirs
 
 MISSES_BASE = "misses the base path"  # a link's verdict besides broken
@@ -149,11 +149,12 @@ def _check_chunk(job: CheckJob, indices: Sequence[int]) -> list[tuple[int, Probl
             continue
         # the build serves body images from where it finds them (next to the source, or in the
         # image variants), whatever the relative path says about the page's URL
-        body_images = set(pages.html.whole.by_key[spec.article].body_images) if spec.kind is Kind.ARTICLE else set()
+        article = pages.html.whole.by_key[spec.article] if spec.kind is Kind.ARTICLE else None
+        body_images = set(article.body_images) if article is not None else set()
         broken = []
         edition = job.config.for_edition(spec.lang) if job.config is not None else None
         for link in page_links(html):
-            found = resolve_file(link, spec.article, base) if link in body_images else ""
+            found = article.site_file(link, base) if article is not None and link in body_images else ""
             if edition is not None and (link.startswith("/") or urlsplit(link).netloc):
                 # an edition on a domain of its own: root-relative links are on its host, and
                 # links to the site's hosts are the site's (see Config.site_path)

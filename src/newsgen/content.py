@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .config import Config, Language, check_permalink
 from .dates import DATE_HINT, RANGE_HINT, is_date_only, read_datetime
+from .bundles import bundle_place, is_section_page
 from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
@@ -117,8 +118,18 @@ def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
                 if link and not _inside_text(os.path.realpath(entry.path), site_real):
                     problems.append(_link_problem(Path(entry.path), site))
                     continue
+                if is_section_page(name):
+                    problems.append(_section_page(prefix + name))
+                    continue
                 sources.append(Source(prefix + name, entry.path))
     return sorted(sources, key=lambda s: s.key), problems
+
+
+def _section_page(key: str) -> Problem:
+    """The warning for Hugo's page of a section (see ``bundles``), which is left out."""
+    return warning(key, 0, "", "is a Hugo section page (the title and text of a list), not an article; "
+                   "newsgen leaves it out and makes the section's page itself",
+                   "name the section under sections: in newsgen.yaml, or delete the file")
 
 
 def _inside_text(real: str, root: str) -> bool:
@@ -153,6 +164,8 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
 
     title = fields.text("title", required=True)
     lang, place = _language(source.key, fields, config)  # place: the key without its language
+    bundled = bundle_place(place)  # a page bundle's index.md reads as a file named after its folder
+    place = bundled or place
     edition = config.edition(lang)
     if edition.timezone:
         zone = ZoneInfo(edition.timezone)
@@ -211,7 +224,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         image_caption=fields.text("image_caption") or "", image_credit=fields.text("image_credit") or "",
         draft=draft, featured=featured, redirect_from=aliases,
         reading_minutes=rendered.reading_minutes, body_images=image_sources(rendered.html),
-        lang=lang, translation_key=fields.text("translation_key") or place,
+        lang=lang, translation_key=fields.text("translation_key") or place, bundle=bundled is not None,
         section_url=edition.urls.section(section), date_only=date_only,
         updated_date_only=is_date_only(fields.data.get("updated")), canonical_url=canonical_url,
         extra=MappingProxyType(extra),

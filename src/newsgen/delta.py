@@ -48,6 +48,7 @@ from .digests import PageDigests, Pieces, digest
 from .dates import Window
 from .errors import Problem
 from .inputs import signature as file_signature
+from .bundles import place_resources
 from .content import Source
 from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources, people_of
 from .model import Article, Author, Section, Site, Term, placement_text
@@ -102,6 +103,8 @@ class Skeleton:
     # a site of several editions: each one's indexes by language, and the translations of each article
     editions: dict[str, EditionIndexes] = field(default_factory=dict)
     translations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # each page bundle's folder -> its articles' URLs, where its files are served (see loading.bundle_urls)
+    bundles: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -159,7 +162,7 @@ def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
         shows=_shows(loaded.specs),
         editions={lang: EditionIndexes(tuple(a.key for a in e.articles), e.sections, dict(e.tags), dict(e.authors),
                                        dict(e.months)) for lang, e in site.editions.items()},
-        translations=dict(site.translations))
+        translations=dict(site.translations), bundles=dict(loaded.bundles))
 
 
 def _shows(specs: list[PageSpec]) -> dict[str, bytes]:
@@ -408,6 +411,8 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
         return None
     config, fresh, edits = read
     skeleton.fingerprints.update((k, f) for k, (_, f) in edits.items())
+    # no article moved, and the frame holds the files: the bundles' files are where the last build put them
+    statics = place_resources(statics, options.site, skeleton.bundles)
     specs = _pages_showing(set(fresh), skeleton, options.output_dir, statics)
     if specs is None:
         return None
@@ -442,7 +447,8 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     loaded = LoadedSite(config=config, site=site, rates=rates, specs=specs, warnings=warnings,
                         skipped_drafts=last.summary.skipped_drafts, skipped_future=last.summary.skipped_future,
                         fingerprints=skeleton.fingerprints, parsed=len(changed), valid_until=record.valid_until,
-                        statics=statics, now=options.now, data=data, people=people)
+                        statics=statics, now=options.now, data=data, people=people,
+                        bundles=skeleton.bundles)
     page_digests = PageDigests.restore(record.pieces, skeleton.fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):

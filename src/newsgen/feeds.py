@@ -19,7 +19,7 @@ import html
 import mimetypes
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 from urllib.parse import urljoin
 
 from feedgen.entry import FeedEntry
@@ -31,7 +31,6 @@ from .links import rewrite_urls
 from .markup import xml_text
 from .model import Article, Site
 from .kinds import Kind, PageSpec
-from .slugs import resolve_file
 
 if TYPE_CHECKING:
     from .images import ImageInfo
@@ -75,10 +74,10 @@ EMPTY_SITE_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 class FeedRenderer:
     """Renders the feed pages of one site (``PageSpec.kind`` 'rss' or 'atom')."""
 
-    def __init__(self, site: Site, config: Config, static_roots: list[Path]) -> None:
+    def __init__(self, site: Site, config: Config, files: Mapping[str, tuple[Path, str]]) -> None:
         self.site = site
         self.config = config
-        self.static_roots = static_roots
+        self.files = files  # the static files by output path (see loading.LoadedSite.statics)
         self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
         self._bodies: dict[str, str] = {}  # article key -> body for feeds (see _body)
         self._images: dict[str, tuple[str, str, int] | None] = {}
@@ -173,7 +172,7 @@ class FeedRenderer:
         """The URL the article page gives a body image (see ``images.responsive_body``): its
         largest variant when newsgen made some, else the file wherever it lies in the site;
         '' for an image that is not the site's."""
-        path = resolve_file(written, article.key, self.config.base_path)
+        path = article.site_file(written, self.config.base_path)
         if not path:
             return ""  # not the site's: resolved like any other URL
         info = self.images.get(path)
@@ -190,15 +189,16 @@ class FeedRenderer:
     def _image(self, article: Article) -> tuple[str, str, int] | None:
         suffix = Path(article.image.split("?")[0]).suffix.lower()
         mime = IMAGE_TYPES.get(suffix) or mimetypes.guess_type(article.image)[0] or "application/octet-stream"
-        path = resolve_file(article.image, article.key, "")
+        path = article.site_file(article.image)
         if not path:
             return article.image, mime, 0
         length = 0
-        for root in reversed(self.static_roots):  # the site's own file wins over the theme's
-            candidate = root / path.lstrip("/")
-            if candidate.is_file():
-                length = candidate.stat().st_size
-                break
+        found = self.files.get(path.lstrip("/"))  # the site's own file, the theme's, or a bundle's
+        if found is not None:
+            try:
+                length = found[0].stat().st_size
+            except OSError:
+                pass
         return self.abs_url(path), mime, length
 
     def _add_atom_enclosures(self, xml: bytes, articles: list[Article]) -> bytes:

@@ -22,8 +22,6 @@ from typing import Any, Callable, Iterable, TypeGuard, cast
 from markupsafe import Markup
 
 from .errors import Problem
-from .slugs import resolve_file as resolve
-
 from .model import Article
 
 WIDTHS = (480, 800, 1200, 1600)
@@ -55,8 +53,8 @@ def image_refs(article: Article, base_path: str) -> list[tuple[str, str]]:
     """(as written, site path) of the article's lead image and every local body image."""
     refs = []
     if article.image:
-        refs.append((article.image, resolve(article.image, article.key, "")))
-    refs += ((written, resolve(written, article.key, base_path)) for written in article.body_images)
+        refs.append((article.image, article.site_file(article.image)))
+    refs += ((written, article.site_file(written, base_path)) for written in article.body_images)
     return [(w, p) for w, p in refs if p]
 
 
@@ -260,18 +258,18 @@ def picture(info: ImageInfo | None, src: str, alt: str, sizes: str, lazy: bool, 
                   f"</picture>")
 
 
-def responsive_body(body: str, infos: dict[str, ImageInfo], source_key: str, base_path: str, url: object) -> Markup:
-    """An article body with each local ``<img>`` made responsive and lazy (body images are below the fold)."""
+def responsive_body(article: Article, infos: dict[str, ImageInfo], base_path: str, url: object) -> Markup:
+    """An article's body with each local ``<img>`` made responsive and lazy (body images are below the fold)."""
     def replace(match: re.Match[str]) -> str:
         tag = match.group(0)
         src = _SRC.search(tag)
         if not src:
             return tag
-        path = resolve(html.unescape(src.group(1)), source_key, base_path)
+        path = article.site_file(html.unescape(src.group(1)), base_path)
         info = infos.get(path)
         if info is None:
             return tag
         alt = re.search(r'\salt="([^"]*)"', tag)
         return str(picture(info, path, html.unescape(alt.group(1)) if alt else "",
                            "(min-width: 48rem) 42rem, 100vw", True, url))
-    return Markup(_IMG.sub(replace, body))
+    return Markup(_IMG.sub(replace, article.html))

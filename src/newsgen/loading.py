@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import __version__, sealed
 from .config import Config, load_config
+from .bundles import bundle_folder, place_resources
 from .content import Source, find_sources, load_article, misnamed_files, not_copied
 from .images import image_refs
 from .output import static_files
@@ -136,6 +137,7 @@ class LoadedSite:
     valid_until: float = float("inf")  # see _valid_until
     statics: dict[str, tuple[Path, str]] = field(default_factory=dict)  # output path -> (file, signature)
     images: dict[str, list[str]] = field(default_factory=dict)  # article key -> site paths of its images
+    bundles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see bundle_urls
     changed_meanwhile: frozenset[str] = frozenset()  # sources saved again between the scan and their parse
     plan_problems: tuple[Problem, ...] = ()  # what planning the pages found (kept for watch mode's next build)
     now: datetime | None = None  # the build time the plan was made for
@@ -258,7 +260,8 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         site = make_site(published, config)
         specs, plan_problems = plan_site(site, config, now, data)
     problems += plan_problems + _tag_spellings(site, published, scan)
-    statics = static_files(static_roots(options.site), not_copied)
+    bundles = bundle_urls(articles, published)
+    statics = place_resources(static_files(static_roots(options.site), not_copied), options.site, bundles)
     problems += static_clashes(specs, statics, config.search,
                                lambda relative: _shown_static(statics[relative][0], options.site),
                                lambda key, text: _line_of(scan.source_bytes(key), text))
@@ -272,7 +275,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
                       skipped_drafts=len(drafts), skipped_future=len(future), fingerprints=fingerprints,
                       parsed=parsed, valid_until=_valid_until(articles, site, now), statics=statics, images=images,
                       changed_meanwhile=frozenset(changed_meanwhile), plan_problems=tuple(plan_problems), now=now,
-                      data=data, people=people)
+                      data=data, people=people, bundles=bundles)
 
 
 def people_of(data: SiteData) -> tuple[People, list[Problem]]:
@@ -315,6 +318,16 @@ def _reuse_last_plan(options: BuildOptions, config: Config, now: datetime, publi
         return before.site, before.specs, list(before.plan_problems)
     site, specs = _with_edits(before, edited)
     return site, specs, list(before.plan_problems)
+
+
+def bundle_urls(articles: list[Article], published: list[Article]) -> dict[str, tuple[str, ...]]:
+    """Each page bundle's folder (see ``bundles.bundle_folder``) -> the URLs of its published
+    articles, where its files are served (none for a draft's: its files are not published)."""
+    found: dict[str, list[str]] = {bundle_folder(a.key): [] for a in articles if a.bundle}
+    for article in published:
+        if article.bundle:
+            found[bundle_folder(article.key)].append(article.url)
+    return {folder: tuple(sorted(urls)) for folder, urls in sorted(found.items())}
 
 
 def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_path: str,
@@ -398,7 +411,7 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     return min(later, default=float("inf"))
 
 
-ARTICLE_FORMAT = "10"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
+ARTICLE_FORMAT = "11"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 def article_settings(config: Config, people: People) -> str:

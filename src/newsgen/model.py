@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping
 
 from . import urls
+from .slugs import resolve_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ class Article:
     date_only: bool = False
     updated_date_only: bool = False
     canonical_url: str = ""  # the original's address when the article is a copy (a cross-post); '' for its own page
+    bundle: bool = False  # the index.md of a page bundle: its folder's other files are served beside its page
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -94,6 +96,11 @@ class Article:
     def modified_date_only(self) -> bool:
         """Whether :attr:`modified` is a day without a time of day."""
         return self.updated_date_only if self.updated else self.date_only
+    def site_file(self, written: str, base_path: str = "") -> str:
+        """The site path of a file the article names (an image, a linked PDF), '' for external and
+        data URLs: a relative path is beside the article's page in a page bundle, whose files
+        are served there (see ``bundles``), else beside its source (see ``slugs.resolve_file``)."""
+        return resolve_file(written, self.key, base_path, self.url if self.bundle else "")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # MappingProxyType does not pickle, and positional arguments unpickle fastest

@@ -14,7 +14,7 @@ from .editions import Alternates
 from .errors import Problem
 from .feeds import FeedRenderer
 from .loading import LoadedSite
-from .theme import static_roots, template_dirs
+from .theme import template_dirs
 from .inputs import signature as file_signature
 from .output import Staging, page_hash, splice
 from .kinds import Maker, PageSpec, unit
@@ -38,7 +38,7 @@ class SiteRenderer:
         self.pages = {code: PageRenderer(loaded.site, config, loaded.rates, make_environment(dirs, template_cache),
                                          dirs, site_root, loaded.data, code, alternates) for code in codes}
         self.feed_makers = {code: FeedRenderer(loaded.site.edition(code), config.for_edition(code) if code else config,
-                                               static_roots(site_root)) for code in codes}
+                                               loaded.statics) for code in codes}
         self.html = self.pages[codes[0]]  # the default edition's
         self.feeds = self.feed_makers[codes[0]]
         self.env = self.html.env

@@ -16,7 +16,7 @@ from .config import Config
 from .data import SiteData
 from .errors import Problem
 from .kinds import UNITS, Kind, PageSpec, PlanInput
-from .model import Site
+from .model import Article, Site
 from . import urls
 
 
@@ -35,7 +35,7 @@ def plan_site(site: Site, config: Config, now: datetime,
         for edition in editions:
             specs = each.plan(edition)
             ask.planned += [replace(s, lang=edition.lang) for s in specs] if edition.lang else specs
-    problems = _clashes(site, [s for s in ask.planned if s.kind is not Kind.REDIRECT])  # redirects never clash
+    problems = _clashes(site, [s for s in ask.planned if s.kind is not Kind.REDIRECT], config)  # redirects never clash
     if config.multilingual:
         return with_versions(ask.planned, site, config), problems + ask.problems
     return ask.planned, problems + ask.problems
@@ -68,8 +68,12 @@ def with_versions(specs: list[PageSpec], site: Site, config: Config) -> list[Pag
     return out
 
 
-def _clashes(site: Site, specs: list[PageSpec]) -> list[Problem]:
-    """One problem per file whose page would overwrite another page."""
+NAMED = 3  # the other files a clash names before "and N more"
+
+
+def _clashes(site: Site, specs: list[PageSpec], config: Config) -> list[Problem]:
+    """One problem per file whose page would overwrite another page, naming a few of the others
+    (an archive may have dozens of articles on one address) and what would tell them apart."""
     outputs = [spec.output for spec in specs]
     if len(set(outputs)) == len(outputs):
         return []  # the usual case, found without grouping thirteen thousand pages
@@ -81,15 +85,54 @@ def _clashes(site: Site, specs: list[PageSpec]) -> list[Problem]:
         if len(group) < 2:
             continue
         files = sorted(s.article for s in group if s.article)
-        generated = [s.url for s in group if not s.article]
+        generated = [f"the {s.url} page newsgen makes" for s in group if not s.article]
+        hint = _clash_hint([site.by_key[f] for f in files if f in site.by_key], bool(generated), config)
         for spec in group:
             if not spec.article:
                 continue
-            others = [f for f in files if f != spec.article]
-            others += [f"the {g} page newsgen makes" for g in generated]
-            problems.append(Problem(spec.article, 1, 0, "", f"URL {spec.url} is also claimed by {', '.join(others)}",
-                                    "give all but one of them another slug:, or use a permalink pattern with the date"))
+            others = generated + [f for f in files if f != spec.article]
+            problems.append(Problem(spec.article, 1, 0, "", f"URL {spec.url} is also claimed by {_named(others)}", hint))
     return problems
+
+
+def _named(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c', 'a, b, c and 9 more'."""
+    if len(names) > NAMED + 1:
+        return f"{', '.join(names[:NAMED])} and {len(names) - NAMED} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _clash_hint(articles: list[Article], generated: bool, config: Config) -> str:
+    """What would give the articles of one clash addresses of their own: another slug, or a
+    permalink pattern with a part that differs between them (the year, month, day, section)."""
+    if generated:
+        return "give the article another slug:; the address is one that newsgen needs for its own page"
+    pattern = config.permalink
+    if "{slug}" not in pattern:
+        return f'put {{slug}} into the permalink pattern (permalink: "{pattern}" in newsgen.yaml)'
+    slugs = {a.slug for a in articles}
+    shared = f"they share the slug '{next(iter(slugs))}'" if len(slugs) == 1 else "their addresses are the same"
+    parts = _telling_apart(articles, config)
+    if not parts:
+        return f"{shared}: set slug: in all but one of them"
+    new = pattern.replace("{slug}", "/".join(f"{{{p}}}" for p in parts) + "/{slug}", 1)
+    return f'{shared}: set slug: in all but one of them, or use permalink: "{new}" in newsgen.yaml'
+
+
+def _telling_apart(articles: list[Article], config: Config) -> list[str]:
+    """The fewest placeholders missing from the permalink pattern that give each article another
+    address ([] when none would): the year, then the month and day, else the section."""
+    pattern = config.permalink
+    dates = [a.date.astimezone(config.for_edition(a.lang).zone if config.multilingual else config.zone)
+             for a in articles]
+    missing = [p for p in ("year", "month", "day") if f"{{{p}}}" not in pattern]
+    for count in range(1, len(missing) + 1):
+        parts = missing[:count]
+        if len({tuple(getattr(d, p) for p in parts) for d in dates}) == len(articles):
+            return parts
+    if "{section}" not in pattern and len({a.section for a in articles}) == len(articles):
+        return ["section"]
+    return []
 
 
 SEARCH_INDEX_FOLDER = urls.SEARCH_INDEX.strip("/")  # where each edition's search index goes (see search.py)

@@ -25,7 +25,6 @@ from .kinds import PageSpec, unit
 from .theme import CARD_PARTIAL, TICKER_PARTIAL
 from .links import rewrite_urls
 from .images import ImageInfo, picture, responsive_body
-from .slugs import resolve_file as resolve
 from .seo import MetaBuilder
 from .ticker import Rates
 from .editions import Alternates
@@ -143,12 +142,12 @@ class PageRenderer:
 
         def lead_image(article: Article, sizes: str = "100vw", lazy: bool = False, alt: str | None = None) -> Markup:
             """The article's lead image, responsive when newsgen made variants of it."""
-            path = resolve(article.image, article.key, "")
+            path = article.site_file(article.image)
             text = (article.image_alt or article.image_caption) if alt is None else alt
             return picture(self.images.get(path), path or article.image, text, sizes, lazy, url)
 
         def article_body(article: Article) -> Markup:
-            body = responsive_body(article.html, self.images, article.key, base_path, url)
+            body = responsive_body(article, self.images, base_path, url)
             if config.hosted:  # the body's site links, made for the site's host, as links from this edition
                 return Markup(rewrite_urls(str(body), lambda tag, attribute, link: config.relink(link)))
             return body

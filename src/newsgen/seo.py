@@ -24,7 +24,6 @@ from .model import Article, Author, Site
 from . import urls
 from .kinds import Kind, PageSpec, unit
 from .kinds.fixed import CARD_SIZE
-from .slugs import resolve_file
 
 if TYPE_CHECKING:
     from .images import ImageInfo
@@ -113,7 +112,7 @@ class MetaBuilder:
         """The lead image as a site path (or its absolute URL), '' when there is none."""
         if article is None or not article.image:
             return ""
-        return resolve_file(article.image, article.key, "") or article.image
+        return article.site_file(article.image) or article.image
 
     def organisation(self) -> dict[str, Any]:
         return {"@type": "Organization", "name": self.config.publisher or self.config.title,

@@ -147,12 +147,13 @@ def site_path(path: str, base_path: str) -> str | None:
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)
 
 
-def resolve_file(src: str, source_key: str, base_path: str) -> str:
+def resolve_file(src: str, source_key: str, base_path: str, folder: str = "") -> str:
     """The site path a file reference in an article names, or '' for external and data URLs.
 
     Root-relative paths are site paths (after the base path); other paths are relative
-    to the article's source folder (``content/politics/``), whose files are copied to
-    the same place under the output (``/politics/``).
+    to ``folder`` (a site path) when given, else to the article's source folder
+    (``content/politics/``), whose files are copied to the same place under the output
+    (``/politics/``). ``Article.site_file`` says which.
     """
     if _SCHEME.match(src):
         return ""
@@ -161,8 +162,10 @@ def resolve_file(src: str, source_key: str, base_path: str) -> str:
         if base_path and path.startswith(base_path + "/"):
             path = path[len(base_path):]
         return posixpath.normpath(path)
-    folder = posixpath.dirname(source_key)  # content/politics
-    return posixpath.normpath("/" + posixpath.join(folder.partition("/")[2], path))
+    if folder:
+        return posixpath.normpath(posixpath.join(folder, path))
+    source_folder = posixpath.dirname(source_key)  # content/politics
+    return posixpath.normpath("/" + posixpath.join(source_folder.partition("/")[2], path))
 
 
 def is_web_address(text: str) -> bool:
