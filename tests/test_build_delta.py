@@ -375,7 +375,7 @@ def stale_skeleton(site: Path, monkeypatch: pytest.MonkeyPatch, why: str) -> Non
         monkeypatch.setattr(newsgen.delta, "FORMAT", newsgen.delta.FORMAT + "-next")
     else:  # a new Python-Markdown: the articles are read with other settings
         real = newsgen.loading.markdown_settings
-        monkeypatch.setattr(newsgen.loading, "markdown_settings", lambda base: real(base) + "+upgraded")
+        monkeypatch.setattr(newsgen.loading, "markdown_settings", lambda *settings: real(*settings) + "+upgraded")
 
 
 @pytest.mark.parametrize("why", ["damaged on disk", "another newsgen", "new Markdown settings"])
