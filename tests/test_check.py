@@ -46,3 +46,44 @@ def test_a_template_link_without_the_base_path_is_reported(site_tree):
     assert [p.format() for p in caught.value.problems if p.is_error] == [
         "templates/404.html: the link /politics/ on /404.html misses the base path /news "
         "(write {{ url('/politics/') }} in templates, or /news/politics/)"]
+
+
+def test_with_missing_images_a_warning_build_and_check_give_one_verdict_and_no_broken_image(site_tree):
+    from conftest import build_site, read
+    site = site_tree({
+        "newsgen.yaml": "search: false\nmissing_images: warning\n",
+        "content/politics/a.md": article("A", image="/assets/gone.jpg", body="Before.\n\n![Gone](/assets/body.png)\n\nAfter."),
+        "content/politics/b.md": article("B", "2025-12-18", image="/images/here.svg", body="![Here](/images/here.svg)"),
+        "static/images/here.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    })
+    out, result, reporter = build_site(site)
+    built = sorted(p.format() for p in reporter.problems)
+    checked = sorted(p.format() for p in check_site(BuildOptions(site=site)))
+    assert built == checked  # the same problems, so the same exit status: each missing image once, with its line
+    missing = [(p.path, p.line, p.severity) for p in reporter.problems if "does not exist" in p.message]
+    assert sorted(missing) == [("content/politics/a.md", 4, "warning"), ("content/politics/a.md", 8, "warning")]
+    for page in ("/politics/a/", "/politics/", "/", "/tags/", "/archive/2025/12/"):
+        html = read(out, page)
+        assert "/assets/" not in html, page  # no <img> of a missing file, no link preview of one
+        assert '<a class="card-image" href="/politics/a/"' not in html  # and no empty box on a card
+    article_page = read(out, "/politics/a/")
+    assert "<p>Before.</p>\n<p>After.</p>" in article_page  # no gap where the image was
+    assert '<a class="card-image" href="/politics/b/"' in read(out, "/politics/")  # an image that is there is shown
+    assert '<img src="/images/here.svg"' in read(out, "/politics/b/")
+
+
+def test_a_missing_image_that_arrives_is_shown_by_the_next_build_as_by_a_clean_one(site_tree):
+    from conftest import build_site, clean_build_of, files_of, read, tick
+    site = site_tree({
+        "newsgen.yaml": "search: false\nmissing_images: warning\n",
+        "content/politics/a.md": article("A", image="/images/late.svg", body="![Late](/images/late.svg)"),
+        "content/politics/b.md": article("B", "2025-12-18"),
+    })
+    out = build_site(site)[0]
+    assert "/images/late.svg" not in read(out, "/politics/")
+    tick()
+    (site / "static/images").mkdir(parents=True)
+    (site / "static/images/late.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    build_site(site)
+    assert '<a class="card-image" href="/politics/a/"' in read(out, "/politics/")
+    assert files_of(out) == files_of(clean_build_of(site))

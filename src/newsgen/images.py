@@ -258,8 +258,13 @@ def picture(info: ImageInfo | None, src: str, alt: str, sizes: str, lazy: bool, 
                   f"</picture>")
 
 
-def responsive_body(article: Article, infos: dict[str, ImageInfo], base_path: str, url: object) -> Markup:
-    """An article's body with each local ``<img>`` made responsive and lazy (body images are below the fold)."""
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+
+
+def responsive_body(article: Article, infos: dict[str, ImageInfo], base_path: str, url: object,
+                    served: Callable[[str], bool] = lambda path: True) -> Markup:
+    """An article's body with each local ``<img>`` made responsive and lazy (body images are below the
+    fold), and each one that is not ``served`` left out: a missing image is a warning, never a broken box."""
     def replace(match: re.Match[str]) -> str:
         tag = match.group(0)
         src = _SRC.search(tag)
@@ -268,8 +273,13 @@ def responsive_body(article: Article, infos: dict[str, ImageInfo], base_path: st
         path = article.site_file(html.unescape(src.group(1)), base_path)
         info = infos.get(path)
         if info is None:
-            return tag
+            if served(path):
+                return tag
+            dropped.append(path)
+            return ""
         alt = re.search(r'\salt="([^"]*)"', tag)
         return str(picture(info, path, html.unescape(alt.group(1)) if alt else "",
                            "(min-width: 48rem) 42rem, 100vw", True, url))
-    return Markup(_IMG.sub(replace, article.html))
+    dropped: list[str] = []
+    body = _IMG.sub(replace, article.html)
+    return Markup(_EMPTY_PARAGRAPH.sub("", body) if dropped else body)  # no gap where a missing image stood

@@ -39,6 +39,8 @@ class SiteRenderer:
                                          dirs, site_root, loaded.data, code, alternates) for code in codes}
         self.feed_makers = {code: FeedRenderer(loaded.site.edition(code), config.for_edition(code) if code else config,
                                                loaded.statics) for code in codes}
+        for renderer in self.pages.values():  # an image missing from them is left out of every page
+            renderer.files = renderer.meta.files = loaded.statics
         self.html = self.pages[codes[0]]  # the default edition's
         self.feeds = self.feed_makers[codes[0]]
         self.env = self.html.env

@@ -121,7 +121,7 @@ def _renderer_with(last: PageRenderer, loaded: LoadedSite, articles: list[Articl
     patched = loaded.site.with_versions({a.key: a for a in articles})
     pages = PageRenderer(patched, loaded.config, loaded.rates, last.env, last.template_dirs, last.site_root, loaded.data,
                          last.lang, last.alternates)
-    pages.images = last.images
+    pages.images, pages.files, pages.meta.files = last.images, last.files, last.meta.files
     return pages
 
 

@@ -12,7 +12,7 @@ import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 from markupsafe import Markup
@@ -94,6 +94,9 @@ class PageRenderer:
         self.sections: dict[str, Section] = {s.key: s for s in site.sections}
         self.meta = MetaBuilder(site, config)
         self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
+        # the files the site serves (output paths), set by the build: an image that is not among them
+        # (a migrated archive's, with missing_images: warning) is left out of pages rather than shown broken
+        self.files: Mapping[str, object] | None = None
         zone = config.zone
         base_path = config.base_path
 
@@ -140,14 +143,24 @@ class PageRenderer:
                 fragments[key] = Markup(macro(article, heading, show_summary, show_image))
             return fragments[key]
 
+        def served(path: str) -> bool:
+            """Whether an image's site path ('' for another site's) is a file of the site."""
+            return not path or self.files is None or path.lstrip("/") in self.files
+
+        def has_image(article: Article) -> bool:
+            """Whether the article has a lead image a reader can see: none, or a missing file, is no box."""
+            return bool(article.image) and served(article.site_file(article.image))
+
         def lead_image(article: Article, sizes: str = "100vw", lazy: bool = False, alt: str | None = None) -> Markup:
-            """The article's lead image, responsive when newsgen made variants of it."""
+            """The article's lead image, responsive when newsgen made variants of it; nothing when it is missing."""
+            if not has_image(article):
+                return Markup("")
             path = article.site_file(article.image)
             text = (article.image_alt or article.image_caption) if alt is None else alt
             return picture(self.images.get(path), path or article.image, text, sizes, lazy, url)
 
         def article_body(article: Article) -> Markup:
-            body = responsive_body(article, self.images, base_path, url)
+            body = responsive_body(article, self.images, base_path, url, served)
             if config.hosted:  # the body's site links, made for the site's host, as links from this edition
                 return Markup(rewrite_urls(str(body), lambda tag, attribute, link: config.relink(link)))
             return body
@@ -156,7 +169,7 @@ class PageRenderer:
         env.globals.update(
             url=url, abs_url=abs_url, urls=self.urls, edition=self.edition, data=self.data.tree(), config=config,
             ticker=rates, ticker_html=ticker_html, card=card,
-            lead_image=lead_image, article_body=article_body,
+            lead_image=lead_image, has_image=has_image, article_body=article_body,
             nav_sections=[s for s in site.sections if s.articles] or list(site.sections),
             section_name=lambda key: self.sections[key].name if key in self.sections else config.section_name(key),
             month_name=lambda m: month_name(int(m), language),

@@ -103,16 +103,20 @@ class MetaBuilder:
         self.config = config
         self.sections = {s.key: s.name for s in site.sections}
         self.urls = config.edition(config.language).urls
+        self.files: Mapping[str, object] | None = None  # the site's files (output paths), set by the build
 
     def abs_url(self, path: str) -> str:
         return self.config.abs_url(path)
 
-    @staticmethod
-    def lead_image(article: Article | None) -> str:
-        """The lead image as a site path (or its absolute URL), '' when there is none."""
+    def lead_image(self, article: Article | None) -> str:
+        """The lead image as a site path (or its absolute URL), '' when there is none or its file
+        is missing (see ``files``)."""
         if article is None or not article.image:
             return ""
-        return article.site_file(article.image) or article.image
+        path = article.site_file(article.image)
+        if path and self.files is not None and path.lstrip("/") not in self.files:
+            return ""  # a migrated archive's missing image: the site's card instead of a broken preview
+        return path or article.image
 
     def organisation(self) -> dict[str, Any]:
         return {"@type": "Organization", "name": self.config.publisher or self.config.title,

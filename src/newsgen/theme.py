@@ -75,6 +75,9 @@ THEME_CHANGES: tuple[ThemeChange, ...] = (
     *(ThemeChange(5, f"templates/{name}", "an article dated without a time of day shows the day alone "
                   "(iso(date_only=article.date_only), datetime(date_only=...)), not an invented 00:00")
       for name in ("article.html", "home.html", "partials/card.html")),
+    *(ThemeChange(5, f"templates/{name}", "the lead image only where has_image(article): a missing image "
+                  "(missing_images: warning) shows no empty box") for name in (
+        "article.html", "home.html", "partials/card.html")),
     ThemeChange(5, "templates/base.html", "the footer links to the Markets page only on a site with a ticker "
                 "({% if config.ticker %})"),
     ThemeChange(5, "templates/list.html", "an author page shows the person's photo, bio and links "
