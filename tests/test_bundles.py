@@ -66,14 +66,16 @@ def test_newsgen_check_finds_a_bundles_image_and_linked_file(site_tree):
     assert code == 0, output
 
 
-def test_a_link_to_a_file_the_bundle_lacks_is_reported_by_check(site_tree):
+def test_a_link_to_a_file_the_bundle_lacks_is_reported_by_check_as_by_the_build(site_tree):
     site = bundle_site(site_tree)
     source = site / BUNDLE / "index.md"
     source.write_text(source.read_text() + "\nAnd [the annex](annex.pdf).\n")
-    with pytest.raises(ContentError) as caught:
-        check_site(BuildOptions(site=site))
-    assert [p.format() for p in caught.value.problems if p.is_error] == [
-        f"{BUNDLE}/index.md:13: the link annex.pdf leads to no page of the site (fix the address, or remove the link)"]
+    for run in (lambda: check_site(BuildOptions(site=site)), lambda: build_site(site)):
+        with pytest.raises(ContentError) as caught:
+            run()
+        assert [p.format() for p in caught.value.problems if p.is_error] == [
+            f"{BUNDLE}/index.md:13: the link annex.pdf leads to no page of the site (fix the address, or remove the "
+            "link (an archive whose posts link to pages it no longer has builds with broken_links: warning))"]
 
 
 def test_a_bundles_lead_image_is_its_own_file_in_the_page_the_feeds_and_the_preview_card(site_tree):
@@ -150,7 +152,7 @@ def test_a_hugo_section_page_is_left_out_with_a_warning_naming_it(site_tree):
 
 def test_changing_adding_and_removing_a_bundles_files_rebuilds_as_a_clean_build_would(site_tree):
     site = bundle_site(site_tree, **{"newsgen.yaml": 'search: false\nmissing_images: warning\n'
-                                                     'permalink: "/{year}/{month}/{day}/{slug}/"\n'})
+                                                     'broken_links: warning\npermalink: "/{year}/{month}/{day}/{slug}/"\n'})
     out, _, _ = build_site(site)
     before = variants(read(out, PAGE))
     tick()
@@ -174,6 +176,7 @@ def test_changing_adding_and_removing_a_bundles_files_rebuilds_as_a_clean_build_
     (site / BUNDLE / "report.pdf").unlink()
     out, _, reporter = build_site(site)
     assert any("the image map.png does not exist" in p.message for p in reporter.problems)
+    assert any("the link report.pdf leads to no page" in p.message for p in reporter.problems)  # still linked
     assert not (out / PAGE.strip("/") / "map.png").exists() and not (out / PAGE.strip("/") / "report.pdf").exists()
     assert "/_img/map-" not in read(out, PAGE)
     assert files_of(out) == files_of(clean_build_of(site))
@@ -242,7 +245,7 @@ def test_the_opentelemetry_blogs_bundles_build_at_their_folders_slugs_without_a_
     shutil.copytree(OTEL, site / "content/blog")
     # Hugo's address for the blog, /blog/<year>/<slug>/; the posts' images were not copied with them
     (site / "newsgen.yaml").write_text('title: OpenTelemetry\npermalink: "/{section}/{year}/{slug}/"\n'
-                                       "missing_images: warning\nsearch: false\n")
+                                       "missing_images: warning\nbroken_links: warning\nsearch: false\n")
     out, result, reporter = build_site(site, now=datetime(2026, 9, 1, tzinfo=timezone.utc))
     bundles = sorted(p.parent for p in (site / "content/blog").glob("*/*/index.md"))
     assert len(bundles) == 92

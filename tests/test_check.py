@@ -20,13 +20,37 @@ def test_an_image_next_to_its_article_is_not_called_broken(site_tree):
     assert [p for p in check_site(BuildOptions(site=site)) if p.is_error] == []
 
 
-def test_a_missing_image_next_to_its_article_is_still_an_error(site_tree):
+def test_a_missing_image_next_to_its_article_follows_missing_images_in_check_as_in_the_build(site_tree):
     site = site_tree({"newsgen.yaml": "search: false\nmissing_images: warning\n",
                       "content/politics/a.md": article("A", body="Text.\n\n![p](gone.svg)")})
+    warned = [p.format() for p in check_site(BuildOptions(site=site)) if "gone.svg" in p.message]
+    assert warned == ["content/politics/a.md:7: warning: the image gone.svg does not exist (put the file under static/ "
+                      "(and write /images/name.jpg) or next to the article)"]  # once, not again as a broken link
+    (site / "newsgen.yaml").write_text("search: false\n")
     with pytest.raises(ContentError) as caught:
         check_site(BuildOptions(site=site))
-    assert "content/politics/a.md:7: the link gone.svg leads to no page of the site (fix the address, or remove the link)" in [
-        p.format() for p in caught.value.problems]
+    assert [p.format() for p in caught.value.problems if "gone.svg" in p.message] == [
+        "content/politics/a.md:7: the image gone.svg does not exist (put the file under static/ "
+        "(and write /images/name.jpg) or next to the article)"]
+
+
+def test_a_broken_link_in_a_body_stops_build_and_check_alike_or_warns_in_both(site_tree):
+    from conftest import build_site
+    site = site_tree({"newsgen.yaml": "search: false\n",
+                      "content/politics/a.md": article("A", body="See [the archive](/2015/02/25/We-Are-Hiring/)."),
+                      "content/politics/b.md": article("B", "2025-12-18", body="[A](/politics/a/) is fine.")})
+    expected = ("content/politics/a.md:5: the link /2015/02/25/We-Are-Hiring/ leads to no page of the site (fix the "
+                "address, or remove the link (an archive whose posts link to pages it no longer has builds with "
+                "broken_links: warning))")
+    for run in (build_site, lambda s: check_site(BuildOptions(site=s))):
+        with pytest.raises(ContentError) as caught:
+            run(site)
+        assert [p.format() for p in caught.value.problems if p.is_error] == [expected]
+    assert not (site / "build").exists()
+    (site / "newsgen.yaml").write_text("search: false\nbroken_links: warning\n")
+    built = [p.format() for p in build_site(site)[2].problems if "leads to no page" in p.message]
+    checked = [p.format() for p in check_site(BuildOptions(site=site)) if "leads to no page" in p.message]
+    assert built == checked == [expected.replace("a.md:5: ", "a.md:5: warning: ")]
 
 
 def test_raw_html_links_in_bodies_get_the_base_path_so_check_passes(site_tree):

@@ -4,7 +4,9 @@ Settings, content, rates and the page plan are loaded exactly as a build loads
 them; every page is then rendered in memory (so template errors surface), and each
 internal link and image reference is resolved against the planned pages and the
 static files. A broken link in an article body is reported against the article's
-source file and the line where the link is written. An image in a body is looked
+source file and the line where the link is written, by the loading both share (the
+build checks bodies too, see ``targets``), so build and check give one verdict under
+the same ``broken_links`` and ``missing_images`` settings. An image in a body is looked
 for where the build looks for it (next to the article's source, for a relative
 path), and on a site under a base path a root-relative link without it is reported
 (a template that writes ``href="/energy/"`` instead of ``{{ url('/energy/') }}``).
@@ -13,9 +15,7 @@ The site's own copies of theme files are checked against the theme's changelog (
 """
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import unquote, urlsplit
@@ -30,28 +30,11 @@ from .errors import ContentError, Problem
 from .kinds import Kind, PageSpec, unit
 from .render import PageProblem
 from .report import Reporter
-from .slugs import is_safe_url, output_path, site_path
+from .slugs import site_path
+from .targets import body_links, internal_target, is_served, page_links
 from .theme import template_dirs
 
 MISSES_BASE = "misses the base path"  # a link's verdict besides broken
-
-
-class _LinkParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value and (name in ("href", "src") or (tag == "meta" and name == "content" and "url=" in value)):
-                self.links.append(value.split("url=", 1)[1] if name == "content" else value)
-
-
-def page_links(html: str) -> list[str]:
-    """Every href/src of a page (and a meta refresh target), in document order."""
-    parser = _LinkParser()
-    parser.feed(html)
-    return parser.links
 
 
 def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[Problem]:
@@ -89,6 +72,8 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
                 problems.append(Problem(where[0], where[1], 0, "",
                                         f"the link {link} on {spec.url} misses the base path {base}",
                                         f"write {{{{ url('{link}') }}}} in templates, or {base}{link}"))
+            elif owner and owner in sources and link in body_links(sources[owner].html):
+                continue  # the build's own check of bodies reported it (see loading._body_links): once is enough
             elif owner and owner in sources:
                 line = _line_of(options.site / owner, link, base)
                 problems.append(Problem(owner, line, 0, "", f"the link {link} leads to no page of the site",
@@ -160,41 +145,16 @@ def _check_chunk(job: CheckJob, indices: Sequence[int]) -> list[tuple[int, Probl
                 # links to the site's hosts are the site's (see Config.site_path)
                 mapped = edition.site_path(link.split("#")[0].split("?")[0])
                 if mapped is not None:
-                    if not _served(unquote(mapped), served):
+                    if not is_served(unquote(mapped), served):
                         broken.append((link, "broken"))
                     continue
-            target = found or _internal_target(link, spec.url, base)
+            target = found or internal_target(link, spec.url, base)
             if base and link.startswith("/") and not link.startswith("//") and site_path(link, base) is None:
                 broken.append((link, MISSES_BASE))
-            elif target is not None and not _served(target, served):
+            elif target is not None and not is_served(target, served):
                 broken.append((link, "broken"))
         out.append((i, None, broken))
     return out
-
-
-def _internal_target(link: str, page_url: str, base: str) -> str | None:
-    """The site path a link points to, or None for external links, anchors and data URLs."""
-    parts = urlsplit(link)
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    path = unquote(parts.path)
-    if not path.startswith("/"):
-        folder = page_url if page_url.endswith("/") else page_url.rsplit("/", 1)[0] + "/"
-        path = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
-    else:
-        inside = site_path(path, base)
-        return path if inside is None else inside  # outside the base path: certainly not served here
-    return path
-
-
-def _served(path: str, served: set[str]) -> bool:
-    if not is_safe_url(path.replace("//", "/")):
-        return False
-    try:
-        candidate = output_path(path)
-    except ValueError:
-        return False
-    return candidate in served or path.lstrip("/") in served
 
 
 def _line_of(source: Path, link: str, base: str) -> int:

@@ -82,6 +82,7 @@ class Config:
     # one grows with it (about 200 MB at 500), and the search page reads more segments when it is smaller
     search_segment: int = 500
     missing_images: str = "error"  # or "warning": for archives migrated without their image files
+    broken_links: str = "error"  # or "warning": for archives whose bodies link to pages they no longer have
     languages: tuple[Language, ...] = ()  # the editions, default first; () for a site in one language
     default_language_in_subdir: bool = False  # the default edition under its own prefix, as the others
     # the shortcode templates (name, Jinja source) bodies are rendered with: read with the settings
@@ -226,7 +227,7 @@ _INT_KEYS = {"per_page": 1, "home_latest": 0, "home_section_size": 0, "related_s
              "search_segment": 1}
 _TEXT_KEYS = ("title", "description", "language", "publisher", "logo", "twitter")
 KNOWN_KEYS = (*_TEXT_KEYS, "base_url", "timezone", "permalink", "slugs", "sections", "search", "ticker",
-              "missing_images", "languages", "default_language_in_subdir", *_INT_KEYS)
+              "missing_images", "broken_links", "languages", "default_language_in_subdir", *_INT_KEYS)
 
 
 @lru_cache(maxsize=8)
@@ -302,9 +303,9 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
                     "slugs: keep keeps file names as written (case, '_', '.'), as Jekyll does")
             else:
                 values[key] = value
-        elif key == "missing_images":
+        elif key in ("missing_images", "broken_links"):
             if value not in ("error", "warning"):
-                bad(key, f"must be error or warning, not {shown(value)}", "missing_images: warning")
+                bad(key, f"must be error or warning, not {shown(value)}", f"{key}: warning")
             else:
                 values[key] = value
         elif key in ("search", "ticker", "default_language_in_subdir"):

@@ -55,6 +55,7 @@ from .model import Article, Author, Section, Site, Term, placement_text
 from .kinds import Kind, PageSpec, retitled
 from .people import People
 from .state import STATE_DIR, BuildState
+from .targets import broken_body_links
 
 FORMAT = "3"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
 # A file beside the state database, not a row in it: SQLite reads a 6 MB value (10,000
@@ -410,6 +411,9 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     if read is None:
         return None
     config, fresh, edits = read
+    served = _OnDisk(options.output_dir)  # the last build's whole output: a delta build adds and removes no page
+    if any(broken_body_links(a.html, a.url, config.base_path, served, a.body_images) for a in fresh.values()):
+        return None  # a link that leads nowhere is a problem of the article, which the full path reports
     skeleton.fingerprints.update((k, f) for k, (_, f) in edits.items())
     # no article moved, and the frame holds the files: the bundles' files are where the last build put them
     statics = place_resources(statics, options.site, skeleton.bundles)
@@ -491,6 +495,16 @@ def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton
             fingerprint = digest(fingerprint, *skeleton.image_signatures[key])
         edits[key] = (hashes[key], fingerprint)
     return config, fresh, edits
+
+
+class _OnDisk:
+    """The files of an output folder, asked one at a time (``in``) instead of listed."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+
+    def __contains__(self, relative: object) -> bool:
+        return isinstance(relative, str) and (self.output / relative).is_file()
 
 
 def _pages_showing(keys: set[str], skeleton: Skeleton, output: Path,

@@ -36,6 +36,7 @@ from .kinds.sitemaps import NEWS_WINDOW
 from .plan import plan_site, static_clashes
 from .report import Reporter
 from .state import BuildState
+from .targets import broken_body_links
 from .theme import shortcode_templates, static_roots, theme_root
 from .ticker import Rates, load_rates
 
@@ -266,7 +267,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
                                lambda relative: _shown_static(statics[relative][0], options.site),
                                lambda key, text: _line_of(scan.source_bytes(key), text))
     images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan)
-    problems += image_problems
+    problems += image_problems + _body_links(published, {spec.output for spec in specs} | statics.keys(), config, scan)
     if any(p.is_error for p in problems):
         raise ContentError(problems)
     for key, paths in images.items():  # an article's pages change when one of its images does
@@ -336,16 +337,35 @@ def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_
     found: dict[str, list[str]] = {}
     problems: list[Problem] = []
     for article in articles:
-        for written, path in image_refs(article, base_path):
+        for number, (written, path) in enumerate(image_refs(article, base_path)):
             if path.lstrip("/") in statics:
                 found.setdefault(article.key, []).append(path)
-            else:
-                problems.append(Problem(article.key, _line_of(scan.source_bytes(article.key), written), 0,
-                                        "image" if written == article.image else "",
-                                        f"the image {written} does not exist",
-                                        "put the file under static/ (and write /images/name.jpg) or next to the article",
-                                        severity))
+                continue
+            lead = number == 0 and written == article.image  # the front matter's image: the first ref
+            raw = scan.source_bytes(article.key)
+            start = 0 if lead else _body_start(raw)  # a body image on its own line, though the lead be the same
+            # '/assets/x.png' may be written 'assets/x.png' (Eleventy's {% image %}, a site-root path)
+            # and a body's {{ image | url }} is the front matter's value, so its line is the value's
+            line = _line_of(raw, written, start) or _line_of(raw, written.lstrip("/"), start) or _line_of(raw, written)
+            problems.append(Problem(article.key, line, 0, "image" if lead else "", f"the image {written} does not exist",
+                                    "put the file under static/ (and write /images/name.jpg) or next to the article",
+                                    severity))
     return found, problems
+
+
+def _body_links(articles: list[Article], served: set[str], config: Config, scan: Scan) -> list[Problem]:
+    """A problem for each link of an article's body that leads to no page or file of the site, as
+    ``newsgen check`` reports it (see ``targets``): the build and the check give one verdict."""
+    problems = []
+    base = config.base_path
+    for article in articles:
+        for link in broken_body_links(article.html, article.url, base, served, article.body_images):
+            written = link[len(base):] if base and link.startswith(base + "/") else link
+            problems.append(Problem(article.key, _line_of(scan.source_bytes(article.key), written), 0, "",
+                                    f"the link {written} leads to no page of the site",
+                                    "fix the address, or remove the link (an archive whose posts link to pages it no "
+                                    "longer has builds with broken_links: warning)", config.broken_links))
+    return problems
 
 
 def make_site(published: list[Article], config: Config) -> Site:
@@ -395,11 +415,20 @@ def _shown_static(path: Path, site: Path) -> str:
     return str(path)
 
 
-def _line_of(raw: bytes, text: str) -> int:
-    """The first line of a source that mentions ``text``; 0 when none does."""
+def _line_of(raw: bytes, text: str, start: int = 0) -> int:
+    """The first line of a source that mentions ``text`` (from byte ``start`` on); 0 when none does."""
     needle = text.encode("utf-8", "surrogatepass")
-    at = raw.find(needle)
+    at = raw.find(needle, start)
     return raw.count(b"\n", 0, at) + 1 if at >= 0 and needle else 0
+
+
+def _body_start(raw: bytes) -> int:
+    """Where a source's body begins: after its front matter's closing fence ('---' or '+++')."""
+    fence = raw[:3]
+    if fence not in (b"---", b"+++"):
+        return 0
+    end = raw.find(b"\n" + fence, 3)
+    return end + 4 if end >= 0 else 0
 
 
 def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:

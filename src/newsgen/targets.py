@@ -1,0 +1,88 @@
+"""Where a link on a page leads, and whether the site serves it: shared by the build, which checks
+the links in article bodies, and ``newsgen check``, which checks every link of every page.
+
+Both must give one verdict (the same problems, the same exit status), so the rules live here once.
+"""
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+import html as html_text
+import re
+from typing import Container, Iterable
+from urllib.parse import unquote, urlsplit
+
+from .slugs import is_safe_url, output_path, site_path
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name in ("href", "src") or (tag == "meta" and name == "content" and "url=" in value)):
+                self.links.append(value.split("url=", 1)[1] if name == "content" else value)
+
+
+def page_links(html: str) -> list[str]:
+    """Every href/src of a page (and a meta refresh target), in document order."""
+    parser = _LinkParser()
+    parser.feed(html)
+    return parser.links
+
+
+def internal_target(link: str, page_url: str, base: str) -> str | None:
+    """The site path a link points to, or None for external links, anchors and data URLs."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    if not path.startswith("/"):
+        folder = page_url if page_url.endswith("/") else page_url.rsplit("/", 1)[0] + "/"
+        path = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
+    else:
+        inside = site_path(path, base)
+        return path if inside is None else inside  # outside the base path: certainly not served here
+    return path
+
+
+def is_served(path: str, served: Container[str]) -> bool:
+    """Whether the site serves a site path: a page (its output file) or a file as it is."""
+    if not is_safe_url(path.replace("//", "/")):
+        return False
+    try:
+        candidate = output_path(path)
+    except ValueError:
+        return False
+    return candidate in served or path.lstrip("/") in served
+
+
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_LINK_ATTRIBUTE = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+
+
+def body_links(html: str) -> list[str]:
+    """Every href/src in an article's body: what :func:`page_links` finds there, at a fraction of
+    its cost (a build reads every body; Markdown and editors write plain tags)."""
+    found = []
+    for tag in _TAG.findall(html) if "<" in html else ():
+        for match in _LINK_ATTRIBUTE.finditer(tag):
+            found.append(html_text.unescape(next(g for g in match.groups() if g is not None)))
+    return found
+
+
+def broken_body_links(html: str, page_url: str, base: str, served: Container[str],
+                      images: Iterable[str] = ()) -> list[str]:
+    """The links of an article's body that lead to no page or file of the site, once each, in
+    order; its ``images`` are left to the image checks (they have a setting of their own)."""
+    skip = set(images)
+    broken: list[str] = []
+    for link in body_links(html):
+        if link in skip or link in broken:
+            continue
+        target = internal_target(link, page_url, base)
+        if target is not None and not is_served(target, served):
+            broken.append(link)
+    return broken
