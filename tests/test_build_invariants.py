@@ -206,7 +206,8 @@ def test_incremental_build_equals_clean_build(watching, initial, steps):
     which must catch up even when the edit was undone in between."""
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\nsearch: false\n",
+        write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\nsearch: false\n"
+                                          "broken_links: warning\n",
                           "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n",
                           "templates/404.html": DATA_TEMPLATE})
         for n, (section, text) in enumerate(initial):
@@ -262,7 +263,8 @@ def _bilingual_after_edits(tmp: Path, search: str, initial: list, slots: int, st
     failed build between is fine), then built once more beside a clean build of the same
     sources: (the site, the clean site); None when the last state does not build."""
     site = tmp / "site"
-    write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\n" + search + LANGUAGES,
+    write_tree(site, {"newsgen.yaml": "title: T\nper_page: 2\nsections: [politics, economy]\nbroken_links: warning\n"
+                                      + search + LANGUAGES,
                       "data/rates.yaml": "rates:\n  - {code: KZT, rate: 0.5, change: 0}\n"})
     for n, (lang, (section, text)) in enumerate(initial):
         write_tree(site, {f"content/{section}/a{n % slots}{'.ru' if lang == 'ru' else ''}.md": text})
