@@ -44,7 +44,10 @@ def check_site(options: BuildOptions, reporter: Reporter | None = None) -> list[
 
 
 def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Problem]:
-    loaded = load_site(options, reporter)  # no state: raises ContentError with every content problem
+    try:
+        loaded = load_site(options, reporter)  # no state: raises ContentError with every content problem
+    except ContentError as stopped:
+        raise ContentError(stopped.problems, "nothing was written") from None
     served = {spec.output for spec in loaded.specs} | set(loaded.statics)
     base = loaded.config.base_path
     problems = list(loaded.warnings) + override_warnings(options.site) + untranslated_words(options.site, loaded.config)
