@@ -327,3 +327,24 @@ def test_c_cpp_and_csharp_are_three_tags_and_other_spellings_of_one_tag_are_name
     assert warnings == ['content/tech/b.md:5: warning: tags: "Central-Asia" and "Central Asia" make the same tag page, '
                         '/tags/central-asia/, shown as "Central Asia" (write "Central Asia" if they are one tag, '
                         'or give this one a name of its own)']
+
+
+def test_an_article_that_moves_is_a_warning_in_build_and_check_until_a_redirect_keeps_its_old_address(site_tree):
+    from newsgen.check import check_site
+    from newsgen.loading import BuildOptions
+    site = site_tree({"newsgen.yaml": "search: false\n", "content/politics/talks.md": article("Talks")})
+    out, _, reporter = build_site(site)
+    assert not [p for p in reporter.problems if "earlier build" in p.message]
+    source = site / "content/politics/talks.md"
+    source.write_text(source.read_text().replace("title: Talks", "title: Talks\nslug: astana-talks"))
+    expected = ["content/politics/talks.md: warning: slug: was at /politics/talks/ in an earlier build and is now at "
+                "/politics/astana-talks/; readers and links that knew the old address find nothing (add "
+                "'redirect_from: [/politics/talks/]' to keep it working)"]
+    for _ in range(2):  # said again by every build, and by check, until it is fixed
+        moved = [p.format() for p in build_site(site)[2].problems if "earlier build" in p.message]
+        assert moved == expected
+        assert [p.format() for p in check_site(BuildOptions(site=site)) if "earlier build" in p.message] == expected
+    source.write_text(source.read_text().replace("slug: astana-talks", "slug: astana-talks\nredirect_from: [/politics/talks/]"))
+    out, _, reporter = build_site(site)
+    assert not [p for p in reporter.problems if "earlier build" in p.message]
+    assert 'url=/politics/astana-talks/"' in read(out, "/politics/talks/")

@@ -150,3 +150,48 @@ def test_check_and_build_report_the_same_shortcode_warnings(site_tree):
     built = {p.format() for p in build_site(site)[2].problems if p.field == "shortcode"}
     checked = {p.format() for p in check_site(BuildOptions(site=site)) if p.field == "shortcode"}
     assert built == checked and len(built) == 1
+
+
+def test_links_to_another_article_by_its_file_become_its_address_whatever_the_permalink(site_tree):
+    body = ("Jekyll: [hiring]({% post_url 2015-02-25-We-Are-Hiring %}), [by path]({% link _posts/2015-02-25-We-Are-Hiring.md %}).\n\n"
+            "Hugo: [bundle]({{< ref \"blog/2023/otel/index.md\" >}}), [relative]({{< relref \"otel#usage\" >}}), [ref][r].\n\n"
+            "[r]: {{< relref path=\"2015-02-25-We-Are-Hiring.md\" >}}\n")
+    site = site_tree({"newsgen.yaml": SETTINGS + "slugs: keep\npermalink: /{year}/{slug}/\n",
+                      "content/blog/2015-02-25-We-Are-Hiring.md": article("Hiring", "2015-02-25"),
+                      "content/blog/2023/otel/index.md": article("OTel", "2023-05-01"),
+                      "content/blog/links.md": article("Links", body=body)})
+    out, _, reporter = build_site(site)
+    page = read(out, "/2025/links/")
+    assert page.count('href="/2015/We-Are-Hiring/"') == 3
+    assert 'href="/2023/otel/">bundle</a>' in page and 'href="/2023/otel/#usage">relative</a>' in page
+    assert "newsgen-ref" not in page and not [p for p in reporter.problems if p.path.endswith("links.md")]
+    # the address follows the article: another permalink pattern, the same links
+    (site / "newsgen.yaml").write_text(SETTINGS + "slugs: keep\npermalink: /{section}/{slug}/\n")
+    tick()
+    build_site(site)
+    assert read(out, "/blog/links/").count('href="/blog/We-Are-Hiring/"') == 3
+    assert files_of(out) == files_of(clean_build_of(site))
+
+
+def test_a_link_by_file_to_no_article_is_a_problem_with_its_line_and_leads_nowhere(site_tree):
+    site = site_tree({"newsgen.yaml": SETTINGS + "broken_links: warning\n",
+                      "content/blog/x.md": article("X", body="Fine.\n\nSee [gone]({% post_url 2014-01-01-gone %}).")})
+    out, _, reporter = build_site(site)
+    assert [p.format() for p in reporter.problems if "names no article" in p.message] == [
+        "content/blog/x.md:7: warning: the link to '2014-01-01-gone' names no article of the site (write the other "
+        "article's file as it is under content/ (2015-02-25-hiring, blog/2023/otel/index.md) or its address)"]
+    assert '<a href="#">gone</a>' in read(out, "/blog/x/")
+
+
+def test_renaming_the_linked_article_rewrites_the_linking_page_as_a_clean_build_would(site_tree):
+    site = site_tree({"newsgen.yaml": SETTINGS,
+                      "content/blog/target.md": article("Target", "2025-12-18"),
+                      "content/blog/x.md": article("X", body='[t]({{< ref "target.md" >}})')})
+    out = build_site(site)[0]
+    assert 'href="/blog/target/"' in read(out, "/blog/x/")
+    tick()
+    target = site / "content/blog/target.md"
+    target.write_text(target.read_text().replace("title: Target", "title: Target\nslug: moved"))
+    build_site(site)
+    assert 'href="/blog/moved/"' in read(out, "/blog/x/")
+    assert files_of(out) == files_of(clean_build_of(site))

@@ -55,6 +55,7 @@ from .model import Article, Author, Section, Site, Term, placement_text
 from .kinds import Kind, PageSpec, retitled
 from .people import People
 from .state import STATE_DIR, BuildState
+from .references import has_references
 from .targets import broken_body_links
 
 FORMAT = "3"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
@@ -411,6 +412,8 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     if read is None:
         return None
     config, fresh, edits = read
+    if has_references(fresh.values()):
+        return None  # a link to another article by its file waits for every article: the full path
     served = _OnDisk(options.output_dir)  # the last build's whole output: a delta build adds and removes no page
     if any(broken_body_links(a.html, a.url, config.base_path, served, a.body_images) for a in fresh.values()):
         return None  # a link that leads nowhere is a problem of the article, which the full path reports

@@ -35,7 +35,9 @@ from .kinds import PageSpec, retitled
 from .kinds.sitemaps import NEWS_WINDOW
 from .plan import plan_site, static_clashes
 from .report import Reporter
-from .state import BuildState
+from .references import resolve_references
+from .slugs import output_path
+from .state import BuildState, read_addresses
 from .targets import broken_body_links
 from .theme import shortcode_templates, static_roots, theme_root
 from .ticker import Rates, load_rates
@@ -254,6 +256,12 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     drafts = [a for a in articles if a.draft and not options.drafts]
     future = [a for a in articles if a.date > now and not options.future and not (a.draft and not options.drafts)]
     published = [a for a in articles if (options.drafts or not a.draft) and (options.future or a.date <= now)]
+    # links to another article by its file: the address, now that every article is read
+    published, referred, reference_problems = resolve_references(
+        published, config.base_path, config.broken_links, lambda key, text: _line_of(scan.source_bytes(key), text))
+    problems += reference_problems
+    for key, addresses in referred.items():  # its pages change when an address it links to does
+        fingerprints[key] = digest(fingerprints[key], *addresses)
     reused = _reuse_last_plan(options, config, now, published, data)
     if reused is not None:
         site, specs, plan_problems = reused
@@ -267,7 +275,9 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
                                lambda relative: _shown_static(statics[relative][0], options.site),
                                lambda key, text: _line_of(scan.source_bytes(key), text))
     images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan)
-    problems += image_problems + _body_links(published, {spec.output for spec in specs} | statics.keys(), config, scan)
+    served = {spec.output for spec in specs} | statics.keys()
+    problems += image_problems + _body_links(published, served, config, scan)
+    problems += _moved(published, state.addresses() if state is not None else read_addresses(options.site), served)
     if any(p.is_error for p in problems):
         raise ContentError(problems)
     for key, paths in images.items():  # an article's pages change when one of its images does
@@ -365,6 +375,22 @@ def _body_links(articles: list[Article], served: set[str], config: Config, scan:
                                     f"the link {written} leads to no page of the site",
                                     "fix the address, or remove the link (an archive whose posts link to pages it no "
                                     "longer has builds with broken_links: warning)", config.broken_links))
+    return problems
+
+
+def _moved(articles: list[Article], former: dict[str, str], served: set[str]) -> list[Problem]:
+    """A warning for each address an article had in an earlier build, has no longer, and nothing
+    serves now: readers and other sites' links that knew it would find nothing. ``redirect_from``
+    keeps it, in one line; a clean build (``--clean``) forgets the old addresses."""
+    by_key = {a.key: a for a in articles}
+    problems = []
+    for url, key in sorted(former.items()):
+        article = by_key.get(key)
+        if article is None or article.url == url or output_path(url) in served:
+            continue
+        problems.append(Problem(key, 0, 0, "slug", f"was at {url} in an earlier build and is now at {article.url}; "
+                                "readers and links that knew the old address find nothing",
+                                f"add 'redirect_from: [{url}]' to keep it working", "warning"))
     return problems
 
 

@@ -27,6 +27,7 @@ from .model import Article, same_placement
 from .output import replace_page
 from .kinds import Kind, PageSpec, retitled
 from .render import PageProblem, PageRenderer
+from .references import has_references
 from .state import mark_previewed, site_lock
 
 
@@ -106,8 +107,8 @@ class Preview:
                 continue  # a temporary file of an editor's save, already gone
             new, problems = load_article(Source(key, path), Path(path).read_bytes(), config, self._markup,
                                          loaded.people)
-            if new is None or any(p.is_error for p in problems) or not same_placement(old, new):
-                return []
+            if new is None or any(p.is_error for p in problems) or not same_placement(old, new) or has_references([new]):
+                return []  # (a link to another article by its file waits for the rebuild, which reads them all)
             edited.append(new)
         return edited
 

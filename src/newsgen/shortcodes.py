@@ -14,7 +14,9 @@ read here, before Markdown, by a small parser of its own, and each tag is replac
 - the common Liquid and Hugo forms keep their meaning: ``{{ site.baseurl }}``, the
   ``url``/``relative_url``/``absolute_url`` filters, ``{% raw %}``, ``{% comment %}``,
   ``{% highlight %}``, ``{% include x.html %}`` of a partial the site defines as a
-  shortcode, ``{{% param key %}}`` (a front-matter value), ``{{< comment >}}``;
+  shortcode, ``{{% param key %}}`` (a front-matter value), ``{{< comment >}}``, and the links
+  to another article by its file (``{% post_url %}``, ``{% link %}``, ``{{< ref >}}``,
+  ``{{< relref >}}``: see ``references``);
 - anything else becomes nothing a reader sees, and a warning with its line and what to
   do: readers never see ``{%`` or ``{{``.
 
@@ -31,10 +33,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
+from urllib.parse import quote
 
 from jinja2 import DictLoader, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
+REF_SCHEME = "newsgen-ref:"  # a link to another article by its file, until every article is read (see references)
 TOKEN = "\x1a"  # brackets an HTML fragment's number in the Markdown text: never in a body (see content)
 _TOKEN = re.compile(TOKEN + r"(\d+)" + TOKEN)
 _BLOCK_TOKEN = re.compile(r"<p>" + TOKEN + r"(\d+)" + TOKEN + r"</p>")
@@ -204,10 +208,8 @@ class Shortcodes:
             return "", pos
         if name == "param":
             return self._param(args[0] if args else "", front, match.start(), written, note), pos
-        if name in ("ref", "relref"):
-            note(match.start(), written, f"{written} links to another page by its file, which newsgen cannot do yet; "
-                 "the link is left out", "write the page's address instead, e.g. (/2019/05/talks/)")
-            return "", pos
+        if name in ("ref", "relref"):  # a link to another article by its file: its address once all are read
+            return _reference(args[0] if args else dict(params).get("path", "")), pos
         call = _Call(ALIASES.get(name, name), written, args, params, inner.strip("\n"))
         return self._render(call, match.start(), match.end() if not inner else pos, note, fragment), pos
 
@@ -226,11 +228,9 @@ class Shortcodes:
             note(match.start(), written, f"Liquid's {{% {name} %}} is not run: the text around it is kept as it is",
                  "remove the tag, or keep the text in {% raw %} … {% endraw %} if readers should see it")
             return "", pos
-        if name in ("post_url", "link"):
-            note(match.start(), written, f"{written} links to another post by its file, which newsgen cannot do yet; "
-                 "the link is left out", "write the post's address instead, e.g. (/2019/05/21/talks/)")
-            return "", pos
         args, params = parse_args(match.group("targs"))
+        if name in ("post_url", "link"):  # Jekyll's links to another post by its file
+            return _reference(args[0] if args else ""), pos
         if name == "include":
             partial = re.sub(r"\.html?$", "", args[0]) if args else ""
             call = _Call(partial.rsplit("/", 1)[-1], written, args[1:], params)
@@ -306,6 +306,11 @@ class Shortcodes:
                  "fix the template; the article is not built until then", "error")
             return ""
         return fragment(html, start, end)
+
+
+def _reference(target: str) -> str:
+    """The stand-in for a link to another article by its file (see ``references``)."""
+    return REF_SCHEME + quote(target.strip(), safe="/#.-_~")
 
 
 def _split_literal(expr: str) -> tuple[str, str, str]:

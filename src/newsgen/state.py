@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS statics (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS skeleton_sources (key TEXT PRIMARY KEY, hash TEXT NOT NULL, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS addresses (url TEXT PRIMARY KEY, key TEXT NOT NULL);
 """
 
 
@@ -130,6 +131,22 @@ class BuildState:
 
     def close(self) -> None:
         self.db.close()
+
+    # the addresses articles have had ---------------------------------------------------------
+    def addresses(self) -> dict[str, str]:
+        """Every address an article still in the site has been published at: URL -> its key."""
+        return dict(self.db.execute("SELECT url, key FROM addresses").fetchall())
+
+    def remember_addresses(self, current: dict[str, str]) -> None:
+        """Add the articles' addresses of a finished build (URL -> key); forget those of articles
+        that are gone (a deleted article's old address is no longer its to keep)."""
+        known = self.addresses()
+        keys = set(current.values())
+        self.db.execute("BEGIN")
+        self.db.executemany("DELETE FROM addresses WHERE url = ?", [(u,) for u, k in known.items() if k not in keys])
+        self.db.executemany("INSERT OR REPLACE INTO addresses (url, key) VALUES (?, ?)",
+                            [(u, k) for u, k in current.items() if known.get(u) != k])
+        self.db.execute("COMMIT")
 
     # the last build's record ----------------------------------------------------------------
     def _get(self, key: Key) -> str | None:
@@ -363,6 +380,22 @@ def _drop_locks() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_drop_locks)
+
+
+def read_addresses(site: Path) -> dict[str, str]:
+    """:meth:`BuildState.addresses` of a site's state, read without taking the site (``newsgen
+    check`` writes nothing); none when the site has not been built."""
+    path = site / STATE_DIR / STATE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(db.execute("SELECT url, key FROM addresses").fetchall())
+        finally:
+            db.close()
+    except sqlite3.Error:  # an older state without the table, or one being replaced: nothing known
+        return {}
 
 
 @contextmanager

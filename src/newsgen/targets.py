@@ -59,7 +59,7 @@ def is_served(path: str, served: Container[str]) -> bool:
     return candidate in served or path.lstrip("/") in served
 
 
-_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_TAG = re.compile(r"<[a-zA-Z][^>]*?\s(?:href|src)\s*=[^>]*>", re.I)  # only the tags that link
 _LINK_ATTRIBUTE = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
