@@ -34,6 +34,12 @@ def test_an_article_dated_without_a_time_shows_the_day_alone_on_its_page(site_tr
     assert times(read(out, "/blog/timed/"))[0] == ("2015-03-01T10:30:00+06:00", "1 March 2015, 10:30")
 
 
+def test_a_time_with_fractions_of_a_second_is_a_valid_html_time_to_the_second(site_tree):
+    site = site_tree({"newsgen.yaml": SETTINGS, "content/blog/x.md": "---\ntitle: X\ndate: 2015-01-07 10:00:00.123456 +05:30\n---\nB.\n"})
+    # HTML's datetime takes at most three digits after the second; the page shows minutes anyway
+    assert times(read(build_site(site)[0], "/blog/x/"))[0] == ("2015-01-07T10:30:00+06:00", "7 January 2015, 10:30")
+
+
 def test_a_date_from_the_file_name_alone_shows_the_day_alone(site_tree):
     out = build_site(archive(site_tree))[0]
     assert times(read(out, "/blog/from-the-name/")) == [("2015-02-27", "27 February 2015")]

@@ -63,7 +63,7 @@ def make_environment(template_dirs: list[Path], cache: Path | None = None) -> ji
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.filters["iso"] = lambda d, date_only=False: (d.date() if date_only else d).isoformat() if d else ""
+    env.filters["iso"] = lambda d, date_only=False: (d.date().isoformat() if date_only else d.isoformat(timespec="seconds")) if d else ""
     env.filters["number"] = str  # each edition's renderer writes numbers in its language (see PageRenderer)
     return env
 
@@ -121,7 +121,7 @@ class PageRenderer:
             """For <time datetime>: the moment in the site's zone, or the day alone ('2015-03-02')."""
             if not d:
                 return ""
-            return local(d).date().isoformat() if date_only else local(d).isoformat()
+            return local(d).date().isoformat() if date_only else local(d).isoformat(timespec="seconds")
 
         env.filters.update(date=human_date, datetime=human_datetime, iso=iso)
         fragments: dict[tuple[Any, ...], Markup] = {}
