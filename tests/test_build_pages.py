@@ -244,6 +244,15 @@ def test_slug_styles_shape_the_address_from_the_file_name_and_never_cut_it(site_
     assert not [p for p in reporter.problems if p.field == "slug"]  # the site chose its style: no warning
 
 
+def test_a_site_without_a_slug_style_keeps_its_old_cut_addresses_and_is_told(site_tree):
+    long = "-".join(["word"] * 30)  # 149 characters
+    site = site_tree({"newsgen.yaml": "search: false\n", f"content/blog/{long}.md": article("L")})
+    out, _, reporter = build_site(site)
+    assert (out / f"blog/{long[:79]}/index.html").is_file()  # at a word boundary within 80, as before
+    [told] = [p for p in reporter.problems if p.field == "slug"]
+    assert f'uses "{long[:79]}" where the file name says "{long}"' in told.message
+
+
 def test_extra_front_matter_reaches_templates(site_tree):
     site = site_tree({
         "newsgen.yaml": "search: false\n",

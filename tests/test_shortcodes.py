@@ -195,3 +195,52 @@ def test_renaming_the_linked_article_rewrites_the_linking_page_as_a_clean_build_
     build_site(site)
     assert 'href="/blog/moved/"' in read(out, "/blog/x/")
     assert files_of(out) == files_of(clean_build_of(site))
+
+
+def test_an_edit_beside_an_article_linking_by_file_keeps_the_links_address(site_tree):
+    site = site_tree({"newsgen.yaml": SETTINGS,
+                      "content/politics/2024-01-02-target.md": article("Target", "2024-01-02"),
+                      "content/politics/2024-01-03-referrer.md": article(
+                          "Referrer", "2024-01-03", body="[the target]({% post_url 2024-01-02-target %})")})
+    out = build_site(site)[0]
+    tick()
+    target = site / "content/politics/2024-01-02-target.md"
+    target.write_text(target.read_text() + "\nMore text.\n")
+    build_site(site)
+    for page in ("/politics/referrer/", "/politics/", "/feed.xml"):
+        assert "newsgen-ref" not in read(out, page), page
+    assert 'href="/politics/target/"' in read(out, "/politics/referrer/")
+    assert files_of(out) == files_of(clean_build_of(site))
+
+
+def test_pairs_code_and_lists_keep_what_the_editor_wrote_around_shortcodes(site_tree):
+    body = ("{{< figure src=\"/a.svg\" >}}\n\nA paragraph between.\n\n{{< figure src=\"/a.svg\" >}}Caption two{{< /figure >}}\n\n"
+            "<pre>{{ user.name }}</pre>\n\n- item\n\n    {{< youtube abc >}}\n\n- next\n\n"
+            "{{< highlight go >}}\nfmt.Println(\"{{ x }}\")\n{{< /highlight >}}\n\n"
+            "{{< note >}}Kept text with [a ref]({{< ref \"target.md\" >}}).{{< /note >}}\n\n"
+            "{{< pullquote >}}See {{< ref \"target.md\" >}}{{< /pullquote >}}\n\n"
+            "Escaped: {{</* youtube abc */>}}\n\nTitle: {{ page.title | escape }}")
+    site = site_tree({"newsgen.yaml": SETTINGS, "static/a.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+                      "content/blog/target.md": article("Target", "2025-12-18"),
+                      "content/blog/x.md": article("A & B", body=body)})
+    out, _, reporter = build_site(site)
+    page = read(out, "/blog/x/").split('class="story-body"')[1].split("</article>")[0]
+    assert "<p>A paragraph between.</p>" in page and page.count('class="shortcode-figure"') == 2  # no pair across it
+    assert "<pre>{{ user.name }}</pre>" in page
+    assert re.search(r"<li>\s*<p>item</p>\s*<div class=\"embed embed-video\">", page) and "<li>\n<p>next</p>" in page
+    assert '<code class="language-go">fmt.Println("{{ x }}")' in page.replace("&quot;", '"')
+    assert '<p>Kept text with <a href="/blog/target/">a ref</a>.</p>' in page  # an unknown pair keeps its text
+    assert '<blockquote class="pullquote"><p>See /blog/target/</p></blockquote>' in page  # tags inside a pair are read
+    assert "Escaped: {{&lt; youtube abc &gt;}}" in page  # Hugo's way of showing a tag as written
+    assert "<p>Title: A &amp; B</p>" in page  # Liquid's escape filter, and a value is text, never markup
+    assert "note" in " ".join(p.message for p in reporter.problems if p.field == "shortcode")
+
+
+def test_a_shortcode_template_that_fails_in_any_way_is_an_error_at_the_articles_line(site_tree):
+    site = site_tree({"newsgen.yaml": SETTINGS, "templates/shortcodes/cols.html": "{{ 100 // (get('cols') | int) }}",
+                      "content/blog/x.md": article("X", body='{{< cols cols="0" >}}')})
+    with pytest.raises(ContentError) as caught:
+        build_site(site)
+    [error] = [p for p in caught.value.problems if p.is_error]
+    assert error.format().startswith('content/blog/x.md:5: shortcode: {{< cols cols="0" >}}: '
+                                     "templates/shortcodes/cols.html failed: ZeroDivisionError")

@@ -25,12 +25,11 @@ from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
 from .people import NOBODY, People
-from .inputs import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
+from .inputs import CONTENT_DIR, SOURCE_SUFFIXES, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
 from . import urls
 from .slugs import (MAX_SLUG_BYTES, article_slug, is_safe_url, is_web_address, normalise_url, slug_as_written,
                     slugify, split_dated_name, tag_slug)
 
-SOURCE_SUFFIXES = (".md", ".markdown")
 ALIASES = {"author": "authors", "excerpt": "summary", "description": "summary", "lastmod": "updated",
            "aliases": "redirect_from", "language": "lang", "translationKey": "translation_key", "url": "permalink"}
 FIELDS = ("title", "date", "section", "slug", "permalink", "tags", "authors", "summary", "image", "image_alt",
@@ -242,7 +241,8 @@ def _slug(fields: _Fields, stem: str, config: Config, edition: Language, address
     archive moved in would otherwise lose its URLs without a word. ``addressed``: the
     article's own ``permalink:`` decides its address, so its slug is not an address."""
     written = fields.text("slug") or stem
-    slug = article_slug(written, edition.slugs or config.slugs or "ascii")
+    chosen = edition.slugs or config.slugs
+    slug = article_slug(written, chosen or "ascii", cut=not chosen)  # unchosen: as before styles, so nothing moves
     line = fields.line("slug") if "slug" in fields.source_key else 0
     if not slug:
         fields.problems.append(Problem(fields.path, line, 0, "slug",

@@ -433,6 +433,8 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
         articles.load(needed)
     except Stale:
         return None
+    if has_references(articles.loaded.values()):
+        return None  # the state keeps articles as read, before their links by file got addresses: the full path
     # an article page and a redirect carry their article's headline, which this edit or an
     # earlier delta build may have changed since the skeleton was written
     specs = retitled(specs, lambda key: articles[key].title)

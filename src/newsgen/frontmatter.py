@@ -104,6 +104,24 @@ def _encoding_problem(raw: bytes, start: int, path: str) -> Problem:
                    "save the file as UTF-8 in your editor, e.g. with 'Save with encoding'")
 
 
+def _closing_line(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter opened on the first line ('---' or
+    '...' for YAML, '+++' for TOML); None when it is never closed."""
+    closing = _TOML_FENCE if _TOML_FENCE.match(lines[0]) else _CLOSE
+    return next((i for i in range(1, len(lines)) if closing.match(lines[i])), None)
+
+
+def body_line(raw: bytes) -> int:
+    """The number of the line a source's body begins on (1 without front matter), as
+    :func:`parse_document` reads the file: for finding a body's text by line."""
+    text, _ = decode_source(raw, "")
+    lines = (text or "").split("\n")
+    if not (_FENCE.match(lines[0]) or _TOML_FENCE.match(lines[0])):
+        return 1
+    end = _closing_line(lines)
+    return end + 2 if end is not None else 1
+
+
 def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
     """Parse one source file; on failure, ``None`` and the problems found."""
     text, problem = decode_source(raw, path)
@@ -115,8 +133,7 @@ def parse_document(raw: bytes, path: str) -> tuple[Document | None, list[Problem
     toml = _TOML_FENCE.match(lines[0]) is not None
     if not toml and not _FENCE.match(lines[0]):
         return None, [Problem(path, 1, 0, "", "the file has no front matter", FM_HINT)]
-    closing = _TOML_FENCE if toml else _CLOSE
-    end = next((i for i in range(1, len(lines)) if closing.match(lines[i])), None)
+    end = _closing_line(lines)
     if end is None:
         return None, [Problem(path, 1, 0, "", "the front matter is never closed",
                               f"add a line '{'+++' if toml else '---'}' after the last front-matter line")]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 SETTINGS_FILE = "newsgen.yaml"
 CONTENT_DIR = "content"  # a site's articles; other files in it are copied as they are
+SOURCE_SUFFIXES = (".md", ".markdown")  # an article's file under content/
 DATA_DIR = "data"
 RATES_FILE = f"{DATA_DIR}/rates.yaml"  # the ticker's rates: a data file with a typed model of its own
 TEMPLATES_DIR = "templates"

@@ -27,6 +27,7 @@ from .data import SiteData, load_data
 from .digests import digest
 from .inputs import signature as file_signature
 from .errors import ContentError, Problem, sort_problems
+from .frontmatter import body_line
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Edition, Site, build_editions, build_site, placement_text, same_placement
 from .parallel import default_jobs, run_chunks
@@ -353,7 +354,7 @@ def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_
                 continue
             lead = number == 0 and written == article.image  # the front matter's image: the first ref
             raw = scan.source_bytes(article.key)
-            start = 0 if lead else _body_start(raw)  # a body image on its own line, though the lead be the same
+            start = 0 if lead else _offset_of_line(raw, body_line(raw))  # the body's, though the lead be the same
             # '/assets/x.png' may be written 'assets/x.png' (Eleventy's {% image %}, a site-root path)
             # and a body's {{ image | url }} is the front matter's value, so its line is the value's
             line = _line_of(raw, written, start) or _line_of(raw, written.lstrip("/"), start) or _line_of(raw, written)
@@ -448,13 +449,14 @@ def _line_of(raw: bytes, text: str, start: int = 0) -> int:
     return raw.count(b"\n", 0, at) + 1 if at >= 0 and needle else 0
 
 
-def _body_start(raw: bytes) -> int:
-    """Where a source's body begins: after its front matter's closing fence ('---' or '+++')."""
-    fence = raw[:3]
-    if fence not in (b"---", b"+++"):
-        return 0
-    end = raw.find(b"\n" + fence, 3)
-    return end + 4 if end >= 0 else 0
+def _offset_of_line(raw: bytes, line: int) -> int:
+    """The byte where line ``line`` (counted from 1) of a source begins."""
+    at = 0
+    for _ in range(line - 1):
+        at = raw.find(b"\n", at) + 1
+        if at == 0:
+            return len(raw)
+    return at
 
 
 def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:

@@ -20,7 +20,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .links import rewrite_urls
-from .shortcodes import TOKEN, Note, Shortcodes, templates_digest
+from .shortcodes import REF_SCHEME, TOKEN, Note, Shortcodes, templates_digest
 
 WORDS_PER_MINUTE = 220
 # Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese) are
@@ -40,7 +40,7 @@ def word_count(text: str) -> int:
     spaced = _UNSPACED_PUNCTUATION.sub(" ", _UNSPACED.sub(" ", text))
     return len(spaced.split()) + round(unspaced * WORDS_PER_MINUTE / CHARACTERS_PER_MINUTE)
 EXTENSIONS = ("extra", "toc", "sane_lists")
-LINKS_VERSION = 5  # how newsgen rewrites links and expands shortcodes in bodies (and counts words): cached bodies of another version are rendered again
+LINKS_VERSION = 6  # how newsgen rewrites links and expands shortcodes in bodies (and counts words): cached bodies of another version are rendered again
 _PLACEHOLDER = re.compile(f"\x02[^\x03]*\x03|{TOKEN}\\d+{TOKEN}")  # Markdown's, and shortcodes' (no text)
 
 
@@ -152,6 +152,8 @@ class MarkupRenderer:
                 fragments = tuple(rewrite_urls(f, self._with_base_path) for f in fragments)
             html = self._shortcodes.insert(html, fragments)
         first = self._links.processor.first_paragraph if self._links.processor else ""
+        if REF_SCHEME in first:  # a link by file written bare: its address is not known yet, and no summary's
+            first = " ".join(re.sub(re.escape(REF_SCHEME) + r"\S*", "", first).split())
         return Rendered(html, first, word_count(_PLACEHOLDER.sub(" ", expanded.text)), expanded.notes)
 
 

@@ -18,11 +18,11 @@ from typing import Callable, Iterable
 from urllib.parse import unquote
 
 from .errors import Problem
+from .inputs import SOURCE_SUFFIXES
 from .model import Article
 from .shortcodes import REF_SCHEME
 
 _REF = re.compile(re.escape(REF_SCHEME) + r"""([^"'\s<>]*)""")
-_SOURCE_SUFFIXES = (".md", ".markdown")
 
 
 def names_of(article: Article) -> set[str]:
@@ -104,7 +104,7 @@ def has_references(articles: Iterable[Article]) -> bool:
 
 
 def _without_suffix(path: str) -> str:
-    for suffix in _SOURCE_SUFFIXES:
+    for suffix in SOURCE_SUFFIXES:
         if path.endswith(suffix):
             return path[:-len(suffix)]
     return path

@@ -30,13 +30,18 @@ output (:meth:`Shortcodes.insert`): a shortcode alone on its line is a block of 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 from urllib.parse import quote
 
 from jinja2 import DictLoader, TemplateError, Undefined
+from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
+
+from .slugs import slugify
 
 REF_SCHEME = "newsgen-ref:"  # a link to another article by its file, until every article is read (see references)
 TOKEN = "\x1a"  # brackets an HTML fragment's number in the Markdown text: never in a body (see content)
@@ -49,21 +54,26 @@ URL_FILTERS = ("url", "relative_url", "absolute_url")  # a site path stays a sit
 CONTROL_TAGS = ("if", "elsif", "else", "endif", "unless", "endunless", "for", "endfor", "case", "when", "endcase",
                 "assign", "capture", "endcapture", "increment", "decrement", "cycle", "break", "continue")
 
+# an argument list: quoted values may hold anything but their quote; elsewhere no brace (a tag that is not
+# closed then fails at the next one, so a body of unclosed tags is read in linear time)
+_ARGS = r"""(?:"[^"]{0,4000}"|'[^']{0,4000}'|`[^`]{0,4000}`|[^"'`{}])*?"""
 _SCAN = re.compile(r"""
-  (?P<raw>\{%-?\s*raw\s*-?%\}(?P<rawtext>.*?)\{%-?\s*endraw\s*-?%\})
-| (?P<lcomment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})
+  (?P<raw>\{%-?\s*raw\s*-?%\})
+| (?P<lcomment>\{%-?\s*comment\s*-?%\})
 | (?P<fence>^[ \t]*(?P<ticks>`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*(?P=ticks)[ \t]*$|\Z))
 | (?P<span>``[^\n]+?``|`[^`\n]+`)
-| (?P<hugo>\{\{[<%]\s*(?P<closing>/)?\s*(?P<hname>[\w./-]+)(?P<hargs>.*?)[>%]\}\})
-| (?P<tag>\{%-?\s*(?P<tname>\w+)(?P<targs>.*?)-?%\})
-| (?P<out>\{\{-?(?P<expr>.*?)-?\}\})
+| (?P<element><(?P<el>pre|code|script)\b[^>]*>)
+| (?P<hescape>\{\{(?P<eopen>[<%])/\*(?P<escaped>[^*]{0,4000}?)\*/(?P<eclose>[>%])\}\})
+| (?P<hugo>\{\{[<%]\s*(?P<closing>/)?\s*(?P<hname>[\w./-]+)(?P<hargs>""" + _ARGS + r""")[>%]\}\})
+| (?P<tag>\{%-?\s*(?P<tname>\w+)(?P<targs>""" + _ARGS + r""")-?%\})
+| (?P<out>\{\{-?(?P<expr>""" + _ARGS + r""")-?\}\})
 """, re.S | re.M | re.X)
-_RAW_IN_CODE = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
+_GROUPS = ("raw", "lcomment", "fence", "span", "element", "hescape", "hugo", "tag", "out")
+_RAW_MARKER = re.compile(r"\{%-?\s*(?:end)?(?:raw|comment)\s*-?%\}")  # in code, Liquid's markers alone go
 _ARG = re.compile(r"""(?:([\w-]+)\s*[=:]\s*)?("(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s,"'`=]+)""")
 _FILTER = re.compile(r"""\|\s*(\w+)\s*(?::\s*(.*?))?\s*(?=\||$)""", re.S)
 SHOWN = 60  # characters of a tag a warning quotes
-_Note = Callable[..., None]  # (where, tag as written, message, hint[, severity]): see Shortcodes.expand
-_Fragment = Callable[[str, int, int], str]  # (html, start, end) -> the text standing for it
+MAX_DEPTH = 4  # shortcodes inside shortcodes inside …: deeper ones are left as they are, with a warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +126,53 @@ def templates_digest(templates: tuple[tuple[str, str], ...]) -> str:
     return hashlib.sha256(repr(templates).encode()).hexdigest()[:16]
 
 
+class _Body:
+    """What expanding one body (or a shortcode's inner text) keeps track of."""
+
+    def __init__(self, text: str, front: Mapping[str, Any], fragments: list[str],
+                 notes: dict[str, tuple[int, int, Note]], first_line: int, depth: int) -> None:
+        self.text = text
+        self.front = front
+        self.fragments = fragments  # shared with the inner texts: a token means the same fragment everywhere
+        self.notes = notes
+        self.first_line = first_line  # of this text in the whole body
+        self.depth = depth
+        self._found: dict[str, list[int]] = {}
+
+    def line(self, at: int) -> int:
+        return self.first_line + self.text.count("\n", 0, at)
+
+    def note(self, at: int, message: str, hint: str, severity: str = "warning") -> None:
+        """One note per tag name (the hint names it) and article, with a count."""
+        key = f"{severity}{hint}"
+        if key in self.notes:
+            line, count, first = self.notes[key]
+            self.notes[key] = (line, count + 1, first)
+        else:
+            self.notes[key] = (self.line(at), 1, Note(self.line(at), message, hint, severity))
+
+    def fragment(self, html: str, start: int, end: int) -> str:
+        """A token for ``html``; alone on its line, a paragraph of its own (a block), indented as
+        the line was (inside a list item it stays in the item)."""
+        self.fragments.append(html)
+        token = f"{TOKEN}{len(self.fragments) - 1}{TOKEN}"
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        before, after = self.text[line_start:start], self.text[end:line_end if line_end >= 0 else len(self.text)]
+        if before.strip() or after.strip():
+            return token
+        return f"\n\n{before}{token}\n\n"
+
+    def first(self, pattern: str, after: int) -> int | None:
+        """Where the first match of ``pattern`` at or after ``after`` starts: each pattern is looked
+        for once per text (a body of many unclosed tags is still read in linear time)."""
+        if pattern not in self._found:
+            self._found[pattern] = [m.start() for m in re.finditer(pattern, self.text)]
+        found = self._found[pattern]
+        at = bisect_left(found, after)
+        return found[at] if at < len(found) else None
+
+
 class Shortcodes:
     """The shortcode templates of a site (name -> Jinja source), and the expansion of bodies."""
 
@@ -127,61 +184,16 @@ class Shortcodes:
     def expand(self, body: str, front: Mapping[str, Any] | None = None) -> Expanded:
         """``body`` with every template tag replaced (see the module's docstring). ``front``:
         the article's front matter, for ``{{% param %}}`` and Liquid's ``page.x``."""
-        if "{" not in body:
+        if "{" not in body and "<" not in body:
             return Expanded(body, (), ())
-        out: list[str] = []
         fragments: list[str] = []
-        notes: dict[str, tuple[int, int, Note]] = {}  # one note per tag, with how often it was seen
-        front = front or {}
-        pos = 0
-
-        def note(at: int, written: str, message: str, hint: str, severity: str = "warning") -> None:
-            key = f"{severity}{hint}"  # one note per tag name (the hint names it), with a count
-            if key in notes:
-                line, count, first = notes[key]
-                notes[key] = (line, count + 1, first)
-            else:
-                notes[key] = (body.count("\n", 0, at), 1, Note(body.count("\n", 0, at), message, hint, severity))
-
-        def fragment(html: str, start: int, end: int) -> str:
-            """A token for ``html``; alone on its lines, a paragraph of its own (a block)."""
-            fragments.append(html)
-            token = f"{TOKEN}{len(fragments) - 1}{TOKEN}"
-            alone = body[body.rfind("\n", 0, start) + 1:start].strip() == "" and \
-                body[end:body.find("\n", end) if "\n" in body[end:] else len(body)].strip() == ""
-            return f"\n\n{token}\n\n" if alone else token
-
-        while True:
-            match = _SCAN.search(body, pos)
-            if match is None:
-                out.append(body[pos:])
-                break
-            out.append(body[pos:match.start()])
-            pos = match.end()
-            kind = ""
-            for group in ("raw", "lcomment", "fence", "span", "hugo", "tag", "out"):
-                if match.group(group) is not None:
-                    kind = group
-                    break
-            if kind == "raw":
-                out.append(match.group("rawtext"))
-            elif kind == "lcomment":
-                pass
-            elif kind in ("fence", "span"):
-                out.append(_RAW_IN_CODE.sub(lambda m: m.group(1) or "", match.group(kind)))
-            elif kind == "hugo":
-                text, pos = self._hugo(body, match, front, note, fragment)
-                out.append(text)
-            elif kind == "tag":
-                text, pos = self._liquid_tag(body, match, front, note, fragment)
-                out.append(text)
-            else:
-                out.append(self._liquid_output(match, front, note, fragment))
+        notes: dict[str, tuple[int, int, Note]] = {}
+        text = self._expand(_Body(body, front or {}, fragments, notes, 0, 0))
         shown = []
         for line, count, first in sorted(notes.values(), key=lambda n: n[0]):
             more = f" ({count - 1} more in this article)" if count > 1 else ""
             shown.append(Note(line, first.message + more, first.hint, first.severity))
-        return Expanded("".join(out), tuple(fragments), tuple(shown))
+        return Expanded(text, tuple(fragments), tuple(shown))
 
     def insert(self, html: str, fragments: tuple[str, ...]) -> str:
         """The HTML of each shortcode in place of its token in Markdown's output."""
@@ -190,43 +202,108 @@ class Shortcodes:
         html = _BLOCK_TOKEN.sub(lambda m: fragments[int(m.group(1))], html)
         return _TOKEN.sub(lambda m: fragments[int(m.group(1))], html)
 
+    def _expand(self, body: _Body) -> str:
+        out: list[str] = []
+        text, pos = body.text, 0
+        while True:
+            match = _SCAN.search(text, pos)
+            if match is None:
+                out.append(text[pos:])
+                return "".join(out)
+            out.append(text[pos:match.start()])
+            pos = match.end()
+            kind = next(group for group in _GROUPS if match.group(group) is not None)
+            if kind in ("raw", "lcomment"):  # to its end marker: kept as written, or left out
+                end = body.first(r"\{%-?\s*end" + kind.removeprefix("l") + r"\s*-?%\}", pos)
+                if end is not None:
+                    if kind == "raw":
+                        out.append(text[pos:end])
+                    pos = text.index("%}", end) + 2
+            elif kind in ("fence", "span"):
+                out.append(_RAW_MARKER.sub("", match.group(kind)))
+            elif kind == "element":  # <pre>, <code>, <script> written in HTML: code, as a fence is
+                end = body.first(r"</" + match.group("el") + r"\s*>", pos)
+                stop = len(text) if end is None else end
+                out.append(match.group(kind) + text[pos:stop])
+                pos = stop
+            elif kind == "hescape":  # Hugo's {{</* x */>}}: the tag itself, shown as written
+                shown = "{{" + match.group("eopen") + match.group("escaped") + match.group("eclose") + "}}"
+                out.append(body.fragment(html.escape(shown), match.start(), match.end()))
+            elif kind == "hugo":
+                written, pos = self._hugo(body, match)
+                out.append(written)
+            elif kind == "tag":
+                written, pos = self._liquid_tag(body, match)
+                out.append(written)
+            else:
+                out.append(self._liquid_output(body, match))
+
+    def _inner(self, body: _Body, start: int, end: int) -> tuple[str, Markup]:
+        """A pair's inner text expanded (its own tags are read too), as Markdown text for a pair
+        that renders nothing of its own, and as HTML for a template (text escaped, tags' HTML kept)."""
+        inner = body.text[start:end].strip("\n")
+        if body.depth >= MAX_DEPTH:
+            body.note(start, f"shortcodes nested more than {MAX_DEPTH} deep are not read", "nest them less deeply")
+            return inner, Markup(html.escape(inner))
+        lead = len(body.text[start:end]) - len(body.text[start:end].lstrip("\n"))
+        expanded = self._expand(_Body(inner, body.front, body.fragments, body.notes, body.line(start + lead),
+                                      body.depth + 1))
+        parts = _TOKEN.split(expanded)  # text, number, text, …
+        shown = "".join(body.fragments[int(part)] if n % 2 else html.escape(part.strip("\n") if n in (0, len(parts) - 1)
+                                                                              else part) for n, part in enumerate(parts))
+        return expanded, Markup(shown)
+
     # --- the three syntaxes -------------------------------------------------------------------
 
-    def _hugo(self, body: str, match: re.Match[str], front: Mapping[str, Any], note: _Note, fragment: _Fragment) -> tuple[str, int]:
+    def _hugo(self, body: _Body, match: re.Match[str]) -> tuple[str, int]:
         name, written, pos = match.group("hname"), _short(match.group(0)), match.end()
         if match.group("closing"):
             return "", pos  # a closing tag without its opening one: nothing to show
         arg_text = match.group("hargs").rstrip()
         self_closed = arg_text.endswith("/")
         args, params = parse_args(arg_text.rstrip("/"))
-        inner = ""
+        text, inner = "", Markup("")
+        closing = None
         if not self_closed:
-            closing = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").search(body, pos)
-            if closing is not None:
-                inner, pos = body[pos:closing.start()], closing.end()
+            named = re.escape(name)
+            closing = body.first(r"\{\{[<%]\s*/\s*" + named + r"\s*[>%]\}\}", pos)
+            reopened = body.first(r"\{\{[<%]\s*" + named + r"(?![\w./-])", pos)
+            if closing is not None and reopened is not None and reopened < closing:
+                closing = None  # another tag of the name opens first: that closing tag is its own
+        paired = closing is not None
+        if closing is not None:
+            pos = body.text.index("}}", closing) + 2
         if name == "comment":
             return "", pos
+        if name == "highlight" and closing is not None:  # Hugo's own: a code block, as Liquid's {% highlight %}
+            code = body.text[match.end():closing].strip("\n")
+            return f"\n\n```{args[0] if args else ''}\n{code}\n```\n\n", pos
+        if closing is not None:
+            text, inner = self._inner(body, match.end(), closing)
         if name == "param":
-            return self._param(args[0] if args else "", front, match.start(), written, note), pos
+            return self._param(body, args[0] if args else "", match.start(), written), pos
         if name in ("ref", "relref"):  # a link to another article by its file: its address once all are read
             return _reference(args[0] if args else dict(params).get("path", "")), pos
-        call = _Call(ALIASES.get(name, name), written, args, params, inner.strip("\n"))
-        return self._render(call, match.start(), match.end() if not inner else pos, note, fragment), pos
+        call = _Call(ALIASES.get(name, name), written, args, params, inner)
+        if call.name not in self.names and paired:  # the text between stays; the tag around it goes
+            body.note(match.start(), f"{written} maps onto no shortcode newsgen knows; the text inside it is kept",
+                      f"define templates/shortcodes/{call.name}.html to render it (see README: Shortcodes)")
+            return text, pos
+        return self._render(body, call, match.start(), pos), pos
 
-    def _liquid_tag(self, body: str, match: re.Match[str], front: Mapping[str, Any], note: _Note,
-                    fragment: _Fragment) -> tuple[str, int]:
+    def _liquid_tag(self, body: _Body, match: re.Match[str]) -> tuple[str, int]:
         name, written, pos = match.group("tname"), _short(match.group(0)), match.end()
-        if name in ("raw", "endraw", "comment", "endcomment", "endhighlight"):
+        if name in ("endraw", "endcomment", "endhighlight", "raw", "comment"):
             return "", pos  # a marker without its other half
         if name == "highlight":
-            end = re.compile(r"\{%-?\s*endhighlight\s*-?%\}").search(body, pos)
+            end = body.first(r"\{%-?\s*endhighlight\s*-?%\}", pos)
             if end is not None:
                 language = parse_args(match.group("targs"))[0][:1]
-                code = body[pos:end.start()].strip("\n")
-                return f"\n\n```{language[0] if language else ''}\n{code}\n```\n\n", end.end()
+                code = body.text[pos:end].strip("\n")
+                return f"\n\n```{language[0] if language else ''}\n{code}\n```\n\n", body.text.index("%}", end) + 2
         if name in CONTROL_TAGS:
-            note(match.start(), written, f"Liquid's {{% {name} %}} is not run: the text around it is kept as it is",
-                 "remove the tag, or keep the text in {% raw %} … {% endraw %} if readers should see it")
+            body.note(match.start(), f"Liquid's {{% {name} %}} is not run: the text around it is kept as it is",
+                      "remove the tag, or keep the text in {% raw %} … {% endraw %} if readers should see it")
             return "", pos
         args, params = parse_args(match.group("targs"))
         if name in ("post_url", "link"):  # Jekyll's links to another post by its file
@@ -235,15 +312,14 @@ class Shortcodes:
             partial = re.sub(r"\.html?$", "", args[0]) if args else ""
             call = _Call(partial.rsplit("/", 1)[-1], written, args[1:], params)
             if call.name not in self.names:
-                note(match.start(), written, f"{written} includes the partial '{args[0] if args else ''}', which this "
-                     "site does not define; it is left out",
-                     f"define it as templates/shortcodes/{call.name or 'name'}.html (see README: Shortcodes)")
+                body.note(match.start(), f"{written} includes the partial '{args[0] if args else ''}', which this "
+                          "site does not define; it is left out",
+                          f"define it as templates/shortcodes/{call.name or 'name'}.html (see README: Shortcodes)")
                 return "", pos
-            return self._render(call, match.start(), pos, note, fragment), pos
-        return self._render(_Call(ALIASES.get(name, name), written, args, params), match.start(), pos, note,
-                            fragment), pos
+            return self._render(body, call, match.start(), pos), pos
+        return self._render(body, _Call(ALIASES.get(name, name), written, args, params), match.start(), pos), pos
 
-    def _liquid_output(self, match: re.Match[str], front: Mapping[str, Any], note: _Note, fragment: _Fragment) -> str:
+    def _liquid_output(self, body: _Body, match: re.Match[str]) -> str:
         expr, written = match.group("expr").strip(), _short(match.group(0))
         head, _, rest = expr.partition("|") if not expr.startswith(("'", '"')) else _split_literal(expr)
         head = head.strip()
@@ -253,10 +329,10 @@ class Shortcodes:
             value = ""
         else:
             field = head[len(next((p for p in PAGE_VARIABLES if head.startswith(p)), "")):]
-            known = front.get(field)
+            known = body.front.get(field)
             if not isinstance(known, (str, int, float)) or isinstance(known, bool):
-                note(match.start(), written, f"{written} names '{head}', which newsgen does not know; it is left out",
-                     "write the value itself, or define a front-matter field of that name")
+                body.note(match.start(), f"{written} names '{head}', which newsgen does not know; it is left out",
+                          "write the value itself, or define a front-matter field of that name")
                 return ""
             value = str(known)
         filters = [(m.group(1), parse_args(m.group(2) or "")[0]) for m in _FILTER.finditer("|" + rest)] if rest else []
@@ -265,31 +341,30 @@ class Shortcodes:
                 continue
             if name in ("prepend", "append") and arguments:
                 value = arguments[0] + value if name == "prepend" else value + arguments[0]
-                continue
-            if name in ("strip", "escape", "xml_escape", "uri_escape", "slugify"):
-                value = value.strip()
-                continue
-            if number != len(filters) - 1 or ALIASES.get(name, name) not in self.names:
-                note(match.start(), written, f"the Liquid filter '{name}' maps onto nothing newsgen knows; "
-                     f"{written} is left out", f"define it as templates/shortcodes/{name}.html, which gets the value "
-                     "as args[0] (see README: Shortcodes)")
+            elif name in TEXT_FILTERS:
+                value = TEXT_FILTERS[name](value)
+            elif number == len(filters) - 1 and ALIASES.get(name, name) in self.names:
+                call = _Call(ALIASES.get(name, name), written, (value, *arguments), ())
+                return self._render(body, call, match.start(), match.end())
+            else:
+                body.note(match.start(), f"the Liquid filter '{name}' maps onto nothing newsgen knows; "
+                          f"{written} is left out", f"define it as templates/shortcodes/{name}.html, which gets the "
+                          "value as args[0] (see README: Shortcodes)")
                 return ""
-            call = _Call(ALIASES.get(name, name), written, (value, *arguments), ())
-            return self._render(call, match.start(), match.end(), note, fragment)
-        return value
+        return _as_text(value)
 
-    def _param(self, key: str, front: Mapping[str, Any], at: int, written: str, note: _Note) -> str:
-        value = front.get(key)
+    def _param(self, body: _Body, key: str, at: int, written: str) -> str:
+        value = body.front.get(key)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
-        note(at, written, f"{written}: the front matter has no '{key}'; it is left out",
-             f"add '{key}:' to the front matter, or write the value itself")
+            return _as_text(str(value))
+        body.note(at, f"{written}: the front matter has no '{key}'; it is left out",
+                  f"add '{key}:' to the front matter, or write the value itself")
         return ""
 
-    def _render(self, call: _Call, start: int, end: int, note: _Note, fragment: _Fragment) -> str:
+    def _render(self, body: _Body, call: _Call, start: int, end: int) -> str:
         if call.name not in self.names:
-            note(start, call.written, f"{call.written} maps onto no shortcode newsgen knows; it is left out",
-                 f"define templates/shortcodes/{call.name}.html to render it (see README: Shortcodes)")
+            body.note(start, f"{call.written} maps onto no shortcode newsgen knows; it is left out",
+                      f"define templates/shortcodes/{call.name}.html to render it (see README: Shortcodes)")
             return ""
         params = dict(call.params)
 
@@ -299,13 +374,29 @@ class Shortcodes:
             return params.get(key, default)
 
         try:
-            html = self._env.get_template(f"{call.name}.html").render(
+            rendered = self._env.get_template(f"{call.name}.html").render(
                 args=list(call.args), params=params, inner=call.inner, get=get).strip()
-        except TemplateError as error:
-            note(start, call.written, f"{call.written}: templates/shortcodes/{call.name}.html failed: {error.message}",
-                 "fix the template; the article is not built until then", "error")
+        except Exception as error:  # noqa: BLE001 - a site's template may fail in any way: the editor is told where
+            reason = error.message if isinstance(error, TemplateError) and error.message else f"{type(error).__name__}: {error}"
+            body.note(start, f"{call.written}: templates/shortcodes/{call.name}.html failed: {reason}",
+                      "fix the template; the article is not built until then", "error")
             return ""
-        return fragment(html, start, end)
+        return body.fragment(rendered, start, end)
+
+
+TEXT_FILTERS: dict[str, Callable[[str], str]] = {  # Liquid's filters of text that keep their meaning
+    "strip": str.strip, "escape": html.escape, "xml_escape": html.escape, "escape_once": html.escape,
+    "uri_escape": lambda v: quote(v, safe="/:?#[]@!$&'()*+,;=%"), "url_encode": lambda v: quote(v, safe=""),
+    "slugify": slugify, "downcase": str.lower, "upcase": str.upper, "capitalize": str.capitalize,
+}
+
+
+_MARKUP = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _as_text(value: str) -> str:
+    """A value put into the Markdown as the text it is, never markup (its '&' Markdown escapes itself)."""
+    return value.translate(_MARKUP)
 
 
 def _reference(target: str) -> str:

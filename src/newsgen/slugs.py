@@ -11,9 +11,11 @@ An article's slug comes in one of three styles (the ``slugs:`` setting, per edit
   (case, ``_`` and ``.`` kept), so that a migrated archive keeps the URLs the world
   links to.
 
-Article slugs are never cut: the file name or ``slug:`` is the editor's choice, and a
-shortened one would move an address without a word. Tags and authors, whose slugs
-come from free text, are cut at 80 characters.
+Article slugs are not cut once a site has chosen its style: the file name or ``slug:`` is
+the editor's choice. A site that has not (``slugs:`` unset) keeps the cut at 80 characters
+that came before the styles, so that no published address moves on upgrading; it is told of
+each slug that differs from the name as written (see ``content._slug``). Tags and authors,
+whose slugs come from free text, are cut at 80 characters.
 """
 from __future__ import annotations
 
@@ -56,14 +58,15 @@ def slug_as_written(text: str) -> str:
     return _NOT_KEPT.sub("-", text).strip("-")
 
 
-def article_slug(text: str, style: str) -> str:
+def article_slug(text: str, style: str, cut: bool = False) -> str:
     """The slug of an article whose file name or ``slug:`` is ``text``, in one of
-    :data:`SLUG_STYLES`; never cut (see the module's docstring)."""
+    :data:`SLUG_STYLES`; with ``cut``, at most 80 characters as before the styles (see the
+    module's docstring)."""
     if style == "keep":
         return slug_as_written(text)
     if style == "native":
-        return native_slug(text, None)
-    return str(_slugify(text))
+        return native_slug(text, 80 if cut else None)
+    return slugify(text) if cut else str(_slugify(text))
 
 
 # Symbols after a word that make it another word: C, C++ and C# are three languages, F# and Disney+

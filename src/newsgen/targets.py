@@ -59,17 +59,24 @@ def is_served(path: str, served: Container[str]) -> bool:
     return candidate in served or path.lstrip("/") in served
 
 
-_TAG = re.compile(r"<[a-zA-Z][^>]*?\s(?:href|src)\s*=[^>]*>", re.I)  # only the tags that link
-_LINK_ATTRIBUTE = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+# a start tag, quoted values and all (a '>' inside quotes does not end it), and its attributes one by one, so
+# that text inside a value (alt="set href=/x") is never taken for an attribute: what page_links' parser reads
+_TAG = re.compile(r"""<[a-zA-Z][\w:-]*((?:"[^"]*"|'[^']*'|[^'">])*)>""")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 
 
 def body_links(html: str) -> list[str]:
     """Every href/src in an article's body: what :func:`page_links` finds there, at a fraction of
     its cost (a build reads every body; Markdown and editors write plain tags)."""
     found = []
-    for tag in _TAG.findall(html) if "<" in html else ():
-        for match in _LINK_ATTRIBUTE.finditer(tag):
-            found.append(html_text.unescape(next(g for g in match.groups() if g is not None)))
+    for attributes in _TAG.findall(html) if "<" in html else ():
+        if not ("href" in attributes or "src" in attributes or "HREF" in attributes or "SRC" in attributes):
+            continue
+        for match in _ATTRIBUTE.finditer(attributes):
+            if match.group(1).lower() in ("href", "src"):
+                value = next((g for g in match.groups()[1:] if g is not None), None)
+                if value:
+                    found.append(html_text.unescape(value))
     return found
 
 
