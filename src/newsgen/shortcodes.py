@@ -17,11 +17,14 @@ read here, before Markdown, by a small parser of its own, and each tag is replac
   shortcode, ``{{% param key %}}`` (a front-matter value), ``{{< comment >}}``, and the links
   to another article by its file (``{% post_url %}``, ``{% link %}``, ``{{< ref >}}``,
   ``{{< relref >}}``: see ``references``);
-- anything else becomes nothing a reader sees, and a warning with its line and what to
-  do: readers never see ``{%`` or ``{{``.
+- anything else becomes nothing a reader sees (an unknown pair keeps the text between),
+  and a warning with its line and what to do: readers never see ``{%`` or ``{{``.
 
-Code (fenced blocks and backtick spans) keeps its tags as written, except ``{% raw %}``
-and ``{% comment %}``, which Liquid handles before Markdown everywhere.
+Code (fenced blocks, backtick spans, and ``<pre>``, ``<code>`` and ``<script>`` written in
+HTML) keeps its tags as written, except the markers of ``{% raw %}`` and ``{% comment %}``,
+which Liquid reads before Markdown everywhere. A tag's arguments hold no brace outside their
+quotes, and a pair's closing tag is found from a list made once per body, so a body of
+unclosed tags is read in linear time.
 
 Text results (a URL, a value) go into the Markdown in place, so ``[post]({{ "/x/" | url }})``
 is a link; HTML results go in as tokens that Markdown leaves alone, replaced in its
