@@ -253,6 +253,19 @@ def test_a_site_without_a_slug_style_keeps_its_old_cut_addresses_and_is_told(sit
     assert f'uses "{long[:79]}" where the file name says "{long}"' in told.message
 
 
+def test_two_addresses_that_differ_only_in_case_are_a_warning(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\nslugs: keep\n",
+                      "content/blog/Hello.md": article("Upper"), "content/blog/hello.md": article("Lower", "2025-12-18")})
+    out, _, reporter = build_site(site)
+    warned = sorted(p.format() for p in reporter.problems if "differs only in case" in p.message)
+    assert warned == [
+        "content/blog/Hello.md:1: warning: URL /blog/Hello/ differs only in case from /blog/hello/; on a disk that "
+        "ignores case (macOS, Windows) one page replaces the other (give one of them another slug:)",
+        "content/blog/hello.md:1: warning: URL /blog/hello/ differs only in case from /blog/Hello/; on a disk that "
+        "ignores case (macOS, Windows) one page replaces the other (give one of them another slug:)"]
+    assert "Upper" in read(out, "/blog/Hello/") and "Lower" in read(out, "/blog/hello/")  # this disk tells them apart
+
+
 def test_extra_front_matter_reaches_templates(site_tree):
     site = site_tree({
         "newsgen.yaml": "search: false\n",

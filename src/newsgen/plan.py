@@ -75,8 +75,8 @@ def _clashes(site: Site, specs: list[PageSpec], config: Config) -> list[Problem]
     """One problem per file whose page would overwrite another page, naming a few of the others
     (an archive may have dozens of articles on one address) and what would tell them apart."""
     outputs = [spec.output for spec in specs]
-    if len(set(outputs)) == len(outputs):
-        return []  # the usual case, found without grouping thirteen thousand pages
+    if len(set(outputs)) == len(outputs):  # the usual case, found without grouping thirteen thousand pages
+        return _case_clashes(specs) if len({o.casefold() for o in outputs}) < len(outputs) else []
     claims: dict[str, list[PageSpec]] = defaultdict(list)
     for spec in specs:
         claims[spec.output].append(spec)
@@ -92,6 +92,26 @@ def _clashes(site: Site, specs: list[PageSpec], config: Config) -> list[Problem]
                 continue
             others = generated + [f for f in files if f != spec.article]
             problems.append(Problem(spec.article, 1, 0, "", f"URL {spec.url} is also claimed by {_named(others)}", hint))
+    return problems
+
+
+def _case_clashes(specs: list[PageSpec]) -> list[Problem]:
+    """A warning per article whose address differs from another only in case ('/blog/Hello/' and
+    '/blog/hello/', as slugs: keep or an own permalink may make): the web tells them apart, but on
+    a disk that does not (macOS's, Windows's) one page replaces the other."""
+    by_folded: dict[str, list[PageSpec]] = defaultdict(list)
+    for spec in specs:
+        by_folded[spec.output.casefold()].append(spec)
+    problems: list[Problem] = []
+    for group in by_folded.values():
+        if len(group) < 2:
+            continue
+        for spec in group:
+            if spec.article:
+                others = [o.url for o in group if o is not spec]
+                problems.append(Problem(spec.article, 1, 0, "", f"URL {spec.url} differs only in case from "
+                                        f"{_named(others)}; on a disk that ignores case (macOS, Windows) one page "
+                                        "replaces the other", "give one of them another slug:", "warning"))
     return problems
 
 
