@@ -122,7 +122,8 @@ def test_search_finds_a_word_from_an_article_body(page, site_url):
     page.fill("#masthead-q", "Turkmengaz")
     page.press("#masthead-q", "Enter")
     result = page.locator(".search-result h2 a").first
-    result.wait_for(timeout=10_000)
+    _settle(page)
+    result.wait_for(timeout=5_000)
     assert "tapi-pipeline-afghanistan" in result.get_attribute("href")
     meta = page.locator(".search-result-meta").first.inner_text()
     assert "Energy" in meta and "December 2025" in meta  # each result shows its section and date
@@ -146,7 +147,8 @@ def test_the_russian_search_page_finds_a_russian_word_in_the_russian_edition(pag
     page.press("#masthead-q", "Enter")
     assert "/ru/search/" in page.url
     result = page.locator(".search-result h2 a").first
-    result.wait_for(timeout=10_000)
+    _settle(page)
+    result.wait_for(timeout=5_000)
     assert "/ru/energy/tapi-pipeline-afghanistan/" in result.get_attribute("href")
     assert "декабря 2025" in page.locator(".search-result-meta").first.inner_text()
     links = [a.get_attribute("href") for a in page.locator(".search-result h2 a").all()]
@@ -225,14 +227,22 @@ def edited_search_url(tmp_path_factory):
     yield from _served(out)
 
 
+SETTLED = "document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
+
+
+def _settle(page, timeout: int = 30_000) -> None:
+    """Wait until the search page has searched; a search that failed says why. (The first search
+    loads Pagefind's WebAssembly: on a machine busy with two test workers it has taken over 10 s.)"""
+    page.wait_for_function(SETTLED, timeout=timeout)
+    assert "not available" not in page.locator("#search-status").inner_text(), page.errors
+
+
 def _all_results(page) -> list[str]:
     """Every result's link, following "More results" to the end; a search that failed says why."""
-    settled = "document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
-    page.wait_for_function(settled, timeout=15_000)
+    _settle(page)
     while page.locator("#search-more").is_visible():
         page.click("#search-more")
-        page.wait_for_function(settled, timeout=15_000)
-    assert "not available" not in page.locator("#search-status").inner_text(), page.errors
+        _settle(page)
     return [a.get_attribute("href") for a in page.locator(".search-result h2 a").all()]
 
 
