@@ -83,7 +83,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
     check_output_folder(output, options.site)
     # bad settings or a bad clock stop the build before it touches the build state (a --clean build
     # would otherwise forget everything, and the next build render the whole site again)
-    options.config()
+    options.settings()
     options = replace(options, now=options.now or build_now())
     state, reason = open_state(options.site, str(output.resolve())) if options.use_state else (None, "")
     if state is not None:  # the site's lock is held: what killed builds left can go
@@ -218,7 +218,7 @@ def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter
     last = state.last_build()
     if last is None or last.snapshot != snapshot or not state.written_whole():
         return None
-    config = options.config()
+    config = options.settings()
     if config.search and (not (options.site / STATE_DIR / BOOK_FILE).is_file() or not all(
             (options.output_dir / folder / MANIFEST).is_file() for folder in index_folders(config))):
         return None  # the search index is behind the pages, or gone (removed by hand?): this build makes it

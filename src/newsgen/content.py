@@ -252,8 +252,7 @@ def _slug(fields: _Fields, stem: str, config: Config, edition: Language, address
         fields.problems.append(Problem(fields.path, line, 0, "slug",
                                        f"is {len(slug.encode())} bytes long; a folder name in the output may have "
                                        f"at most {MAX_SLUG_BYTES}", "set a shorter slug:, e.g. the first words"))
-    elif not (config.slugs or edition.slugs or addressed) and slug != slug_as_written(written):
-        kept = slug_as_written(written)
+    elif not (chosen or addressed) and slug != (kept := slug_as_written(written)):
         fields.problems.append(warning(
             fields.path, line, "slug", f'the address uses "{slug}" where the {"slug" if line else "file name"} says '
             f'"{kept}", which Jekyll and Eleventy would have kept',

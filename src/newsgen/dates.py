@@ -97,6 +97,14 @@ def read_datetime(value: Any, zone: tzinfo) -> tuple[datetime | None, str]:
     return parsed, ""
 
 
+def iso_moment(moment: datetime, zone: tzinfo | None = None, date_only: bool = False) -> str:
+    """A moment for machines (<time datetime>, OpenGraph, JSON-LD), in ``zone`` when given: the
+    day alone ('2015-03-02') for a day given without a time, else to the second (HTML's datetime
+    takes at most three digits after it, and no page shows fractions)."""
+    local = moment.astimezone(zone) if zone is not None else moment
+    return local.date().isoformat() if date_only else local.isoformat(timespec="seconds")
+
+
 def is_date_only(value: Any) -> bool:
     """True when front matter gives a day without a time of day ('2015-03-02', as archives
     migrated from Jekyll, Eleventy and Hugo often do): it is read as midnight in the site's

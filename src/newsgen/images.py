@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeGuard, cast
+from typing import Any, Callable, Container, Iterable, TypeGuard, cast
 
 from markupsafe import Markup
 
@@ -256,6 +256,13 @@ def picture(info: ImageInfo | None, src: str, alt: str, sizes: str, lazy: bool, 
     return Markup(f'<picture><source type="image/webp" srcset="{webp}" sizes="{e(sizes)}">'
                   f'<img src="{e(to(info.fallback))}" srcset="{srcset}" sizes="{e(sizes)}" alt="{e(alt)}"{size}{loading}>'
                   f"</picture>")
+
+
+def is_served_image(path: str, files: Container[str] | None) -> bool:
+    """Whether an image's site path is one of the site's ``files`` (output paths): an image that is
+    not (a migrated archive's, with missing_images: warning) is left out of pages and previews.
+    Another site's image ('' as a site path) is taken as served, as is any when the files are unknown."""
+    return not path or files is None or path.lstrip("/") in files
 
 
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")

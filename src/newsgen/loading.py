@@ -20,7 +20,7 @@ from . import __version__, sealed
 from .config import Config, load_config
 from .bundles import bundle_folder, place_resources
 from .content import Source, find_sources, load_article, misnamed_files, not_copied
-from .images import image_refs
+from .images import image_refs, is_served_image
 from .output import static_files
 from .dates import Window, build_now
 from .data import SiteData, load_data
@@ -37,7 +37,7 @@ from .kinds.sitemaps import NEWS_WINDOW
 from .plan import plan_site, static_clashes
 from .report import Reporter
 from .references import resolve_references
-from .slugs import output_path
+from .slugs import output_path, site_path
 from .state import BuildState, read_addresses
 from .targets import broken_body_links
 from .theme import shortcode_templates, static_roots, theme_root
@@ -115,10 +115,15 @@ class BuildOptions:
     lock_wait: float | None = None  # seconds to wait for another build of the site; None: state.LOCK_WAIT
     hosts: tuple[tuple[str, str], ...] = ()  # editions on domains of their own at these addresses (serve)
 
-    def config(self) -> Config:
-        """The site's settings as this build reads them (see ``Config.with_hosts``)."""
-        config = replace(load_config(self.site), shortcodes=shortcode_templates(self.site))
+    def settings(self) -> Config:
+        """The site's settings as this build reads them (see ``Config.with_hosts``), without the
+        shortcode templates: what a build that may read no article needs (a no-op's checks)."""
+        config = load_config(self.site)
         return config.with_hosts(dict(self.hosts)) if self.hosts else config
+
+    def config(self) -> Config:
+        """The settings articles are read with: :meth:`settings` and the shortcode templates."""
+        return replace(self.settings(), shortcodes=shortcode_templates(self.site))
 
     @property
     def output_dir(self) -> Path:
@@ -349,7 +354,7 @@ def _images(articles: list[Article], statics: dict[str, tuple[Path, str]], base_
     problems: list[Problem] = []
     for article in articles:
         for number, (written, path) in enumerate(image_refs(article, base_path)):
-            if path.lstrip("/") in statics:
+            if is_served_image(path, statics):
                 found.setdefault(article.key, []).append(path)
                 continue
             lead = number == 0 and written == article.image  # the front matter's image: the first ref
@@ -371,7 +376,7 @@ def _body_links(articles: list[Article], served: set[str], config: Config, scan:
     base = config.base_path
     for article in articles:
         for link in broken_body_links(article.html, article.url, base, served, article.body_images):
-            written = link[len(base):] if base and link.startswith(base + "/") else link
+            written = site_path(link, base) or link  # as the editor wrote it, without the base path
             problems.append(Problem(article.key, _line_of(scan.source_bytes(article.key), written), 0, "",
                                     f"the link {written} leads to no page of the site",
                                     "fix the address, or remove the link (an archive whose posts link to pages it no "

@@ -70,6 +70,13 @@ def image_sources(body_html: str) -> tuple[str, ...]:
     return tuple(html.unescape(src.group(1)) for src in found if src)
 
 
+def with_base_path(base_path: str) -> Callable[[str, str, str], str]:
+    """The rewrite (see ``links.rewrite_urls``) that puts the base path before a root-relative link."""
+    def rewrite(tag: str, attribute: str, url: str) -> str:
+        return base_path + url if url.startswith("/") and not url.startswith("//") else url
+    return rewrite
+
+
 class _SiteLinks(Treeprocessor):
     """Prefix root-relative links and images with the site's base path ('/news').
 
@@ -100,10 +107,7 @@ class _SiteLinks(Treeprocessor):
             stash = self.md.htmlStash.rawHtmlBlocks
             for number, block in enumerate(stash):
                 if isinstance(block, str):
-                    stash[number] = rewrite_urls(block, self._with_base_path)
-
-    def _with_base_path(self, tag: str, attribute: str, url: str) -> str:
-        return self.base_path + url if url.startswith("/") and not url.startswith("//") else url
+                    stash[number] = rewrite_urls(block, with_base_path(self.base_path))
 
 
 class _SiteLinksExtension(Extension):
@@ -149,16 +153,13 @@ class MarkupRenderer:
         if expanded.fragments:
             fragments = expanded.fragments
             if self._base_path:  # a shortcode's links are the site's, as a body's are
-                fragments = tuple(rewrite_urls(f, self._with_base_path) for f in fragments)
+                fragments = tuple(rewrite_urls(f, with_base_path(self._base_path)) for f in fragments)
             html = self._shortcodes.insert(html, fragments)
         first = self._links.processor.first_paragraph if self._links.processor else ""
         if REF_SCHEME in first:  # a link by file written bare: its address is not known yet, and no summary's
             first = " ".join(re.sub(re.escape(REF_SCHEME) + r"\S*", "", first).split())
         return Rendered(html, first, word_count(_PLACEHOLDER.sub(" ", expanded.text)), expanded.notes)
 
-
-    def _with_base_path(self, tag: str, attribute: str, url: str) -> str:
-        return self._base_path + url if url.startswith("/") and not url.startswith("//") else url
 
 
 def plain_summary(text: str, limit: int = 300) -> str:

@@ -17,11 +17,13 @@ from dataclasses import replace
 from typing import Callable, Iterable
 from urllib.parse import unquote
 
+from .bundles import BUNDLE_INDEX, SECTION_PAGE
 from .errors import Problem
 from .inputs import SOURCE_SUFFIXES
 from .model import Article
 from .shortcodes import REF_SCHEME
 
+_BUNDLE_PAGES = (f"/{BUNDLE_INDEX}", f"/{SECTION_PAGE}")  # a bundle's page answers to its folder's name
 _REF = re.compile(re.escape(REF_SCHEME) + r"""([^"'\s<>]*)""")
 
 
@@ -35,7 +37,7 @@ def names_of(article: Article) -> set[str]:
         path = key.partition("/")[2]  # without content/
         names.add(path)
         stem = _without_suffix(path)
-        if stem.endswith(("/index", "/_index")):
+        if stem.endswith(_BUNDLE_PAGES):
             stem = stem.rsplit("/", 1)[0]
         names.update((stem, stem.rsplit("/", 1)[-1]))
     return names
@@ -83,7 +85,7 @@ def _lookup(written: str, article: Article, index: dict[str, list[Article]]) -> 
     name = written.partition("#")[0].strip()
     name = name.removeprefix("./").strip("/").removeprefix("_posts/")
     name = _without_suffix(name)
-    if name.endswith(("/index", "/_index")):
+    if name.endswith(_BUNDLE_PAGES):
         name = name.rsplit("/", 1)[0]
     if not name:
         return None

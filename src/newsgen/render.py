@@ -18,13 +18,14 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Config
+from .dates import iso_moment
 from .data import SiteData
 from .errors import Problem
 from .model import Article, Section, Site
 from .kinds import PageSpec, unit
 from .theme import CARD_PARTIAL, TICKER_PARTIAL
 from .links import rewrite_urls
-from .images import ImageInfo, picture, responsive_body
+from .images import ImageInfo, is_served_image, picture, responsive_body
 from .seo import MetaBuilder
 from .ticker import Rates
 from .editions import Alternates
@@ -63,7 +64,7 @@ def make_environment(template_dirs: list[Path], cache: Path | None = None) -> ji
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.filters["iso"] = lambda d, date_only=False: (d.date().isoformat() if date_only else d.isoformat(timespec="seconds")) if d else ""
+    env.filters["iso"] = lambda d, date_only=False: iso_moment(d, None, date_only) if d else ""
     env.filters["number"] = str  # each edition's renderer writes numbers in its language (see PageRenderer)
     return env
 
@@ -119,9 +120,7 @@ class PageRenderer:
 
         def iso(d: datetime | None, date_only: bool = False) -> str:
             """For <time datetime>: the moment in the site's zone, or the day alone ('2015-03-02')."""
-            if not d:
-                return ""
-            return local(d).date().isoformat() if date_only else local(d).isoformat(timespec="seconds")
+            return iso_moment(d, zone, date_only) if d else ""
 
         env.filters.update(date=human_date, datetime=human_datetime, iso=iso)
         fragments: dict[tuple[Any, ...], Markup] = {}
@@ -144,8 +143,7 @@ class PageRenderer:
             return fragments[key]
 
         def served(path: str) -> bool:
-            """Whether an image's site path ('' for another site's) is a file of the site."""
-            return not path or self.files is None or path.lstrip("/") in self.files
+            return is_served_image(path, self.files)
 
         def has_image(article: Article) -> bool:
             """Whether the article has a lead image a reader can see: none, or a missing file, is no box."""

@@ -14,12 +14,13 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Mapping
 
 from markupsafe import Markup
 
 from .config import Config
+from .dates import iso_moment
+from .images import is_served_image
 from .model import Article, Author, Site
 from . import urls
 from .kinds import Kind, PageSpec, unit
@@ -74,13 +75,6 @@ class PageMeta:
         return Markup("\n".join(lines))
 
 
-def when(moment: datetime, date_only: bool, zone: tzinfo) -> str:
-    """A date for OpenGraph and JSON-LD, in the site's zone: the day alone ('2015-03-02') when the
-    article gave no time of day (ISO 8601 allows it, and it invents no midnight)."""
-    local = moment.astimezone(zone)
-    return local.date().isoformat() if date_only else local.isoformat()
-
-
 def og_locale(language: str) -> str:
     """The site's language as OpenGraph's locale: 'en-GB' -> 'en_GB', 'en' -> 'en_US', 'ru' -> 'ru_RU'."""
     parts = language.replace("_", "-").split("-")
@@ -114,7 +108,7 @@ class MetaBuilder:
         if article is None or not article.image:
             return ""
         path = article.site_file(article.image)
-        if path and self.files is not None and path.lstrip("/") not in self.files:
+        if not is_served_image(path, self.files):
             return ""  # a migrated archive's missing image: the site's card instead of a broken preview
         return path or article.image
 
@@ -165,8 +159,8 @@ class MetaBuilder:
         og += [("og:locale:alternate", og_locale(code)) for code, _ in languages
                if code not in ("x-default", config.language)]
         if article:
-            og += [("article:published_time", when(article.date, article.date_only, config.zone)),
-                   ("article:modified_time", when(article.modified, article.modified_date_only, config.zone)),
+            og += [("article:published_time", iso_moment(article.date, config.zone, article.date_only)),
+                   ("article:modified_time", iso_moment(article.modified, config.zone, article.modified_date_only)),
                    ("article:section", self.sections.get(article.section, article.section))]
             og += [("article:tag", t.name) for t in article.tags]
             og += [("article:author", self.abs_url(a.url)) for a in article.authors]
@@ -214,8 +208,8 @@ class MetaBuilder:
             "@context": "https://schema.org", "@type": "NewsArticle",
             "headline": article.title,
             "description": article.summary,
-            "datePublished": when(article.date, article.date_only, config.zone),
-            "dateModified": when(article.modified, article.modified_date_only, config.zone),
+            "datePublished": iso_moment(article.date, config.zone, article.date_only),
+            "dateModified": iso_moment(article.modified, config.zone, article.modified_date_only),
             # no byline: the publisher is the author (Google wants one; an empty list says nothing)
             "author": [self.person(a) for a in article.authors] or [self.organisation()],
             "image": [image],  # the lead image, else the site's card: Google shows no article without one

@@ -187,7 +187,7 @@ class Shortcodes:
     def expand(self, body: str, front: Mapping[str, Any] | None = None) -> Expanded:
         """``body`` with every template tag replaced (see the module's docstring). ``front``:
         the article's front matter, for ``{{% param %}}`` and Liquid's ``page.x``."""
-        if "{" not in body and "<" not in body:
+        if "{" not in body:  # no tag to read (what code is kept from matters only with one)
             return Expanded(body, (), ())
         fragments: list[str] = []
         notes: dict[str, tuple[int, int, Note]] = {}
