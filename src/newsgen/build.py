@@ -165,7 +165,8 @@ def _full(options: BuildOptions, state: BuildState | None, scan: Scan, inputs: I
 
             skeleton = record(state, options.site, loaded, scan, inputs.snapshot, inputs.frame, inputs.model, pieces)
         _remember(state, inputs.snapshot if settled else "", loaded.window, result, skeleton=skeleton)
-        state.remember_addresses({a.url: a.key for a in loaded.site.articles})  # so a moved one is told of
+        # so that an article that moves is told of: the addresses read when the build began, and the new ones
+        state.remember_addresses({a.url: a.key for a in loaded.site.articles}, loaded.addresses)
     return result
 
 

@@ -152,6 +152,7 @@ class LoadedSite:
     now: datetime | None = None  # the build time the plan was made for
     data: SiteData = field(default_factory=SiteData)  # data/ files but the rates, for templates and units
     people: People = NOBODY  # data/authors.yaml, which the articles were read with
+    addresses: dict[str, str] = field(default_factory=dict)  # the addresses articles had before (see _moved)
 
     @property
     def window(self) -> Window:
@@ -283,7 +284,8 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
     images, image_problems = _images(published, statics, config.base_path, config.missing_images, scan)
     served = {spec.output for spec in specs} | statics.keys()
     problems += image_problems + _body_links(published, served, config, scan)
-    problems += _moved(published, state.addresses() if state is not None else read_addresses(options.site), served)
+    former = state.addresses() if state is not None else read_addresses(options.site)
+    problems += _moved(published, former, served)
     if any(p.is_error for p in problems):
         raise ContentError(problems)
     for key, paths in images.items():  # an article's pages change when one of its images does
@@ -292,7 +294,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
                       skipped_drafts=len(drafts), skipped_future=len(future), fingerprints=fingerprints,
                       parsed=parsed, valid_until=_valid_until(articles, site, now), statics=statics, images=images,
                       changed_meanwhile=frozenset(changed_meanwhile), plan_problems=tuple(plan_problems), now=now,
-                      data=data, people=people, bundles=bundles)
+                      data=data, people=people, bundles=bundles, addresses=former)
 
 
 def people_of(data: SiteData) -> tuple[People, list[Problem]]:

@@ -137,10 +137,10 @@ class BuildState:
         """Every address an article still in the site has been published at: URL -> its key."""
         return dict(self.db.execute("SELECT url, key FROM addresses").fetchall())
 
-    def remember_addresses(self, current: dict[str, str]) -> None:
-        """Add the articles' addresses of a finished build (URL -> key); forget those of articles
-        that are gone (a deleted article's old address is no longer its to keep)."""
-        known = self.addresses()
+    def remember_addresses(self, current: dict[str, str], known: dict[str, str]) -> None:
+        """Add the articles' addresses of a finished build (URL -> key) to those ``known`` (what
+        :meth:`addresses` gave when the build began); forget those of articles that are gone (a
+        deleted article's old address is no longer its to keep)."""
         keys = set(current.values())
         self.db.execute("BEGIN")
         self.db.executemany("DELETE FROM addresses WHERE url = ?", [(u,) for u, k in known.items() if k not in keys])
