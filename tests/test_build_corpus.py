@@ -11,7 +11,8 @@ import pytest
 
 from conftest import NOW, build_site, read
 
-from newsgen.build import BuildOptions, load_site
+from newsgen.build import BuildOptions
+from newsgen.loading import load_site
 from newsgen.errors import ContentError
 
 CORPUS = Path(__file__).parent / "corpus" / "18f-blog"

@@ -222,26 +222,28 @@ def test_source_date_epoch_fixes_the_build_time(site_tree, monkeypatch):
 # --- reading only what changed: file signatures --------------------------------------------
 
 def test_files_unchanged_since_the_last_scan_are_not_read_again(newsroom, monkeypatch):
-    from newsgen import loading
-    monkeypatch.setattr(loading, "RACY_SECONDS", 0)  # the files here were written a moment ago
-    first = loading.scan_sources(newsroom)
+    from newsgen import scan
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)  # the files here were written a moment ago
+    first = scan.scan_sources(newsroom)
     assert set(first.signatures) == set(first.hashes) and len(first.read) == 5
-    known = {k: (sig, first.hashes[k]) for k, sig in first.signatures.items()}
+    known = scan.Known.from_bytes(first.known().to_bytes())  # as the build state keeps it
 
-    again = loading.scan_sources(newsroom, known)
-    assert again.read == set() and again.hashes == first.hashes
+    again = scan.scan_sources(newsroom, known)
+    assert again.read == set() and again.hashes == first.hashes and again.keys == first.keys
 
     source = newsroom / "content/politics/c.md"
     source.write_text(source.read_text().replace("Charlie", "Chablis"))  # same size, new bytes
-    after = loading.scan_sources(newsroom, known)
-    assert after.read == {"content/politics/c.md"}
+    (newsroom / "content/politics/new.md").write_text("---\ntitle: New\ndate: 2025-01-01\n---\nText.\n")
+    after = scan.scan_sources(newsroom, known)
+    assert after.read == {"content/politics/c.md", "content/politics/new.md"}
     assert after.hashes["content/politics/c.md"] != first.hashes["content/politics/c.md"]
+    assert after.keys == sorted([*first.keys, "content/politics/new.md"])
 
 
 def test_a_file_changed_just_before_a_scan_is_read_again_next_time(newsroom):
-    from newsgen import loading
-    scan = loading.scan_sources(newsroom)  # every file was written within RACY_SECONDS
-    assert scan.signatures == {}
+    from newsgen import scan
+    found = scan.scan_sources(newsroom)  # every file was written within RACY_SECONDS
+    assert found.signatures == {}
 
 
 def test_same_size_edit_right_after_a_build_is_built(newsroom):

@@ -353,7 +353,7 @@ def test_c_cpp_and_csharp_are_three_tags_and_other_spellings_of_one_tag_are_name
 
 def test_an_article_that_moves_is_a_warning_in_build_and_check_until_a_redirect_keeps_its_old_address(site_tree):
     from newsgen.check import check_site
-    from newsgen.loading import BuildOptions
+    from newsgen.options import BuildOptions
     site = site_tree({"newsgen.yaml": "search: false\n", "content/politics/talks.md": article("Talks")})
     out, _, reporter = build_site(site)
     assert not [p for p in reporter.problems if "earlier build" in p.message]

@@ -231,7 +231,7 @@ SHARED = SHARED_CORPUS / "opentelemetry-blog"
 def test_the_opentelemetry_blog_builds_as_six_editions_with_hugos_urls(tmp_path):
     import shutil
     from newsgen.check import check_site
-    from newsgen.loading import BuildOptions
+    from newsgen.options import BuildOptions
     site = tmp_path / "otel"
     shutil.copytree(SHARED / "content", site / "content")  # byte for byte: page bundles, shortcodes and all
     (site / "newsgen.yaml").write_text('title: OpenTelemetry\npermalink: "/{section}/{year}/{slug}/"\nslugs: keep\n'

@@ -118,7 +118,8 @@ def test_a_page_that_fails_outside_any_template_names_its_url_and_source(site_tr
     from dataclasses import replace
 
     from newsgen.kinds import Kind
-    from newsgen.loading import BuildOptions, load_site
+    from newsgen.loading import load_site
+    from newsgen.options import BuildOptions
     from newsgen.pages import SiteRenderer
     from newsgen.render import PageProblem
 

@@ -9,7 +9,7 @@ from conftest import article, build_site, clean_build_of, files_of, read, tick
 
 from newsgen.check import check_site
 from newsgen.errors import ContentError
-from newsgen.loading import BuildOptions
+from newsgen.options import BuildOptions
 
 SETTINGS = "search: false\nmissing_images: warning\n"
 TEMPLATE_SYNTAX = re.compile(r"\{%|\{\{[<%]|\{\{.*?\}\}", re.S)

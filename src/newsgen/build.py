@@ -6,7 +6,8 @@ clean build), on every core: a clean build into a staging folder beside the outp
 an incremental one into memory. Only when every page has rendered does the output
 change: a clean build swaps the staging folder in; an incremental one writes the
 changed files and removes stale ones.
-When no input changed at all, nothing is even loaded. Nothing is printed here.
+When no input changed at all, nothing is even loaded (nor are the modules that read
+articles and render pages: they are imported where those paths begin). Nothing is printed here.
 """
 from __future__ import annotations
 
@@ -19,16 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from . import __version__
-from .content import not_copied
 from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name, signature as file_signature
 from .dates import Window, build_now
-from .digests import digest
+from .hashing import digest
 from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
-from .loading import (ARTICLE_FORMAT, BuildOptions, LoadedSite, Scan, article_settings, jobs_for, load_site,
-                      scan_sources)
-from .theme import static_roots, template_dirs
+from .options import ARTICLE_FORMAT, BuildOptions
+from .scan import Scan, scan_sources
+from .theme import template_dirs
 from .output import (PendingPages, Staging, check_output_folder, clear_leftovers, commit_incremental,
-                     interrupts_held, page_hash, remove_folder, static_files, work_folder)
+                     interrupts_held, page_hash, remove_folder, static_files, statics_of, work_folder)
 from .parallel import collector_paused, run_chunks
 from .report import Reporter
 from .search import BOOK_FILE, MANIFEST, Book, index_folders, index_ready
@@ -36,6 +36,7 @@ from .state import STATE_DIR, BuildState, Outcome, Summary, TickerRecord, open_s
 
 if TYPE_CHECKING:
     from .delta import DeltaPlan
+    from .loading import LoadedSite
     from .model import Article
     from .digests import PageDigests, Pieces
     from .images import ImageInfo
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from .pages import PageOutcome, SiteRenderer, SplicePlan
     from .render import PageRenderer
 
-__all__ = ["BuildOptions", "BuildResult", "LoadedSite", "build", "load_site"]
+__all__ = ["BuildOptions", "BuildResult", "build"]
 
 
 @dataclass
@@ -93,12 +94,10 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             reporter.problem(Problem(".newsgen/state.db", 0, 0, "", reason, severity="warning"))
         if state is not None and options.clean:
             state.clear()
-        known = state.source_signatures() if state is not None else {}
+        known = state.known_sources() if state is not None else None
         scan = scan_sources(options.site, known)
-        if state is not None:  # true of the files whatever becomes of this build
-            state.begin()
-            state.replace_signatures({k: (sig, scan.hashes[k]) for k, sig in scan.signatures.items()}, known)
-            state.commit()
+        if state is not None and (known is None or scan.signatures != known.signatures):
+            state.set_known_sources(scan.known())  # true of the files whatever becomes of this build
         inputs = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
         restarted = state is not None and state.restarted()
@@ -148,6 +147,8 @@ def _full(options: BuildOptions, state: BuildState | None, scan: Scan, inputs: I
           started: float, verify: bool) -> BuildResult:
     """The full path: load and plan the whole site, render what changed, remember it, and keep
     the skeleton a later delta build starts from (and, in watch mode, the site in memory)."""
+    from .loading import load_site  # Markdown and Jinja: only on the paths that read articles
+
     loaded = load_site(options, reporter, state, scan)
     for warning in loaded.warnings:
         reporter.problem(warning)
@@ -200,14 +201,14 @@ def _snapshot(options: BuildOptions, scan: Scan) -> Inputs:
                    hashlib.blake2b(settings.read_bytes()).hexdigest() if settings.is_file() else "-",
                    "rates" if rates.is_file() else "no rates",
                    *(p.format() for p in scan.problems)]
-    statics = static_files(static_roots(site), not_copied)
+    statics = statics_of(site, scan)
     model_parts += (f"{rel}:{sig}" for rel, (_, sig) in statics.items())
     model_parts += (f"{name}:{hashlib.blake2b(path.read_bytes()).hexdigest()}" for name, path in data_files(site))
     frame_parts = [hashlib.blake2b(rates.read_bytes()).hexdigest() if rates.is_file() else "-"]
     for folder in template_dirs(site):
         for relative, (path, _) in static_files([folder], is_ignored_name).items():
             frame_parts.append(f"{folder}:{relative}:{hashlib.blake2b(path.read_bytes()).hexdigest()}")
-    keys = [s.key for s in scan.sources]
+    keys = scan.keys
     hashes = [scan.hashes[k] for k in keys]
     frame = digest(*model_parts, *frame_parts, *keys)
     return Inputs(digest(frame, *hashes), frame, digest(*model_parts, *keys, *hashes), statics)
@@ -259,6 +260,7 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
            started: float) -> BuildResult | None:
     """The build as a delta build (see ``delta``), or None when it must be a full one."""
     from .delta import Stale, plan_delta
+    from .loading import article_settings
 
     plan = plan_delta(options, state, scan, (inputs.snapshot, inputs.frame, inputs.model), inputs.statics)
     if plan is None:
@@ -495,6 +497,7 @@ def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, c
             reporter: Reporter) -> list[PageOutcome]:
     """Render the pages to do on every core: a clean build's into ``staging``, an incremental
     one's held in ``pending``. Raises every page's problem together."""
+    from .loading import jobs_for
     from .pages import RenderJob, render_chunk
 
     rendered: list[PageOutcome] = []

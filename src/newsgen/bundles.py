@@ -10,7 +10,7 @@ Files nothing links to go there too, as Hugo publishes them.
 
 A *branch bundle*'s ``_index.md`` is a section's own page in Hugo (its list page's
 title and text); newsgen names sections in its settings, so such a file is no article
-(:func:`is_section_page`; ``content.find_sources`` leaves it out with a warning).
+(:func:`is_section_page`; ``scan`` leaves it out with a warning).
 """
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 from .config import Config
 from .eject import override_warnings
 from .i18n import CATALOG_FOLDER, Word, is_english, template_words, untranslated
-from .loading import BuildOptions, jobs_for, load_site
+from .loading import jobs_for, load_site
+from .options import BuildOptions
 from .parallel import collector_paused, run_chunks
 from .pages import SiteRenderer
 from .errors import ContentError, Problem

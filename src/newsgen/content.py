@@ -1,7 +1,7 @@
 """Sources under ``content/`` into :class:`~newsgen.model.Article` values or problems.
 
-Finding files (no links out of the site, no editor swap files), reading front
-matter, checking every field with the line it sits on, and rendering the body.
+Reading front matter (the files are found by ``scan``), checking every field with
+the line it sits on, and rendering the body.
 A broken file never stops the others: each yields an article or its problems.
 """
 from __future__ import annotations
@@ -10,7 +10,6 @@ import difflib
 import os
 import posixpath
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -19,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 from .config import Config, Language, check_permalink
 from .dates import DATE_HINT, RANGE_HINT, is_date_only, read_datetime
-from .bundles import bundle_place, is_section_page
+from .bundles import bundle_place
 from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
 from .model import Article, Term
 from .people import NOBODY, People
-from .inputs import CONTENT_DIR, SOURCE_SUFFIXES, STATIC_DIR, TEMPLATES_DIR, is_ignored_name, is_utf8_name
+from .scan import Source
 from . import urls
 from .slugs import (MAX_SLUG_BYTES, article_slug, is_safe_url, is_web_address, normalise_url, slug_as_written,
                     slugify, split_dated_name, tag_slug)
@@ -38,116 +37,6 @@ FIELDS = ("title", "date", "section", "slug", "permalink", "tags", "authors", "s
 _SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_TAGS = 100  # each tag adds a listing and two feeds holding the whole article
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never valid in HTML text or in XML feeds
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A content file: its path relative to the site (``content/x/y.md``) and on disk."""
-
-    key: str
-    path: str  # on disk; a plain string because big archives have tens of thousands of sources
-
-
-def shown_name(path: str) -> str:
-    """A path with a name that is not UTF-8, as a message can show it: caf\\xe9.md."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def misnamed_files(site: Path) -> list[Problem]:
-    """A problem for each file or folder under static/ or templates/ whose name is not UTF-8
-    (:func:`find_sources` reports those under content/): its URL could not be written in a
-    page, a feed or the build state, nor its path in a message."""
-    problems: list[Problem] = []
-    for top in (STATIC_DIR, TEMPLATES_DIR):
-        for folder, folders, files in os.walk(os.path.join(str(site), top)):
-            problems += [_misnamed(os.path.join(folder, name), site) for name in [*folders, *files]
-                         if not name.isascii() and not is_utf8_name(name)]
-            folders[:] = [f for f in folders if f.isascii() or is_utf8_name(f)]
-    return problems
-
-
-def _misnamed(path: str, site: Path) -> Problem:
-    relative = os.path.relpath(path, str(site)).replace(os.sep, "/")
-    return Problem(shown_name(relative), 0, 0, "", "the name is not UTF-8 text, so it cannot be part of a web address",
-                   "rename it, e.g. with: convmv -f latin1 -t utf8 --notest FILE")
-
-
-def not_copied(name: str) -> bool:
-    """Files never copied to the output as they are: editor swap files and Markdown sources."""
-    return is_ignored_name(name) or name.endswith(SOURCE_SUFFIXES)
-
-
-def find_sources(site: Path) -> tuple[list[Source], list[Problem]]:
-    """Every content file, sorted by path; links that lead outside the site are refused.
-
-    Folder links inside the site are followed, each real folder once (a link to a
-    parent folder would otherwise loop forever). Plain strings and ``os.scandir``
-    instead of ``pathlib`` here: this walk runs on every rebuild of a big archive.
-    """
-    root = os.path.join(str(site), CONTENT_DIR)
-    if not os.path.isdir(root):
-        return [], []
-    site_real = os.path.realpath(site)
-    sources: list[Source] = []
-    problems: list[Problem] = []
-    visited = {os.path.realpath(root)}
-    stack = [(root, f"{CONTENT_DIR}/")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if not name.isascii() and not is_utf8_name(name):
-                problems.append(_misnamed(os.path.join(folder, name), site))
-                continue
-            if is_ignored_name(name):
-                continue
-            link = entry.is_symlink()
-            if entry.is_dir():
-                real = os.path.realpath(entry.path)
-                if link and not _inside_text(real, site_real):
-                    problems.append(_link_problem(Path(entry.path), site))
-                elif real not in visited:
-                    visited.add(real)
-                    stack.append((entry.path, f"{prefix}{name}/"))
-            elif name.endswith(SOURCE_SUFFIXES):
-                if link and not _inside_text(os.path.realpath(entry.path), site_real):
-                    problems.append(_link_problem(Path(entry.path), site))
-                    continue
-                if is_section_page(name):
-                    problems.append(_section_page(prefix + name))
-                    continue
-                sources.append(Source(prefix + name, entry.path))
-    return sorted(sources, key=lambda s: s.key), problems
-
-
-def _section_page(key: str) -> Problem:
-    """The warning for Hugo's page of a section (see ``bundles``), which is left out."""
-    return warning(key, 0, "", "is a Hugo section page (the title and text of a list), not an article; "
-                   "newsgen leaves it out and makes the section's page itself",
-                   "name the section under sections: in newsgen.yaml, or delete the file")
-
-
-def _inside_text(real: str, root: str) -> bool:
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-        return True
-    except (ValueError, OSError, RuntimeError):
-        return False
-
-
-def _link_problem(path: Path, site: Path) -> Problem:
-    what = "folder" if path.is_dir() else "file"
-    return Problem(path.relative_to(site).as_posix(), 0, 0, "",
-                   f"this {what} is a link to something outside the site folder; newsgen does not follow it",
-                   f"copy the {what} into the site instead of linking to it")
 
 
 def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRenderer,

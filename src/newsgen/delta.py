@@ -44,13 +44,15 @@ from typing import Any, overload
 
 from . import __version__, sealed
 from .config import Config
-from .digests import PageDigests, Pieces, digest
+from .digests import PageDigests, Pieces
+from .hashing import digest
 from .dates import Window
 from .errors import Problem
 from .inputs import signature as file_signature
 from .bundles import place_resources
-from .content import Source
-from .loading import BuildOptions, LoadedSite, Scan, article_settings, jobs_for, parse_sources, people_of
+from .scan import Scan, Source
+from .loading import LoadedSite, article_settings, jobs_for, parse_sources, people_of
+from .options import BuildOptions
 from .model import Article, Author, Section, Site, Term, placement_text
 from .kinds import Kind, PageSpec, retitled
 from .people import People

@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from . import __version__
+from .hashing import digest
 from .config import Config
 from .i18n import CATALOG_FOLDER
 from .model import Site, placement_text
@@ -27,14 +28,6 @@ from .ticker import Rates
 
 if TYPE_CHECKING:
     import jinja2
-
-def digest(*parts: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
-
 
 def config_digest(config: Config) -> str:
     """Every setting that can change output (warnings excluded)."""

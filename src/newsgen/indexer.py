@@ -13,7 +13,11 @@ writing): ``search`` keeps bundles small for that reason.
 from __future__ import annotations
 
 import base64
+import functools
+import importlib.util
 import json
+import os
+import shutil
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
@@ -42,13 +46,27 @@ class IndexRecord:
     sort: dict[str, str] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=1)
 def executable() -> Path | None:
-    """Pagefind's binary, as the ``pagefind[bin]`` package installs it; None when it is not installed."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None
-    found = get_executable()
+    """Pagefind's binary, found where ``pagefind.service.get_executable`` looks, in its order:
+    ``PAGEFIND_BINARY_PATH``, the ``pagefind_bin_extended`` and ``pagefind_bin`` packages
+    (which ``pagefind[bin]`` installs), then ``PATH``. None when there is none.
+
+    Not by calling that function: importing ``pagefind.service`` loads asyncio and takes
+    longer than the rest of a one-article rebuild's search update."""
+    given = os.environ.get("PAGEFIND_BINARY_PATH")
+    if given is not None:
+        return Path(given)
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for folder in spec.submodule_search_locations:
+            for name in ("pagefind_extended", "pagefind", "pagefind_extended.exe", "pagefind.exe"):
+                candidate = Path(folder) / name
+                if candidate.is_file():
+                    return candidate
+    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
     return Path(found) if found else None
 
 

@@ -33,7 +33,7 @@ def signature(info: os.stat_result) -> str:
 
 def is_ignored_name(name: str) -> bool:
     """Editor swap, backup and lock files, and hidden files: never content. Names that are
-    not UTF-8 are left alone too: :func:`misnamed_files` reports them, and the build stops."""
+    not UTF-8 are left alone too: ``scan.misnamed_files`` reports them, and the build stops."""
     return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak"))
             or name == "4913"  # vim's write-test file
             or (not name.isascii() and not is_utf8_name(name)))
@@ -85,7 +85,7 @@ def classify(site: Path, path: str) -> Input | None:
         return None
     parts = relative.parts
     if not parts or any(is_ignored_name(p) and is_utf8_name(p) for p in parts):
-        return None  # a name that is not UTF-8 is a change to report (see content.misnamed_files)
+        return None  # a name that is not UTF-8 is a change to report (see scan.misnamed_files)
     for kind in INPUTS:
         if parts[0] == kind.path and (kind.folder or len(parts) == 1):
             return kind.input

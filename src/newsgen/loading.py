@@ -8,24 +8,21 @@ written; every problem of every file is raised together as one ContentError.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
-import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import __version__, sealed
-from .config import Config, load_config
+from .config import Config
 from .bundles import bundle_folder, place_resources
-from .content import Source, find_sources, load_article, misnamed_files, not_copied
+from .output import statics_of
+from .content import load_article
 from .images import image_refs, is_served_image
-from .output import static_files
 from .dates import Window, build_now
 from .data import SiteData, load_data
-from .digests import digest
-from .inputs import signature as file_signature
+from .hashing import digest
 from .errors import ContentError, Problem, sort_problems
 from .frontmatter import body_line
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
@@ -35,12 +32,14 @@ from .people import AUTHORS, NOBODY, People, read_people
 from .kinds import PageSpec, retitled
 from .kinds.sitemaps import NEWS_WINDOW
 from .plan import plan_site, static_clashes
+from .options import ARTICLE_FORMAT, BuildOptions
 from .report import Reporter
+from .scan import Scan, Source, scan_sources
 from .references import resolve_references
 from .slugs import output_path, site_path
 from .state import BuildState, read_addresses
 from .targets import broken_body_links
-from .theme import shortcode_templates, static_roots, theme_root
+from .theme import theme_root
 from .ticker import Rates, load_rates
 
 if TYPE_CHECKING:
@@ -99,37 +98,6 @@ class LastBuild:
     output: Path
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    """What the editor asked for: where the site is, where it goes, what to include."""
-
-    site: Path
-    output: Path | None = None
-    drafts: bool = False
-    future: bool = False
-    now: datetime | None = None  # defaults to the build clock (SOURCE_DATE_EPOCH aware)
-    clean: bool = False  # ignore the build state: read and render everything
-    jobs: int = 0  # worker processes; 0 means one per core
-    use_state: bool = True  # False: neither read nor write .newsgen/ (newsgen check)
-    memory: ArticleMemory | None = field(default=None, compare=False)  # kept by watch and serve between builds
-    lock_wait: float | None = None  # seconds to wait for another build of the site; None: state.LOCK_WAIT
-    hosts: tuple[tuple[str, str], ...] = ()  # editions on domains of their own at these addresses (serve)
-
-    def settings(self) -> Config:
-        """The site's settings as this build reads them (see ``Config.with_hosts``), without the
-        shortcode templates: what a build that may read no article needs (a no-op's checks)."""
-        config = load_config(self.site)
-        return config.with_hosts(dict(self.hosts)) if self.hosts else config
-
-    def config(self) -> Config:
-        """The settings articles are read with: :meth:`settings` and the shortcode templates."""
-        return replace(self.settings(), shortcodes=shortcode_templates(self.site))
-
-    @property
-    def output_dir(self) -> Path:
-        return self.output if self.output is not None else self.site / "build"
-
-
 @dataclass(frozen=True, kw_only=True)
 class LoadedSite:
     """A site read and checked, ready to render: the result of :func:`load_site`."""
@@ -158,85 +126,6 @@ class LoadedSite:
     def window(self) -> Window:
         """When this site stays as loaded (see ``dates.Window``)."""
         return Window(self.now.timestamp(), self.valid_until) if self.now is not None else Window()
-
-
-RACY_SECONDS = 2  # a file changed this close to a scan may change again within one timestamp tick
-# On Windows st_ctime is the creation time, so a same-size rewrite that keeps the modification
-# time (some copy and unpacking tools) would keep its signature: every file is read there.
-TRUST_SIGNATURES = os.name != "nt"
-
-
-@dataclass
-class Scan:
-    """The content folder as found on disk: every source's hash.
-
-    ``signatures`` holds each source's size, times and inode where they can be trusted
-    next time; a later scan (see :func:`scan_sources`) takes the hash of a file whose
-    signature is unchanged without reading it, the way git's index does. ``read``
-    names the sources whose bytes this scan read. The bytes are not kept: ten
-    thousand articles are some 60 MB that every forked worker would carry along;
-    the workers that parse a file read it again (from the operating system's cache).
-    """
-
-    sources: list[Source]
-    problems: list[Problem]
-    read: set[str]
-    hashes: dict[str, str]
-    signatures: dict[str, str] = field(default_factory=dict)
-    _paths: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-
-    def source_bytes(self, key: str) -> bytes:
-        """A source's bytes, read now (b'' if it has gone since)."""
-        if not self._paths:
-            self._paths.update((s.key, s.path) for s in self.sources)
-        try:
-            with open(self._paths.get(key, ""), "rb") as file:
-                return file.read()
-        except OSError:
-            return b""
-
-
-def scan_sources(site: Path, known: dict[str, tuple[str, str]] | None = None) -> Scan:
-    """Find every source and hash it; an unreadable file is a problem, not a crash.
-
-    ``known`` maps source keys to (signature, hash) from the last build. A file whose
-    signature (size, modification and change times to the nanosecond, inode) is
-    unchanged is not read. A signature is only trusted when its file had not changed
-    for ``RACY_SECONDS`` when it was taken and did not change while it was read: a
-    file written again in the same timestamp tick, with the same size, would
-    otherwise look unchanged. (A file system whose clock runs more than
-    ``RACY_SECONDS`` behind this machine's weakens the first condition.)
-    """
-    sources, problems = find_sources(site)
-    problems += misnamed_files(site)
-    known = known or {}
-    read: set[str] = set()
-    hashes: dict[str, str] = {}
-    signatures: dict[str, str] = {}
-    settled_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
-    for source in sources:
-        try:
-            info = os.stat(source.path)
-            signature = file_signature(info)
-            remembered = known.get(source.key)
-            if remembered is not None and remembered[0] == signature:
-                hashes[source.key] = remembered[1]
-                signatures[source.key] = signature
-                continue
-            with open(source.path, "rb") as file:
-                data = file.read()
-                after = os.fstat(file.fileno())
-        except OSError as exc:
-            problems.append(Problem(source.key, 0, 0, "", f"cannot be read: {exc.strerror}",
-                                    "check the file's permissions"))
-            continue
-        read.add(source.key)
-        hashes[source.key] = hashlib.blake2b(data, digest_size=16).hexdigest()
-        unchanged_while_read = (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino) == (
-            info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        if TRUST_SIGNATURES and unchanged_while_read and max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
-            signatures[source.key] = signature
-    return Scan([s for s in sources if s.key in hashes], problems, read, hashes, signatures)
 
 
 def load_site(options: BuildOptions, reporter: Reporter | None = None, state: BuildState | None = None,
@@ -277,7 +166,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
         specs, plan_problems = plan_site(site, config, now, data)
     problems += plan_problems + _tag_spellings(site, published, scan)
     bundles = bundle_urls(articles, published)
-    statics = place_resources(static_files(static_roots(options.site), not_copied), options.site, bundles)
+    statics = place_resources(statics_of(options.site, scan), options.site, bundles)
     problems += static_clashes(specs, statics, config.search,
                                lambda relative: _shown_static(statics[relative][0], options.site),
                                lambda key, text: _line_of(scan.source_bytes(key), text))
@@ -473,9 +362,6 @@ def _valid_until(articles: list[Article], site: Site, now: datetime) -> float:
     moments += [a.date.timestamp() + NEWS_WINDOW.total_seconds() for a in site.articles if a.date <= now]
     later = [m for m in moments if m >= now.timestamp()]  # one at this very second changes the site just after it
     return min(later, default=float("inf"))
-
-
-ARTICLE_FORMAT = "11"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 def article_settings(config: Config, people: People) -> str:

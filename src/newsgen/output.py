@@ -20,7 +20,9 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from .errors import Interrupted, UsageError
 from .state import STATE_DIR, boot_id, in_use
-from .inputs import FOLDERS, signature as file_signature
+from .inputs import CONTENT_DIR, FOLDERS, SOURCE_SUFFIXES, is_ignored_name, signature as file_signature
+from .scan import Scan
+from .theme import static_roots
 
 
 def flat_name(relative: str) -> str:
@@ -384,6 +386,22 @@ def check_output_folder(output: Path, site: Path) -> None:
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
         raise UsageError(f"the output folder {output} holds files newsgen did not write; newsgen will not replace it "
                          "(empty it, or choose another folder)")
+
+
+def statics_of(site: Path, scan: Scan) -> dict[str, tuple[Path, str]]:
+    """Every static file by output path -> (file, signature): the theme's ``static/``, then
+    ``content/`` (from the scan: not walked again), then the site's ``static/``, later ones
+    winning."""
+    content = (site / CONTENT_DIR).resolve()
+    found: dict[str, tuple[Path, str]] = {}
+    for root in static_roots(site):
+        found.update(scan.files if root == content else static_files([root], not_copied))
+    return dict(sorted(found.items()))
+
+
+def not_copied(name: str) -> bool:
+    """Files never copied to the output as they are: editor swap files and Markdown sources."""
+    return is_ignored_name(name) or name.endswith(SOURCE_SUFFIXES)
 
 
 def static_files(roots: Iterable[Path], skip: Callable[[str], bool]) -> dict[str, tuple[Path, str]]:

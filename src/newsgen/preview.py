@@ -18,7 +18,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from .content import Source, load_article
+from .content import load_article
+from .scan import Source
 from .dates import build_now
 from .errors import UsageError
 from .loading import ArticleMemory, LastBuild, LoadedSite

@@ -41,21 +41,23 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .errors import Problem
 from .i18n import long_date
 from .indexer import IndexRecord, Indexer, IndexerError, executable
-from .model import Article
-from .plan import SEARCH_INDEX_FOLDER
+from .urls import SEARCH_INDEX
 
-INDEX_FOLDER = SEARCH_INDEX_FOLDER  # under each edition's prefix: /pagefind/, /ru/pagefind/
+if TYPE_CHECKING:
+    from .model import Article  # the type only: a build with nothing to do never loads the model
+
+INDEX_FOLDER = SEARCH_INDEX.strip("/")  # under each edition's prefix: /pagefind/, /ru/pagefind/ (plan reserves it)
 MANIFEST = "segments.json"
 BOOK_FILE = "search.json"  # in the build state's folder
 FORMAT = 1  # of the manifest and the book: bump when what they mean changes
-DEAD_SHARE = 0.25
-_KEPT = {"pagefind-entry.json", "pagefind-worker.js"}  # of the bundle's "pagefind-" files, those searches read  # an archive segment with more dead records than this share is made again
+DEAD_SHARE = 0.25  # an archive segment with more dead records than this share is made again
+_KEPT = {"pagefind-entry.json", "pagefind-worker.js"}  # of the bundle's "pagefind-" files, those searches read
 
 
 def recent_limit(segment: int) -> int:
@@ -115,6 +117,10 @@ def edition_folder(config: Config, lang: str) -> str:
 
 
 def index_folders(config: Config) -> list[str]:
+    """Every edition's index folder. A site in one language has one, at the root: said without
+    its edition, whose name in its own language costs a no-op build a read of the locale data."""
+    if not config.languages:
+        return [INDEX_FOLDER]
     return [edition_folder(config, e.code) for e in config.editions]
 
 

@@ -10,8 +10,10 @@ These tables make incremental builds possible:
   compare it.
 - ``markdown``: rendered bodies keyed by body hash plus Markdown settings, so that an
   edit to front matter alone, or to the settings, reuses the HTML.
-- ``sources``: per source file, its size, times and inode with the hash of its bytes,
-  so that the next scan reads only the files whose signature changed.
+- ``records``, ``sources``: each source file's size, times and inode with the hash of
+  its bytes, so that the next scan reads only the files whose signature changed; one
+  compressed record (see ``scan.Known``) that a build of 100,000 articles reads in a few
+  hundredths of a second. (Older versions kept a row per file in ``sources``.)
 - ``outputs``: per output file, the digest of its inputs and the hash of the bytes
   written; a page whose inputs did not change is not rendered, a page whose bytes did
   not change is not written (its modification time stays).
@@ -29,12 +31,14 @@ import json
 import os
 import sqlite3
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import sealed
+from .scan import Known
 from .dates import Window
 from .errors import Problem, UsageError
 
@@ -54,6 +58,7 @@ CREATE TABLE IF NOT EXISTS statics (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS skeleton_sources (key TEXT PRIMARY KEY, hash TEXT NOT NULL, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS addresses (url TEXT PRIMARY KEY, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -257,15 +262,22 @@ class BuildState:
         self.db.execute("DELETE FROM placements WHERE key NOT IN (SELECT key FROM articles)")
 
     # sources ------------------------------------------------------------------------------
-    def source_signatures(self) -> dict[str, tuple[str, str]]:
-        """source key -> (signature, hash) as the last scan found them."""
-        return {k: (s, h) for k, s, h in self.db.execute("SELECT key, signature, hash FROM sources")}
+    def known_sources(self) -> Known | None:
+        """Each source's signature and hash as the last scan could trust them (see ``scan.Known``);
+        None when none is recorded, or the record cannot be read."""
+        row = self.db.execute("SELECT data FROM records WHERE name = 'sources'").fetchone()
+        try:
+            return Known.from_bytes(row[0]) if row else None
+        except (ValueError, TypeError, zlib.error):
+            return None
 
-    def replace_signatures(self, rows: dict[str, tuple[str, str]], previous: dict[str, tuple[str, str]]) -> None:
-        """Make the sources table hold ``rows``, writing only what differs from ``previous``."""
-        self.db.executemany("DELETE FROM sources WHERE key = ?", [(k,) for k in previous if k not in rows])
-        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
-                            ((k, s, h) for k, (s, h) in rows.items() if previous.get(k) != (s, h)))
+    def set_known_sources(self, known: Known) -> None:
+        """Record what the next scan compares with. The ``sources`` table of older versions is
+        emptied: such a version then reads every source once, never a stale row."""
+        self.db.execute("BEGIN")
+        self.db.execute("INSERT OR REPLACE INTO records VALUES ('sources', ?)", (known.to_bytes(),))
+        self.db.execute("DELETE FROM sources")
+        self.db.execute("COMMIT")
 
     # markdown -----------------------------------------------------------------------------
     def cached_markdown(self, body_hashes: Iterable[str]) -> dict[str, Any]:
@@ -352,7 +364,8 @@ class BuildState:
 
     def clear(self) -> None:
         """Forget everything built, but not what this database is (schema and output folder)."""
-        for table in ("articles", "markdown", "outputs", "statics", "sources", "placements", "skeleton_sources"):
+        for table in ("articles", "markdown", "outputs", "statics", "sources", "records", "placements",
+                      "skeleton_sources"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN (?, ?)", (Key.SCHEMA.value, Key.IDENTITY.value))
 
@@ -576,8 +589,9 @@ def open_state(site: Path, identity: str) -> tuple[BuildState | None, str]:
             state.recreate()
         elif reason:
             state.clear()
-        state._set(Key.SCHEMA, SCHEMA_VERSION)
-        state._set(Key.IDENTITY, identity)
+        if version != SCHEMA_VERSION or reason or state._get(Key.IDENTITY) != identity:
+            state._set(Key.SCHEMA, SCHEMA_VERSION)  # written only when new: a build with nothing to do writes nothing
+            state._set(Key.IDENTITY, identity)
         return state, reason
     except sqlite3.DatabaseError as exc:
         if "state" in locals():
