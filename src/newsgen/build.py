@@ -94,10 +94,10 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             reporter.problem(Problem(".newsgen/state.db", 0, 0, "", reason, severity="warning"))
         if state is not None and options.clean:
             state.clear()
-        known = state.known_sources() if state is not None else None
-        scan = scan_sources(options.site, known)
-        if state is not None and (known is None or scan.signatures != known.signatures):
-            state.set_known_sources(scan.known())  # true of the files whatever becomes of this build
+        scan = scan_sources(options.site, state.known_sources() if state is not None else None)
+        record = scan.known()
+        if state is not None and record is not None:
+            state.set_known_sources(record)  # true of the files whatever becomes of this build
         inputs = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
         restarted = state is not None and state.restarted()
@@ -208,10 +208,9 @@ def _snapshot(options: BuildOptions, scan: Scan) -> Inputs:
     for folder in template_dirs(site):
         for relative, (path, _) in static_files([folder], is_ignored_name).items():
             frame_parts.append(f"{folder}:{relative}:{hashlib.blake2b(path.read_bytes()).hexdigest()}")
-    keys = scan.keys
-    hashes = [scan.hashes[k] for k in keys]
-    frame = digest(*model_parts, *frame_parts, *keys)
-    return Inputs(digest(frame, *hashes), frame, digest(*model_parts, *keys, *hashes), statics)
+    keys = scan.keys_digest
+    frame = digest(*model_parts, *frame_parts, keys)
+    return Inputs(digest(frame, scan.hashes_digest), frame, digest(*model_parts, keys, scan.hashes_digest), statics)
 
 
 def _unchanged(state: BuildState, snapshot: str, options: BuildOptions, reporter: Reporter,

@@ -1,17 +1,20 @@
 """What the site's files are on disk, looked at on every build: one walk of ``content/``.
 
 A build of an archive of 100,000 articles that changes nothing should take well under
-a second, and most of that second is this module's. So it does the least Python work
-per file it can:
+a second, and most of that second is spent here, in one ``stat`` per file (as git
+does: a file edited in place changes no folder's time, so nothing cheaper is safe).
+Around those calls this module does as little Python work per file as it can:
 
 - one walk of ``content/`` finds the articles' sources and the other files beside them
-  (images, a bundle's files: the static files that live under ``content/``), each with
-  its signature from one ``stat``; nothing else walks ``content/`` again;
-- the last build's record of the sources (:class:`Known`) is three joined strings in
-  the build state, split in C, not 100,000 rows or objects;
-- when every signature is the one recorded, the whole comparison is one dictionary
-  comparison, and no source is opened. Otherwise only the files whose signature
-  changed are read and hashed, the way git's index does it.
+  (images, a bundle's files: the static files that live under ``content/``); nothing
+  else walks ``content/`` again. A folder of plain article files is taken in a few
+  C-level passes (``map`` over the entries), not a Python loop per file;
+- the walk's result, every source's key and signature, is digested in one go
+  (:meth:`Listing.digest`). When it is the digest of the last build's trusted record
+  (:class:`Known`), nothing changed: no source is opened and the record itself, a
+  few megabytes for 100,000 sources, is not even parsed;
+- otherwise the record is parsed, and only the files whose signature changed are read
+  and hashed, the way git's index does it.
 
 Nothing here imports the Markdown or template machinery: a build that turns out to
 have nothing to do never loads it.
@@ -19,13 +22,15 @@ have nothing to do never loads it.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import time
-import zlib
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from .bundles import is_section_page
 from .errors import Problem, warning
@@ -36,7 +41,15 @@ RACY_SECONDS = 2  # a file changed this close to a scan may change again within 
 # On Windows st_ctime is the creation time, so a same-size rewrite that keeps the modification
 # time (some copy and unpacking tools) would keep its signature: every file is read there.
 TRUST_SIGNATURES = os.name != "nt"
-_IGNORED_START = (".", "#", "~")  # is_ignored_name's test of a name's start; its end tests cannot match ".md"
+
+Signature = tuple[int, int, int, int]  # size, modification and change times in nanoseconds, inode
+_SIGNATURE: Callable[[os.stat_result], Signature] = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+# a signature's parts as columns of machine integers: a walk fills them from its stats in C
+_FIELDS = tuple(attrgetter(name) for name in ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino"))
+_TYPES = ("q", "q", "q", "Q")
+_NAME = attrgetter("name")
+Columns = tuple[array, array, array, array]  # type: ignore[type-arg]
+_PLAIN_START = frozenset("._#~")  # a name starting so is hidden, ignored or Hugo's section page: not plain
 
 
 class Source(NamedTuple):
@@ -50,71 +63,187 @@ class Source(NamedTuple):
     path: str  # on disk; a plain string for the same reason
 
 
-@dataclass(frozen=True)
+def _columns(signatures: list[Signature] | None = None) -> Columns:
+    parts = list(zip(*signatures)) if signatures else [(), (), (), ()]
+    return (array(_TYPES[0], parts[0]), array(_TYPES[1], parts[1]), array(_TYPES[2], parts[2]),
+            array(_TYPES[3], parts[3]))
+
+
+def listing_digest(keys: list[str], columns: Columns) -> str:
+    """The digest of sources and their signatures (as columns), in the order given: joins in C.
+
+    The order is the walk's, not sorted: a folder lists its files in the same order while
+    it does not change, and a build that finds nothing changed need not sort 100,000 keys."""
+    h = hashlib.blake2b("\n".join(keys).encode("utf-8", "surrogatepass"), digest_size=16)
+    for column in columns:
+        h.update(column.tobytes())
+    return h.hexdigest()
+
+
+def keys_digest(keys: list[str]) -> str:
+    """The digest of the sources' keys, sorted: which sources there are."""
+    return hashlib.blake2b("\n".join(keys).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def hashes_digest(keys: list[str], hashes: dict[str, str]) -> str:
+    """The digest of the sources' hashes in key order: what a build's snapshot takes of their bytes."""
+    return hashlib.blake2b("\n".join(map(hashes.__getitem__, keys)).encode(), digest_size=16).hexdigest()
+
+
 class Known:
     """What the last scan could trust: each source's signature and the hash of its bytes.
 
-    Kept in the build state as three newline-joined strings (keys, signatures, hashes):
-    reading it back is three splits and a ``zip``, a few hundredths of a second for
-    100,000 sources, where as many rows or pickled objects take ten times as long.
+    Kept in the build state in two parts: three digests (:attr:`listing`, of the keys and
+    signatures in the walk's order; :attr:`keys_digest` and :attr:`hashes_digest`, of
+    the sorted keys and of their hashes), read on every build, and the record itself
+    (``data``: the keys and hashes as text, the signatures as columns of integers), read
+    and parsed only when the listing differs, which a build that changes nothing never
+    needs. Joins and splits in C either way: 100,000 sources take a few hundredths of a
+    second, where as many rows or pickled tuples take tenths.
     """
 
-    signatures: dict[str, str] = field(default_factory=dict)  # key -> file signature (see inputs.signature)
-    hashes: dict[str, str] = field(default_factory=dict)  # key -> hash of the bytes
-
-    def to_bytes(self) -> bytes:
-        keys = list(self.signatures)
-        text = "\x00".join(("\n".join(keys), "\n".join(self.signatures[k] for k in keys),
-                            "\n".join(self.hashes[k] for k in keys)))
-        return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+    def __init__(self, listing: str, keys_digest: str, hashes_digest: str, data: bytes | Callable[[], bytes]) -> None:
+        self.listing = listing
+        self.keys_digest = keys_digest
+        self.hashes_digest = hashes_digest
+        self._data = data
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Known:
-        """The record :meth:`to_bytes` wrote; ValueError (or zlib.error) for anything else."""
-        keys, signatures, hashes = zlib.decompress(data).decode("utf-8", "surrogatepass").split("\x00")
-        if not keys:
-            return cls()
-        key_list = keys.split("\n")
-        signature_list, hash_list = signatures.split("\n"), hashes.split("\n")
-        if not len(key_list) == len(signature_list) == len(hash_list):
-            raise ValueError("a damaged record of the sources")
-        return cls(dict(zip(key_list, signature_list)), dict(zip(key_list, hash_list)))
+    def of(cls, keys: list[str], signatures: list[Signature], hashes: dict[str, str]) -> Known:
+        """The record of these sources, in the walk's order, to be kept for the next scan."""
+        columns = _columns(signatures)
+        data = marshal.dumps(("\n".join(keys), *(c.tobytes() for c in columns),
+                              "\n".join(map(hashes.__getitem__, keys))))
+        ordered = sorted(keys)
+        return cls(listing_digest(keys, columns), keys_digest(ordered), hashes_digest(ordered, hashes), data)
+
+    def digests(self) -> str:
+        """The three digests as the build state keeps them."""
+        return f"{self.listing} {self.keys_digest} {self.hashes_digest}"
+
+    @property
+    def data(self) -> bytes:
+        return self._data if isinstance(self._data, bytes) else self._data()
+
+    @cached_property
+    def _parsed(self) -> tuple[dict[str, Signature], dict[str, str]]:
+        """The record as key -> signature and key -> hash; empty when it cannot be read
+        (every source is then read again, never trusted wrongly)."""
+        try:
+            keys_text, *parts, hashes_text = marshal.loads(self.data)
+            if not keys_text:
+                return {}, {}
+            keys, hashes = keys_text.split("\n"), hashes_text.split("\n")
+            columns = [array(code, part) for code, part in zip(_TYPES, parts, strict=True)]
+            if not all(len(c) == len(keys) for c in columns) or len(hashes) != len(keys):
+                raise ValueError("a damaged record of the sources")
+            return dict(zip(keys, zip(*columns))), dict(zip(keys, hashes))
+        except (ValueError, TypeError, EOFError, AttributeError):
+            return {}, {}
+
+    @property
+    def signatures(self) -> dict[str, Signature]:
+        return self._parsed[0]
+
+    @property
+    def hashes(self) -> dict[str, str]:
+        return self._parsed[1]
+
+
+@dataclass
+class Listing:
+    """What one walk of ``content/`` found (see :func:`walk_content`)."""
+
+    keys: list[str]  # every source, in the order the walk found them (the same while no folder changes)
+    columns: Columns  # their signatures, in the same order
+    files: dict[str, tuple[Path, str]]  # the other files: path inside content/ -> (file, signature text)
+    problems: list[Problem]
+
+    def digest(self) -> str:
+        return listing_digest(self.keys, self.columns)
+
+    @property
+    def signatures(self) -> list[Signature]:
+        return list(zip(*self.columns))
 
 
 @dataclass
 class Scan:
     """The content folder as found on disk: every source's hash, and the other files in it.
 
-    ``signatures`` holds each source's size, times and inode where they can be trusted
-    next time (see :func:`scan_sources`). ``read`` names the sources whose bytes this
-    scan read. The bytes are not kept: ten thousand articles are some 60 MB that every
-    forked worker would carry along; the workers that parse a file read it again (from
-    the operating system's cache). ``files`` are the files under ``content/`` that are
-    not sources, by their path inside it, with their signature: they are copied to the
+    ``signatures`` holds each source's signature where it can be trusted next time
+    (see :func:`scan_sources`). ``read`` names the sources whose bytes this scan read.
+    The bytes are not kept: ten thousand articles are some 60 MB that every forked
+    worker would carry along; the workers that parse a file read it again (from the
+    operating system's cache). ``files`` are the files under ``content/`` that are not
+    sources, by their path inside it, with their signature: they are copied to the
     output as static files are (see ``output.statics_of``).
+
+    A scan that found nothing changed holds the last build's record (``unchanged``) and
+    parses it only if asked for :attr:`hashes` (a build that goes on to read articles).
     """
 
-    keys: list[str]  # every readable source, sorted
-    paths: dict[str, str]  # key -> path on disk
+    site: str
+    found_keys: list[str]  # every readable source, in the walk's order
     problems: list[Problem]
     read: set[str]
-    hashes: dict[str, str]
-    signatures: dict[str, str] = field(default_factory=dict)
     files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    found: dict[str, str] | None = None  # key -> hash, when the scan had to look (None: see ``unchanged``)
+    trusted: dict[str, Signature] | None = None  # key -> signature it can trust next time, in the walk's order
+    unchanged: Known | None = None  # the last build's record, when every source is as it recorded
+
+    @cached_property
+    def keys(self) -> list[str]:
+        """Every readable source, sorted."""
+        return sorted(self.found_keys)
+
+    @property
+    def hashes(self) -> dict[str, str]:
+        if self.found is None:
+            assert self.unchanged is not None
+            self.found = dict(self.unchanged.hashes)
+        return self.found
+
+    @property
+    def signatures(self) -> dict[str, Signature]:
+        if self.trusted is None:
+            assert self.unchanged is not None
+            self.trusted = dict(self.unchanged.signatures)
+        return self.trusted
+
+    @cached_property
+    def keys_digest(self) -> str:
+        """The digest of which sources there are (see :func:`keys_digest`)."""
+        if self.unchanged is not None:
+            return self.unchanged.keys_digest
+        return keys_digest(self.keys)
+
+    @cached_property
+    def hashes_digest(self) -> str:
+        """The digest of every source's hash, in key order (see :func:`hashes_digest`)."""
+        if self.unchanged is not None:
+            return self.unchanged.hashes_digest
+        return hashes_digest(self.keys, self.hashes)
 
     @cached_property
     def sources(self) -> list[Source]:
-        paths = self.paths
-        return [Source(key, paths[key]) for key in self.keys]
+        return [Source(key, self.path(key)) for key in self.keys]
 
-    def known(self) -> Known:
-        """The record the next scan compares with (see :class:`Known`)."""
-        return Known(self.signatures, {k: self.hashes[k] for k in self.signatures})
+    def path(self, key: str) -> str:
+        """Where a source is on disk (its key is its path inside the site)."""
+        return os.path.join(self.site, key)
+
+    def known(self) -> Known | None:
+        """The record the next scan compares with; None when this scan's is the last build's."""
+        if self.unchanged is not None:
+            return None
+        trusted = self.signatures
+        return Known.of(list(trusted), list(trusted.values()), self.hashes)
 
     def source_bytes(self, key: str) -> bytes:
         """A source's bytes, read now (b'' if it has gone since)."""
         try:
-            with open(self.paths.get(key, ""), "rb") as file:
+            with open(self.path(key), "rb") as file:
                 return file.read()
         except OSError:
             return b""
@@ -130,25 +259,24 @@ def scan_sources(site: Path, known: Known | None = None) -> Scan:
     with the same size, would otherwise look unchanged. (A file system whose clock runs
     more than ``RACY_SECONDS`` behind this machine's weakens the first condition.)
     """
-    found, paths, files, problems = _walk(site)
-    problems += misnamed_files(site)
-    known = known or Known()
-    if found == known.signatures:  # nothing changed since the last build: no file to open
-        keys = sorted(found)
-        return Scan(keys, paths, problems, set(), dict(known.hashes), dict(found), files)
+    listing = walk_content(site)
+    problems = listing.problems + misnamed_files(site)
+    if known is not None and listing.digest() == known.listing:  # as the last build left it: nothing to open
+        return Scan(str(site), listing.keys, problems, set(), listing.files, unchanged=known)
+    remembered_signatures, remembered_hashes = (known.signatures, known.hashes) if known else ({}, {})
     read: set[str] = set()
     hashes: dict[str, str] = {}
-    signatures: dict[str, str] = {}
+    trusted: dict[str, Signature] = {}
     settled_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
-    remembered_signatures, remembered_hashes = known.signatures, known.hashes
-    for key, signature in found.items():
+    for key, signature in zip(listing.keys, listing.signatures):
         if remembered_signatures.get(key) == signature:
             hashes[key] = remembered_hashes[key]
-            signatures[key] = signature
+            trusted[key] = signature
             continue
+        path = os.path.join(site, key)
         try:
-            info = os.stat(paths[key])
-            with open(paths[key], "rb") as file:
+            info = os.stat(path)
+            with open(path, "rb") as file:
                 data = file.read()
                 after = os.fstat(file.fileno())
         except OSError as exc:
@@ -156,76 +284,132 @@ def scan_sources(site: Path, known: Known | None = None) -> Scan:
             continue
         read.add(key)
         hashes[key] = hashlib.blake2b(data, digest_size=16).hexdigest()
-        unchanged_while_read = (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino) == (
-            info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        if TRUST_SIGNATURES and unchanged_while_read and max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
-            signatures[key] = file_signature(info)
-    return Scan(sorted(hashes), paths, problems, read, hashes, signatures, files)
+        before = _SIGNATURE(info)
+        if TRUST_SIGNATURES and _SIGNATURE(after) == before and max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
+            trusted[key] = before
+    return Scan(str(site), [k for k in listing.keys if k in hashes], problems, read, listing.files, hashes, trusted)
 
 
-def _walk(site: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[Path, str]], list[Problem]]:
-    """Every source under content/ (key -> signature, key -> path), the other files (path
-    inside content/ -> (file, signature)) and what is wrong with the folder's names.
+def walk_content(site: Path) -> Listing:
+    """Every source under content/ with its signature, the other files, and what is wrong
+    with the folder's names.
 
     Links inside the site are followed, each real folder once (a link to a parent folder
     would otherwise loop forever); a source that is a link out of the site is refused,
-    another file that is one is left out, as in ``static/``. Plain strings and
-    ``os.scandir``: this loop runs once per file on every build.
+    another file that is one is left out, as in ``static/``.
     """
     root = os.path.join(str(site), CONTENT_DIR)
-    signatures: dict[str, str] = {}
-    paths: dict[str, str] = {}
+    keys: list[str] = []
+    columns = _columns()
     files: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
     if not os.path.isdir(root):
-        return signatures, paths, files, problems
-    site_real = os.path.realpath(site)
-    content_real = os.path.realpath(root)
-    visited = {content_real}
-    stack = [(root, "")]
-    while stack:
-        folder, prefix = stack.pop()
+        return Listing(keys, columns, files, problems)
+    walk = _Walk(site, os.path.realpath(site), os.path.realpath(root), keys, columns, files, problems)
+    walk.stack.append((root, f"{CONTENT_DIR}/"))
+    walk.visited.add(walk.content_real)
+    while walk.stack:
+        folder, prefix = walk.stack.pop()
         try:
-            entries = os.scandir(folder)
+            descriptor = os.open(folder, _DIRECTORY) if _BY_DESCRIPTOR else None
         except OSError:
             continue
-        with entries:
+        try:
+            walk.folder(folder, prefix, descriptor)
+        except OSError:
+            continue
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)
+    return Listing(keys, columns, files, problems)
+
+
+# Where the system allows it, a folder is listed through a descriptor of it, so that each
+# entry's stat looks up one name rather than the whole path again: a tenth off the walk.
+_BY_DESCRIPTOR = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
+_DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+
+
+@dataclass
+class _Walk:
+    """One walk of content/ under way: what it has found so far, and where it is to go."""
+
+    site: Path
+    site_real: str
+    content_real: str
+    keys: list[str]
+    columns: Columns
+    files: dict[str, tuple[Path, str]]
+    problems: list[Problem]
+    visited: set[str] = field(default_factory=set)
+    stack: list[tuple[str, str]] = field(default_factory=list)
+
+    def folder(self, folder: str, prefix: str, descriptor: int | None) -> None:
+        """One folder: its plain article files in C-level passes (plain names of plain files,
+        the common case), then the rest one by one."""
+        with os.scandir(folder if descriptor is None else descriptor) as listed:
+            entries = list(listed)
+        plain = [e for e in entries if (name := e.name).endswith(SOURCE_SUFFIXES) and name[:1] not in _PLAIN_START
+                 and name.isascii() and e.is_file(follow_symlinks=False)]
+        try:
+            stats = list(map(os.DirEntry.stat, plain))
+        except OSError:  # one went between the listing and its stat: leave it out
+            plain = [e for e in plain if _exists(e)]
+            stats = list(map(os.DirEntry.stat, plain))
+        self.keys.extend(map(prefix.__add__, map(_NAME, plain)))
+        for column, part in zip(self.columns, _FIELDS):
+            column.extend(map(part, stats))
+        if len(plain) < len(entries):
+            taken = set(map(_NAME, plain))
             for entry in entries:
-                name = entry.name
-                if name.endswith(SOURCE_SUFFIXES) and not name.startswith(_IGNORED_START) and name.isascii():
-                    pass  # the common case, an article's file, tested first and cheaply
-                elif not name.isascii() and not is_utf8_name(name):
-                    problems.append(_misnamed(os.path.join(folder, name), site))
-                    continue
-                elif is_ignored_name(name):
-                    continue
-                try:
-                    if entry.is_dir():
-                        real = os.path.realpath(entry.path)
-                        if entry.is_symlink() and not _inside(real, site_real):
-                            problems.append(_link_problem(Path(entry.path), site))
-                        elif real not in visited:
-                            visited.add(real)
-                            stack.append((entry.path, f"{prefix}{name}/"))
-                        continue
-                    outside = entry.is_symlink() and not _inside(os.path.realpath(entry.path), site_real)
-                    if not name.endswith(SOURCE_SUFFIXES):
-                        if not outside:
-                            files[prefix + name] = (Path(content_real, prefix + name), file_signature(entry.stat()))
-                        continue
-                    if outside:
-                        problems.append(_link_problem(Path(entry.path), site))
-                        continue
-                    if is_section_page(name):
-                        problems.append(_section_page(f"{CONTENT_DIR}/{prefix}{name}"))
-                        continue
-                    info = entry.stat()
-                except OSError:
-                    continue  # gone since the folder was listed, or a broken link
-                key = f"{CONTENT_DIR}/{prefix}{name}"
-                signatures[key] = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
-                paths[key] = entry.path
-    return signatures, paths, files, problems
+                if entry.name not in taken:
+                    self.other(entry, os.path.join(folder, entry.name), prefix)
+
+    def other(self, entry: os.DirEntry[str], path: str, prefix: str) -> None:
+        """An entry that is not a plain article file: a folder, a link, another file, a section
+        page, a name to ignore or one that is not UTF-8."""
+        name, site = entry.name, self.site
+        if not name.isascii() and not is_utf8_name(name):
+            self.problems.append(_misnamed(path, site))
+            return
+        if is_ignored_name(name):
+            return
+        try:
+            link = entry.is_symlink()
+            if entry.is_dir():
+                real = os.path.realpath(path)
+                if link and not _inside(real, self.site_real):
+                    self.problems.append(_link_problem(Path(path), site))
+                elif real not in self.visited:
+                    self.visited.add(real)
+                    self.stack.append((path, f"{prefix}{name}/"))
+                return
+            outside = link and not _inside(os.path.realpath(path), self.site_real)
+            if not name.endswith(SOURCE_SUFFIXES):
+                if not outside:
+                    inside = prefix[len(CONTENT_DIR) + 1:] + name
+                    self.files[inside] = (Path(self.content_real, inside), file_signature(entry.stat()))
+                return
+            if outside:
+                self.problems.append(_link_problem(Path(path), site))
+                return
+            if is_section_page(name):
+                self.problems.append(_section_page(prefix + name))
+                return
+            info = entry.stat()
+        except OSError:
+            return  # gone since the folder was listed, or a broken link
+        self.keys.append(prefix + name)
+        for column, value in zip(self.columns, _SIGNATURE(info)):
+            column.append(value)
+
+
+def _exists(entry: os.DirEntry[str]) -> bool:
+    try:
+        entry.stat()
+        return True
+    except OSError:
+        return False
 
 
 def shown_name(path: str) -> str:

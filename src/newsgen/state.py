@@ -10,10 +10,11 @@ These tables make incremental builds possible:
   compare it.
 - ``markdown``: rendered bodies keyed by body hash plus Markdown settings, so that an
   edit to front matter alone, or to the settings, reuses the HTML.
-- ``records``, ``sources``: each source file's size, times and inode with the hash of
-  its bytes, so that the next scan reads only the files whose signature changed; one
-  compressed record (see ``scan.Known``) that a build of 100,000 articles reads in a few
-  hundredths of a second. (Older versions kept a row per file in ``sources``.)
+- ``records`` (with two digests in ``meta``): each source file's size, times and inode
+  with the hash of its bytes, so that the next scan reads only the files whose
+  signature changed; one compressed record (see ``scan.Known``) that a build which
+  finds every file as recorded never even reads. (Older versions kept a row per file
+  in ``sources``.)
 - ``outputs``: per output file, the digest of its inputs and the hash of the bytes
   written; a page whose inputs did not change is not rendered, a page whose bytes did
   not change is not written (its modification time stays).
@@ -31,7 +32,6 @@ import json
 import os
 import sqlite3
 import time
-import zlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -77,6 +77,7 @@ class Key(enum.StrEnum):
     TICKER = "ticker"  # the TickerRecord of the pages
     SKELETON = "skeleton"  # delta's record of the skeleton file
     PREVIEWED = "previewed"  # the sources whose pages were written outside a build since the last one (JSON)
+    SOURCES = "sources"  # the digests of the record of the sources (see scan.Known), the record being in ``records``
 
 
 @dataclass(frozen=True)
@@ -263,19 +264,23 @@ class BuildState:
 
     # sources ------------------------------------------------------------------------------
     def known_sources(self) -> Known | None:
-        """Each source's signature and hash as the last scan could trust them (see ``scan.Known``);
-        None when none is recorded, or the record cannot be read."""
-        row = self.db.execute("SELECT data FROM records WHERE name = 'sources'").fetchone()
-        try:
-            return Known.from_bytes(row[0]) if row else None
-        except (ValueError, TypeError, zlib.error):
+        """Each source's signature and hash as the last scan could trust them (see ``scan.Known``):
+        the digests now, the record itself read only if the scan asks for it. None when none is kept."""
+        digests = (self._get(Key.SOURCES) or "").split()
+        if len(digests) != 3:
             return None
+        return Known(*digests, self._sources_record)
+
+    def _sources_record(self) -> bytes:
+        row = self.db.execute("SELECT data FROM records WHERE name = 'sources'").fetchone()
+        return bytes(row[0]) if row else b""
 
     def set_known_sources(self, known: Known) -> None:
         """Record what the next scan compares with. The ``sources`` table of older versions is
         emptied: such a version then reads every source once, never a stale row."""
         self.db.execute("BEGIN")
-        self.db.execute("INSERT OR REPLACE INTO records VALUES ('sources', ?)", (known.to_bytes(),))
+        self.db.execute("INSERT OR REPLACE INTO records VALUES ('sources', ?)", (known.data,))
+        self._set(Key.SOURCES, known.digests())
         self.db.execute("DELETE FROM sources")
         self.db.execute("COMMIT")
 
