@@ -400,7 +400,8 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     # and those whose pages watch mode's preview wrote since: an edit undone before this
     # build would otherwise leave the previewed page (see state.mark_previewed)
     previewed = state.previewed()
-    changed = [s for s in scan.sources if scan.hashes[s.key] != skeleton.hashes.get(s.key) or s.key in previewed]
+    hashes, known = scan.hashes, skeleton.hashes
+    changed = [Source(key, scan.path(key)) for key in scan.keys if hashes[key] != known.get(key) or key in previewed]
     if previewed - {s.key for s in changed}:
         return None  # a previewed source is gone
     if not changed or len(changed) > MAX_EDITS or any(s.key not in skeleton.placement for s in changed):

@@ -109,12 +109,14 @@ class Known:
         self._data = data
 
     @classmethod
-    def of(cls, keys: list[str], signatures: list[Signature], hashes: dict[str, str]) -> Known:
-        """The record of these sources, in the walk's order, to be kept for the next scan."""
+    def of(cls, keys: list[str], signatures: list[Signature], hashes: dict[str, str],
+           ordered: list[str] | None = None) -> Known:
+        """The record of these sources, in the walk's order, to be kept for the next scan
+        (``ordered``: the same keys sorted, when the caller has them)."""
         columns = _columns(signatures)
         data = marshal.dumps(("\n".join(keys), *(c.tobytes() for c in columns),
                               "\n".join(map(hashes.__getitem__, keys))))
-        ordered = sorted(keys)
+        ordered = ordered if ordered is not None else sorted(keys)
         return cls(listing_digest(keys, columns), keys_digest(ordered), hashes_digest(ordered, hashes), data)
 
     def digests(self) -> str:
@@ -231,14 +233,19 @@ class Scan:
 
     def path(self, key: str) -> str:
         """Where a source is on disk (its key is its path inside the site)."""
-        return os.path.join(self.site, key)
+        return self._root + key
+
+    @cached_property
+    def _root(self) -> str:
+        return os.path.join(self.site, "")
 
     def known(self) -> Known | None:
         """The record the next scan compares with; None when this scan's is the last build's."""
         if self.unchanged is not None:
             return None
         trusted = self.signatures
-        return Known.of(list(trusted), list(trusted.values()), self.hashes)
+        return Known.of(list(trusted), list(trusted.values()), self.hashes,
+                        self.keys if len(trusted) == len(self.keys) else None)
 
     def source_bytes(self, key: str) -> bytes:
         """A source's bytes, read now (b'' if it has gone since)."""
@@ -263,17 +270,17 @@ def scan_sources(site: Path, known: Known | None = None) -> Scan:
     problems = listing.problems + misnamed_files(site)
     if known is not None and listing.digest() == known.listing:  # as the last build left it: nothing to open
         return Scan(str(site), listing.keys, problems, set(), listing.files, unchanged=known)
-    remembered_signatures, remembered_hashes = (known.signatures, known.hashes) if known else ({}, {})
+    remembered, remembered_hashes = (known.signatures, known.hashes) if known else ({}, {})
+    current = dict(zip(listing.keys, listing.signatures))
+    trusted = dict(current)  # in the walk's order, as the next walk finds them; less what cannot be trusted
+    hashes = {key: remembered_hashes[key] for key in remembered_hashes.keys() & current.keys()}
+    to_read = current.keys() - {key for key, signature in current.items() & remembered.items()}
     read: set[str] = set()
-    hashes: dict[str, str] = {}
-    trusted: dict[str, Signature] = {}
     settled_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
-    for key, signature in zip(listing.keys, listing.signatures):
-        if remembered_signatures.get(key) == signature:
-            hashes[key] = remembered_hashes[key]
-            trusted[key] = signature
-            continue
-        path = os.path.join(site, key)
+    root = os.path.join(str(site), "")
+    for key in sorted(to_read):
+        path = root + key
+        hashes.pop(key, None)
         try:
             info = os.stat(path)
             with open(path, "rb") as file:
@@ -281,13 +288,17 @@ def scan_sources(site: Path, known: Known | None = None) -> Scan:
                 after = os.fstat(file.fileno())
         except OSError as exc:
             problems.append(Problem(key, 0, 0, "", f"cannot be read: {exc.strerror}", "check the file's permissions"))
+            del trusted[key]
             continue
         read.add(key)
         hashes[key] = hashlib.blake2b(data, digest_size=16).hexdigest()
         before = _SIGNATURE(info)
         if TRUST_SIGNATURES and _SIGNATURE(after) == before and max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
             trusted[key] = before
-    return Scan(str(site), [k for k in listing.keys if k in hashes], problems, read, listing.files, hashes, trusted)
+        else:
+            del trusted[key]
+    found_keys = listing.keys if len(hashes) == len(current) else [k for k in listing.keys if k in hashes]
+    return Scan(str(site), found_keys, problems, read, listing.files, hashes, trusted)
 
 
 def walk_content(site: Path) -> Listing:
