@@ -203,7 +203,7 @@ def tags_of(archive: Archive, item: Item, section: str) -> list[str]:
     """The post's other categories and its tags by name, each once, in the export's order."""
     tags: list[str] = []
     for term in item.terms:
-        if term.domain == "category" and section_key(term.nicename) == section:
+        if term.domain == "category" and (section_key(term.nicename) or slugify(term.name)) == section:
             continue
         if term.domain in ("category", "post_tag"):
             name = " ".join(term.name.split()) or unquote(term.nicename)

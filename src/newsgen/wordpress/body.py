@@ -34,7 +34,7 @@ from .codes import Shortcodes, expand_shortcodes, mark_bare_urls
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->\n?", re.S)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TEMPLATE_TAG = re.compile(r"\{[{%]")
-_LINE_START = re.compile(r"(^|\n)([ \t]*)([#>+-]|\d+[.)])(?=[ \t]|$)")
+_LINE_START = re.compile(r"(^|\n)([ \t]*)(#|(?:[>+]|-+|=+|\d+[.)])(?=[ \t]|$))")
 _MARKUP_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _YOUTUBE = re.compile(r"https?://(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#]*&)?v=|embed/|shorts/|v/)"
@@ -233,6 +233,7 @@ def convert_body(content: str, post_id: int, context: BodyContext) -> Body:
             element.attrs.pop(name, None)
     for comment in soup.find_all(string=lambda s: isinstance(s, NavigableString) and type(s).__name__ == "Comment"):
         comment.extract()
+    _relevel_headings(soup)
     kept: list[str] = []
     try:
         markdown = str(_Converter(context, post_id, kept).convert_soup(soup))
@@ -241,6 +242,18 @@ def convert_body(content: str, post_id: int, context: BodyContext) -> Body:
     markdown = re.sub(r"(?<! ) \n|[ \t]{3,}\n", "\n", markdown)  # two spaces are a line break
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip("\n")
     return Body(markdown + "\n" if markdown else "", removed, tuple(kept))
+
+
+def _relevel_headings(soup: BeautifulSoup) -> None:
+    """Headings from h2 down, none skipped: the page's headline is its only h1, and a reader of a
+    screen reader moves by heading level (WordPress posts often jump from the title to h3)."""
+    headings = soup.find_all(re.compile(r"^h[1-6]$"))
+    levels = sorted({int(h.name[1]) for h in headings})
+    previous = 1
+    for heading in headings:
+        level = min(2 + levels.index(int(heading.name[1])), previous + 1, 6)
+        heading.name = f"h{level}"
+        previous = level
 
 
 def plain_text(fragment: str) -> str:

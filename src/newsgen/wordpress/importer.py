@@ -25,7 +25,7 @@ from ..scaffold import refuse_links_out
 from ..slugs import normalise_url, slugify
 from .addresses import (SlugRule, Relinker, from_wordpress_structure, infer_pattern, new_url, redirects_for,
                         server_rules)
-from .archive import Archive, Placement, add_to_archive, section_key, tags_of
+from .archive import DRAFT, Archive, Placement, add_to_archive, section_key, tags_of
 from .body import BodyContext, convert_body, plain_text
 from .media import Media, copy_media
 from .report import ImportReport
@@ -196,7 +196,7 @@ def _addresses(archive: Archive, pattern: str, site: _Site, report: ImportReport
         urls.url[post_id] = url
         pages, server = redirects_for(place, url)
         urls.pages[post_id] = pages
-        for path in server:
+        for path in server if place.status != DRAFT else ():  # a draft has no page to go to
             urls.server[path] = url
         for path in (*place.old_paths, *pages):
             urls.by_old_path.setdefault(path if "?" in path else normalise_url(path), url)

@@ -67,13 +67,16 @@ def _relative(path: Path, root: Path | None) -> str:
 def upload_path(url: str) -> str | None:
     """The path inside ``wp-content/uploads`` an address names ('2011/01/x.jpg'), None for anything
     else or for a path that could leave the folder."""
-    path = unquote(urlsplit(url).path)
+    parts = urlsplit(url)
+    path = unquote(parts.path)
     at = path.find(UPLOADS)
-    if at < 0:
+    if at >= 0:
+        relative = path[at + len(UPLOADS):]
+    elif parts.netloc.endswith(".files.wordpress.com"):  # WordPress.com keeps uploads at the host's root
+        relative = path.lstrip("/")
+    else:
         return None
-    relative = path[at + len(UPLOADS):]
-    parts = relative.split("/")
-    if (not relative or "\\" in relative or any(p in ("", ".", "..") for p in parts)
+    if (not relative or "\\" in relative or any(p in ("", ".", "..") for p in relative.split("/"))
             or re.search(r"[\x00-\x1f\x7f]", relative)):
         return None
     return relative
