@@ -96,7 +96,8 @@ def wp_datetime(text: str) -> datetime | None:
     if not match or match.group(1) == "0000":
         return None
     try:
-        return datetime(*(int(g) for g in match.groups()))
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
 

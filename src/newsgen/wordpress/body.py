@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import Comment
 from markdownify import ATX, MarkdownConverter
 
 from .autop import wpautop
@@ -116,7 +117,7 @@ def _clean(tag: Tag) -> Tag:
     return tag
 
 
-class _Converter(MarkdownConverter):  # type: ignore[misc]
+class _Converter(MarkdownConverter):
     """markdownify with WordPress's embeds, figures and galleries, and HTML kept where Markdown falls short."""
 
     def __init__(self, context: BodyContext, post_id: int, kept: list[str]) -> None:
@@ -132,7 +133,7 @@ class _Converter(MarkdownConverter):  # type: ignore[misc]
         text = text.replace("\\", "\\\\").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]")
         text = _MARKUP_LIKE.sub("&lt;", _ENTITY_LIKE.sub("&amp;", text))
         text = _LINE_START.sub(_escape_marker, text)
-        return protect(str(super().escape(text, parent_tags)))
+        return protect(str(getattr(super(), "escape")(text, parent_tags)))  # (markdownify's stub lacks it)
 
     def _keep(self, el: Tag, kind: str, parent_tags: Any) -> str:
         if kind not in self.kept:
@@ -147,7 +148,7 @@ class _Converter(MarkdownConverter):  # type: ignore[misc]
             return "\n\n" + embed(str(el["data-wp-embed"])) + "\n\n"
         if el.has_attr("data-wp-gallery"):
             return self._gallery(str(el["data-wp-gallery"]))
-        return str(super().convert_div(el, text, parent_tags))
+        return str(getattr(super(), "convert_div")(el, text, parent_tags))
 
     def _gallery(self, ids: str) -> str:
         chosen = [int(i) for i in re.findall(r"\d+", ids)] or list(self.context.attached.get(self.post_id, ()))
@@ -190,7 +191,7 @@ class _Converter(MarkdownConverter):  # type: ignore[misc]
                      for c in cells)
         if merged or blocks or el.find("caption") is not None or "_inline" in parent_tags:
             return self._keep(el, "table that Markdown cannot hold", parent_tags)
-        return str(super().convert_table(el, text, parent_tags))
+        return str(getattr(super(), "convert_table")(el, text, parent_tags))
 
     def convert_iframe(self, el: Tag, text: str, parent_tags: Any) -> str:
         src = str(el.get("src", ""))
@@ -231,7 +232,7 @@ def convert_body(content: str, post_id: int, context: BodyContext) -> Body:
                 element[name] = context.relink(value)
         for name in ("srcset", "sizes"):  # newsgen makes its own variants
             element.attrs.pop(name, None)
-    for comment in soup.find_all(string=lambda s: isinstance(s, NavigableString) and type(s).__name__ == "Comment"):
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):  # <!--more-->, <!--nextpage-->
         comment.extract()
     _relevel_headings(soup)
     kept: list[str] = []

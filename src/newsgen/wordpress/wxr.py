@@ -137,11 +137,10 @@ def read_export(path: Path, repair_cdata: bool = False) -> Iterator[Record]:
     :class:`NotAnExport` (possibly after some records: callers read the whole file before
     acting on it)."""
     with open(path, "rb") as raw:
-        source: BinaryIO = _CdataRepair(raw) if repair_cdata else raw
-        yield from _records(source)
+        yield from _records(_CdataRepair(raw) if repair_cdata else raw)
 
 
-def _records(source: BinaryIO) -> Iterator[Record]:
+def _records(source: BinaryIO | io.RawIOBase) -> Iterator[Record]:
     parser = etree.iterparse(source, events=("start", "end"), resolve_entities=False, no_network=True,
                              huge_tree=True, remove_comments=True, load_dtd=False)
     names: dict[str, str] = {}  # lxml's '{namespace}local' -> 'wp:local' (see _name)
@@ -212,7 +211,7 @@ def _name(tag: object) -> str:
 
 def _forget(elem: etree._Element) -> None:
     """Free an element read, and the siblings before it, so memory holds one item at a time."""
-    elem.clear(keep_tail=False)
+    elem.clear()
     parent = elem.getparent()
     if parent is not None:
         while elem.getprevious() is not None:
@@ -236,6 +235,11 @@ def _channel_record(name: str, elem: etree._Element, names: dict[str, str]) -> R
         return ExportCategory("category", _number(fields.get("wp:term_id", "")), fields.get("wp:category_nicename", ""), fields.get("wp:cat_name", ""),
                               fields.get("wp:category_parent", ""))
     return ExportCategory("post_tag", _number(fields.get("wp:term_id", "")), fields.get("wp:tag_slug", ""), fields.get("wp:tag_name", ""))
+
+
+def _line(elem: etree._Element) -> int:
+    line: object = elem.sourceline  # (lxml-stubs types it oddly)
+    return line if isinstance(line, int) else 0
 
 
 def _number(text: str) -> int:
@@ -264,7 +268,7 @@ def _item(elem: etree._Element, names: dict[str, str]) -> Item:
         return texts.get(key, "").strip()
 
     return Item(
-        line=elem.sourceline or 0, post_id=_number(text("wp:post_id")), post_type=text("wp:post_type") or "post",
+        line=_line(elem), post_id=_number(text("wp:post_id")), post_type=text("wp:post_type") or "post",
         status=text("wp:status") or "publish", title=title, link=text("link"), guid=text("guid"),
         pub_date=text("pubDate"), creator=text("dc:creator") or text("wp:author"),
         content=texts.get("content:encoded", ""), excerpt=texts.get("excerpt:encoded", ""),
