@@ -224,7 +224,7 @@ def convert_body(content: str, post_id: int, context: BodyContext) -> Body:
     if not has_blocks:
         text = wpautop(text)
     removed = tuple(sorted(done.removed.items()))
-    soup = BeautifulSoup(text, "html.parser")
+    soup = BeautifulSoup(text, "lxml")  # lxml parses in C: a third of html.parser's time
     for element in soup.find_all(True):
         for name in URL_ATTRIBUTES:
             value = element.get(name)
