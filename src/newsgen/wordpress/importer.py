@@ -247,7 +247,7 @@ def _import_post(options: ImportOptions, archive: Archive, item: Item, place: Pl
     if existing is not None and existing.edited:
         report.conflicts.append((shown, item.post_id))
         return
-    if existing is not None and existing.text == text:
+    if existing is not None and existing.same_text(text):
         report.unchanged += 1
         return
     (report.updated if existing else report.written).append(shown)

@@ -36,8 +36,12 @@ class Existing:
     """An article file an earlier import wrote for a post: where it is, and whether it was edited since."""
 
     path: Path
-    text: str
+    digest: str  # of the whole file as it is (see same_text): not the text, so that memory stays small
     edited: bool
+
+    def same_text(self, text: str) -> bool:
+        """Whether ``text`` is what the file holds now."""
+        return hashlib.sha256(text.encode("utf-8")).hexdigest() == self.digest
 
 
 def moment_text(moment: datetime) -> str:
@@ -94,7 +98,8 @@ def read_existing(path: Path) -> tuple[int, Existing] | None:
     if match is None:
         return None
     unhashed = text[:match.start(2)] + _UNHASHED + text[match.end(2):]
-    return int(match.group(1)), Existing(path, text, _digest(unhashed) != match.group(2))
+    whole = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return int(match.group(1)), Existing(path, whole, _digest(unhashed) != match.group(2))
 
 
 def find_imported(content: Path) -> dict[int, Existing]:
