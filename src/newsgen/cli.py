@@ -361,5 +361,44 @@ def new_command(title: str, section: str, slug: str | None, site: Path, debug: b
     _run(debug, action)
 
 
+@main.group("import")
+def import_group() -> None:
+    """Bring an archive from another system into a site."""
+
+
+@import_group.command("wordpress")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@_site_option
+@click.option("--media", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A copy of the old site's wp-content/uploads: the images the posts use are copied into the site.")
+@click.option("--permalink", default="", help="WordPress's permalink structure, e.g. /%year%/%monthnum%/%postname%/ "
+                                              "(default: read from the posts' addresses).")
+@click.option("--keep-unknown-shortcodes", is_flag=True,
+              help="Keep shortcodes newsgen cannot render as visible text (default: remove them and list them).")
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what the import would do.")
+@_debug_option
+def import_wordpress_command(export: Path, site: Path, media: Path | None, permalink: str,
+                             keep_unknown_shortcodes: bool, dry_run: bool, debug: bool) -> None:
+    """Import a WordPress export (WXR, from Tools → Export) into the site, or into a new one.
+
+    Posts become articles under content/<section>/; importing a newer export again updates the
+    articles WordPress changed and leaves those edited in newsgen since (reported as conflicts).
+    """
+    def action() -> None:
+        from .wordpress.importer import REPORT_FILE, ImportOptions, import_wordpress
+
+        report = import_wordpress(ImportOptions(export, site, media, dry_run, permalink, keep_unknown_shortcodes),
+                                  TerminalReporter())
+        for problem in report.problems:
+            click.echo(problem.format(), err=True)
+        for line in report.summary_lines():
+            click.echo(line)
+        if dry_run:
+            click.echo("dry run: nothing was written")
+        else:
+            click.echo(f"the whole report: {site / REPORT_FILE}; next: newsgen check -s {site}")
+    _run(debug, action)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
