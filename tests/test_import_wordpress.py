@@ -2,7 +2,6 @@
 through the command and built as a reader would get them."""
 from __future__ import annotations
 
-import html
 import re
 import subprocess
 import textwrap

@@ -270,7 +270,8 @@ class BuildState:
         digests = (self._get(Key.SOURCES) or "").split()
         if len(digests) != 3:
             return None
-        return Known(*digests, self._sources_record)
+        listing, keys, hashes = digests
+        return Known(listing, keys, hashes, self._sources_record)
 
     def _sources_record(self) -> bytes:
         try:
