@@ -420,7 +420,7 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
     return results, fingerprints, len(to_parse), changed_meanwhile
 
 
-Parsed = tuple[str, str, bytes, list[tuple[str, Rendered]], str]  # key, hash read, pickle, new bodies, placement
+Parsed = tuple[str, str, bytes, list[tuple[str, bytes]], str]  # key, hash read, sealed article, sealed new bodies, placement
 
 
 def parse_sources(to_parse: list[Source], config: Config, people: People, settings: str, hashes: dict[str, str],
@@ -502,8 +502,10 @@ def _parse_chunk(job: ParseJob, indices: Sequence[int]) -> list[Parsed]:
             read_hash = hashlib.blake2b(raw, digest_size=16).hexdigest()
             result = load_article(source, raw, config, markup, job.people)  # type: ignore[arg-type]
         placement = digest(placement_text(result[0])) if result[0] is not None else ""
-        out.append((source.key, read_hash, sealed.dumps(result),
-                    list(markup.fresh.items()), placement))
+        # sealed and compressed here, on every core, not in the parent that stores them
+        out.append((source.key, read_hash, sealed.dumps(result, compress=True),
+                    [(body, sealed.dumps(rendered, compress=True)) for body, rendered in markup.fresh.items()],
+                    placement))
     return out
 
 

@@ -310,10 +310,10 @@ class BuildState:
                     continue
         return found
 
-    def store_markdown(self, rows: Iterable[tuple[str, Any]]) -> None:
-        """Add rendered bodies (see :meth:`prune_markdown`)."""
-        self.db.executemany("INSERT OR REPLACE INTO markdown VALUES (?, ?)",
-                            ((h, sealed.dumps(r)) for h, r in rows))
+    def store_markdown(self, rows: Iterable[tuple[str, bytes]]) -> None:
+        """Add rendered bodies, sealed (see ``sealed.dumps``) by the worker that rendered them
+        (see :meth:`prune_markdown`)."""
+        self.db.executemany("INSERT OR REPLACE INTO markdown VALUES (?, ?)", rows)
 
     def prune_markdown(self, limit: int) -> None:
         """Keep only the ``limit`` most recently stored bodies."""
