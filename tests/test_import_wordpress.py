@@ -354,7 +354,7 @@ def test_links_between_posts_lead_to_their_new_addresses_and_old_ones_redirect(t
     assert 'href="/news/second-story/"' in page and 'href="/news/second-story/#more"' in page
     assert "/news/first/" in read(output, "/2024/03/first/")  # the old address is a redirect page
     rules = (site / "wordpress-redirects.nginx.conf").read_text(encoding="utf-8")
-    assert '"/?p=2" /news/second-story/;' in rules
+    assert '"/?p=2" "/news/second-story/";' in rules
 
 
 def test_a_permalink_structure_newsgen_cannot_make_is_a_usage_error(tmp_path):
@@ -372,3 +372,15 @@ def test_slugs_from_the_export_never_lead_outside_the_site(tmp_path):
     assert path.resolve().is_relative_to((site / "content").resolve())
     code, out = run_cli("check", "-s", str(searchless(site)), "-j", "1")
     assert code == 0, out
+
+
+def test_addresses_from_the_export_cannot_add_directives_to_the_web_server_rules(tmp_path):
+    hostile = item(5, "Quoted", name="q;x$y'z", link='https://old.example.org/?p=5" ; return 200 "owned')
+    site = tmp_path / "site"
+    assert import_export(write_export(tmp_path, wxr(hostile)), site)[0] == 0
+    nginx = (site / "wordpress-redirects.nginx.conf").read_text(encoding="utf-8")
+    entries = [line.strip() for line in nginx.splitlines() if line.startswith("    \"")]
+    assert entries == ['"/?p=5" "/news/q%3Bx%24y%27z/";',
+                       '"/?p=5%22%20%3B%20return%20200%20%22owned" "/news/q%3Bx%24y%27z/";']
+    apache = (site / "wordpress-redirects.htaccess").read_text(encoding="utf-8")
+    assert "return 200" not in apache and "$y" not in apache
