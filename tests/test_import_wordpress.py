@@ -384,3 +384,14 @@ def test_addresses_from_the_export_cannot_add_directives_to_the_web_server_rules
                        '"/?p=5%22%20%3B%20return%20200%20%22owned" "/news/q%3Bx%24y%27z/";']
     apache = (site / "wordpress-redirects.htaccess").read_text(encoding="utf-8")
     assert "return 200" not in apache and "$y" not in apache
+
+
+def test_two_posts_whose_slugs_become_one_get_apart_and_the_site_passes_check(tmp_path):
+    # WordPress had two slugs; as one path segment each, both are '..-..-x', on the same day
+    export = write_export(tmp_path, wxr(item(3, "Encoded", name="%2e%2e%2f%2e%2e%2fx"),
+                                        item(4, "Backslashes", name="..\\..\\x")))
+    site = tmp_path / "site"
+    assert import_export(export, site)[0] == 0
+    assert sorted(front(p)["slug"] for p in articles(site)) == ["..-..-x", "..-..-x-4"]
+    code, out = run_cli("check", "-s", str(searchless(site)), "-j", "1")
+    assert code == 0, out

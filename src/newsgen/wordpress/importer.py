@@ -200,8 +200,8 @@ def _addresses(archive: Archive, pattern: str, site: _Site, report: ImportReport
             urls.server[path] = url
         for path in (*place.old_paths, *pages):
             urls.by_old_path.setdefault(path if "?" in path else normalise_url(path), url)
-    for post_id, pages in urls.pages.items():  # an old address that is now another post's own stays that post's
-        urls.pages[post_id] = [p for p in pages if p not in owner]
+    for post_id, pages in urls.pages.items():  # an old address is one post's: another's own, else the first's
+        urls.pages[post_id] = [p for p in pages if p not in owner and urls.by_old_path.get(p) == urls.url[post_id]]
     return urls
 
 
