@@ -176,6 +176,21 @@ def test_an_export_without_a_version_is_not_taken_for_one(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
+def test_an_empty_or_cut_short_export_is_refused_with_a_line_and_column(tmp_path):
+    cut = wxr(item(1)).split("</channel>")[0]  # the end of the file lost in a download
+    for name, text, where in [("empty.xml", "", "empty.xml:1:1: "),
+                              ("cut.xml", cut, f"cut.xml:{cut.count(chr(10)) + 1}:1: ")]:
+        code, out = import_export(write_export(tmp_path, text, name), tmp_path / "site")
+        assert code == 1 and where + "is not well-formed XML" in out and "nothing was written" in out
+        assert not (tmp_path / "site").exists()
+
+
+def test_an_export_that_does_not_exist_is_a_usage_error_without_a_traceback(tmp_path):
+    code, out = import_export(tmp_path / "missing.xml", tmp_path / "site")
+    assert code == 2 and "missing.xml is not a file; give the path of WordPress's export" in out
+    assert "Traceback" not in out and not (tmp_path / "site").exists()
+
+
 def test_a_feed_that_is_not_an_export_says_so(tmp_path):
     feed = write_export(tmp_path, '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>')
     code, out = import_export(feed, tmp_path / "site")
@@ -279,14 +294,21 @@ def test_dates_slugs_authors_and_summary_come_from_the_export(tmp_path):
 
 
 def test_an_item_without_a_title_or_date_gets_a_warning_and_made_up_ones(tmp_path):
-    export = write_export(tmp_path, wxr(item(7, None, "Kazakhstan and Uzbekistan sign a water deal today.",
-                                             name="water-deal", date="", gmt="")))
-    code, out = import_export(export, tmp_path / "site")
-    assert code == 0
-    assert "export.xml:" in out and "warning: title: post 7 has no title; it is titled \"Water deal\"" in out
-    assert "warning: wp:post_date: post 7 has no date" in out
-    [path] = articles(tmp_path / "site")
-    assert front(path)["title"] == "Water deal"
+    undated = item(7, None, "Kazakhstan and Uzbekistan sign a water deal today.", name="water-deal", date="", gmt="")
+    in_feed = item(8, "In the feed", name="in-feed", date="", gmt="").replace(
+        "<link>", "<pubDate>Tue, 18 Jan 2011 07:40:14 +0000</pubDate><link>")
+    changed = item(9, "Changed", name="changed", date="", gmt="").replace(
+        "<wp:post_modified><![CDATA[]]>", "<wp:post_modified><![CDATA[2020-01-02 10:00:00]]>")
+    site = tmp_path / "site"
+    code, out = import_export(write_export(tmp_path, wxr(undated, in_feed, changed)), site)
+    assert code == 0, out
+    assert re.search(r"export\.xml:\d+: warning: title: post 7 has no title; it is titled \"Water deal\"", out)
+    assert "post 7 has no date; it is dated 1970-01-01, since nothing in it gives a date" in out
+    assert "post 8 has no date; it is dated by its publication date in the feed" in out
+    assert "post 9 has no date; it is dated by its last change" in out
+    dates = {front(p)["title"]: front(p)["date"] for p in articles(site)}
+    assert dates == {"Water deal": "1970-01-01T00:00:00+00:00", "In the feed": "2011-01-18T07:40:14+00:00",
+                     "Changed": "2020-01-02T10:00:00+00:00"}
 
 
 def test_shortcodes_and_media_urls_become_newsgen_embeds_and_unknown_ones_are_listed(tmp_path):
@@ -395,3 +417,17 @@ def test_two_posts_whose_slugs_become_one_get_apart_and_the_site_passes_check(tm
     assert sorted(front(p)["slug"] for p in articles(site)) == ["..-..-x", "..-..-x-4"]
     code, out = run_cli("check", "-s", str(searchless(site)), "-j", "1")
     assert code == 0, out
+
+
+def test_a_post_without_an_id_of_its_own_is_skipped_with_a_warning_and_others_keep_their_text(tmp_path):
+    export = write_export(tmp_path, wxr(
+        item(1, "First", "First text.", name="first"),
+        item(1, "Impostor", "Impostor text.", name="impostor"),
+        item(2, "Nameless", name="nameless").replace("<wp:post_id>2</wp:post_id>", "")))
+    site = tmp_path / "site"
+    code, out = import_export(export, site)
+    assert code == 0, out
+    assert "warning: wp:post_id: post \"Impostor\" has another post's id (1); it was not imported" in out
+    assert "warning: wp:post_id: post \"Nameless\" has no <wp:post_id>; it was not imported" in out
+    [path] = articles(site)
+    assert front(path)["title"] == "First" and path.read_text(encoding="utf-8").endswith("---\nFirst text.\n")

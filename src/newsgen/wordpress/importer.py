@@ -146,8 +146,12 @@ def _note(archive: Archive, record: Record, export_name: str, zone: tzinfo) -> N
 
 
 def _posts(export: Path, archive: Archive) -> Iterator[Item]:
+    """The second pass: each placed post's item, the first under its id (as the first pass placed it)."""
+    seen: set[int] = set()
     for record in read_export(export, repair_cdata=archive.repaired_cdata):
-        if isinstance(record, Item) and record.post_type == "post" and record.post_id in archive.placements:
+        if (isinstance(record, Item) and record.post_type == "post" and record.post_id in archive.placements
+                and record.post_id not in seen):
+            seen.add(record.post_id)
             yield record
 
 
