@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import SHARED_CORPUS, build_site, read, run_cli, snapshot
+from conftest import SHARED_CORPUS, build_site, read, run_cli
 from test_html_valid import validator
 
 CORPUS = SHARED_CORPUS / "wordpress-importer"
@@ -238,14 +238,30 @@ def test_the_accessibility_test_site_builds_to_valid_html_without_shortcodes_or_
 
 # --- behaviour on exports written here ----------------------------------------------------------------
 
+def everything_in(site: Path) -> dict[str, tuple[bytes, int] | None]:
+    """Every file and folder under ``site``: a file's bytes and modification time, None for a folder."""
+    return {p.relative_to(site).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) if p.is_file() else None
+            for p in sorted(site.rglob("*"))}
+
+
+def but_the_report(files: dict[str, tuple[bytes, int] | None]) -> dict[str, tuple[bytes, int] | None]:
+    return {name: value for name, value in files.items() if name != "import-report.md"}
+
+
 def test_importing_the_same_export_twice_changes_nothing(tmp_path):
     export = write_export(tmp_path, wxr(item(1), item(2, "Second", name="second"), authors=AUTHOR))
     site = tmp_path / "site"
     assert import_export(export, site)[0] == 0
-    before = {k: v for k, v in snapshot(site).items() if k != "import-report.md"}
+    before = but_the_report(everything_in(site))
+    assert {"newsgen.yaml", "data/authors.yaml", "wordpress-redirects.nginx.conf"} <= set(before)
+    assert len([name for name in before if name.endswith(".md") and name.startswith("content/")]) == 2
     code, out = import_export(export, site)
     assert code == 0 and "wrote 0 new and 0 updated articles (2 unchanged, 0 conflicts)" in out
-    assert {k: v for k, v in snapshot(site).items() if k != "import-report.md"} == before
+    assert but_the_report(everything_in(site)) == before
+    report = site / "import-report.md"
+    written = (report.read_bytes(), report.stat().st_mtime_ns)
+    import_export(export, site)
+    assert (report.read_bytes(), report.stat().st_mtime_ns) == written  # the same report is not written again
 
 
 def test_a_newer_export_updates_changed_posts_adds_new_ones_and_leaves_edited_articles(tmp_path):
@@ -255,6 +271,7 @@ def test_a_newer_export_updates_changed_posts_adds_new_ones_and_leaves_edited_ar
     [one, three, two] = sorted(articles(site), key=lambda p: p.name)
     edited = three.read_text(encoding="utf-8").replace("Text.", "Text, corrected in the newsroom.")
     three.write_text(edited, encoding="utf-8")
+    one_before = (one.read_bytes(), one.stat().st_mtime_ns)
     newer = wxr(item(1, "One", name="one"), item(2, "Two, revised", "New text.", name="two"),
                 item(3, "Three", "WordPress changed this too.", name="three"), item(4, "Four", name="four"))
     code, out = import_export(write_export(tmp_path, newer, "newer.xml"), site)
@@ -263,7 +280,9 @@ def test_a_newer_export_updates_changed_posts_adds_new_ones_and_leaves_edited_ar
     assert f"{three.relative_to(site).as_posix()}: conflict: edited since the last import of post 3" in out
     assert three.read_text(encoding="utf-8") == edited
     assert front(two)["title"] == "Two, revised" and "New text." in two.read_text(encoding="utf-8")
-    assert len(articles(site)) == 4
+    assert (one.read_bytes(), one.stat().st_mtime_ns) == one_before
+    [four] = [p for p in articles(site) if p not in (one, two, three)]
+    assert front(four)["title"] == "Four"
 
 
 def test_a_dry_run_writes_nothing_and_prints_the_report(tmp_path):
@@ -271,6 +290,20 @@ def test_a_dry_run_writes_nothing_and_prints_the_report(tmp_path):
     code, out = import_export(export, tmp_path / "site", "--dry-run")
     assert code == 0 and "would write 1 new" in out and "1 trashed or automatic drafts skipped" in out
     assert "dry run: nothing was written" in out and not (tmp_path / "site").exists()
+
+
+def test_a_dry_run_on_an_existing_site_changes_no_file(tmp_path):
+    site = tmp_path / "site"
+    import_export(write_export(tmp_path, wxr(item(1), item(2, "Two", name="two"))), site)
+    [two] = [p for p in articles(site) if front(p)["title"] == "Two"]
+    two.write_text(two.read_text(encoding="utf-8").replace("Text.", "Edited."), encoding="utf-8")
+    before = everything_in(site)
+    newer = wxr(item(1, "One, revised"), item(2, "Two, revised", name="two"), item(3, "Three", name="three"),
+                authors=AUTHOR)
+    code, out = import_export(write_export(tmp_path, newer, "newer.xml"), site, "--dry-run")
+    assert code == 0 and "would write 1 new and 1 updated articles (0 unchanged, 1 conflicts)" in out
+    assert "dry run: nothing was written" in out
+    assert everything_in(site) == before
 
 
 def test_dates_slugs_authors_and_summary_come_from_the_export(tmp_path):

@@ -302,11 +302,16 @@ def _write_extras(site: Path, archive: Archive, media: Media, report: ImportRepo
         _write(site, authors_file, existing + separator + added)
     rules = server_rules(report.server_redirects, _base_path(site))
     for name, text in rules.items():
-        target = site / name
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            _write(site, target, text)
+        _write_if_changed(site, site / name, text)
     report.server_files = sorted(rules)
-    _write(site, site / REPORT_FILE, report.markdown())
+    _write_if_changed(site, site / REPORT_FILE, report.markdown())
+
+
+def _write_if_changed(site: Path, path: Path, text: str) -> None:
+    """Write a file only when its text changes, so that importing again leaves its time alone (a
+    backup or a sync then sees nothing to do)."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        _write(site, path, text)
 
 
 def _base_path(site: Path) -> str:
