@@ -306,6 +306,35 @@ def test_a_dry_run_on_an_existing_site_changes_no_file(tmp_path):
     assert everything_in(site) == before
 
 
+def test_each_status_becomes_published_scheduled_or_draft_and_other_items_are_no_articles(tmp_path):
+    statuses = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft"]
+    posts = [item(n, status.capitalize(), name=status, status=status,
+                  date="2031-05-06 10:00:00" if status == "future" else "2024-03-05 14:30:00",
+                  gmt="2031-05-06 05:00:00" if status == "future" else "2024-03-05 09:30:00")
+             for n, status in enumerate(statuses, start=1)]
+    others = [item(20, "About us", name="about", kind="page", link="https://old.example.org/about/"),
+              item(21, "Menu", name="menu", kind="nav_menu_item"),
+              item(22, "Publish", name="1-revision-v1", kind="revision", status="inherit", parent=1),
+              item(23, "Photo", "", name="photo", kind="attachment", status="inherit", parent=1,
+                   url="https://old.example.org/wp-content/uploads/2024/03/photo.jpg")]
+    site = tmp_path / "site"
+    code, out = import_export(write_export(tmp_path, wxr(*posts, *others)), site)
+    assert code == 0, out
+    found = {front(p)["title"]: front(p) for p in articles(site)}
+    assert sorted(found) == ["Draft", "Future", "Pending", "Private", "Publish"]
+    assert [t for t, f in found.items() if f.get("draft") is True] == ["Draft", "Pending", "Private"]
+    assert "draft" not in found["Publish"] and "draft" not in found["Future"]
+    assert found["Future"]["date"] == "2031-05-06T10:00:00+05:00"  # scheduled: newsgen shows it from its date
+    assert "2 trashed or automatic drafts skipped" in out
+    assert "1 pages not imported" in out
+    report = (site / "import-report.md").read_text(encoding="utf-8")
+    assert "- About us (id 20) https://old.example.org/about/" in report
+    assert "| post | trash | 1 |" in report and "| nav_menu_item | publish | 1 |" in report
+    output = build_site(searchless(site))[0]
+    assert (output / "news/publish/index.html").is_file()
+    assert not (output / "news/future").exists() and not (output / "news/draft").exists()
+
+
 def test_dates_slugs_authors_and_summary_come_from_the_export(tmp_path):
     export = write_export(tmp_path, wxr(
         item(1, "Переговоры в Астане", name="%d0%bf%d0%b5%d1%80%d0%b5%d0%b3%d0%be%d0%b2%d0%be%d1%80%d1%8b",
