@@ -446,15 +446,40 @@ def test_a_permalink_structure_newsgen_cannot_make_is_a_usage_error(tmp_path):
     assert code == 2 and "newsgen cannot make addresses with %post_id%" in out
 
 
-def test_slugs_from_the_export_never_lead_outside_the_site(tmp_path):
-    export = write_export(tmp_path, wxr(item(1, "Escape", name="..%2F..%2Fescape",
-                                             categories='<category domain="category" nicename="..%2F..">'
-                                                        "<![CDATA[Up]]></category>")))
+def test_nothing_the_export_says_leads_outside_the_site(tmp_path):
+    up = '<category domain="category" nicename="..%2F..">Up</category>'
+    absolute = '<category domain="category" nicename="/tmp/x">/tmp/x</category>'
+    authors = ("<wp:author><wp:author_login><![CDATA[../../evil]]></wp:author_login><wp:author_display_name>"
+               "<![CDATA[../../../etc/evil]]></wp:author_display_name></wp:author>")
+    images = "".join(f'<img src="https://old.example.org/wp-content/uploads/{path}" />\n\n'
+                     for path in ("..%2F..%2Fsecret.txt", "%2e%2e/%2e%2e/secret.txt", "2024/out.jpg",
+                                  "2024/..\\..\\secret.txt"))
+    export = write_export(tmp_path, wxr(
+        item(1, "Escape", images, name="..%2F..%2Fescape", categories=up, creator="../../evil",
+             link="https://old.example.org/..%2F..%2F..%2Fescape/"),
+        item(2, "Absolute", name="/etc/passwd", categories=absolute, link="https://old.example.org/a/../../../b/"),
+        item(3, "Dots", name="..", categories='<category domain="category" nicename="..">..</category>'),
+        item(4, "Backslashes", name="..\\..\\x", link="//elsewhere.example/x/"),
+        item(5, "Photo", "", name="photo", kind="attachment", status="inherit", parent=1, categories="",
+             url="https://old.example.org/wp-content/uploads/../../secret.txt"),
+        authors=authors))
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    uploads = tmp_path / "uploads"
+    (uploads / "2024").mkdir(parents=True)
+    (uploads / "2024/out.jpg").symlink_to(tmp_path / "secret.txt")  # a link in the copy that leads out of it
+    outside = everything_in(tmp_path)
     site = tmp_path / "site"
-    assert import_export(export, site)[0] == 0
-    [path] = articles(site)
-    assert path.resolve().is_relative_to((site / "content").resolve())
-    code, out = run_cli("check", "-s", str(searchless(site)), "-j", "1")
+    code, out = import_export(export, site, "--media", str(uploads))
+    assert code == 0, out
+    build_site(searchless(site))
+    assert {k: v for k, v in everything_in(tmp_path).items() if not k.startswith("site")} == outside
+    assert all(p.resolve().is_relative_to(site.resolve()) for p in site.rglob("*") if not p.is_symlink())
+    assert not any(p.is_symlink() for p in site.rglob("*"))
+    assert not any(p.read_bytes() == b"secret" for p in site.rglob("*") if p.is_file())  # not copied in
+    assert sorted(p.relative_to(site / "content").parts[0] for p in articles(site)) == [
+        "news", "tmp-x", "uncategorized", "uncategorized"]
+    assert (site / "data/authors.yaml").read_text(encoding="utf-8") == "etc-evil:\n  name: ../../../etc/evil\n"
+    code, out = run_cli("check", "-s", str(site), "-j", "1")
     assert code == 0, out
 
 
