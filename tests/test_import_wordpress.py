@@ -518,3 +518,24 @@ def test_a_post_without_an_id_of_its_own_is_skipped_with_a_warning_and_others_ke
     assert "warning: wp:post_id: post \"Nameless\" has no <wp:post_id>; it was not imported" in out
     [path] = articles(site)
     assert front(path)["title"] == "First" and path.read_text(encoding="utf-8").endswith("---\nFirst text.\n")
+
+
+@pytest.mark.parametrize("link", ["static", "content/news"])
+def test_a_folder_of_the_site_that_is_a_link_out_of_it_is_refused_before_anything_is_made_in_it(tmp_path, link):
+    picture = '<img src="https://old.example.org/wp-content/uploads/2024/03/map.png" />'
+    export = write_export(tmp_path, wxr(item(1, content=picture)))
+    uploads = tmp_path / "uploads"
+    (uploads / "2024/03").mkdir(parents=True)
+    (uploads / "2024/03/map.png").write_bytes(b"png")
+    site = tmp_path / "site"
+    import_export(write_export(tmp_path, wxr(item(2, "Other", name="other")), "first.xml"), site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if (site / link).exists():
+        for path in (site / link).iterdir():
+            path.unlink()
+        (site / link).rmdir()
+    (site / link).symlink_to(elsewhere, target_is_directory=True)
+    code, out = import_export(export, site, "--media", str(uploads))
+    assert code == 2 and f"{link} is a link to {elsewhere}, outside the site" in out
+    assert list(elsewhere.iterdir()) == []

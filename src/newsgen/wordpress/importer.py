@@ -261,8 +261,8 @@ def _import_post(options: ImportOptions, archive: Archive, item: Item, place: Pl
 
 def _write(site: Path, path: Path, text: str) -> None:
     """Write one file of the site, never through a link that leads out of it."""
+    refuse_links_out(site, path.parent, _COMMAND)  # before making a folder, which could be made through it
     path.parent.mkdir(parents=True, exist_ok=True)
-    refuse_links_out(site, path.parent, _COMMAND)
     if path.is_symlink():
         raise UsageError(f"{path} is a link; {_COMMAND} writes only plain files")
     temporary = path.with_name(f".{path.name}.importing")
@@ -292,7 +292,7 @@ def _language(code: str) -> str:
 
 def _write_extras(site: Path, archive: Archive, media: Media, report: ImportReport) -> None:
     """Media, authors, the web server's rules and the report, once every article is written."""
-    report.media_copied = len(copy_media(media, site)) if media.found else 0
+    report.media_copied = len(copy_media(media, site, _COMMAND)) if media.found else 0
     people = [(slugify(a.display_name), a.display_name) for a in archive.authors.values() if a.display_name]
     authors_file = site / "data" / "authors.yaml"
     existing = authors_file.read_text(encoding="utf-8") if authors_file.is_file() else ""
