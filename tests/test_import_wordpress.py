@@ -208,6 +208,15 @@ def test_tricky_text_reaches_the_page_exactly(tmp_path, name, text):
 
 
 @needs_corpus
+def test_a_category_name_with_backslashes_and_quotes_is_the_section_name_exactly(tmp_path):
+    site = tmp_path / "site"
+    assert import_export(CORPUS / "slashes.xml", site)[0] == 0
+    import yaml
+    assert yaml.safe_load((site / "newsgen.yaml").read_text(encoding="utf-8"))["sections"] == {
+        "alpha": 'a \\"great\\" category'}
+
+
+@needs_corpus
 def test_classic_posts_get_paragraphs_where_their_blank_lines_were(tmp_path):
     site = tmp_path / "site"
     import_export(CORPUS / "post-content-blank-lines.xml", site)
