@@ -23,9 +23,6 @@ from .wxr import ExportAuthor, ExportCategory, Item, SiteInfo
 PUBLISHED, SCHEDULED, DRAFT = "published", "scheduled", "draft"
 STATUSES = {"publish": PUBLISHED, "future": SCHEDULED, "draft": DRAFT, "pending": DRAFT, "private": DRAFT}
 SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
-NOT_ARTICLES = ("attachment", "nav_menu_item", "revision", "wp_navigation", "custom_css", "customize_changeset",
-                "oembed_cache", "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles",
-                "wp_font_family", "wp_font_face")
 DEFAULT_SECTION = "uncategorized"
 _WP_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$")
 IMAGE_ALT = "_wp_attachment_image_alt"
@@ -44,7 +41,6 @@ class Placement:
     section: str  # a newsgen section key
     status: str  # PUBLISHED, SCHEDULED or DRAFT
     old_paths: tuple[str, ...]  # old addresses as paths of the old site ('/2011/01/x/', '/?p=1')
-    date_only_guess: bool = False  # the date was made up from other fields (see place_item)
 
 
 @dataclass
@@ -65,10 +61,6 @@ class Archive:
 
     def count(self, kind: str, status: str) -> None:
         self.counts[kind, status] = self.counts.get((kind, status), 0) + 1
-
-    def category_name(self, nicename: str) -> str:
-        found = self.categories.get(nicename)
-        return found.name if found else nicename
 
     @property
     def base_path(self) -> str:
@@ -153,9 +145,7 @@ def place_item(archive: Archive, item: Item, export_name: str, zone: tzinfo) -> 
     """Where a post goes: title, date, slug, section and status, with a warning for each made up."""
     problems = archive.problems
     date = moment(item.post_date, item.post_date_gmt, zone)
-    guessed = False
     if date is None:
-        guessed = True
         date, source = _made_up_date(item, zone)
         problems.append(warning(export_name, item.line, "wp:post_date",
                                 f"post {item.post_id} has no date; it is dated {source}",
@@ -171,7 +161,7 @@ def place_item(archive: Archive, item: Item, export_name: str, zone: tzinfo) -> 
                                 f'it is titled "{title}"', "set the title in the imported article's front matter"))
     slug = safe_slug(unquote(item.post_name)) or slugify(title) or f"post-{item.post_id}"
     return Placement(item.post_id, title, date, updated, slug, section_of(archive, item), STATUSES[item.status],
-                     old_paths(archive, item, date, slug), guessed)
+                     old_paths(archive, item, date, slug))
 
 
 def _made_up_date(item: Item, zone: tzinfo) -> tuple[datetime, str]:

@@ -192,7 +192,7 @@ def _addresses(archive: Archive, pattern: str, site: _Site, report: ImportReport
     for post_id, place in sorted(archive.placements.items()):
         url = new_url(pattern, place, site.rule, site.zone)
         if url in owner:
-            place = _renamed(place, f"{place.slug}-{post_id}")
+            place = replace(place, slug=f"{place.slug}-{post_id}")
             archive.placements[post_id] = place
             report.renamed.append((post_id, place.slug))
             url = new_url(pattern, place, site.rule, site.zone)
@@ -207,10 +207,6 @@ def _addresses(archive: Archive, pattern: str, site: _Site, report: ImportReport
     for post_id, pages in urls.pages.items():  # an old address is one post's: another's own, else the first's
         urls.pages[post_id] = [p for p in pages if p not in owner and urls.by_old_path.get(p) == urls.url[post_id]]
     return urls
-
-
-def _renamed(place: Placement, slug: str) -> Placement:
-    return replace(place, slug=slug)
 
 
 def _body_context(archive: Archive, relinker: Relinker, media: Media,
@@ -236,7 +232,7 @@ def _import_post(options: ImportOptions, archive: Archive, item: Item, place: Pl
     author = archive.authors.get(creator)
     authors = [author.display_name if author else creator] if creator else []
     fields = front_matter(place, tags_of(archive, item, place.section), authors, plain_text(item.excerpt), image,
-                          attachment.alt if attachment else "", False, urls.pages[item.post_id])
+                          attachment.alt if attachment else "", urls.pages[item.post_id])
     existing = imported.get(item.post_id)
     path = existing.path if existing else article_path(content, place, taken)
     taken.add(path)
