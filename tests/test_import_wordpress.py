@@ -117,7 +117,7 @@ def posts_in(export: Path) -> list[etree._Element]:
 
 @needs_corpus
 @pytest.mark.parametrize("name", VALID)
-def test_every_post_of_every_valid_export_becomes_an_article_that_passes_check(tmp_path, name):
+def test_every_post_of_every_valid_export_becomes_an_article_of_a_site_that_passes_check_and_builds(tmp_path, name):
     site = tmp_path / "site"
     code, out = import_export(CORPUS / name, site)
     assert code == 0, out
@@ -125,6 +125,10 @@ def test_every_post_of_every_valid_export_becomes_an_article_that_passes_check(t
     code, out = run_cli("check", "-s", str(searchless(site)), "-j", "1")
     assert code == 0, out
     assert (site / "import-report.md").is_file()
+    output = build_site(site)[0]
+    pages = {p.parent.name for p in output.rglob("index.html") if 'http-equiv="refresh"' not in p.read_text()}
+    published = [front(p) for p in articles(site) if not front(p).get("draft")]
+    assert all(str(fields["slug"]) in pages for fields in published)
 
 
 @needs_corpus
