@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Iterable, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ..errors import UsageError
 from ..slugs import article_slug, is_safe_url, normalise_url
@@ -119,9 +119,16 @@ def server_rules(moves: Mapping[str, str], base_path: str) -> dict[str, str]:
               "# In the site's .htaccess (mod_rewrite):", "RewriteEngine On"]
     for old, new in sorted(moves.items()):
         path, _, query = old.partition("?")
-        nginx.append(f"    \"{base_path}{path}?{query}\" {base_path}{new};")
+        path, query, target = _inert(base_path + path), _inert(query, "=&%+"), _inert(base_path + new)
+        nginx.append(f"    \"{path}?{query}\" \"{target}\";")
         apache.append(f"RewriteCond %{{QUERY_STRING}} ^{re.escape(query)}$")
-        apache.append(f"RewriteRule ^{re.escape((base_path + path).lstrip('/'))}$ {base_path}{new}? [R=301,L]")
+        apache.append(f"RewriteRule ^{re.escape(path.lstrip('/'))}$ {target.replace('%', chr(92) + '%')}? [R=301,L]")
     nginx += ["}", "# and in its server block:", "#     if ($wordpress_redirect) { return 301 $wordpress_redirect; }"]
     return {"wordpress-redirects.nginx.conf": "\n".join(nginx) + "\n",
             "wordpress-redirects.htaccess": "\n".join(apache) + "\n"}
+
+
+def _inert(text: str, also_safe: str = "") -> str:
+    """``text`` percent-encoded but for unreserved characters, '/' and ``also_safe``: the addresses come
+    from the export, and a quote, ';', '$' or space in them would be read as the server's own syntax."""
+    return quote(text, safe="/-._~" + also_safe)

@@ -23,9 +23,6 @@ from .wxr import ExportAuthor, ExportCategory, Item, SiteInfo
 PUBLISHED, SCHEDULED, DRAFT = "published", "scheduled", "draft"
 STATUSES = {"publish": PUBLISHED, "future": SCHEDULED, "draft": DRAFT, "pending": DRAFT, "private": DRAFT}
 SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
-NOT_ARTICLES = ("attachment", "nav_menu_item", "revision", "wp_navigation", "custom_css", "customize_changeset",
-                "oembed_cache", "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles",
-                "wp_font_family", "wp_font_face")
 DEFAULT_SECTION = "uncategorized"
 _WP_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$")
 IMAGE_ALT = "_wp_attachment_image_alt"
@@ -44,7 +41,6 @@ class Placement:
     section: str  # a newsgen section key
     status: str  # PUBLISHED, SCHEDULED or DRAFT
     old_paths: tuple[str, ...]  # old addresses as paths of the old site ('/2011/01/x/', '/?p=1')
-    date_only_guess: bool = False  # the date was made up from other fields (see place_item)
 
 
 @dataclass
@@ -65,10 +61,6 @@ class Archive:
 
     def count(self, kind: str, status: str) -> None:
         self.counts[kind, status] = self.counts.get((kind, status), 0) + 1
-
-    def category_name(self, nicename: str) -> str:
-        found = self.categories.get(nicename)
-        return found.name if found else nicename
 
     @property
     def base_path(self) -> str:
@@ -133,23 +125,30 @@ def add_to_archive(archive: Archive, item: Item, export_name: str, zone: tzinfo)
         if kind == "page" and status not in SKIPPED_STATUSES:
             archive.pages.append((item.post_id, (item.title or "").strip() or f"page {item.post_id}", item.link))
         return
+    if item.post_id == 0 or item.post_id in archive.placements:
+        archive.problems.append(_unidentified(item, export_name))
+        return
     archive.placements[item.post_id] = place_item(archive, item, export_name, zone)
+
+
+def _unidentified(item: Item, export_name: str) -> Problem:
+    """Why a post without an id of its own is skipped: its id is what ties the article to it when a newer
+    export is imported, so two posts under one id would overwrite each other's article."""
+    title = " ".join((item.title or "").split()) or "untitled"
+    message = (f'post "{title}" has another post\'s id ({item.post_id})' if item.post_id
+               else f'post "{title}" has no <wp:post_id>')
+    return warning(export_name, item.line, "wp:post_id", f"{message}; it was not imported",
+                   "export the site again from WordPress (Tools → Export)")
 
 
 def place_item(archive: Archive, item: Item, export_name: str, zone: tzinfo) -> Placement:
     """Where a post goes: title, date, slug, section and status, with a warning for each made up."""
     problems = archive.problems
     date = moment(item.post_date, item.post_date_gmt, zone)
-    guessed = False
     if date is None:
-        guessed = True
-        date = _rfc822(item.pub_date) or moment(item.post_modified, item.post_modified_gmt, zone)
-        fallback = "its publication date in the feed" if date else ""
-        if date is None:
-            date = datetime(1970, 1, 1, tzinfo=timezone.utc)
-            fallback = "1970-01-01, since nothing in it gives a date"
+        date, source = _made_up_date(item, zone)
         problems.append(warning(export_name, item.line, "wp:post_date",
-                                f"post {item.post_id} has no date; it is dated {fallback or 'as last modified'}",
+                                f"post {item.post_id} has no date; it is dated {source}",
                                 "set the date in the imported article's front matter"))
     updated = moment(item.post_modified, item.post_modified_gmt, zone)
     if updated is not None and updated <= date:
@@ -162,7 +161,20 @@ def place_item(archive: Archive, item: Item, export_name: str, zone: tzinfo) -> 
                                 f'it is titled "{title}"', "set the title in the imported article's front matter"))
     slug = safe_slug(unquote(item.post_name)) or slugify(title) or f"post-{item.post_id}"
     return Placement(item.post_id, title, date, updated, slug, section_of(archive, item), STATUSES[item.status],
-                     old_paths(archive, item, date, slug), guessed)
+                     old_paths(archive, item, date, slug))
+
+
+def _made_up_date(item: Item, zone: tzinfo) -> tuple[datetime, str]:
+    """A date for a post without ``wp:post_date`` (every article needs one), and what it was taken from
+    for the warning: the feed's ``pubDate``, else the last change, else the epoch, so that it sorts
+    first and is noticed."""
+    published = _rfc822(item.pub_date)
+    if published is not None:
+        return published, "by its publication date in the feed"
+    modified = moment(item.post_modified, item.post_modified_gmt, zone)
+    if modified is not None:
+        return modified, "by its last change"
+    return datetime(1970, 1, 1, tzinfo=timezone.utc), "1970-01-01, since nothing in it gives a date"
 
 
 def _words(text: str, count: int = 8) -> str:

@@ -146,8 +146,12 @@ def _note(archive: Archive, record: Record, export_name: str, zone: tzinfo) -> N
 
 
 def _posts(export: Path, archive: Archive) -> Iterator[Item]:
+    """The second pass: each placed post's item, the first under its id (as the first pass placed it)."""
+    seen: set[int] = set()
     for record in read_export(export, repair_cdata=archive.repaired_cdata):
-        if isinstance(record, Item) and record.post_type == "post" and record.post_id in archive.placements:
+        if (isinstance(record, Item) and record.post_type == "post" and record.post_id in archive.placements
+                and record.post_id not in seen):
+            seen.add(record.post_id)
             yield record
 
 
@@ -188,7 +192,7 @@ def _addresses(archive: Archive, pattern: str, site: _Site, report: ImportReport
     for post_id, place in sorted(archive.placements.items()):
         url = new_url(pattern, place, site.rule, site.zone)
         if url in owner:
-            place = _renamed(place, f"{place.slug}-{post_id}")
+            place = replace(place, slug=f"{place.slug}-{post_id}")
             archive.placements[post_id] = place
             report.renamed.append((post_id, place.slug))
             url = new_url(pattern, place, site.rule, site.zone)
@@ -200,13 +204,9 @@ def _addresses(archive: Archive, pattern: str, site: _Site, report: ImportReport
             urls.server[path] = url
         for path in (*place.old_paths, *pages):
             urls.by_old_path.setdefault(path if "?" in path else normalise_url(path), url)
-    for post_id, pages in urls.pages.items():  # an old address that is now another post's own stays that post's
-        urls.pages[post_id] = [p for p in pages if p not in owner]
+    for post_id, pages in urls.pages.items():  # an old address is one post's: another's own, else the first's
+        urls.pages[post_id] = [p for p in pages if p not in owner and urls.by_old_path.get(p) == urls.url[post_id]]
     return urls
-
-
-def _renamed(place: Placement, slug: str) -> Placement:
-    return replace(place, slug=slug)
 
 
 def _body_context(archive: Archive, relinker: Relinker, media: Media,
@@ -232,7 +232,7 @@ def _import_post(options: ImportOptions, archive: Archive, item: Item, place: Pl
     author = archive.authors.get(creator)
     authors = [author.display_name if author else creator] if creator else []
     fields = front_matter(place, tags_of(archive, item, place.section), authors, plain_text(item.excerpt), image,
-                          attachment.alt if attachment else "", False, urls.pages[item.post_id])
+                          attachment.alt if attachment else "", urls.pages[item.post_id])
     existing = imported.get(item.post_id)
     path = existing.path if existing else article_path(content, place, taken)
     taken.add(path)
@@ -257,8 +257,8 @@ def _import_post(options: ImportOptions, archive: Archive, item: Item, place: Pl
 
 def _write(site: Path, path: Path, text: str) -> None:
     """Write one file of the site, never through a link that leads out of it."""
+    refuse_links_out(site, path.parent, _COMMAND)  # before making a folder, which could be made through it
     path.parent.mkdir(parents=True, exist_ok=True)
-    refuse_links_out(site, path.parent, _COMMAND)
     if path.is_symlink():
         raise UsageError(f"{path} is a link; {_COMMAND} writes only plain files")
     temporary = path.with_name(f".{path.name}.importing")
@@ -288,7 +288,7 @@ def _language(code: str) -> str:
 
 def _write_extras(site: Path, archive: Archive, media: Media, report: ImportReport) -> None:
     """Media, authors, the web server's rules and the report, once every article is written."""
-    report.media_copied = len(copy_media(media, site)) if media.found else 0
+    report.media_copied = len(copy_media(media, site, _COMMAND)) if media.found else 0
     people = [(slugify(a.display_name), a.display_name) for a in archive.authors.values() if a.display_name]
     authors_file = site / "data" / "authors.yaml"
     existing = authors_file.read_text(encoding="utf-8") if authors_file.is_file() else ""
@@ -298,11 +298,16 @@ def _write_extras(site: Path, archive: Archive, media: Media, report: ImportRepo
         _write(site, authors_file, existing + separator + added)
     rules = server_rules(report.server_redirects, _base_path(site))
     for name, text in rules.items():
-        target = site / name
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            _write(site, target, text)
+        _write_if_changed(site, site / name, text)
     report.server_files = sorted(rules)
-    _write(site, site / REPORT_FILE, report.markdown())
+    _write_if_changed(site, site / REPORT_FILE, report.markdown())
+
+
+def _write_if_changed(site: Path, path: Path, text: str) -> None:
+    """Write a file only when its text changes, so that importing again leaves its time alone (a
+    backup or a sync then sees nothing to do)."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        _write(site, path, text)
 
 
 def _base_path(site: Path) -> str:

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..errors import UsageError
+from ..scaffold import refuse_links_out
+
 UPLOADS = "/wp-content/uploads/"
-SITE_FOLDER = "static/wp-content/uploads"
 _RESIZED = re.compile(r"-\d+x\d+(\.\w+)$")
 
 
@@ -82,18 +84,17 @@ def upload_path(url: str) -> str | None:
     return relative
 
 
-def copy_media(media: Media, site: Path) -> list[str]:
+def copy_media(media: Media, site: Path, command: str) -> list[str]:
     """Copy each upload the posts use into the site (a file already there with the same size is
-    kept); returns the site paths copied."""
+    kept); returns the site paths copied. A folder on the way that is a link out of the site is
+    refused before anything is made in it."""
     copied: list[str] = []
-    root = (site / SITE_FOLDER).resolve() if (site / SITE_FOLDER).exists() else None
     for site_path, source in sorted(media.found.items()):
         target = site / "static" / site_path.lstrip("/")
+        refuse_links_out(site, target.parent, command)
         target.parent.mkdir(parents=True, exist_ok=True)
-        root = root or (site / SITE_FOLDER).resolve()
-        real_parent = target.parent.resolve()
-        if not real_parent.is_relative_to(root) or target.is_symlink():
-            raise OSError(f"{target.parent} leads outside the site; not copying {site_path}")
+        if target.is_symlink():
+            raise UsageError(f"{target} is a link; {command} copies only into plain files")
         if target.exists() and target.stat().st_size == source.stat().st_size:
             continue
         shutil.copyfile(source, target)

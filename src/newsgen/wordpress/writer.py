@@ -50,7 +50,7 @@ def moment_text(moment: datetime) -> str:
 
 
 def front_matter(place: Placement, tags: list[str], authors: list[str], summary: str, image: str,
-                 image_alt: str, url_differs: bool, redirects: list[str]) -> dict[str, Any]:
+                 image_alt: str, redirects: list[str]) -> dict[str, Any]:
     """The article's front matter fields, in the order an editor reads them."""
     fields: dict[str, Any] = {"title": place.title, "date": moment_text(place.date)}
     if place.updated is not None:

@@ -171,6 +171,7 @@ def _records(source: BinaryIO | io.RawIOBase) -> Iterator[Record]:
                 _forget(elem)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno or 0, 0)
+        line, column = max(line, 1), max(column, 1)  # an empty file: where the first tag should be
         message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc).split(" (", 1)[0])
         raise BrokenExport(message, line, column) from None
     if not info_given:
