@@ -9,6 +9,7 @@ for incremental builds.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import attrgetter
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from types import MappingProxyType
@@ -16,6 +17,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from . import urls
 from .slugs import resolve_file
+
+_KEY = attrgetter("key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,10 @@ class Site:
         :func:`same_placement`): the indexes, which hold keys, stay as they are."""
         editions = MappingProxyType({lang: site.with_versions({k: a for k, a in edited.items() if a.lang == lang})
                                      for lang, site in self.editions.items()})
-        return Site(tuple(edited.get(a.key, a) for a in self.articles), MappingProxyType({**self.by_key, **edited}),
+        # each article, or its new version: in C (``dict.get(key, article)`` over both), for watch
+        # mode's preview of one edit in an archive of 100,000 articles
+        articles = tuple(map(edited.get, map(_KEY, self.articles), self.articles)) if edited else self.articles
+        return Site(articles, MappingProxyType({**self.by_key, **edited}),
                     self.sections, self.tags, self.authors, self.months, self.previous, self.next, self.related,
                     editions, self.translations)
 
