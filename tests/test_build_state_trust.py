@@ -81,6 +81,31 @@ def test_a_skeleton_planted_in_place_of_the_real_one_is_never_unpickled(site, tm
     assert "Text 4, edited." in read(out, "/politics/s4/")
 
 
+def test_a_record_of_the_sources_planted_in_place_of_the_real_one_is_not_trusted(site, monkeypatch):
+    """The record says which hash each file's signature stands for; a forged one that gave an
+    edited file its old hash would hide the edit. It is refused unless sealed with this key."""
+    import marshal
+    from array import array
+
+    from newsgen import scan, sealed
+
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)  # the files here were written a moment ago
+    build_site(site)  # now the record holds every source
+    record = site / ".newsgen/sources.bin"
+    keys_text, *parts, hashes_text = marshal.loads(sealed.unseal(record.read_bytes()))
+    keys, hashes = keys_text.split("\n"), hashes_text.split("\n")
+    columns = [array(code, part) for code, part in zip("qqqQ", parts)]
+    source = site / "content/politics/s4.md"
+    source.write_text(article("Story 4", "2025-12-14", body="Text 4, edited."))
+    info, at = source.stat(), keys.index("content/politics/s4.md")
+    for column, value in zip(columns, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)):
+        column[at] = value  # the edited file's new signature, with the hash of its old bytes
+    record.write_bytes(marshal.dumps((keys_text, *(c.tobytes() for c in columns), "\n".join(hashes))))
+    out, result, _ = build_site(site)
+    assert "Text 4, edited." in read(out, "/politics/s4/")
+    assert result.parsed == 1
+
+
 def test_a_state_written_under_another_key_is_not_trusted(site, tmp_path, monkeypatch):
     """Another user's (or machine's) state is read as a cache miss, never as articles."""
     import newsgen.sealed

@@ -60,6 +60,20 @@ def loads(blob: bytes) -> Any:
     return pickle.loads(data)
 
 
+def seal(data: bytes) -> bytes:
+    """``data`` with its seal in front: for bytes that are not a pickle but are parsed by a
+    reader that trusts its input (``marshal``, see ``scan.Known``)."""
+    return _mac(data) + data
+
+
+def unseal(blob: bytes) -> bytes:
+    """The bytes sealed in ``blob``; raises :class:`Unsealed` unless its seal is this key's."""
+    seal_, data = blob[:MAC_SIZE], blob[MAC_SIZE:]
+    if len(seal_) != MAC_SIZE or not hmac.compare_digest(seal_, _mac(data)):
+        raise Unsealed("not sealed with this user's state key")
+    return data
+
+
 def ready() -> None:
     """Settle the key in this process now, before it forks workers: where no key file can be
     kept, each process would otherwise make its own, and a worker's seals would not be the

@@ -274,9 +274,11 @@ class BuildState:
         return Known(listing, keys, hashes, self._sources_record)
 
     def _sources_record(self) -> bytes:
+        """The record's bytes, b'' when it is gone or not sealed with this user's key: ``marshal``
+        must never read bytes from elsewhere (``.newsgen/`` can cross a trust boundary, see ``sealed``)."""
         try:
-            return self.path.with_name(SOURCES_FILE).read_bytes()
-        except OSError:
+            return sealed.unseal(self.path.with_name(SOURCES_FILE).read_bytes())
+        except (OSError, sealed.Unsealed):
             return b""
 
     def set_known_sources(self, known: Known) -> None:
@@ -288,7 +290,7 @@ class BuildState:
         path = self.path.with_name(SOURCES_FILE)
         temporary = path.with_name(f".{SOURCES_FILE}.{os.getpid()}")
         try:
-            temporary.write_bytes(known.data)
+            temporary.write_bytes(sealed.seal(known.data))
             os.replace(temporary, path)
         except OSError:
             temporary.unlink(missing_ok=True)
