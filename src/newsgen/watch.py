@@ -133,16 +133,16 @@ class SiteWatcher:
             if urls and self.on_preview is not None:
                 self.on_preview(urls)
         result: BuildResult | None = None
+        error: BaseException | None = None
         try:
             result = build(self.options, self.reporter)
         except (NewsgenError, OSError) as exc:
-            self.on_build(None, exc, batch)
+            error = exc
         except Exception as exc:  # noqa: BLE001 - a bug in newsgen: reported, and the editor's watch goes on
-            self.on_build(None, exc, batch)
-        else:
-            self.on_build(result, None, batch)
+            error = exc
         kept = result is not None and (result.delta or (result.incremental and not (result.parsed or result.rendered)))
-        _collect(replaced=not kept)
+        _collect(replaced=not kept)  # before the summary: once it is printed, the next save is seen at once
+        self.on_build(result, error, batch)
 
     def run(self, first_build: bool = True) -> None:
         """Build (unless told not to), then rebuild after every quiet batch of changes."""
