@@ -106,6 +106,27 @@ def test_a_record_of_the_sources_planted_in_place_of_the_real_one_is_not_trusted
     assert result.parsed == 1
 
 
+@pytest.mark.parametrize("damage", ["gone", "foreign"])
+def test_a_build_that_needs_the_sources_record_it_cannot_read_reads_every_file_again(site, monkeypatch, damage):
+    """The files are as the state's digests say, so nothing tells the scan the record is bad
+    until a build needs it (here, for new settings): it then reads the sources instead."""
+    from newsgen import scan
+
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)  # the files here were written a moment ago
+    build_site(site)  # now the record holds every source
+    record = site / ".newsgen/sources.bin"
+    if damage == "gone":
+        record.unlink()
+    else:
+        record.write_bytes(b"\0" * 32 + record.read_bytes()[32:])  # a seal that is not this key's
+    (site / "newsgen.yaml").write_text("search: false\ntitle: The Steppe Courier\n")
+    out, result, _ = build_site(site)
+    assert "The Steppe Courier" in read(out, "/politics/s0/") and "Text 3." in read(out, "/politics/s3/")
+    assert result.articles == 5
+    _, again, _ = build_site(site)  # and the record is whole again: nothing to do
+    assert (again.parsed, again.rendered) == (0, 0)
+
+
 def test_a_state_written_under_another_key_is_not_trusted(site, tmp_path, monkeypatch):
     """Another user's (or machine's) state is read as a cache miss, never as articles."""
     import newsgen.sealed

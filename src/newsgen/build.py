@@ -109,6 +109,10 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             else:
                 result = _full(options, state, scan, inputs, reporter, started, verify=restarted)
             if result is not None:
+                if state is not None and record is None and scan.unchanged is None:
+                    fresh = scan.known()  # the last record could not be read: this build read every file
+                    if fresh is not None:
+                        state.set_known_sources(fresh)
                 return result
         raise AssertionError("the full path always builds")  # pragma: no cover
     except BaseException:

@@ -202,16 +202,33 @@ class Scan:
     @property
     def hashes(self) -> dict[str, str]:
         if self.found is None:
-            assert self.unchanged is not None
-            self.found = dict(self.unchanged.hashes)
+            self._take_record()
+        assert self.found is not None
         return self.found
 
     @property
     def signatures(self) -> dict[str, Signature]:
         if self.trusted is None:
-            assert self.unchanged is not None
-            self.trusted = dict(self.unchanged.signatures)
+            self._take_record()
+        assert self.trusted is not None
         return self.trusted
+
+    def _take_record(self) -> None:
+        """The last build's record, now that a build needs it. A record that cannot be read
+        whole (gone, damaged, sealed with another key) is a scan of every file instead: the
+        sources are read and hashed again, and :meth:`known` has a record to keep."""
+        assert self.unchanged is not None
+        hashes, signatures = self.unchanged.hashes, self.unchanged.signatures
+        if len(hashes) == len(self.found_keys) and all(key in hashes for key in self.found_keys):
+            self.found, self.trusted = dict(hashes), dict(signatures)
+            return
+        again = scan_sources(Path(self.site))
+        self.found, self.trusted, self.read, self.unchanged = again.found, again.trusted, again.read, None
+        self.problems += [problem for problem in again.problems if problem not in self.problems]
+        if again.found_keys != self.found_keys:  # changed since the walk: the build goes on with what is there now
+            self.found_keys = again.found_keys
+            for name in ("keys", "sources"):
+                self.__dict__.pop(name, None)
 
     @cached_property
     def keys_digest(self) -> str:
