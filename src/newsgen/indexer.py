@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,27 @@ def executable() -> Path | None:
                     return candidate
     found = shutil.which("pagefind_extended") or shutil.which("pagefind")
     return Path(found) if found else None
+
+
+ENTRY_FILE = "pagefind-entry.json"  # what a search reads first in a bundle
+ENTRY_WAIT = 10.0  # seconds
+
+
+def _await_entry(path: Path) -> None:
+    """Return once the bundle's entry file is whole JSON; IndexerError after ``ENTRY_WAIT``.
+
+    The service has answered that the files are written, yet on a busy machine a browser
+    was once served this file empty right after the build: so the build does not end, and
+    the segment is not named in the manifest, before the file reads as what it should be."""
+    deadline = time.monotonic() + ENTRY_WAIT
+    while True:
+        try:
+            json.loads(path.read_bytes())
+            return
+        except (OSError, ValueError):
+            if time.monotonic() > deadline:
+                raise IndexerError(f"Pagefind did not finish writing {path.name}") from None
+            time.sleep(0.01)
 
 
 class Indexer:
@@ -129,6 +151,7 @@ class Indexer:
             writer.join()
         self._ask({"type": "WriteFiles", "index_id": index, "output_path": str(folder)})
         self._ask({"type": "DeleteIndex", "index_id": index})
+        _await_entry(folder / ENTRY_FILE)
 
     def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
         self._send(payload)
