@@ -132,6 +132,9 @@ class BuildState:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None)
+        # pages of 16 KB for a new database (an existing one keeps its own): compressed articles and
+        # bodies of about 2 KB each left a third of 4 KB pages empty; a quarter less on disk
+        self.db.execute("PRAGMA page_size=16384")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
