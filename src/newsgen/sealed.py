@@ -47,14 +47,12 @@ def dumps(value: Any, compress: bool = False) -> bytes:
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     if compress:
         data = COMPRESSED + zlib.compress(data, 1)
-    return _mac(data) + data
+    return seal(data)
 
 
 def loads(blob: bytes) -> Any:
     """The value sealed in ``blob``; raises :class:`Unsealed` unless its seal is this key's."""
-    seal, data = blob[:MAC_SIZE], blob[MAC_SIZE:]
-    if len(seal) != MAC_SIZE or not hmac.compare_digest(seal, _mac(data)):
-        raise Unsealed("not sealed with this user's state key")
+    data = unseal(blob)
     if data[:1] == COMPRESSED:
         data = zlib.decompress(data[1:])
     return pickle.loads(data)
