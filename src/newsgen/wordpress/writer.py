@@ -17,12 +17,12 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
+from ..dates import iso_moment
 from ..slugs import slug_as_written
 from .archive import DRAFT, Placement
 
@@ -44,17 +44,12 @@ class Existing:
         return hashlib.sha256(text.encode("utf-8")).hexdigest() == self.digest
 
 
-def moment_text(moment: datetime) -> str:
-    """An ISO 8601 time with its offset, as front matter writes it ('2011-01-18T07:40:14+00:00')."""
-    return moment.isoformat()
-
-
 def front_matter(place: Placement, tags: list[str], authors: list[str], summary: str, image: str,
                  image_alt: str, redirects: list[str]) -> dict[str, Any]:
     """The article's front matter fields, in the order an editor reads them."""
-    fields: dict[str, Any] = {"title": place.title, "date": moment_text(place.date)}
+    fields: dict[str, Any] = {"title": place.title, "date": iso_moment(place.date)}
     if place.updated is not None:
-        fields["updated"] = moment_text(place.updated)
+        fields["updated"] = iso_moment(place.updated)
     fields["section"] = place.section
     fields["slug"] = place.slug
     if tags:
