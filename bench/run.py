@@ -46,6 +46,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import corpus  # noqa: E402  (bench/ is not a package; corpus.py sits beside this file)
 
 SAMPLE_INTERVAL = 0.05   # memory sampling period (seconds)
+PSS_INTERVAL = 0.5       # proportional set size sampling period: smaps_rollup costs ~10 ms a large process
 POLL_INTERVAL = 0.005    # watch mode: how often the rebuilt page is read
 BUILD_TIMEOUT = 3600.0   # one build; a hung tool must not hang the benchmark
 WATCH_TIMEOUT = 120.0    # one watched rebuild
@@ -116,6 +117,25 @@ def _proc_tree_rss(pid: int) -> int:
     return total
 
 
+def _proc_tree_pss(pid: int) -> int:
+    """Summed proportional set size of ``pid`` and its descendants (/proc/PID/smaps_rollup):
+    a page shared copy-on-write by k processes counts 1/k in each, so the sum is the memory
+    the tree holds, where the RSS sum counts a forked worker's shared pages once more."""
+    total, stack, seen = 0, [pid], set()
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+        except (OSError, IndexError, ValueError, StopIteration):
+            continue  # the process ended between listing and reading
+        stack += _children(p)
+    return total
+
+
 def _psutil_tree_rss(pid: int) -> int:
     import psutil  # type: ignore[import-untyped, unused-ignore]  # optional: only where /proc is missing
     try:
@@ -149,17 +169,19 @@ class TreeSampler(threading.Thread):
     really uses; a peak shorter than the interval can be missed.
     """
 
-    def __init__(self, pid: int, method: str) -> None:
+    def __init__(self, pid: int, method: str, read: Callable[[int], int] | None = None,
+                 interval: float = SAMPLE_INTERVAL) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.read = _proc_tree_rss if method == "proc" else _psutil_tree_rss
+        self.read = read or (_proc_tree_rss if method == "proc" else _psutil_tree_rss)
+        self.interval = interval
         self.peak = 0
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.is_set():
             self.peak = max(self.peak, self.read(self.pid))
-            self._done.wait(SAMPLE_INTERVAL)
+            self._done.wait(self.interval)
 
     def stop(self) -> int:
         self._done.set()
@@ -177,6 +199,7 @@ class Measurement:
     largest_rss: int | None   # largest single process's peak RSS (exact, from wait4)
     returncode: int
     output: str = ""          # the tail of stdout+stderr, for failures
+    tree_pss: int | None = None  # peak of the summed PSS of the process tree (sampled; Linux only)
 
     @property
     def ok(self) -> bool:
@@ -220,8 +243,10 @@ def measure(command: Sequence[str], cwd: Path | None = None, memory: bool = True
         proc = subprocess.Popen(list(command), cwd=cwd, stdin=subprocess.DEVNULL, stdout=log_file,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         sampler = TreeSampler(proc.pid, method) if method else None
-        if sampler:
-            sampler.start()
+        pss = TreeSampler(proc.pid, method, _proc_tree_pss, PSS_INTERVAL) if method == "proc" else None
+        for thread in (sampler, pss):
+            if thread:
+                thread.start()
         timer = threading.Timer(timeout, _kill_group, (proc.pid,))
         timer.start()
         if hasattr(os, "wait4"):
@@ -235,9 +260,10 @@ def measure(command: Sequence[str], cwd: Path | None = None, memory: bool = True
             seconds, cpu, largest = time.perf_counter() - start, float("nan"), None
         timer.cancel()
         peak = sampler.stop() if sampler else None
+        proportional = (pss.stop() or None) if pss else None
         log_file.seek(0)
         text = log_file.read()[-4000:].decode("utf-8", "replace")
-    return Measurement(seconds, cpu, peak, largest, proc.returncode, text)
+    return Measurement(seconds, cpu, peak, largest, proc.returncode, text, proportional)
 
 
 def _kill_group(pid: int) -> None:
@@ -632,6 +658,12 @@ class ToolResult:
         values = [r.largest_rss for r in self.good if r.largest_rss is not None]
         return max(values) if values else None
 
+    @property
+    def tree_pss(self) -> int | None:
+        """The worst run's peak of the tree's summed PSS (shared pages counted once)."""
+        values = [r.tree_pss for r in self.good if r.tree_pss is not None]
+        return max(values) if values else None
+
 
 @dataclass
 class SizeResult:
@@ -732,6 +764,7 @@ def bench_size(n: int, args: argparse.Namespace, commands: Commands) -> SizeResu
             m = measure(tool.command, cwd=tool.cwd)
             result.cold[tool.name].runs.append(m)
             rss = f", peak {m.tree_rss / MB:,.0f} MB" if m.tree_rss else ""
+            rss += f" (PSS {m.tree_pss / MB:,.0f} MB)" if m.tree_pss else ""
             log(f"[N={n:,}] {tool.name} cold build {i + 1}/{args.repeat}: {m.seconds:.2f} s{rss}"
                 + ("" if m.ok else f" FAILED (exit {m.returncode})"))
             if not m.ok:
@@ -798,7 +831,7 @@ def machine_info(newsgen: str, hugo: str | None, pelican: list[str] | None) -> d
         "newsgen": run_text([newsgen, "--version"]),
         "hugo": run_text([hugo, "version"]).split("-")[0] if hugo else "hugo not measured",
         "pelican": ("pelican " + run_text([*pelican, "--version"])) if pelican else "pelican not measured",
-        "memory_method": {"proc": "summed RSS of the process tree from /proc every 50 ms",
+        "memory_method": {"proc": "summed RSS of the process tree from /proc every 50 ms, summed PSS every 0.5 s",
                           "psutil": "summed RSS of the process tree via psutil every 50 ms",
                           None: "not measured"}[memory_method()],
     }
@@ -837,6 +870,7 @@ def table_rows(results: Sequence[SizeResult], repeat: int) -> list[tuple[str, li
             ("  CPU time (user+sys)", [_s(c.cpu, 1) for c in cold]),
             ("  peak memory, tree RSS sum", [_mb(c.tree_rss) for c in cold]),
             ("  peak memory, largest process", [_mb(c.largest_rss) for c in cold]),
+            ("  peak memory, tree PSS sum", [_mb(c.tree_pss) for c in cold]),
             ("  output", [c.check.describe() if c.check else "—" for c in cold]),
         ]
         if tool == "newsgen":

@@ -28,6 +28,8 @@ def test_benchmark_runs_and_reports_every_figure(tmp_path):
     for figure in ("newsgen cold build", "peak memory, tree RSS sum", "no-op rebuild", "one-article edit",
                    "rates change", "watch latency"):
         assert figure in done.stdout
+    # the memory the build's processes hold, shared pages counted once, is measured beside the RSS sum
+    assert re.search(r"peak memory, tree PSS sum\W+[\d,]+ MB", done.stdout), done.stdout
     # every published article of the corpus got its page, and nothing failed along the way
     published = re.search(r"articles \(published\)\s+30 \((\d+)\)", done.stdout)
     assert published and f"articles {published.group(1)}/{published.group(1)}" in done.stdout

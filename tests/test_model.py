@@ -5,14 +5,14 @@ import pickle
 from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
 
-from newsgen.model import Article, Term, build_site
+from newsgen.model import Article, Author, Term, build_site, pack_body
 
 T0 = datetime(2025, 12, 19, 12, tzinfo=timezone.utc)
 
 
 def make(key: str, hours: int, section: str = "news", tags: tuple[str, ...] = (), featured: bool = False) -> Article:
     return Article(key=key, title=key, date=T0 - timedelta(hours=hours), section=section, slug=key,
-                   url=f"/{section}/{key}/", html="", summary="", tags=tuple(Term(t, t, f"/tags/{t}/") for t in tags),
+                   url=f"/{section}/{key}/", packed_body=b"", summary="", tags=tuple(Term(t, t, f"/tags/{t}/") for t in tags),
                    featured=featured)
 
 
@@ -52,3 +52,22 @@ def test_articles_survive_the_trip_to_a_worker_process():
                           "extra": MappingProxyType({"kicker": "Live"})})
     copy = pickle.loads(pickle.dumps(original))
     assert copy == original and copy.extra["kicker"] == "Live"
+
+
+def test_articles_read_back_share_one_object_for_each_tag_and_author():
+    # an archive of 100,000 articles names a few hundred tags and people: one copy each, not one per article
+    writer = Author("Aigerim Bekova", "aigerim-bekova", "/authors/aigerim-bekova/", bio="Almaty")
+    first, second = (Article(**{**{f: getattr(a, f) for f in a.__dataclass_fields__}, "authors": (writer,)})
+                     for a in (make("a", 0, tags=("kazakhstan", "energy")), make("b", 1, tags=("energy",))))
+    one, other = pickle.loads(pickle.dumps(first)), pickle.loads(pickle.dumps(second))
+    assert one.tags[1] is other.tags[0] and one.tags[1] == Term("energy", "energy", "/tags/energy/")
+    assert one.authors[0] is other.authors[0] and one.authors[0].bio == "Almaty"
+
+
+def test_a_body_is_kept_compressed_and_reads_back_whole():
+    body = "".join(f"<p>Astana, day {n}: the tenge held at 0.00193 to the dollar; Ташкент ждёт.</p>\n" for n in range(200))
+    article = Article(**{**{f: getattr(make("a", 0), f) for f in Article.__dataclass_fields__},
+                         "packed_body": pack_body(body)})
+    assert article.html == body
+    assert len(article.packed_body) * 4 < len(body.encode())
+    assert pickle.loads(pickle.dumps(article)).html == body and make("b", 0).html == ""

@@ -170,7 +170,7 @@ def test_the_indexed_text_is_the_body_without_markup_and_escaped_as_pagefind_kee
 def test_a_setting_the_records_show_brings_every_record_up_to_date(tmp_path):
     """Records are made again only for articles whose inputs changed, or for all when a setting
     they show did: here a section's name, in the filters and on every result."""
-    site = _site(tmp_path, 6)
+    site = _site(tmp_path, 24)  # 12 in politics: more than the recent segment takes (10)
     out, _, _ = build_site(site)
     (site / "newsgen.yaml").write_text(SETTINGS.replace("sections: [politics, economy]",
                                                         "sections: {politics: Politik, economy: Economy}"))
@@ -179,3 +179,7 @@ def test_a_setting_the_records_show_brings_every_record_up_to_date(tmp_path):
     assert {r.meta["section"] for url, r in records.items() if url.startswith("/politics/")} == {"Politik"}
     assert all(r.filters["section"] == [r.meta["section"]] for r in records.values())
     assert _records(out, site) == _records(clean_build_of(site), site)
+    # every record made again goes into segments of the set size, as a clean build's: not one bundle
+    # of the whole archive, which Pagefind would make in memory growing with it
+    sizes = [len(list((out / "pagefind" / s["path"] / "fragment").iterdir())) for s in _manifest(out)["segments"]]
+    assert sum(sizes) == 24 and max(sizes) <= 3

@@ -22,9 +22,10 @@ from .bundles import bundle_place
 from .errors import Problem, warning
 from .frontmatter import parse_document
 from .markup import MarkupRenderer, image_sources, plain_summary
-from .model import Article, Term
+from .model import Article, Term, pack_body
 from .people import NOBODY, People
 from .scan import Source
+from .shortcodes import REF_SCHEME
 from . import urls
 from .slugs import (MAX_SLUG_BYTES, article_slug, is_safe_url, is_web_address, normalise_url, slug_as_written,
                     slugify, split_dated_name, tag_slug)
@@ -107,7 +108,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
     article = Article(
         key=source.key, title=title, date=date, section=section, slug=slug, url=url,
-        html=rendered.html, summary=summary, tags=tags, authors=authors, updated=updated,
+        packed_body=pack_body(rendered.html), summary=summary, tags=tags, authors=authors, updated=updated,
         image=fields.text("image") or "", image_alt=fields.text("image_alt") or "",
         image_caption=fields.text("image_caption") or "", image_credit=fields.text("image_credit") or "",
         draft=draft, featured=featured, redirect_from=aliases,
@@ -115,7 +116,7 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
         lang=lang, translation_key=fields.text("translation_key") or place, bundle=bundled is not None,
         section_url=edition.urls.section(section), date_only=date_only,
         updated_date_only=is_date_only(fields.data.get("updated")), canonical_url=canonical_url,
-        extra=MappingProxyType(extra),
+        refers=REF_SCHEME in rendered.html, extra=MappingProxyType(extra),
     )
     return article, problems
 

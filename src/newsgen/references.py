@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from .bundles import BUNDLE_INDEX, SECTION_PAGE
 from .errors import Problem
 from .inputs import SOURCE_SUFFIXES
-from .model import Article
+from .model import Article, pack_body
 from .shortcodes import REF_SCHEME
 
 _BUNDLE_PAGES = (f"/{BUNDLE_INDEX}", f"/{SECTION_PAGE}")  # a bundle's page answers to its folder's name
@@ -48,7 +48,7 @@ def resolve_references(articles: list[Article], base_path: str, severity: str,
     """``articles`` with every reference replaced by the address it names (with the base path);
     the addresses each article's references resolved to (a page showing the article changes
     when one of them does); a problem for each reference that names no article, at its line."""
-    referring = [a for a in articles if REF_SCHEME in a.html]
+    referring = [a for a in articles if a.refers]
     if not referring:
         return articles, {}, []
     index: dict[str, list[Article]] = {}
@@ -74,7 +74,7 @@ def resolve_references(articles: list[Article], base_path: str, severity: str,
             found.append(target.url)
             return html.escape(base_path + target.url + (f"#{anchor}" if anchor else ""))
 
-        resolved[article.key] = replace(article, html=_REF.sub(address, article.html))
+        resolved[article.key] = replace(article, packed_body=pack_body(_REF.sub(address, article.html)))
         targets[article.key] = found
     return [resolved.get(a.key, a) for a in articles], targets, problems
 
@@ -102,7 +102,7 @@ def _lookup(written: str, article: Article, index: dict[str, list[Article]]) -> 
 
 def has_references(articles: Iterable[Article]) -> bool:
     """Whether any of ``articles`` links to another by its file: such links wait for every article."""
-    return any(REF_SCHEME in a.html for a in articles)
+    return any(a.refers for a in articles)
 
 
 def _without_suffix(path: str) -> str:

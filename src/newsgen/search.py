@@ -37,7 +37,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
@@ -226,13 +226,41 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 # bringing the index up to date
 
 
+class Records(Mapping[str, "IndexRecord"]):
+    """An edition's records to add or replace, by URL, each made when it is read.
+
+    A record holds its article's whole text: a clean build's records of 100,000 articles,
+    made at once, held some 700 MB. Made when read, a clean build holds one segment's at
+    a time (see ``_Maker.fresh``), and a record read twice is made twice: read each once.
+    """
+
+    def __init__(self) -> None:
+        self._sources: dict[str, tuple[Article, Config]] = {}
+
+    def add(self, url: str, article: Article, edition: Config) -> None:
+        self._sources[url] = (article, edition)
+
+    def __getitem__(self, url: str) -> IndexRecord:
+        return article_record(*self._sources[url])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def in_date_order(self) -> list[str]:
+        """The URLs, oldest first by the records' sort key (without making the records)."""
+        return sorted(self._sources, key=lambda url: sort_key(self._sources[url][0]))
+
+
 @dataclass
 class Changes:
     """What one edition's index must take: records to add or replace, and, when ``present`` is
     known (a build that has every article), the URLs of every article the index must hold, so
     that the others leave it. An article present without a record is as it was."""
 
-    records: dict[str, IndexRecord]  # url -> record
+    records: Records  # url -> record
     present: frozenset[str] | None = None
 
     @property
@@ -245,16 +273,16 @@ def changes_of(articles: Iterable[Article], config: Config, complete: bool,
     """Each edition's :class:`Changes` from ``articles``: all of them (``complete``) or the edited
     ones. A record is made for each article but those ``unchanged`` says are as they were (a
     record is the costly part: about 0.2 ms an article, most of it the body's text)."""
-    folders: dict[str, tuple[dict[str, IndexRecord], set[str]]] = (
-        {folder: ({}, set()) for folder in index_folders(config)} if complete else {})
+    folders: dict[str, tuple[Records, set[str]]] = (
+        {folder: (Records(), set()) for folder in index_folders(config)} if complete else {})
     editions: dict[str, Config] = {}
     for article in articles:
         edition = editions.get(article.lang) or editions.setdefault(article.lang, config.for_edition(article.lang))
-        records, present = folders.setdefault(edition_folder(config, article.lang), ({}, set()))
+        records, present = folders.setdefault(edition_folder(config, article.lang), (Records(), set()))
         url = edition.url(article.url)
         present.add(url)
         if unchanged is None or not unchanged(article):
-            records[url] = article_record(article, edition)
+            records.add(url, article, edition)
     return {folder: Changes(records, frozenset(present) if complete else None)
             for folder, (records, present) in folders.items()}
 
@@ -314,26 +342,26 @@ class _Maker:
     def __init__(self, indexer: list[Indexer], target: Path, book: Book, segment: int) -> None:
         self.indexer, self.target, self.book, self.segment = indexer, target, book, segment
 
-    def fresh(self, records: Mapping[str, IndexRecord]) -> EditionIndex:
-        ordered = sorted(records.values(), key=lambda r: r.sort["date"])
-        archive = [self._make(ordered[at:at + self.segment]) for at in range(0, len(ordered), self.segment)]
+    def fresh(self, records: Records) -> EditionIndex:
+        """Every segment afresh, in date order: one segment's records made and held at a time."""
+        ordered = records.in_date_order()
+        archive = [self._make([records[url] for url in ordered[at:at + self.segment]])
+                   for at in range(0, len(ordered), self.segment)]
         return EditionIndex(archive, None)
 
     def update(self, previous: EditionIndex, change: Changes) -> EditionIndex:
-        records = change.records
-        digests = {url: record_digest(r) for url, r in records.items()}
         archive = [Segment(s.name, s.entries, set(s.dead), s.oldest, s.newest) for s in previous.archive]
         recent_old = previous.recent
         # records the recent segment must hold: its live ones still current, plus every new or changed one
         holders = {url: seg for seg in archive for url in seg.live()}
         pending: dict[str, IndexRecord | None] = {}  # url -> record to hold in the recent segment (None: from its bundle)
         recent_changed = False
-        for url, record in records.items():
+        for url, record in change.records.items():  # each record made once
             held = holders.get(url)
             in_recent = recent_old is not None and url in recent_old.live()
             old_digest = (held.entries[url][0] if held is not None
                           else recent_old.entries[url][0] if in_recent and recent_old is not None else None)
-            if old_digest == digests[url]:
+            if old_digest == record_digest(record):
                 continue
             if held is not None:
                 held.dead.add(held.entries[url][1])
@@ -360,8 +388,9 @@ class _Maker:
                 tail = archive[-1] if archive else None
                 if tail is not None and len(tail.live()) + len(full) <= self.segment:
                     archive[-1] = self._make(self._records_of(tail) + full)
-                else:
-                    archive.append(self._make(full))
+                else:  # in segments of at most the size, as a clean build's (new settings change every record)
+                    full.sort(key=lambda r: r.sort["date"])
+                    archive += [self._make(full[at:at + self.segment]) for at in range(0, len(full), self.segment)]
             elif full:
                 recent = self._make(full)
         for at, seg in enumerate(archive):  # compaction; a segment with nothing live goes
