@@ -10,6 +10,7 @@ from conftest import article, build_site, run_cli, snapshot
 from newsgen.build import BuildOptions
 from newsgen.check import check_site
 from newsgen.errors import ContentError, UsageError
+from newsgen.targets import site_links
 
 
 @pytest.fixture
@@ -133,6 +134,15 @@ def test_check_reports_broken_body_link_at_its_line_and_writes_nothing(site_tree
     assert not (site / "build").exists()
     code, out = run_cli("check", "-s", str(site))
     assert code == 1 and out.rstrip().endswith("2 errors in 2 files; nothing was written")
+
+
+def test_the_links_a_build_checks_are_a_bodys_links_into_the_site_each_once_without_its_images():
+    body = ('<p><a href="/politics/a/">A</a> <a href="../b/">B</a> <a href="https://example.org/x">out</a> '
+            '<a href="#notes">notes</a> <a href="/politics/a/">again</a> <img src="/images/map.png" alt="">'
+            '<a href="/news/files/report.pdf">PDF</a></p>')
+    # the page at /politics/c/ of a site served under /news
+    assert site_links(body, "/politics/c/", "/news", ["/images/map.png"]) == (
+        ("/politics/a/", "/politics/a/"), ("../b/", "/politics/b/"), ("/news/files/report.pdf", "/files/report.pdf"))
 
 
 def test_check_on_every_core_reports_what_one_process_reports(site_tree):

@@ -26,6 +26,7 @@ from .model import Article, Term, pack_body
 from .people import NOBODY, People
 from .scan import Source
 from .shortcodes import REF_SCHEME
+from .targets import site_links
 from . import urls
 from .slugs import (MAX_SLUG_BYTES, article_slug, is_safe_url, is_web_address, normalise_url, slug_as_written,
                     slugify, split_dated_name, tag_slug)
@@ -106,13 +107,15 @@ def load_article(source: Source, raw: bytes, config: Config, renderer: MarkupRen
     if any(note.severity == "error" for note in rendered.notes):
         return None, problems
     summary = fields.text("summary") or plain_summary(rendered.first_paragraph)
+    images = image_sources(rendered.html)
     article = Article(
         key=source.key, title=title, date=date, section=section, slug=slug, url=url,
         packed_body=pack_body(rendered.html), summary=summary, tags=tags, authors=authors, updated=updated,
         image=fields.text("image") or "", image_alt=fields.text("image_alt") or "",
         image_caption=fields.text("image_caption") or "", image_credit=fields.text("image_credit") or "",
         draft=draft, featured=featured, redirect_from=aliases,
-        reading_minutes=rendered.reading_minutes, body_images=image_sources(rendered.html),
+        reading_minutes=rendered.reading_minutes, body_images=images,
+        site_links=site_links(rendered.html, url, config.base_path, images),
         lang=lang, translation_key=fields.text("translation_key") or place, bundle=bundled is not None,
         section_url=edition.urls.section(section), date_only=date_only,
         updated_date_only=is_date_only(fields.data.get("updated")), canonical_url=canonical_url,

@@ -58,7 +58,7 @@ from .kinds import Kind, PageSpec, retitled
 from .people import People
 from .state import STATE_DIR, BuildState
 from .references import has_references
-from .targets import broken_body_links
+from .targets import broken_links
 
 FORMAT = "3"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
 # A file beside the state database, not a row in it: SQLite reads a 6 MB value (10,000
@@ -418,7 +418,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     if has_references(fresh.values()):
         return None  # a link to another article by its file waits for every article: the full path
     served = _OnDisk(options.output_dir)  # the last build's whole output: a delta build adds and removes no page
-    if any(broken_body_links(a.html, a.url, config.base_path, served, a.body_images) for a in fresh.values()):
+    if any(broken_links(a.site_links, served) for a in fresh.values()):
         return None  # a link that leads nowhere is a problem of the article, which the full path reports
     skeleton.fingerprints.update((k, f) for k, (_, f) in edits.items())
     # no article moved, and the frame holds the files: the bundles' files are where the last build put them

@@ -38,7 +38,7 @@ from .scan import Scan, Source, scan_sources
 from .references import resolve_references
 from .slugs import output_path, site_path
 from .state import BuildState, read_addresses
-from .targets import broken_body_links
+from .targets import broken_links
 from .theme import theme_root
 from .ticker import Rates, load_rates
 
@@ -266,7 +266,7 @@ def _body_links(articles: list[Article], served: set[str], config: Config, scan:
     problems = []
     base = config.base_path
     for article in articles:
-        for link in broken_body_links(article.html, article.url, base, served, article.body_images):
+        for link in broken_links(article.site_links, served):
             written = site_path(link, base) or link  # as the editor wrote it, without the base path
             problems.append(Problem(article.key, _line_of(scan.source_bytes(article.key), written), 0, "",
                                     f"the link {written} leads to no page of the site",

@@ -106,6 +106,7 @@ class Article:
     redirect_from: tuple[str, ...] = ()
     reading_minutes: int = 1
     body_images: tuple[str, ...] = ()  # every <img src> of the body as written, read once when the body is rendered
+    site_links: tuple[tuple[str, str], ...] = ()  # the body's links into the site (see targets.site_links)
     lang: str = ""  # the code of the article's language (see config.Language); '' in sites made before editions
     translation_key: str = ""  # equal for an article and its translations (see content._language)
     section_url: str = ""  # the URL of its section's page in its edition (see urls.section)
@@ -152,8 +153,8 @@ assert _ARTICLE_FIELDS[-1] == "extra"
 # Fields that only the article's own page (and the cards of it elsewhere) show: a change to
 # them leaves the site's indexes, every neighbour and every related list as they were.
 # (Not canonical_url: the sitemaps leave out an article whose original is elsewhere.)
-PAGE_ONLY = frozenset({"title", "packed_body", "summary", "reading_minutes", "updated", "updated_date_only", "image_alt",
-                       "image_caption", "image_credit", "extra"})
+PAGE_ONLY = frozenset({"title", "packed_body", "site_links", "summary", "reading_minutes", "updated",
+                       "updated_date_only", "image_alt", "image_caption", "image_credit", "extra"})
 _PLACEMENT = tuple(f for f in _ARTICLE_FIELDS if f not in PAGE_ONLY)
 
 

