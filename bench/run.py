@@ -46,7 +46,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import corpus  # noqa: E402  (bench/ is not a package; corpus.py sits beside this file)
 
 SAMPLE_INTERVAL = 0.05   # memory sampling period (seconds)
-PSS_INTERVAL = 0.5       # proportional set size sampling period: smaps_rollup costs ~10 ms a large process
+PSS_INTERVAL = 1.0       # proportional set size sampling period: smaps_rollup costs ~10 ms a large process
 POLL_INTERVAL = 0.005    # watch mode: how often the rebuilt page is read
 BUILD_TIMEOUT = 3600.0   # one build; a hung tool must not hang the benchmark
 WATCH_TIMEOUT = 120.0    # one watched rebuild
@@ -831,7 +831,7 @@ def machine_info(newsgen: str, hugo: str | None, pelican: list[str] | None) -> d
         "newsgen": run_text([newsgen, "--version"]),
         "hugo": run_text([hugo, "version"]).split("-")[0] if hugo else "hugo not measured",
         "pelican": ("pelican " + run_text([*pelican, "--version"])) if pelican else "pelican not measured",
-        "memory_method": {"proc": "summed RSS of the process tree from /proc every 50 ms, summed PSS every 0.5 s",
+        "memory_method": {"proc": "summed RSS of the process tree from /proc every 50 ms, summed PSS every second",
                           "psutil": "summed RSS of the process tree via psutil every 50 ms",
                           None: "not measured"}[memory_method()],
     }

@@ -117,7 +117,7 @@ class Article:
     canonical_url: str = ""  # the original's address when the article is a copy (a cross-post); '' for its own page
     bundle: bool = False  # the index.md of a page bundle: its folder's other files are served beside its page
     refers: bool = False  # the body links to other articles by their files (see ``references``)
-    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    extra: Mapping[str, Any] = field(default_factory=lambda: _NO_EXTRA)
 
     @property
     def html(self) -> str:
@@ -175,9 +175,12 @@ def placement_text(article: Article) -> str:
     return repr(tuple(getattr(article, name) for name in _PLACEMENT) + (article.modified,))
 
 
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # one for every article without extra fields (most)
+
+
 def _rebuild_article(values: tuple[Any, ...]) -> Article:
     make: Callable[..., Article] = Article  # positional, as pickled: the fields' order is the class's
-    return make(*values[:-1], MappingProxyType(values[-1]))
+    return make(*values[:-1], MappingProxyType(values[-1]) if values[-1] else _NO_EXTRA)
 
 
 @dataclass(frozen=True, slots=True)

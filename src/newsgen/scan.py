@@ -151,6 +151,13 @@ class Known:
     def hashes(self) -> dict[str, str]:
         return self._parsed[1]
 
+    def take(self) -> tuple[dict[str, Signature], dict[str, str]]:
+        """The parsed record (signatures, hashes), handed over rather than kept here as well:
+        100,000 sources' are some 45 MB, which a build would otherwise hold twice."""
+        parsed = self._parsed
+        del self.__dict__["_parsed"]
+        return parsed
+
 
 @dataclass
 class Listing:
@@ -218,9 +225,9 @@ class Scan:
         whole (gone, damaged, sealed with another key) is a scan of every file instead: the
         sources are read and hashed again, and :meth:`known` has a record to keep."""
         assert self.unchanged is not None
-        hashes, signatures = self.unchanged.hashes, self.unchanged.signatures
+        signatures, hashes = self.unchanged.take()
         if len(hashes) == len(self.found_keys) and all(key in hashes for key in self.found_keys):
-            self.found, self.trusted = dict(hashes), dict(signatures)
+            self.found, self.trusted = hashes, signatures
             return
         again = scan_sources(Path(self.site))
         self.found, self.trusted, self.read, self.unchanged = again.found, again.trusted, again.read, None
