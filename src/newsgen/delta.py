@@ -302,7 +302,7 @@ class CachedArticles:
         missing = sorted(k for k in set(keys) if k not in self.loaded)
         if missing and os.getpid() != self.process:  # a forked worker: the database connection is the parent's
             raise Stale(missing[0])
-        rows = self.state.cached_articles(missing) if missing else {}
+        rows = {k: (h, s, d) for k, h, s, d in self.state.cached_articles(missing)} if missing else {}
         for key in missing:
             row = rows.get(key)
             result = _unpickle(row[2]) if row and row[0] == self.hashes.get(key) and row[1] == self.settings else None

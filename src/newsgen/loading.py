@@ -386,20 +386,16 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
         if kept is not None and kept[0] == hashes[source.key] and kept[1] == settings:
             results[source.key] = kept[2]
     missing = [s.key for s in sources if s.key not in results]
-    cached = state.cached_articles(missing if results else None) if state is not None and missing else {}
-    to_parse: list[Source] = []
     reporter.start("reading", len(sources))
     reporter.advance(len(results))
-    for source in sources:
-        if source.key in results:
-            continue
-        hit = cached.get(source.key)
-        result = _unpickle(hit[2]) if hit is not None and hit[0] == hashes[source.key] and hit[1] == settings else None
-        if result is not None:
-            results[source.key] = result
-            reporter.advance()
-        else:
-            to_parse.append(source)
+    if state is not None and missing:  # unpickled row by row (see BuildState.cached_articles)
+        for key, source_hash, made_with, data in state.cached_articles(missing if results else None):
+            if key not in results and source_hash == hashes.get(key) and made_with == settings:
+                result = _unpickle(data)
+                if result is not None:
+                    results[key] = result
+                    reporter.advance()
+    to_parse = [source for source in sources if source.key not in results]
 
     if state is not None:
         state.begin()
