@@ -162,11 +162,13 @@ def memory_method() -> str | None:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process tree every SAMPLE_INTERVAL and keeps the peak.
+    """Samples a sum over a process tree (its RSS unless ``read`` says otherwise) every
+    ``interval`` and keeps the peak.
 
     Forked workers share the parent's pages copy-on-write, and RSS counts a shared page
-    in every process that maps it, so this sum is an upper bound of the memory the tree
-    really uses; a peak shorter than the interval can be missed.
+    in every process that maps it, so the RSS sum is an upper bound of the memory the tree
+    really uses (the PSS sum shares such pages out); a peak shorter than the interval can
+    be missed.
     """
 
     def __init__(self, pid: int, method: str, read: Callable[[int], int] | None = None,

@@ -12,8 +12,8 @@ T0 = datetime(2025, 12, 19, 12, tzinfo=timezone.utc)
 
 def make(key: str, hours: int, section: str = "news", tags: tuple[str, ...] = (), featured: bool = False) -> Article:
     return Article(key=key, title=key, date=T0 - timedelta(hours=hours), section=section, slug=key,
-                   url=f"/{section}/{key}/", packed_body=b"", summary="", tags=tuple(Term(t, t, f"/tags/{t}/") for t in tags),
-                   featured=featured)
+                   url=f"/{section}/{key}/", packed_body=b"", summary="",
+                   tags=tuple(Term(t, t, f"/tags/{t}/") for t in tags), featured=featured)
 
 
 def test_articles_are_newest_first_with_ties_broken_by_key():
