@@ -95,13 +95,9 @@ def _children(pid: int) -> list[int]:
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def _proc_tree_rss(pid: int) -> int:
-    """Summed resident set of ``pid`` and all its descendants, from /proc/PID/statm.
-
-    statm is cheap (microseconds); PSS from smaps_rollup would count copy-on-write
-    pages fairly but costs ~10 ms per large process, too much to sample every 50 ms
-    without slowing the build being measured.
-    """
+def _proc_tree_sum(pid: int, of_one: Callable[[int], int]) -> int:
+    """``of_one`` summed over ``pid`` and all its descendants (found through /proc); a process
+    that ends between listing and reading counts nothing."""
     total, stack, seen = 0, [pid], set()
     while stack:
         p = stack.pop()
@@ -109,31 +105,37 @@ def _proc_tree_rss(pid: int) -> int:
             continue
         seen.add(p)
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * _PAGE
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended between listing and reading
+            total += of_one(p)
+        except (OSError, IndexError, ValueError, StopIteration):
+            continue
         stack += _children(p)
     return total
+
+
+def _rss(pid: int) -> int:
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * _PAGE
+
+
+def _pss(pid: int) -> int:
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+
+
+def _proc_tree_rss(pid: int) -> int:
+    """Summed resident set of ``pid`` and all its descendants, from /proc/PID/statm.
+
+    statm is cheap (microseconds), so this can be sampled every 50 ms without slowing the
+    build being measured; PSS (below) costs ~10 ms per large process.
+    """
+    return _proc_tree_sum(pid, _rss)
 
 
 def _proc_tree_pss(pid: int) -> int:
     """Summed proportional set size of ``pid`` and its descendants (/proc/PID/smaps_rollup):
     a page shared copy-on-write by k processes counts 1/k in each, so the sum is the memory
     the tree holds, where the RSS sum counts a forked worker's shared pages once more."""
-    total, stack, seen = 0, [pid], set()
-    while stack:
-        p = stack.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
-        except (OSError, IndexError, ValueError, StopIteration):
-            continue  # the process ended between listing and reading
-        stack += _children(p)
-    return total
+    return _proc_tree_sum(pid, _pss)
 
 
 def _psutil_tree_rss(pid: int) -> int:
