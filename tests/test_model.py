@@ -21,6 +21,17 @@ def test_articles_are_newest_first_with_ties_broken_by_key():
     assert [a.key for a in site.articles] == ["c", "a", "b"]
 
 
+def test_a_new_version_of_an_article_takes_its_place_and_the_rest_stay_as_they_were():
+    from dataclasses import replace
+    site = build_site([make(k, hours) for k, hours in [("a", 1), ("b", 1), ("c", 1), ("d", 0), ("e", 5)]])
+    new_b, new_e = replace(site.by_key["b"], title="B, corrected"), replace(site.by_key["e"], title="E, corrected")
+    patched = site.with_versions({"b": new_b, "e": new_e})
+    assert [a.key for a in patched.articles] == [a.key for a in site.articles] == ["d", "a", "b", "c", "e"]
+    assert patched.articles[2] is new_b and patched.articles[4] is new_e and patched.by_key["b"] is new_b
+    assert [a.title for a in site.articles] == ["d", "a", "b", "c", "e"]  # the old site is untouched
+    assert patched.previous == site.previous and patched.with_versions({}) is patched
+
+
 def test_previous_and_next_stay_within_a_section():
     site = build_site([make("n1", 3), make("s1", 2, "sport"), make("n2", 1), make("n3", 0)])
     assert site.previous["n3"] == "n2" and site.next["n2"] == "n3" and site.previous["n2"] == "n1"

@@ -42,7 +42,7 @@ class Preview:
         self.now = now  # the builds' fixed clock, if they have one
         self._markup: MarkupRenderer | None = None
         self._markup_for: tuple[str, tuple[tuple[str, str], ...]] = ("", ())
-        self._pages_of: tuple[LastBuild | None, dict[str, PageSpec]] = (None, {})  # article key -> its page's spec
+        self._page_at: dict[str, int] = {}  # article key -> the position of its page in the plan
 
     def write(self, paths: set[str]) -> list[str]:
         """Write the pages of the edited articles at ``paths``, if they all qualify; their URLs
@@ -89,13 +89,20 @@ class Preview:
         return [last.loaded.config.url(spec.url) for spec, _ in rendered]  # as the site serves them
 
     def _article_page(self, last: LastBuild, key: str) -> PageSpec | None:
-        """The spec of an article's page in the last build's plan: an index made once per build,
-        not a search of the plan's 130,000 pages (100,000 articles) on every save."""
-        built, pages = self._pages_of
-        if built is not last:
-            pages = {s.article: s for s in reversed(last.loaded.specs) if s.kind is Kind.ARTICLE}  # the first wins
-            self._pages_of = (last, pages)
-        return pages.get(key)
+        """The spec of an article's page in the last build's plan, through an index of its
+        position in the plan.
+
+        The index is kept from build to build and made again only when it fails: a delta
+        build moves no page, and the spec found is checked to be this article's page. At
+        100,000 articles (130,000 pages) making it takes a tenth of a second, which on
+        every save was a third of the preview's time."""
+        specs = last.loaded.specs
+        at = self._page_at.get(key, -1)
+        if not (0 <= at < len(specs) and specs[at].kind is Kind.ARTICLE and specs[at].article == key):
+            self._page_at = {specs[i].article: i for i in reversed(range(len(specs)))
+                             if specs[i].kind is Kind.ARTICLE}  # the first page of an article wins
+            at = self._page_at.get(key, -1)
+        return specs[at] if at >= 0 else None
 
     def _edited(self, last: LastBuild, paths: set[str]) -> list[Article]:
         """The new version of every article at ``paths``; [] unless all qualify (see :meth:`write`)."""
