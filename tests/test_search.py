@@ -162,6 +162,32 @@ def test_turning_search_off_removes_every_editions_index_and_its_record(tmp_path
     assert not (site / ".newsgen" / BOOK_FILE).exists()
 
 
+@pytest.mark.parametrize("found", ["the book as written", "a book sealed with another key",
+                                   "the JSON book of an older newsgen"])
+def test_a_search_book_this_users_builds_did_not_write_is_not_read_and_the_index_is_made_afresh(tmp_path, found):
+    """The book is read with ``marshal``, which trusts its input: one not sealed with this user's
+    key (a planted file, a shared cache) is never read."""
+    site = _site(tmp_path, 4)
+    out, _, _ = build_site(site)
+    segments = {s["path"] for s in _manifest(out)["segments"]}
+    book = site / ".newsgen" / BOOK_FILE
+    if found == "the book as written":
+        pass
+    elif found == "a book sealed with another key":
+        book.write_bytes(b"\0" * 32 + book.read_bytes()[32:])
+    else:
+        book.unlink()
+        (site / ".newsgen/search.json").write_text('{"format": 1, "generation": 1, "editions": {}}')
+    (site / "content/economy/a0.md").write_text(article("Story 0", "2025-12-01T10:00:00+05:00", body="Saxaul."))
+    build_site(site)
+    records = _records(out, site)
+    assert records == _records(clean_build_of(site), site)
+    assert any("Saxaul" in str(record) for record in records["pagefind"].values())
+    assert book.is_file() and not (site / ".newsgen/search.json").exists()
+    kept = segments & {s["path"] for s in _manifest(out)["segments"]}
+    assert bool(kept) == (found == "the book as written")  # updated in place, or made afresh
+
+
 def test_the_indexed_text_is_the_body_without_markup_and_escaped_as_pagefind_keeps_it():
     assert body_text("<p>AT&amp;T <b>wins</b></p>\n<script>var x = 1;</script><p>a &lt;tag&gt;</p>") == \
         "AT&amp;T wins a &lt;tag&gt;"

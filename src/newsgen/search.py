@@ -25,7 +25,7 @@ Records are made from the model (title, summary, the body's text, date, section,
 tags), not read back from the pages. A segment is made again from its own fragments
 (Pagefind keeps each record's text, meta and filters), so an incremental build needs
 only the articles that changed. What the index holds is kept in the build state
-(``.newsgen/search.json``: each segment's articles with their record's digest); when it
+(``.newsgen/search.book``: each segment's articles with their record's digest); when it
 does not match the output's ``segments.json``, the edition's index is made afresh.
 """
 from __future__ import annotations
@@ -34,6 +34,7 @@ import gzip
 import hashlib
 import html
 import json
+import marshal
 import os
 import re
 import shutil
@@ -47,6 +48,7 @@ from .config import Config
 from .errors import Problem
 from .i18n import long_date
 from .indexer import IndexRecord, Indexer, IndexerError, executable
+from .sealed import Unsealed, seal, unseal
 from .urls import SEARCH_INDEX
 
 if TYPE_CHECKING:
@@ -54,7 +56,8 @@ if TYPE_CHECKING:
 
 INDEX_FOLDER = SEARCH_INDEX.strip("/")  # under each edition's prefix: /pagefind/, /ru/pagefind/ (plan reserves it)
 MANIFEST = "segments.json"
-BOOK_FILE = "search.json"  # in the build state's folder
+BOOK_FILE = "search.book"  # in the build state's folder
+_OLD_BOOK_FILE = "search.json"  # the book as JSON, before BOOK_FILE: removed when a book is written
 FORMAT = 1  # of the manifest and the book: bump when what they mean changes
 DEAD_SHARE = 0.25  # an archive segment with more dead records than this share is made again
 _KEPT = {"pagefind-entry.json", "pagefind-worker.js"}  # of the bundle's "pagefind-" files, those searches read
@@ -141,14 +144,13 @@ class Segment:
     def live(self) -> dict[str, tuple[str, str]]:
         return {url: entry for url, entry in self.entries.items() if entry[1] not in self.dead}
 
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "entries": self.entries, "dead": sorted(self.dead), "oldest": self.oldest,
-                "newest": self.newest}
+    def fields(self) -> tuple[str, dict[str, tuple[str, str]], list[str], str, str]:
+        return self.name, self.entries, sorted(self.dead), self.oldest, self.newest
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> Segment:
-        return Segment(str(data["name"]), {str(u): (str(e[0]), str(e[1])) for u, e in data["entries"].items()},
-                       set(map(str, data["dead"])), str(data["oldest"]), str(data["newest"]))
+    def of(fields: tuple[str, dict[str, tuple[str, str]], list[str], str, str]) -> Segment:
+        name, entries, dead, oldest, newest = fields
+        return Segment(name, entries, set(dead), oldest, newest)
 
 
 @dataclass
@@ -172,32 +174,36 @@ class Book:
     # an article whose inputs are the same needs no new record (see changes_of)
     inputs: dict[str, str] = field(default_factory=dict)
 
-    def text(self) -> str:
-        return json.dumps({"format": FORMAT, "generation": self.generation, "segment": self.segment,
-                           "counter": self.counter, "inputs": self.inputs,
-                           "editions": {folder: {"archive": [s.to_json() for s in e.archive],
-                                                 "recent": e.recent.to_json() if e.recent else None}
-                                        for folder, e in self.editions.items()}}, separators=(",", ":"))
+    def data(self) -> bytes:
+        """The book as the build state keeps it: ``marshal``, sealed (see ``sealed.seal``).
+
+        Every edit reads and writes it whole. At 100,000 articles, as JSON (18 MB) that took
+        0.6 s of a one-article edit; as ``marshal``, seal included, 0.26 s. ``marshal``
+        trusts its input, hence the seal: a book this user's builds did not write is not read."""
+        return seal(marshal.dumps((FORMAT, self.generation, self.segment, self.counter, self.inputs,
+                                   {folder: ([s.fields() for s in e.archive], e.recent.fields() if e.recent else None)
+                                    for folder, e in self.editions.items()})))
 
     @staticmethod
     def read(path: Path) -> Book | None:
+        """The book kept at ``path``; None when there is none, or it is damaged, of another
+        format, or not sealed with this user's key (the index is then made afresh)."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
+            form, generation, segment, counter, inputs, editions = marshal.loads(unseal(path.read_bytes()))
+            if form != FORMAT:
                 return None
-            editions = {str(folder): EditionIndex([Segment.from_json(s) for s in e["archive"]],
-                                                  Segment.from_json(e["recent"]) if e["recent"] else None)
-                        for folder, e in data["editions"].items()}
-            return Book(int(data["generation"]), int(data["segment"]), editions, int(data["counter"]),
-                        {str(k): str(v) for k, v in data.get("inputs", {}).items()})
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return Book(generation, segment, {folder: EditionIndex([Segment.of(s) for s in archive],
+                                                                   Segment.of(recent) if recent else None)
+                                              for folder, (archive, recent) in editions.items()}, counter, inputs)
+        except (OSError, ValueError, EOFError, TypeError, Unsealed):
             return None
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".new")
-        temporary.write_text(self.text(), encoding="utf-8")
+        temporary.write_bytes(self.data())
         os.replace(temporary, path)
+        path.with_name(_OLD_BOOK_FILE).unlink(missing_ok=True)
 
 
 def index_ready(output: Path, config: Config, book: Book | None) -> bool:
