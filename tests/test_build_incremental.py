@@ -246,6 +246,28 @@ def test_files_unchanged_since_the_last_scan_are_not_read_again(newsroom, monkey
     assert after.keys == sorted([*first.keys, "content/politics/new.md"])
 
 
+def test_an_edit_in_place_is_read_alone_and_again_until_its_signature_is_old_enough_to_trust(newsroom, monkeypatch):
+    from newsgen import scan
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)  # the files here were written a moment ago
+    first = scan.scan_sources(newsroom)
+    edited = "content/politics/c.md"
+    source = newsroom / edited
+    source.write_text(source.read_text().replace("Charlie", "Chablis"))  # the same files, in the same order
+    monkeypatch.setattr(scan, "RACY_SECONDS", 3600)  # as if the scan came a moment after the save
+    after = scan.scan_sources(newsroom, first.known())
+    assert after.read == {edited}
+    assert after.hashes[edited] != first.hashes[edited] and {**after.hashes, edited: ""} == {**first.hashes, edited: ""}
+    assert set(after.signatures) == set(first.hashes) - {edited}
+    assert (after.keys_digest, after.hashes_digest) == (lambda fresh: (fresh.keys_digest, fresh.hashes_digest))(
+        scan.scan_sources(newsroom))  # the digests a scan without a record finds
+    again = scan.scan_sources(newsroom, after.known())  # nothing changed, but that signature was not trusted
+    assert again.read == {edited} and again.hashes == after.hashes
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)
+    settled = scan.scan_sources(newsroom, again.known())
+    assert settled.read == {edited} and edited in settled.signatures
+    assert scan.scan_sources(newsroom, settled.known()).read == set()
+
+
 def test_a_build_with_nothing_to_do_loads_neither_markdown_nor_templates(newsroom):
     # what keeps such a build of 100,000 articles under a second: it is over before they are imported
     script = ("import sys\nfrom pathlib import Path\nfrom newsgen.build import BuildOptions, build\n"
