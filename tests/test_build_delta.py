@@ -260,6 +260,11 @@ def damage_skeleton(site: Path, how: str) -> None:
         header = sealed.loads(path.read_bytes())
         header[3].specs = [b"junk"] * len(header[3].specs)
         path.write_bytes(sealed.dumps(header))
+    elif how in ("entries unreadable", "entries missing"):  # sealed and whole, but what it knows of each source is not
+        from newsgen import sealed
+        header = sealed.loads(path.read_bytes())
+        header[3].entries = [b"junk"] * len(header[3].entries) if how == "entries unreadable" else []
+        path.write_bytes(sealed.dumps(header))
     elif how == "same size and time":  # damaged in place, with nothing in its signature to tell
         info = path.stat()
         data = path.read_bytes()
@@ -271,7 +276,7 @@ def damage_skeleton(site: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["missing", "cut short", "garbage", "same size and time", "pages unreadable",
-                                 "another build's", "record damaged"])
+                                 "entries unreadable", "entries missing", "another build's", "record damaged"])
 def test_a_damaged_or_unknown_skeleton_means_a_full_build_that_writes_a_new_one(newsroom, how):
     damage_skeleton(newsroom, how)
     edit(newsroom, "content/politics/b.md", "Body text.", "New text.")

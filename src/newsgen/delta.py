@@ -32,15 +32,20 @@ the other paths, to "equal to a clean build, byte for byte".
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import pickle
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
+from itertools import compress
+from operator import ne
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from . import __version__, sealed
 from .config import Config
@@ -60,7 +65,7 @@ from .state import STATE_DIR, BuildState
 from .references import has_references
 from .targets import broken_links
 
-FORMAT = "3"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
+FORMAT = "4"  # bump when what a skeleton means changes beyond the fields its classes show (see _layout)
 # A file beside the state database, not a row in it: SQLite reads a 6 MB value (10,000
 # articles) through a chain of overflow pages, several times slower than a file read.
 SKELETON_FILE = "skeleton.pickle"
@@ -84,31 +89,140 @@ class Skeleton:
     Everything here follows from the sources, the settings and the static files (the
     *model* digest of ``build._snapshot``) within a time limit: rates and templates
     change none of it, so a build that changes only those keeps the file (see :func:`record`).
+
+    What the skeleton knows of each source (:class:`Entry`) is kept marshalled, one entry
+    to a source, and read only for the sources a delta build asks about: at 100,000
+    articles, unpickling eight dictionaries of 100,000 keys took half a second of every
+    edit. The hashes of the sources are two texts, compared with the scan's in C.
     """
 
     settings: str  # what the cached articles were read with (loading.article_settings)
-    hashes: dict[str, str]  # every source -> hash of its bytes
-    fingerprints: dict[str, str]  # every source -> fingerprint (see digests.PageDigests)
-    image_signatures: dict[str, tuple[str, ...]]  # article -> its images' signatures, part of its fingerprint
-    placement: dict[str, str]  # published article -> digest of model.placement_text
+    sources: str  # every source, sorted, one to a line (a delta build's scan finds the same: the frame holds them)
+    source_hashes: str  # the hash of each one's bytes, in the same order
+    entries: list[bytes]  # each source's Entry, marshalled, in the order of ``sources`` (see entry())
     order: tuple[str, ...]  # published articles, newest first
     sections: tuple[Section, ...]
     tags: dict[str, tuple[Term, tuple[str, ...]]]
     authors: dict[str, tuple[Author, tuple[str, ...]]]
     months: dict[tuple[int, int], tuple[str, ...]]
-    previous: dict[str, str]
-    next: dict[str, str]
-    related: dict[str, tuple[str, ...]]
     # Every page's PageSpec, each pickled on its own with its articles as positions in ``order``:
     # a delta build unpickles the few it renders (all thirteen thousand at 10,000 articles
     # would be most of the time it takes to load this).
     specs: list[bytes]
-    shows: dict[str, bytes]  # article -> the indexes of the specs that show it, as array('I') bytes
     # a site of several editions: each one's indexes by language, and the translations of each article
     editions: dict[str, EditionIndexes] = field(default_factory=dict)
     translations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # each page bundle's folder -> its articles' URLs, where its files are served (see loading.bundle_urls)
     bundles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # sources delta builds read since the skeleton was written: key -> (hash, fingerprint), which
+    # hold over the entries' (see _load_skeleton)
+    edited: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._read: dict[str, Entry | None] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def entry(self, key: str) -> Entry | None:
+        """What the skeleton knows of source ``key``; None for a source it does not know."""
+        if key not in self._read:
+            at = self._position(key)
+            self._read[key] = None if at is None else self._entry(marshal.loads(self.entries[at]))
+        return self._read[key]
+
+    def _entry(self, packed: tuple[Any, ...]) -> Entry:
+        fingerprint, placement, images, older, newer, related, shows = packed
+        order = self.order
+        return Entry(fingerprint, placement, images, order[older] if older >= 0 else None,
+                     order[newer] if newer >= 0 else None,
+                     tuple(order[i] for i in related) if related is not None else None, shows)
+
+    def _position(self, key: str) -> int | None:
+        keys = self._source_keys
+        at = bisect_left(keys, key)
+        return at if at < len(keys) and keys[at] == key else None
+
+    def changed(self, keys: list[str], hashes: Mapping[str, str]) -> list[str] | None:
+        """Of the sources ``keys`` (sorted) with their ``hashes`` now, those whose bytes are not
+        the ones the skeleton (with the delta builds since) was made from; None when the
+        sources are not the skeleton's."""
+        if "\n".join(keys) != self.sources:
+            return None
+        known = self.source_hashes.split("\n")
+        for key, (source_hash, _) in self.edited.items():
+            at = bisect_left(keys, key)
+            if at < len(keys) and keys[at] == key:
+                known[at] = source_hash
+        return list(compress(keys, map(ne, known, map(hashes.__getitem__, keys))))
+
+    def source_hash(self, key: str) -> str | None:
+        """The hash of source ``key``'s bytes the skeleton (with the delta builds since) was made from."""
+        if key in self.edited:
+            return self.edited[key][0]
+        at = self._position(key)
+        return None if at is None else self._source_hashes[at]
+
+    @cached_property
+    def _source_keys(self) -> list[str]:
+        return self.sources.split("\n") if self.sources else []
+
+    @cached_property
+    def _source_hashes(self) -> list[str]:
+        return self.source_hashes.split("\n") if self.source_hashes else []
+
+
+class Entry(NamedTuple):
+    """What the skeleton knows of one source (kept with its articles as positions in ``Skeleton.order``)."""
+
+    fingerprint: str  # see digests.PageDigests
+    placement: str | None  # digest of model.placement_text; None for a source that is not a published article
+    images: tuple[str, ...] | None  # its images' signatures, part of its fingerprint
+    previous: str | None  # the older and newer articles in its section
+    next: str | None
+    related: tuple[str, ...] | None
+    shows: bytes  # the indexes of the specs that show it, as array('I') bytes
+
+
+class _EntryField(Mapping[str, Any]):
+    """One field of the skeleton's entries as a read-only mapping, each entry read when asked
+    (``Site.previous``, ``Site.related``...: a delta build looks at a few articles' only)."""
+
+    def __init__(self, skeleton: Skeleton, name: str) -> None:
+        self._skeleton = skeleton
+        self._index = Entry._fields.index(name)
+
+    def __getitem__(self, key: str) -> Any:
+        entry = self._skeleton.entry(key)
+        value = None if entry is None else entry[self._index]
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:  # reads every entry: not on a delta build's way
+        return (key for key in self._skeleton._source_keys if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Fingerprints(_EntryField):
+    """Every source's fingerprint: the entries', those delta builds read since, and this build's edits."""
+
+    def __init__(self, skeleton: Skeleton) -> None:
+        super().__init__(skeleton, "fingerprint")
+        self.edits: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        if key in self.edits:
+            return self.edits[key]
+        if key in self._skeleton.edited:
+            return self._skeleton.edited[key][1]
+        return str(super().__getitem__(key))
 
 
 @dataclass
@@ -155,15 +269,25 @@ def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
     made = {key: placement for key, (source_hash, made_with, placement) in state.placements().items()
             if source_hash == hashes.get(key) and made_with == settings}
     position = {a.key: i for i, a in enumerate(site.articles)}
+    placement = {a.key: made.get(a.key) or digest(placement_text(a)) for a in site.articles}
+    images = {key: tuple(statics[p.lstrip("/")][1] for p in paths) for key, paths in loaded.images.items()}
+    shows = _shows(loaded.specs)
+    previous, following, related = site.previous, site.next, site.related
+    fingerprints = loaded.fingerprints
+    keys = scan.keys
+
+    def at(key: str | None) -> int:
+        return -1 if key is None else position[key]
     return Skeleton(
-        settings=settings, hashes=dict(hashes), fingerprints=dict(loaded.fingerprints),
-        image_signatures={key: tuple(statics[p.lstrip("/")][1] for p in paths) for key, paths in loaded.images.items()},
-        placement={a.key: made.get(a.key) or digest(placement_text(a)) for a in site.articles},
+        settings=settings, sources="\n".join(keys), source_hashes="\n".join(map(hashes.__getitem__, keys)),
+        entries=[marshal.dumps((fingerprints.get(key, ""), placement.get(key), images.get(key),
+                                at(previous.get(key)), at(following.get(key)),
+                                tuple(map(position.__getitem__, related[key])) if key in related else None,
+                                shows.get(key, b"")))
+                 for key in keys],
         order=tuple(a.key for a in site.articles),
         sections=site.sections, tags=dict(site.tags), authors=dict(site.authors), months=dict(site.months),
-        previous=dict(site.previous), next=dict(site.next), related=dict(site.related),
         specs=[_packed(spec, position) for spec in loaded.specs],
-        shows=_shows(loaded.specs),
         editions={lang: EditionIndexes(tuple(a.key for a in e.articles), e.sections, dict(e.tags), dict(e.authors),
                                        dict(e.months)) for lang, e in site.editions.items()},
         translations=dict(site.translations), bundles=dict(loaded.bundles))
@@ -216,7 +340,8 @@ def _layout() -> str:
     """The skeleton's format: ``FORMAT`` and the fields of the classes it stores (specs are
     stored as tuples), so that a skeleton from a newsgen whose classes differ is never read."""
     classes = (Skeleton, EditionIndexes, PageSpec, Section, Term, Author)
-    return f"{FORMAT}:" + "|".join(",".join(f.name for f in fields(cls)) for cls in classes)
+    return (f"{FORMAT}:" + "|".join(",".join(f.name for f in fields(cls)) for cls in classes)
+            + "|" + ",".join(Entry._fields))
 
 
 def _file_signature(site_root: Path) -> str:
@@ -280,9 +405,7 @@ def _load_skeleton(state: BuildState, site_root: Path, token: str) -> Skeleton |
         return None
     if (version, made_by, found) != (_layout(), __version__, token) or not isinstance(skeleton, Skeleton):
         return None
-    for key, (source_hash, fingerprint) in state.skeleton_sources().items():  # what delta builds read since
-        skeleton.hashes[key] = source_hash
-        skeleton.fingerprints[key] = fingerprint
+    skeleton.edited = state.skeleton_sources()  # what delta builds read since
     return skeleton
 
 
@@ -291,7 +414,7 @@ class CachedArticles:
 
     def __init__(self, state: BuildState, skeleton: Skeleton, fresh: dict[str, Article]) -> None:
         self.state = state
-        self.hashes = skeleton.hashes
+        self.skeleton = skeleton
         self.settings = skeleton.settings
         self.loaded: dict[str, Article] = dict(fresh)
         self.process = os.getpid()
@@ -305,7 +428,8 @@ class CachedArticles:
         rows = {k: (h, s, d) for k, h, s, d in self.state.cached_articles(missing)} if missing else {}
         for key in missing:
             row = rows.get(key)
-            result = _unpickle(row[2]) if row and row[0] == self.hashes.get(key) and row[1] == self.settings else None
+            fits = row is not None and row[0] == self.skeleton.source_hash(key) and row[1] == self.settings
+            result = _unpickle(row[2]) if row is not None and fits else None
             if result is None or result[0] is None:
                 raise Stale(key)
             self.loaded[key] = result[0]
@@ -400,11 +524,11 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     # and those whose pages watch mode's preview wrote since: an edit undone before this
     # build would otherwise leave the previewed page (see state.mark_previewed)
     previewed = state.previewed()
-    hashes, known = scan.hashes, skeleton.hashes
-    changed = [Source(key, scan.path(key)) for key in scan.keys if hashes[key] != known.get(key) or key in previewed]
-    if previewed - {s.key for s in changed}:
-        return None  # a previewed source is gone
-    if not changed or len(changed) > MAX_EDITS or any(s.key not in skeleton.placement for s in changed):
+    differ = skeleton.changed(scan.keys, scan.hashes)
+    if differ is None or not previewed <= set(scan.hashes):
+        return None  # not the skeleton's sources, or a previewed source is gone
+    changed = [Source(key, scan.path(key)) for key in sorted({*differ, *previewed})]
+    if not changed or len(changed) > MAX_EDITS or any(_placement(skeleton, s.key) is None for s in changed):
         return None
     warnings = list(last.summary.warnings)
     from .data import load_data
@@ -420,7 +544,8 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     served = _OnDisk(options.output_dir)  # the last build's whole output: a delta build adds and removes no page
     if any(broken_links(a.site_links, served) for a in fresh.values()):
         return None  # a link that leads nowhere is a problem of the article, which the full path reports
-    skeleton.fingerprints.update((k, f) for k, (_, f) in edits.items())
+    fingerprints = _Fingerprints(skeleton)
+    fingerprints.edits.update((k, f) for k, (_, f) in edits.items())
     # no article moved, and the frame holds the files: the bundles' files are where the last build put them
     statics = place_resources(statics, options.site, skeleton.bundles)
     specs = _pages_showing(set(fresh), skeleton, options.output_dir, statics)
@@ -441,8 +566,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     # an article page and a redirect carry their article's headline, which this edit or an
     # earlier delta build may have changed since the skeleton was written
     specs = retitled(specs, lambda key: articles[key].title)
-    older, newer = MappingProxyType(skeleton.previous), MappingProxyType(skeleton.next)
-    related = MappingProxyType(skeleton.related)
+    older, newer, related = (_EntryField(skeleton, name) for name in ("previous", "next", "related"))
     editions = {lang: Site(_Newest(e.order, articles), _ByKey(e.order, articles),  # type: ignore[arg-type]
                            e.sections, MappingProxyType(e.tags), MappingProxyType(e.authors), MappingProxyType(e.months),
                            older, newer, related) for lang, e in skeleton.editions.items()}
@@ -458,10 +582,10 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     images = sorted({path for key in articles.loaded for _, path in image_refs(articles.loaded[key], config.base_path)})
     loaded = LoadedSite(config=config, site=site, rates=rates, specs=specs, warnings=warnings,
                         skipped_drafts=last.summary.skipped_drafts, skipped_future=last.summary.skipped_future,
-                        fingerprints=skeleton.fingerprints, parsed=len(changed), valid_until=record.valid_until,
+                        fingerprints=fingerprints, parsed=len(changed), valid_until=record.valid_until,
                         statics=statics, now=options.now, data=data, people=people,
                         bundles=skeleton.bundles)
-    page_digests = PageDigests.restore(record.pieces, skeleton.fingerprints)
+    page_digests = PageDigests.restore(record.pieces, fingerprints)
     previous = state.outputs_of([spec.output for spec in specs])
     if len(previous) != len(specs):
         return None  # a page the last build did not record: the full path knows what to do
@@ -495,14 +619,34 @@ def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton
     edits: dict[str, tuple[str, str]] = {}
     for key in sorted(keys):
         article, problems = results[key]
-        if article is None or problems or placements[key] != skeleton.placement[key]:
+        if article is None or problems or placements[key] != _placement(skeleton, key):
             return None
         fresh[key] = article
         fingerprint = digest(hashes[key], settings)
-        if key in skeleton.image_signatures:
-            fingerprint = digest(fingerprint, *skeleton.image_signatures[key])
+        images = _entry_of(skeleton, key).images
+        if images is not None:
+            fingerprint = digest(fingerprint, *images)
         edits[key] = (hashes[key], fingerprint)
     return config, fresh, edits
+
+
+def _entry_of(skeleton: Skeleton, key: str) -> Entry:
+    """The skeleton's entry for ``key``; raises Stale for a key it lacks, or an entry it cannot read."""
+    try:
+        entry = skeleton.entry(key)
+    except (ValueError, TypeError, EOFError, LookupError) as exc:  # a skeleton that unpickles but is not whole
+        raise Stale(f"the skeleton's entry for {key} cannot be read") from exc
+    if entry is None:
+        raise Stale(f"the skeleton has no entry for {key}")
+    return entry
+
+
+def _placement(skeleton: Skeleton, key: str) -> str | None:
+    """Where the published article ``key`` sat (see ``model.placement_text``); None for any other source."""
+    try:
+        return _entry_of(skeleton, key).placement
+    except Stale:
+        return None
 
 
 class _OnDisk:
@@ -522,7 +666,7 @@ def _pages_showing(keys: set[str], skeleton: Skeleton, output: Path,
     shown: set[int] = set()
     try:
         for key in keys:
-            shown.update(array("I", skeleton.shows.get(key, b"")))
+            shown.update(array("I", _entry_of(skeleton, key).shows))
         if len(shown) > MAX_PAGES or not _output_looks_whole(output, skeleton.specs, skeleton.order, statics):
             return None
         return [_spec(skeleton.specs[i], skeleton.order) for i in sorted(shown)]

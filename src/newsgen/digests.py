@@ -206,7 +206,7 @@ class Pieces:
 class PageDigests:
     """Computes the inputs digest of each page of one build."""
 
-    def __init__(self, site: Site, config: Config, rates: Rates, fingerprints: dict[str, str],
+    def __init__(self, site: Site, config: Config, rates: Rates, fingerprints: Mapping[str, str],
                  templates: dict[str, str], statics: str) -> None:
         self.fingerprints = fingerprints
         self.templates = templates
@@ -225,7 +225,7 @@ class PageDigests:
                       dict(self.templates))
 
     @classmethod
-    def restore(cls, pieces: Pieces, fingerprints: dict[str, str]) -> PageDigests:
+    def restore(cls, pieces: Pieces, fingerprints: Mapping[str, str]) -> PageDigests:
         """The digests of a build whose site-wide inputs are those of ``pieces`` (see ``delta``)."""
         made = cls.__new__(cls)
         made.global_digest, made.rates_digest = pieces.global_digest, pieces.rates

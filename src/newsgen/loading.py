@@ -109,7 +109,7 @@ class LoadedSite:
     warnings: list[Problem]
     skipped_drafts: int
     skipped_future: int
-    fingerprints: dict[str, str] = field(default_factory=dict)  # article key -> digest of its inputs
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # article key -> digest of its inputs
     parsed: int = 0  # sources parsed (not taken from the build state)
     valid_until: float = float("inf")  # see _valid_until
     statics: dict[str, tuple[Path, str]] = field(default_factory=dict)  # output path -> (file, signature)
