@@ -179,7 +179,7 @@ class Skeleton:
 class Entry(NamedTuple):
     """What the skeleton knows of one source (kept with its articles as positions in ``Skeleton.order``)."""
 
-    fingerprint: str  # see digests.PageDigests
+    fingerprint: str | None  # see digests.PageDigests
     placement: str | None  # digest of model.placement_text; None for a source that is not a published article
     images: tuple[str, ...] | None  # its images' signatures, part of its fingerprint
     previous: str | None  # the older and newer articles in its section
@@ -280,7 +280,7 @@ def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
         return -1 if key is None else position[key]
     return Skeleton(
         settings=settings, sources="\n".join(keys), source_hashes="\n".join(map(hashes.__getitem__, keys)),
-        entries=[marshal.dumps((fingerprints.get(key, ""), placement.get(key), images.get(key),
+        entries=[marshal.dumps((fingerprints.get(key), placement.get(key), images.get(key),
                                 at(previous.get(key)), at(following.get(key)),
                                 tuple(map(position.__getitem__, related[key])) if key in related else None,
                                 shows.get(key, b"")))
@@ -525,7 +525,7 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     # build would otherwise leave the previewed page (see state.mark_previewed)
     previewed = state.previewed()
     differ = skeleton.changed(scan.keys, scan.hashes)
-    if differ is None or not previewed <= set(scan.hashes):
+    if differ is None or any(key not in scan.hashes for key in previewed):
         return None  # not the skeleton's sources, or a previewed source is gone
     changed = [Source(key, scan.path(key)) for key in sorted({*differ, *previewed})]
     if not changed or len(changed) > MAX_EDITS or any(_placement(skeleton, s.key) is None for s in changed):
