@@ -195,7 +195,7 @@ class Book:
             return Book(generation, segment, {folder: EditionIndex([Segment.of(s) for s in archive],
                                                                    Segment.of(recent) if recent else None)
                                               for folder, (archive, recent) in editions.items()}, counter, inputs)
-        except (OSError, ValueError, EOFError, TypeError, Unsealed):
+        except (OSError, ValueError, EOFError, TypeError, AttributeError, Unsealed):
             return None
 
     def write(self, path: Path) -> None:
