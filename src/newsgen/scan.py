@@ -127,8 +127,9 @@ class Known:
     def of_columns(cls, keys: list[str], columns: Columns, hashes: dict[str, str],
                    ordered: list[str] | None = None) -> Known:
         """:meth:`of`, with the signatures as columns (as a walk finds them)."""
-        data = marshal.dumps(("\n".join(keys), *(c.tobytes() for c in columns),
-                              "\n".join(map(hashes.__getitem__, keys))))
+        def data() -> bytes:  # made when the record is kept: a build without a state needs only the digests
+            return marshal.dumps(("\n".join(keys), *(c.tobytes() for c in columns),
+                                  "\n".join(map(hashes.__getitem__, keys))))
         ordered = ordered if ordered is not None else sorted(keys)
         return cls(listing_digest(keys, columns), keys_digest(ordered), hashes_digest(ordered, hashes), data)
 
@@ -348,28 +349,19 @@ def scan_sources(site: Path, known: Known | None = None) -> Scan:
     trusted = dict(current)  # in the walk's order, as the next walk finds them; less what cannot be trusted
     hashes = {key: remembered_hashes[key] for key in remembered_hashes.keys() & current.keys()}
     to_read = current.keys() - {key for key, signature in current.items() & remembered.items()}
-    read: set[str] = set()
-    settled_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
-    root = os.path.join(str(site), "")
+    reading = _Reading(site, problems)
     for key in sorted(to_read):
-        path = root + key
         hashes.pop(key, None)
-        try:
-            info = os.stat(path)
-            with open(path, "rb") as file:
-                data = file.read()
-                after = os.fstat(file.fileno())
-        except OSError as exc:
-            problems.append(Problem(key, 0, 0, "", f"cannot be read: {exc.strerror}", "check the file's permissions"))
+        found = reading.read(key)
+        if found is None:
             del trusted[key]
             continue
-        read.add(key)
-        hashes[key] = hashlib.blake2b(data, digest_size=16).hexdigest()
-        before = _SIGNATURE(info)
-        if TRUST_SIGNATURES and _SIGNATURE(after) == before and max(info.st_mtime_ns, info.st_ctime_ns) < settled_before:
-            trusted[key] = before
+        hashes[key], signature = found
+        if signature is not None:
+            trusted[key] = signature
         else:
             del trusted[key]
+    read = reading.done
     found_keys = listing.keys if len(hashes) == len(current) else [k for k in listing.keys if k in hashes]
     return Scan(str(site), found_keys, problems, read, listing.files, hashes, trusted)
 
@@ -389,27 +381,17 @@ def _rescan(site: Path, listing: Listing, problems: list[Problem], old_columns: 
     hashes = dict(zip(keys, old_hashes))
     columns = tuple(array(column.typecode, column) for column in listing.columns)
     unreadable: list[int] = []
-    read: set[str] = set()
-    settled_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
-    root = os.path.join(str(site), "")
+    reading = _Reading(site, problems)
     for at in sorted(differ):
-        key = keys[at]
-        try:
-            info = os.stat(root + key)
-            with open(root + key, "rb") as file:
-                data = file.read()
-                after = os.fstat(file.fileno())
-        except OSError as exc:
-            problems.append(Problem(key, 0, 0, "", f"cannot be read: {exc.strerror}", "check the file's permissions"))
-            del hashes[key]
+        found = reading.read(keys[at])
+        if found is None:
+            del hashes[keys[at]]
             unreadable.append(at)
             continue
-        read.add(key)
-        hashes[key] = hashlib.blake2b(data, digest_size=16).hexdigest()
-        before = _SIGNATURE(info)
-        trusted = _SIGNATURE(after) == before and max(info.st_mtime_ns, info.st_ctime_ns) < settled_before
-        for column, value in zip(columns, before if trusted else UNTRUSTED):
+        hashes[keys[at]], signature = found
+        for column, value in zip(columns, signature or UNTRUSTED):
             column[at] = value
+    read = reading.done
     found_keys = keys
     if unreadable:
         found_keys = list(keys)
@@ -419,6 +401,37 @@ def _rescan(site: Path, listing: Listing, problems: list[Problem], old_columns: 
                 del column[at]
     return Scan(str(site), found_keys, problems, read, listing.files, hashes,
                 trusted_columns=(found_keys, columns))  # type: ignore[arg-type]
+
+
+class _Reading:
+    """Sources read by one scan: each one's hash, and its signature if it can be trusted next time.
+
+    A signature is only trusted when its file had not changed for ``RACY_SECONDS`` when it
+    was taken and did not change while it was read (see :func:`scan_sources`)."""
+
+    def __init__(self, site: Path, problems: list[Problem]) -> None:
+        self.root = os.path.join(str(site), "")
+        self.problems = problems
+        self.settled_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
+        self.done: set[str] = set()
+
+    def read(self, key: str) -> tuple[str, Signature | None] | None:
+        """(hash, signature or None); None for a file that cannot be read, which is a problem."""
+        path = self.root + key
+        try:
+            info = os.stat(path)
+            with open(path, "rb") as file:
+                data = file.read()
+                after = os.fstat(file.fileno())
+        except OSError as exc:
+            self.problems.append(Problem(key, 0, 0, "", f"cannot be read: {exc.strerror}",
+                                         "check the file's permissions"))
+            return None
+        self.done.add(key)
+        before = _SIGNATURE(info)
+        settled = max(info.st_mtime_ns, info.st_ctime_ns) < self.settled_before
+        trusted = TRUST_SIGNATURES and _SIGNATURE(after) == before and settled
+        return hashlib.blake2b(data, digest_size=16).hexdigest(), before if trusted else None
 
 
 def walk_content(site: Path) -> Listing:
