@@ -1,6 +1,7 @@
 """Incremental builds: only what an edit touches is rendered and written, and the result is a clean build's."""
 from __future__ import annotations
 
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -276,6 +277,33 @@ def test_a_build_with_nothing_to_do_loads_neither_markdown_nor_templates(newsroo
               "print(result.rendered, result.parsed, [m for m in heavy if m in sys.modules])\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[-2] == "0 0 []"
+
+
+def test_a_loaded_site_reads_its_bodies_from_the_state_and_a_copy_carries_its_own(newsroom):
+    from newsgen.loading import load_site
+    from newsgen.model import Shelved
+    from newsgen.options import BuildOptions
+    from newsgen.state import StateError, open_state
+
+    options = BuildOptions(site=newsroom, now=NOW)
+    in_memory = {a.key: a.html for a in load_site(options).site.articles}  # no state: bodies stay in memory
+    assert "Body text." in in_memory["content/politics/a.md"]
+    state, _ = open_state(newsroom, str((newsroom / "build").resolve()))
+    try:
+        articles = load_site(options, state=state).site.articles
+        assert all(isinstance(a.packed_body, Shelved) for a in articles)
+        assert {a.key: a.html for a in articles} == in_memory
+        alpha = next(a for a in articles if a.key == "content/politics/a.md")
+        copy = pickle.loads(pickle.dumps(alpha))  # what goes to another process or into the state
+        assert isinstance(copy.packed_body, bytes) and copy.html == in_memory["content/politics/a.md"]
+        # the source is edited and built again: the shelf never hands the old article the new body
+        (newsroom / "content/politics/a.md").write_text(article("Alpha", "2025-12-19T10:00:00+05:00",
+                                                                body="Corrected.", tags=["kz"]))
+        build_site(newsroom)
+        with pytest.raises(StateError, match="politics/a.md"):
+            alpha.html
+    finally:
+        state.close()
 
 
 def test_a_file_changed_just_before_a_scan_is_read_again_next_time(newsroom):

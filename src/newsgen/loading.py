@@ -26,7 +26,7 @@ from .hashing import digest
 from .errors import ContentError, Problem, sort_problems
 from .frontmatter import body_line
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
-from .model import Article, Edition, Site, build_editions, build_site, placement_text, same_placement
+from .model import Article, Edition, Site, build_editions, build_site, placement_text, same_placement, shelved
 from .parallel import default_jobs, run_chunks
 from .people import AUTHORS, NOBODY, People, read_people
 from .kinds import PageSpec, retitled
@@ -37,7 +37,7 @@ from .report import Reporter
 from .scan import Scan, Source, scan_sources
 from .references import resolve_references
 from .slugs import output_path, site_path
-from .state import BuildState, read_addresses
+from .state import ArticleShelf, BuildState, read_addresses
 from .targets import broken_links
 from .theme import theme_root
 from .ticker import Rates, load_rates
@@ -388,12 +388,15 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
     missing = [s.key for s in sources if s.key not in results]
     reporter.start("reading", len(sources))
     reporter.advance(len(results))
+    # a build's articles leave their bodies in the state, read back where a page shows them (see
+    # model.Shelved); watch mode's memory keeps them, for it outlives the build and its state
+    shelf = ArticleShelf(state.path) if state is not None and options.memory is None else None
     if state is not None and missing:  # unpickled row by row (see BuildState.cached_articles)
         for key, source_hash, made_with, data in state.cached_articles(missing if results else None):
             if key not in results and source_hash == hashes.get(key) and made_with == settings:
                 result = _unpickle(data)
                 if result is not None:
-                    results[key] = result
+                    results[key] = _shelved(result, shelf, source_hash) if shelf is not None else result
                     reporter.advance()
     to_parse = [source for source in sources if source.key not in results]
 
@@ -409,6 +412,9 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
     finally:
         if state is not None and state.db.in_transaction:
             state.commit()  # what was read is true of the files, whatever becomes of this build
+    if shelf is not None:  # committed: the shelf reads what other connections see
+        for key, result in parsed.items():
+            results[key] = _shelved(result, shelf, hashes[key])
     reporter.finish()
     if options.memory is not None:
         options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
@@ -447,6 +453,11 @@ def parse_sources(to_parse: list[Source], config: Config, people: People, settin
     sealed.ready()  # workers seal what they parse with the parent's key, never one of their own
     run_chunks(_parse_chunk, range(len(to_parse)), jobs, job, progress, consume)
     return results, placements, changed_meanwhile
+
+
+def _shelved(result: Result, shelf: ArticleShelf, source_hash: str) -> Result:
+    article, problems = result
+    return (shelved(article, shelf, source_hash), problems) if article is not None else result
 
 
 def _unpickle(data: bytes) -> Result | None:

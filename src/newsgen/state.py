@@ -32,6 +32,7 @@ import enum
 import json
 import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -399,6 +400,39 @@ LOCK_WAIT = 120.0  # seconds a build waits for another build of the same site to
 # copy of each, and an ``flock`` lasts while any copy is open: a child that outlived its
 # parent would hold the site locked. So children close them at once (see ``_drop_locks``).
 _LOCKS_HELD: set[int] = set()
+
+
+class ArticleShelf:
+    """The bodies of the articles cached in the state, read back one at a time (see
+    ``model.Shelved``): a build that holds its articles without their bodies reads each
+    where a page shows it.
+
+    Each process (a forked render worker too) and each thread reads through its own
+    read-only connection: a connection must not cross a fork, nor be shared by the thread
+    that feeds the search indexer. So the shelf sees committed rows only: a build shelves
+    bodies once the articles it read are committed (see ``loading``).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def packed(self, key: str, source_hash: str) -> bytes:
+        row = self._connection().execute("SELECT data FROM articles WHERE key = ? AND source_hash = ?",
+                                         (key, source_hash)).fetchone()
+        article = sealed.loads(row[0])[0] if row is not None else None
+        body = getattr(article, "packed_body", None)
+        if not isinstance(body, bytes):  # the state changed under the build: only another process can do that
+            raise StateError(f"{key}: its body is no longer in the build state ({self.path}); build again")
+        return body
+
+    def _connection(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # new in this thread, or inherited through a fork
+            local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            local.pid = os.getpid()
+        db: sqlite3.Connection = local.db
+        return db
 
 
 def _drop_locks() -> None:
