@@ -170,8 +170,9 @@ def _full(options: BuildOptions, state: BuildState | None, scan: Scan, inputs: I
 
             skeleton = record(state, options.site, loaded, scan, inputs.snapshot, inputs.frame, inputs.model, pieces)
         _remember(state, inputs.snapshot if settled else "", loaded.window, result, skeleton=skeleton)
-        # so that an article that moves is told of: the addresses read when the build began, and the new ones
-        state.remember_addresses({a.url: a.key for a in loaded.site.articles}, loaded.addresses)
+        # so that an article that moves is told of: the addresses as the build found them (the site's lock
+        # kept them so), and the new ones
+        state.remember_addresses({a.url: a.key for a in loaded.site.articles}, state.addresses())
     return result
 
 

@@ -120,7 +120,6 @@ class LoadedSite:
     now: datetime | None = None  # the build time the plan was made for
     data: SiteData = field(default_factory=SiteData)  # data/ files but the rates, for templates and units
     people: People = NOBODY  # data/authors.yaml, which the articles were read with
-    addresses: dict[str, str] = field(default_factory=dict)  # the addresses articles had before (see _moved)
 
     @property
     def window(self) -> Window:
@@ -183,7 +182,7 @@ def load_site(options: BuildOptions, reporter: Reporter | None = None, state: Bu
                       skipped_drafts=len(drafts), skipped_future=len(future), fingerprints=fingerprints,
                       parsed=parsed, valid_until=_valid_until(articles, site, now), statics=statics, images=images,
                       changed_meanwhile=frozenset(changed_meanwhile), plan_problems=tuple(plan_problems), now=now,
-                      data=data, people=people, bundles=bundles, addresses=former)
+                      data=data, people=people, bundles=bundles)
 
 
 def people_of(data: SiteData) -> tuple[People, list[Problem]]:
