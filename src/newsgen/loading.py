@@ -8,6 +8,7 @@ written; every problem of every file is raised together as one ContentError.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -476,13 +477,18 @@ class ParseJob:
     sources: list[Source]
     state_path: Path | None
     people: People = NOBODY
-    _markup: CachedMarkup | None = None  # one per process: each forked worker fills its own copy
+    _markup: CachedMarkup | None = None  # one per process: each forked worker makes its own
+    _process: int = 0  # the process that made _markup
 
     def markup(self) -> CachedMarkup:
-        """One Markdown converter per process (building one costs more than a page), with the cache."""
-        if self._markup is None:
+        """One Markdown converter per process (building one costs more than a page), with the cache.
+
+        A worker forked after the parent made its own (see ``parallel.ITEMS_PER_FORK``) makes
+        another: the cache's database connection must not cross a fork."""
+        if self._markup is None or self._process != os.getpid():
             self._markup = CachedMarkup(MarkupRenderer(self.config.base_path, self.config.shortcodes),
                                         _markdown_lookup(self.state_path))
+            self._process = os.getpid()
         return self._markup
 
 
