@@ -286,8 +286,12 @@ def test_a_loaded_site_reads_its_bodies_from_the_state_and_a_copy_carries_its_ow
     from newsgen.state import StateError, open_state
 
     options = BuildOptions(site=newsroom, now=NOW)
+    # b is read again from its file (the others come from the state's cache), on the worker's way
+    (newsroom / "content/politics/b.md").write_text(article("Bravo", "2025-12-18T10:00:00+05:00",
+                                                            body="Read again.", tags=["kz"]))
     in_memory = {a.key: a.html for a in load_site(options).site.articles}  # no state: bodies stay in memory
     assert "Body text." in in_memory["content/politics/a.md"]
+    assert "Read again." in in_memory["content/politics/b.md"]
     state, _ = open_state(newsroom, str((newsroom / "build").resolve()))
     try:
         articles = load_site(options, state=state).site.articles

@@ -389,7 +389,9 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
     reporter.start("reading", len(sources))
     reporter.advance(len(results))
     # a build's articles leave their bodies in the state, read back where a page shows them (see
-    # model.Shelved); watch mode's memory keeps them, for it outlives the build and its state
+    # model.Shelved); watch mode's memory keeps them, for it outlives the build and its state. The
+    # shelf reads through connections of its own, which see the parsed articles once committed (below):
+    # nothing reads a body before that
     shelf = ArticleShelf(state.path) if state is not None and options.memory is None else None
     if state is not None and missing:  # unpickled row by row (see BuildState.cached_articles)
         for key, source_hash, made_with, data in state.cached_articles(missing if results else None):
@@ -404,7 +406,7 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
         state.begin()
     try:
         parsed, _, changed_meanwhile = parse_sources(to_parse, config, people, settings, hashes, state,
-                                                     jobs_for(options), reporter.advance)
+                                                     jobs_for(options), reporter.advance, shelf)
         results.update(parsed)
         if state is not None and (to_parse or state.article_count() != len(sources)):
             state.keep_articles(set(hashes))
@@ -412,9 +414,6 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
     finally:
         if state is not None and state.db.in_transaction:
             state.commit()  # what was read is true of the files, whatever becomes of this build
-    if shelf is not None:  # committed: the shelf reads what other connections see
-        for key, result in parsed.items():
-            results[key] = _shelved(result, shelf, hashes[key])
     reporter.finish()
     if options.memory is not None:
         options.memory.entries = {key: (hashes[key], settings, result) for key, result in results.items()}
@@ -426,12 +425,13 @@ Parsed = tuple[str, str, bytes, list[tuple[str, bytes]], str]  # key, hash read,
 
 
 def parse_sources(to_parse: list[Source], config: Config, people: People, settings: str, hashes: dict[str, str],
-                  state: BuildState | None, jobs: int,
-                  progress: Any = None) -> tuple[dict[str, Result], dict[str, str], set[str]]:
+                  state: BuildState | None, jobs: int, progress: Any = None,
+                  shelf: ArticleShelf | None = None) -> tuple[dict[str, Result], dict[str, str], set[str]]:
     """Parse sources on ``jobs`` processes and cache what was read in the state (the caller
     holds the transaction); returns the results, the articles' placement digests, and the
     sources saved again since the scan, whose entries in ``hashes`` become the hash of the
-    bytes parsed."""
+    bytes parsed. With a ``shelf``, the articles leave their bodies in the state as they
+    arrive: at 100,000 articles the parent would otherwise hold 160 MB of them at the end."""
     results: dict[str, Result] = {}
     placements: dict[str, str] = {}
     changed_meanwhile: set[str] = set()
@@ -439,7 +439,8 @@ def parse_sources(to_parse: list[Source], config: Config, people: People, settin
     def consume(chunk: list[Parsed]) -> None:
         # stored as each chunk arrives: the parent never holds every pickle and body at once
         for key, read_hash, data, _, placement in chunk:
-            results[key] = sealed.loads(data)  # made by our own worker a moment ago
+            result = sealed.loads(data)  # made by our own worker a moment ago
+            results[key] = _shelved(result, shelf, read_hash) if shelf is not None and read_hash else result
             placements[key] = placement
             if read_hash != hashes[key]:  # saved again between the scan and the parse
                 changed_meanwhile.add(key)
