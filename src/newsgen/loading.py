@@ -398,7 +398,7 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
             if key not in results and source_hash == hashes.get(key) and made_with == settings:
                 result = _unpickle(data)
                 if result is not None:
-                    results[key] = _shelved(result, shelf, source_hash) if shelf is not None else result
+                    results[key] = _shelved(result, shelf, source_hash)
                     reporter.advance()
     to_parse = [source for source in sources if source.key not in results]
 
@@ -440,7 +440,7 @@ def parse_sources(to_parse: list[Source], config: Config, people: People, settin
         # stored as each chunk arrives: the parent never holds every pickle and body at once
         for key, read_hash, data, _, placement in chunk:
             result = sealed.loads(data)  # made by our own worker a moment ago
-            results[key] = _shelved(result, shelf, read_hash) if shelf is not None and read_hash else result
+            results[key] = _shelved(result, shelf, read_hash)
             placements[key] = placement
             if read_hash != hashes[key]:  # saved again between the scan and the parse
                 changed_meanwhile.add(key)
@@ -456,9 +456,10 @@ def parse_sources(to_parse: list[Source], config: Config, people: People, settin
     return results, placements, changed_meanwhile
 
 
-def _shelved(result: Result, shelf: ArticleShelf, source_hash: str) -> Result:
+def _shelved(result: Result, shelf: ArticleShelf | None, source_hash: str) -> Result:
+    """``result`` with its article's body on ``shelf`` (as it is without a shelf, or an article)."""
     article, problems = result
-    return (shelved(article, shelf, source_hash), problems) if article is not None else result
+    return (shelved(article, shelf, source_hash), problems) if article is not None and shelf is not None else result
 
 
 def _unpickle(data: bytes) -> Result | None:
