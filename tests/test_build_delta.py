@@ -256,15 +256,15 @@ def damage_skeleton(site: Path, how: str) -> None:
     elif how == "record damaged":  # the state's record of it, say by a foreign tool
         change_skeleton_record(site, pieces={})
     elif how == "pages unreadable":  # a whole sealed file with the right header, but its pages will not unpickle
-        from newsgen import sealed
-        header = sealed.loads(path.read_bytes())
+        from newsgen import delta
+        header = delta.read_file(path)
         header[3].specs = [b"junk"] * len(header[3].specs)
-        path.write_bytes(sealed.dumps(header))
+        delta.write_file(path, header)
     elif how in ("entries unreadable", "entries missing"):  # sealed and whole, but what it knows of each source is not
-        from newsgen import sealed
-        header = sealed.loads(path.read_bytes())
+        from newsgen import delta
+        header = delta.read_file(path)
         header[3].entries = [b"junk"] * len(header[3].entries) if how == "entries unreadable" else []
-        path.write_bytes(sealed.dumps(header))
+        delta.write_file(path, header)
     elif how == "same size and time":  # damaged in place, with nothing in its signature to tell
         info = path.stat()
         data = path.read_bytes()

@@ -81,6 +81,24 @@ def test_a_skeleton_planted_in_place_of_the_real_one_is_never_unpickled(site, tm
     assert "Text 4, edited." in read(out, "/politics/s4/")
 
 
+def test_a_page_of_the_skeleton_planted_behind_its_sealed_header_is_never_unpickled(site, tmp_path):
+    """Only the skeleton file's header is sealed; each page's spec after it is trusted by the
+    digest the header gives it, so a planted spec of the same length is refused."""
+    marker = tmp_path / "ran"
+    skeleton = site / ".newsgen/skeleton.pickle"
+    data = skeleton.read_bytes()
+    header = 8 + int.from_bytes(data[:8], "little")
+    planted = pickle.dumps(Planted(marker))
+    last = len(data) - len(planted)  # the last page's spec, which every delta build reads
+    assert last > header
+    skeleton.write_bytes(data[:last] + planted)
+    (site / "content/politics/s4.md").write_text(article("Story 4", "2025-12-14", body="Text 4, edited."))
+    out, result, _ = build_site(site)
+    assert not marker.exists()
+    assert not result.delta
+    assert "Text 4, edited." in read(out, "/politics/s4/")
+
+
 def test_a_record_of_the_sources_planted_in_place_of_the_real_one_is_not_trusted(site, monkeypatch):
     """The record says which hash each file's signature stands for; a forged one that gave an
     edited file its old hash would hide the edit. It is refused unless sealed with this key."""
