@@ -769,7 +769,7 @@ def _pages_showing(keys: set[str], skeleton: Skeleton, output: Path,
         return None
 
 
-def _output_looks_whole(output: Path, specs: list[bytes], order: tuple[str, ...], statics: Iterable[str]) -> bool:
+def _output_looks_whole(output: Path, specs: Sequence[bytes], order: tuple[str, ...], statics: Iterable[str]) -> bool:
     """True when every static file and pages spread over the whole plan are in the output folder.
 
     A delta build writes only the pages of the edited articles. A folder emptied or
