@@ -1,6 +1,7 @@
 """Incremental builds: only what an edit touches is rendered and written, and the result is a clean build's."""
 from __future__ import annotations
 
+import os
 import pickle
 import sqlite3
 import subprocess
@@ -245,6 +246,20 @@ def test_files_unchanged_since_the_last_scan_are_not_read_again(newsroom, monkey
     assert after.read == {"content/politics/c.md", "content/politics/new.md"}
     assert after.hashes["content/politics/c.md"] != first.hashes["content/politics/c.md"]
     assert after.keys == sorted([*first.keys, "content/politics/new.md"])
+
+
+def test_a_scan_split_over_two_processes_finds_what_one_process_finds(newsroom, monkeypatch):
+    from newsgen import scan
+    monkeypatch.setattr(scan, "SPLIT_STATS_AT", 2)  # the newsroom's few sources split as 100,000 would
+    (newsroom / "content/culture").mkdir(exist_ok=True)
+    (newsroom / "content/culture/été.md").write_text(article("Été", "2025-12-01"))  # not a plain name: a batch alone
+    (newsroom / "content/culture/plain.md").write_text(article("Plain", "2025-12-02"))
+    one = scan.walk_content(newsroom, jobs=1)
+    two = scan.walk_content(newsroom, jobs=2)
+    assert len(one.keys) == 7 and "content/culture/été.md" in one.keys
+    assert (two.keys, two.columns, two.files) == (one.keys, one.columns, one.files)  # in the same order
+    assert one.columns[0].tolist() == [os.stat(newsroom / key).st_size for key in one.keys]
+    assert scan.scan_sources(newsroom, jobs=2).hashes == scan.scan_sources(newsroom).hashes
 
 
 def test_an_edit_in_place_is_read_alone_and_again_until_its_signature_is_old_enough_to_trust(newsroom, monkeypatch):

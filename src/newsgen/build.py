@@ -29,7 +29,7 @@ from .scan import Scan, scan_sources
 from .theme import template_dirs
 from .output import (PendingPages, Staging, check_output_folder, clear_leftovers, commit_incremental,
                      interrupts_held, page_hash, remove_folder, static_files, statics_of, work_folder)
-from .parallel import collector_paused, run_chunks
+from .parallel import collector_paused, jobs_for, run_chunks
 from .report import Reporter
 from .search import BOOK_FILE, MANIFEST, Book, index_folders, index_ready
 from .state import STATE_DIR, BuildState, Outcome, Summary, TickerRecord, open_state, site_lock
@@ -94,7 +94,7 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             reporter.problem(Problem(".newsgen/state.db", 0, 0, "", reason, severity="warning"))
         if state is not None and options.clean:
             state.clear()
-        scan = scan_sources(options.site, state.known_sources() if state is not None else None)
+        scan = scan_sources(options.site, state.known_sources() if state is not None else None, jobs_for(options.jobs))
         record = scan.known()
         if state is not None and record is not None:
             state.set_known_sources(record)  # true of the files whatever becomes of this build
@@ -501,7 +501,6 @@ def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, c
             reporter: Reporter) -> list[PageOutcome]:
     """Render the pages to do on every core: a clean build's into ``staging``, an incremental
     one's held in ``pending``. Raises every page's problem together."""
-    from .loading import jobs_for
     from .pages import RenderJob, render_chunk
 
     rendered: list[PageOutcome] = []
@@ -518,7 +517,7 @@ def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, c
 
     job = RenderJob(renderer, loaded.specs, options.output_dir, staging, changes.previous, splice)
     reporter.start("rendering", len(changes.todo))
-    run_chunks(render_chunk, changes.todo, jobs_for(options), job, reporter.advance, consume=keep)
+    run_chunks(render_chunk, changes.todo, jobs_for(options.jobs), job, reporter.advance, consume=keep)
     reporter.finish()
     failures: dict[tuple[str, int, str], Problem] = {}
     for outcome in rendered:

@@ -23,9 +23,9 @@ from urllib.parse import unquote, urlsplit
 from .config import Config
 from .eject import override_warnings
 from .i18n import CATALOG_FOLDER, Word, is_english, template_words, untranslated
-from .loading import jobs_for, load_site
+from .loading import load_site
 from .options import BuildOptions
-from .parallel import collector_paused, run_chunks
+from .parallel import collector_paused, jobs_for, run_chunks
 from .pages import SiteRenderer
 from .errors import ContentError, Problem
 from .kinds import Kind, PageSpec, unit
@@ -59,7 +59,7 @@ def _check_site(options: BuildOptions, reporter: Reporter | None) -> list[Proble
     job = CheckJob(SiteRenderer(loaded, options.site), loaded.specs, served, base,
                    loaded.config if loaded.config.hosted else None)
     # rendering and reading the links of every page is most of a check: on every core, results in page order
-    for index, failure, broken in run_chunks(_check_chunk, checked, jobs_for(options), job):
+    for index, failure, broken in run_chunks(_check_chunk, checked, jobs_for(options.jobs), job):
         spec = loaded.specs[index]
         if failure is not None:
             if failure not in problems:

@@ -57,7 +57,8 @@ from .errors import Problem
 from .inputs import signature as file_signature
 from .bundles import place_resources
 from .scan import Scan, Source
-from .loading import LoadedSite, article_settings, jobs_for, parse_sources, people_of
+from .loading import LoadedSite, article_settings, parse_sources, people_of
+from .parallel import jobs_for
 from .options import BuildOptions
 from .model import Article, Author, Section, Site, Term, placement_text
 from .kinds import Kind, PageSpec, retitled
@@ -705,7 +706,7 @@ def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton
     state.begin()
     try:
         results, placements, meanwhile = parse_sources(changed, config, people, settings, hashes, state,
-                                                         jobs_for(options))
+                                                         jobs_for(options.jobs))
     finally:
         state.commit()  # what was read is true of the files, whatever becomes of this build
     if meanwhile:

@@ -28,7 +28,7 @@ from .errors import ContentError, Problem, sort_problems
 from .frontmatter import body_line
 from .markup import CachedMarkup, MarkupRenderer, Rendered, settings_key as markdown_settings
 from .model import Article, Edition, Site, build_editions, build_site, placement_text, same_placement, shelved
-from .parallel import default_jobs, run_chunks
+from .parallel import jobs_for, run_chunks
 from .people import AUTHORS, NOBODY, People, read_people
 from .kinds import PageSpec, retitled
 from .kinds.sitemaps import NEWS_WINDOW
@@ -406,7 +406,7 @@ def _read_articles(scan: Scan, config: Config, people: People, options: BuildOpt
         state.begin()
     try:
         parsed, _, changed_meanwhile = parse_sources(to_parse, config, people, settings, hashes, state,
-                                                     jobs_for(options), reporter.advance, shelf)
+                                                     jobs_for(options.jobs), reporter.advance, shelf)
         results.update(parsed)
         if state is not None and (to_parse or state.article_count() != len(sources)):
             state.keep_articles(set(hashes))
@@ -538,7 +538,3 @@ def _markdown_lookup(state_path: Path | None) -> Any:
         except Exception:  # noqa: BLE001 - a damaged or foreign entry: the body is rendered again
             return None
     return lookup
-
-
-def jobs_for(options: BuildOptions) -> int:
-    return options.jobs if options.jobs > 0 else default_jobs()

@@ -35,6 +35,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def jobs_for(asked: int) -> int:
+    """The processes a build may use: as many as ``asked`` for (``BuildOptions.jobs``), else one per core."""
+    return asked if asked > 0 else default_jobs()
+
+
 def run_chunks(function: Callable[[J, Sequence[T]], list[R]], items: Sequence[T], jobs: int, job: J,
                progress: Callable[[int], None] | None = None,
                consume: Callable[[list[R]], None] | None = None) -> list[R]:
