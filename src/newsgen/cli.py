@@ -5,6 +5,7 @@ never sees a Python traceback; ``--debug`` shows one for developers.
 """
 from __future__ import annotations
 
+import gc
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -33,12 +34,12 @@ class TerminalReporter(Reporter):
         self.bar: Any = None
 
     def start(self, stage: str, total: int) -> None:
-        if not self.quiet and total:
+        # no bar when stderr is not a terminal (CI logs), and then not even tqdm's import (15 ms)
+        if not self.quiet and total and sys.stderr.isatty():
             from tqdm import tqdm  # imported when needed: a no-op rebuild should start fast
 
             self.bar = tqdm(total=total, desc=stage, unit="page" if stage == "rendering" else "file",
-                            delay=0.7, leave=False, file=sys.stderr, dynamic_ncols=True,
-                            disable=None)  # None: no bar when stderr is not a terminal (CI logs)
+                            delay=0.7, leave=False, file=sys.stderr, dynamic_ncols=True)
 
     def advance(self, steps: int = 1) -> None:
         if self.bar is not None:
@@ -147,6 +148,10 @@ def build_command(site: Path, output: Path | None, drafts: bool, future: bool, c
                   quiet: bool, debug: bool) -> None:
     """Build the site into its output folder (only what changed since the last build)."""
     def action() -> None:
+        # The process ends with the build: its garbage goes with it. With the collector back on
+        # after the build (see parallel.collector_paused), its first run would walk everything the
+        # build made, 50 ms of a one-article edit at 100,000 articles, for memory freed at exit anyway.
+        gc.disable()
         result = build(_options(site, output, drafts, future, clean, jobs), TerminalReporter(quiet))
         if not quiet:
             click.echo(summary(result))
