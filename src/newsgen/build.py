@@ -574,7 +574,7 @@ def _write_changed(options: BuildOptions, loaded: LoadedSite, state: BuildState 
         record()
     articles = delta.articles.values() if delta is not None else loaded.site.articles
     try:  # after the pages: a Ctrl-C here leaves them written, and the index to the next build
-        _search(options, output, loaded, articles, complete=delta is None, book=book, reporter=reporter)
+        _search(options, state, output, loaded, articles, complete=delta is None, book=book, reporter=reporter)
     except KeyboardInterrupt:
         raise Interrupted("the pages are up to date but the search index is not; the next build "
                           "updates it") from None
@@ -592,24 +592,27 @@ def _swap_in(options: BuildOptions, loaded: LoadedSite, state: BuildState | None
     copied = staging.copy_statics(statics)
     if options.use_state:  # until the new index is in place
         (options.site / STATE_DIR / BOOK_FILE).unlink(missing_ok=True)
-    book = _search(options, staging.path, loaded, loaded.site.articles, complete=True, book=None, reporter=reporter)
+    made = _search(options, state, staging.path, loaded, loaded.site.articles, complete=True, book=None,
+                   reporter=reporter)
     try:
         with interrupts_held(lambda: "the new site was put in place just before"):
             staging.commit()
-            if book is not None and options.use_state:
-                book.write(options.site / STATE_DIR / BOOK_FILE)
+            if made is not None:
+                _keep_book(options, state, *made, complete=True)
             record()
     finally:
         staging.clear_old()  # after the swap and its record: a Ctrl-C need not wait for it
     return Written(sum(1 for o in rendered if o.wrote) + copied, 0, 0, [])
 
 
-def _search(options: BuildOptions, output: Path, loaded: LoadedSite, articles: Iterable[Article], complete: bool,
-            book: Book | None, reporter: Reporter) -> Book | None:
+def _search(options: BuildOptions, state: BuildState | None, output: Path, loaded: LoadedSite,
+            articles: Iterable[Article], complete: bool, book: Book | None,
+            reporter: Reporter) -> tuple[Book, dict[str, str]] | None:
     """Bring the search index in ``output`` up to ``articles`` (every article, or the edited
     ones of a delta build) from the one ``book`` describes (None: make it afresh), or remove
-    it when the site has none (see ``search``). Returns the new book; an incremental build
-    writes it here, a clean build once its staging folder is in place.
+    it when the site has none (see ``search``). Returns the new book and what the articles'
+    records were made from; an incremental build keeps them here, a clean build once its
+    staging folder is in place (see :func:`_keep_book`).
 
     The caller removes the book from the state before the output changes, so a build
     stopped before the new one is written leaves the next build to make the index afresh.
@@ -634,18 +637,27 @@ def _search(options: BuildOptions, output: Path, loaded: LoadedSite, articles: I
     marks = {a.key: digest(settings, loaded.fingerprints[a.key]) for a in articles if a.key in loaded.fingerprints}
     if book is not None and not index_ready(output, config, book):
         book = None  # not the index on disk: made afresh, from a record of every article
-    known = book.inputs if book is not None else {}
+    known = state.search_inputs(None if complete else marks) if book is not None and state is not None else {}
     try:
         new = update_index(output, config, changes_of(articles, config, complete,
                                                       lambda a: a.key in marks and known.get(a.key) == marks[a.key]),
                            book)
-        new.inputs = marks if complete else {**known, **marks}
     except IndexerError as exc:
         _report(reporter, failed(exc))
         return None
     except Stale:
         _report(reporter, failed(IndexerError("it did not match the pages; the next build makes it afresh")))
         return None
-    if output == options.output_dir and options.use_state:  # not a clean build's staging folder
-        new.write(options.site / STATE_DIR / BOOK_FILE)
-    return new
+    if output == options.output_dir:  # not a clean build's staging folder
+        _keep_book(options, state, new, marks, complete)
+    return new, marks
+
+
+def _keep_book(options: BuildOptions, state: BuildState | None, book: Book, marks: dict[str, str],
+               complete: bool) -> None:
+    """Keep the search book and what its articles' records were made from (``marks``: of every
+    article when ``complete``) for the next build: the marks first, so that a book is never
+    read with marks older than its own."""
+    if options.use_state and state is not None:
+        state.set_search_inputs(marks, complete)
+        book.write(options.site / STATE_DIR / BOOK_FILE)

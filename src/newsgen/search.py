@@ -57,8 +57,10 @@ if TYPE_CHECKING:
 INDEX_FOLDER = SEARCH_INDEX.strip("/")  # under each edition's prefix: /pagefind/, /ru/pagefind/ (plan reserves it)
 MANIFEST = "segments.json"
 BOOK_FILE = "search.book"  # in the build state's folder
+SEGMENTS_FOLDER = "search-segments"  # beside it: each segment's entries (see Segment)
 _OLD_BOOK_FILE = "search.json"  # the book as JSON, before BOOK_FILE: removed when a book is written
-FORMAT = 1  # of the manifest and the book: bump when what they mean changes
+FORMAT = 1  # of the manifest: bump when what it means changes
+BOOK_FORMAT = 2  # of the book, likewise
 DEAD_SHARE = 0.25  # an archive segment with more dead records than this share is made again
 _KEPT = {"pagefind-entry.json", "pagefind-worker.js"}  # of the bundle's "pagefind-" files, those searches read
 
@@ -131,26 +133,68 @@ def index_folders(config: Config) -> list[str]:
 # the book: what each segment holds
 
 
-@dataclass
 class Segment:
-    """One Pagefind bundle of an edition's index."""
+    """One Pagefind bundle of an edition's index.
 
-    name: str  # its folder, made anew each time the bundle is
-    entries: dict[str, tuple[str, str]] = field(default_factory=dict)  # url -> (record digest, fragment id)
-    dead: set[str] = field(default_factory=set)  # fragment ids of records no longer live
-    oldest: str = ""  # sort keys of its oldest and newest records
-    newest: str = ""
+    Its entries (each record's URL, digest and fragment id) never change once the bundle is
+    made, so they are kept in a file of their own under ``SEGMENTS_FOLDER``, written once and
+    read only when a build asks for them: an edit reads the segment that holds its article,
+    not the whole index's (100,000 articles' entries are 9 MB, which every edit read and
+    wrote again when the book held them)."""
+
+    def __init__(self, name: str, entries: dict[str, tuple[str, str]] | None = None, dead: Iterable[str] = (),
+                 oldest: str = "", newest: str = "", *, size: int = 0, stored: Path | None = None) -> None:
+        self.name = name  # its folder, made anew each time the bundle is
+        self._entries = entries  # url -> (record digest, fragment id); None until read from ``stored``
+        self.dead = set(dead)  # fragment ids of records no longer live
+        self.oldest, self.newest = oldest, newest  # sort keys of its oldest and newest records
+        self.size = len(entries) if entries is not None else size
+        self._stored = stored
+
+    @property
+    def entries(self) -> dict[str, tuple[str, str]]:
+        if self._entries is None:
+            self._entries = _read_entries(self._stored)
+        return self._entries
 
     def live(self) -> dict[str, tuple[str, str]]:
         return {url: entry for url, entry in self.entries.items() if entry[1] not in self.dead}
 
-    def fields(self) -> tuple[str, dict[str, tuple[str, str]], list[str], str, str]:
-        return self.name, self.entries, sorted(self.dead), self.oldest, self.newest
+    def copy(self) -> Segment:
+        """The same segment with a set of dead ids of its own (the entries are never changed)."""
+        return Segment(self.name, self._entries, self.dead, self.oldest, self.newest, size=self.size,
+                       stored=self._stored)
 
-    @staticmethod
-    def of(fields: tuple[str, dict[str, tuple[str, str]], list[str], str, str]) -> Segment:
-        name, entries, dead, oldest, newest = fields
-        return Segment(name, entries, set(dead), oldest, newest)
+    def may_hold(self, key: str) -> bool:
+        """Whether a record with sort key ``key`` can be in this segment, by its date range."""
+        return self.oldest <= key <= self.newest
+
+    def entries_file(self) -> str:
+        """The name of its entries' file: the segment's and a digest of them, so that a file of
+        that name always holds them (a clean build names its segments from s1 again)."""
+        data = marshal.dumps(sorted(self.entries.items()))
+        return f"{self.name}-{hashlib.blake2b(data, digest_size=12).hexdigest()}"
+
+    def head(self, entries_file: str) -> tuple[str, list[str], str, str, int, str]:
+        return self.name, sorted(self.dead), self.oldest, self.newest, self.size, entries_file
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Segment) and (self.name, self.dead, self.oldest, self.newest, self.size) == (
+            other.name, other.dead, other.oldest, other.newest, other.size)
+
+    def __repr__(self) -> str:
+        return f"Segment({self.name!r}, size={self.size}, dead={len(self.dead)})"
+
+
+def _read_entries(path: Path | None) -> dict[str, tuple[str, str]]:
+    """A segment's entries from their file; raises :class:`Stale` when it is gone or damaged
+    (the next build then makes the index afresh)."""
+    try:
+        if path is None:
+            raise OSError("no file")
+        return dict(marshal.loads(unseal(path.read_bytes())))
+    except (OSError, ValueError, EOFError, TypeError, Unsealed) as exc:
+        raise Stale(f"the entries of a search segment cannot be read ({path})") from exc
 
 
 @dataclass
@@ -164,46 +208,63 @@ class EditionIndex:
 
 @dataclass
 class Book:
-    """The build state's record of every edition's index (see the module's docstring)."""
+    """The build state's record of every edition's index (see the module's docstring): kept in
+    ``BOOK_FILE``, each segment's entries in ``SEGMENTS_FOLDER`` beside it. What each article's
+    record was made from is in the build state's database (``BuildState.search_inputs``)."""
 
     generation: int = 0
     segment: int = 0  # the segment size it was made with
     editions: dict[str, EditionIndex] = field(default_factory=dict)  # by index folder
     counter: int = 0  # for new segment names
-    # article key -> a digest of the settings and of the article's inputs its record was made from:
-    # an article whose inputs are the same needs no new record (see changes_of)
-    inputs: dict[str, str] = field(default_factory=dict)
-
-    def data(self) -> bytes:
-        """The book as the build state keeps it: ``marshal``, sealed (see ``sealed.seal``).
-
-        Every edit reads and writes it whole. At 100,000 articles, as JSON (18 MB) that took
-        0.6 s of a one-article edit; as ``marshal``, seal included, 0.26 s. ``marshal``
-        trusts its input, hence the seal: a book this user's builds did not write is not read."""
-        return seal(marshal.dumps((FORMAT, self.generation, self.segment, self.counter, self.inputs,
-                                   {folder: ([s.fields() for s in e.archive], e.recent.fields() if e.recent else None)
-                                    for folder, e in self.editions.items()})))
 
     @staticmethod
     def read(path: Path) -> Book | None:
         """The book kept at ``path``; None when there is none, or it is damaged, of another
-        format, or not sealed with this user's key (the index is then made afresh)."""
+        format, not sealed with this user's key, or a segment's entries file is gone (the
+        index is then made afresh). ``marshal`` trusts its input, hence the seal."""
         try:
-            form, generation, segment, counter, inputs, editions = marshal.loads(unseal(path.read_bytes()))
-            if form != FORMAT:
+            form, generation, segment, counter, editions = marshal.loads(unseal(path.read_bytes()))
+            if form != BOOK_FORMAT:
                 return None
-            return Book(generation, segment, {folder: EditionIndex([Segment.of(s) for s in archive],
-                                                                   Segment.of(recent) if recent else None)
-                                              for folder, (archive, recent) in editions.items()}, counter, inputs)
+            folder = path.with_name(SEGMENTS_FOLDER)
+
+            def segment_of(head: tuple[str, list[str], str, str, int, str]) -> Segment:
+                name, dead, oldest, newest, size, stored = head
+                if not (folder / stored).is_file():
+                    raise ValueError(f"{stored} is gone")
+                return Segment(name, None, dead, oldest, newest, size=size, stored=folder / stored)
+            return Book(generation, segment, {name: EditionIndex([segment_of(s) for s in archive],
+                                                                 segment_of(recent) if recent else None)
+                                              for name, (archive, recent) in editions.items()}, counter)
         except (OSError, ValueError, EOFError, TypeError, AttributeError, Unsealed):
             return None
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the book: the entries of segments new since it was read (each file once, its
+        name its contents' digest), then the book itself in one step; then remove the
+        entries of segments it no longer holds."""
+        folder = path.with_name(SEGMENTS_FOLDER)
+        folder.mkdir(parents=True, exist_ok=True)
+        heads: dict[str, tuple[list[Any], Any]] = {}
+        kept: set[str] = set()
+
+        def head(segment: Segment) -> tuple[str, list[str], str, str, int, str]:
+            stored = segment._stored.name if segment._stored is not None else segment.entries_file()
+            if not (folder / stored).is_file():
+                temporary = folder / f".{stored}.new"
+                temporary.write_bytes(seal(marshal.dumps(sorted(segment.entries.items()))))
+                os.replace(temporary, folder / stored)
+            kept.add(stored)
+            return segment.head(stored)
+        for name, index in self.editions.items():
+            heads[name] = ([head(s) for s in index.archive], head(index.recent) if index.recent else None)
         temporary = path.with_name(path.name + ".new")
-        temporary.write_bytes(self.data())
+        temporary.write_bytes(seal(marshal.dumps((BOOK_FORMAT, self.generation, self.segment, self.counter, heads))))
         os.replace(temporary, path)
         path.with_name(_OLD_BOOK_FILE).unlink(missing_ok=True)
+        for entry in os.scandir(folder):
+            if entry.name not in kept:
+                os.unlink(entry.path)
 
 
 def index_ready(output: Path, config: Config, book: Book | None) -> bool:
@@ -254,6 +315,10 @@ class Records(Mapping[str, "IndexRecord"]):
 
     def __len__(self) -> int:
         return len(self._sources)
+
+    def sort_key(self, url: str) -> str:
+        """The sort key of the record of ``url`` (see :func:`sort_key`), without making the record."""
+        return sort_key(self._sources[url][0])
 
     def in_date_order(self) -> list[str]:
         """The URLs, oldest first by the records' sort key (without making the records)."""
@@ -356,10 +421,10 @@ class _Maker:
         return EditionIndex(archive, None)
 
     def update(self, previous: EditionIndex, change: Changes) -> EditionIndex:
-        archive = [Segment(s.name, s.entries, set(s.dead), s.oldest, s.newest) for s in previous.archive]
+        archive = [s.copy() for s in previous.archive]
         recent_old = previous.recent
         # records the recent segment must hold: its live ones still current, plus every new or changed one
-        holders = {url: seg for seg in archive for url in seg.live()}
+        holders = self._holders(archive, recent_old, change)
         pending: dict[str, IndexRecord | None] = {}  # url -> record to hold in the recent segment (None: from its bundle)
         recent_changed = False
         for url, record in change.records.items():  # each record made once
@@ -400,10 +465,32 @@ class _Maker:
             elif full:
                 recent = self._make(full)
         for at, seg in enumerate(archive):  # compaction; a segment with nothing live goes
-            if seg.dead and len(seg.dead) > DEAD_SHARE * len(seg.entries):
+            if seg.dead and len(seg.dead) > DEAD_SHARE * seg.size:
                 live = self._records_of(seg)
                 archive[at] = self._make(live) if live else Segment(seg.name)
-        return EditionIndex([s for s in archive if s.entries], recent)
+        return EditionIndex([s for s in archive if s.size], recent)
+
+    @staticmethod
+    def _holders(archive: list[Segment], recent: Segment | None, change: Changes) -> Mapping[str, Segment]:
+        """url -> the archive segment that holds it live: for every URL when the changes are
+        complete, else for the URLs of the records they bring. Those are looked for in the
+        segments whose date range can hold their sort key, which is where an article that
+        kept its date is (a delta build's); every segment is read only for one found neither
+        there nor in the recent segment."""
+        if change.complete:
+            return {url: seg for seg in archive for url in seg.live()}
+        holders: dict[str, Segment] = {}
+        in_recent = recent.live() if recent is not None else {}
+        for url in change.records:
+            if url in in_recent:
+                continue
+            key = change.records.sort_key(url)
+            held = next((seg for seg in archive if seg.may_hold(key) and url in seg.live()), None)
+            if held is None:
+                held = next((seg for seg in archive if url in seg.live()), None)
+            if held is not None:
+                holders[url] = held
+        return holders
 
     def _complete(self, pending: Mapping[str, IndexRecord | None], recent: Segment | None) -> list[IndexRecord]:
         """The records ``pending`` names, those without one read back from the recent segment's bundle."""

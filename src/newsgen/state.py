@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS statics (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS skeleton_sources (key TEXT PRIMARY KEY, hash TEXT NOT NULL, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS addresses (url TEXT PRIMARY KEY, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_inputs (key TEXT PRIMARY KEY, mark TEXT NOT NULL);
 """
 
 
@@ -365,6 +366,28 @@ class BuildState:
         self.db.executemany("INSERT OR REPLACE INTO skeleton_sources VALUES (?, ?, ?)",
                             ((k, h, f) for k, (h, f) in rows.items()))
 
+    def search_inputs(self, keys: Iterable[str] | None = None) -> dict[str, str]:
+        """article key -> a digest of what its search record was made from (see ``build._search``),
+        for ``keys`` or every article. Trusted only with the search book they were written with."""
+        if keys is None:
+            return dict(self.db.execute("SELECT key, mark FROM search_inputs"))
+        found: dict[str, str] = {}
+        wanted = list(keys)
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at:at + 500]
+            found.update(self.db.execute(f"SELECT key, mark FROM search_inputs WHERE key IN ({','.join('?' * len(chunk))})",
+                                         chunk))
+        return found
+
+    def set_search_inputs(self, marks: dict[str, str], complete: bool) -> None:
+        """Record what the search records of these articles were made from; ``complete``: of
+        every article, the others forgotten. Written before the search book is (see ``search.Book``)."""
+        self.begin()
+        if complete:
+            self.db.execute("DELETE FROM search_inputs")
+        self.db.executemany("INSERT OR REPLACE INTO search_inputs VALUES (?, ?)", marks.items())
+        self.commit()
+
     def statics(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT path, hash FROM statics"))
 
@@ -387,7 +410,8 @@ class BuildState:
 
     def clear(self) -> None:
         """Forget everything built, but not what this database is (schema and output folder)."""
-        for table in ("articles", "markdown", "outputs", "statics", "sources", "placements", "skeleton_sources"):
+        for table in ("articles", "markdown", "outputs", "statics", "sources", "placements", "skeleton_sources",
+                      "search_inputs"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN (?, ?)", (Key.SCHEMA.value, Key.IDENTITY.value))
 
