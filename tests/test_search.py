@@ -14,7 +14,7 @@ import pytest
 
 from conftest import article, build_site, clean_build_of, mtimes, write_tree
 from newsgen.config import load_config
-from newsgen.search import BOOK_FILE, body_text, live_records, recent_limit
+from newsgen.search import BOOK_FILE, SEGMENTS_FOLDER, body_text, live_records, recent_limit
 
 pytestmark = pytest.mark.skipif(__import__("newsgen.indexer").indexer.executable() is None,
                                 reason="Pagefind's binary (pagefind[bin]) is not installed")
@@ -72,6 +72,26 @@ def test_an_edit_rewrites_only_the_recent_segment_and_marks_the_old_record_dead(
     assert {k: v for k, v in mtimes(out).items() if k in times} == times  # no archive file touched
     records = _records(out, site)["pagefind"]
     assert "zeugma" in records["/economy/a0/"].content and "word0" not in records["/economy/a0/"].content
+    assert _records(out, site) == _records(clean_build_of(site), site)
+
+
+def test_an_edit_reads_the_entries_of_the_segment_holding_its_article_and_of_no_other(tmp_path):
+    """What keeps an edit of a 100,000-article archive from reading the whole index's record:
+    the other segments' entries are damaged here, and the edit never notices."""
+    site = _site(tmp_path, 12)
+    out, _, _ = build_site(site)
+    # a4 is in the second oldest of four segments of three
+    holder = sorted(_manifest(out)["segments"], key=lambda s: s["oldest"])[1]["path"].strip("/")
+    stored = sorted((site / ".newsgen" / SEGMENTS_FOLDER).iterdir())
+    assert len(stored) == 4 and sum(f.name.startswith(f"{holder}-") for f in stored) == 1
+    for entries in stored:
+        if not entries.name.startswith(f"{holder}-"):
+            entries.write_bytes(b"damaged")
+    (site / "content/economy/a4.md").write_text(article("Story 4", "2025-12-05T10:00:00+05:00",
+                                                        body="Now about zeugma.", tags=["t1"]))
+    out, result, reporter = build_site(site)
+    assert result.delta and not result.warnings and not reporter.problems
+    assert "zeugma" in _records(out, site)["pagefind"]["/economy/a4/"].content
     assert _records(out, site) == _records(clean_build_of(site), site)
 
 
