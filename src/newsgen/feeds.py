@@ -20,7 +20,7 @@ import mimetypes
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -52,11 +52,17 @@ def absolute_html(body: str, page_url: str, image_url: dict[str, str] | None = N
     (``Config.relink``: an edition on a domain of its own).
     """
     images = image_url or {}
+    parts = urlsplit(page_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
 
     def resolve(tag: str, attribute: str, url: str) -> str:
         if tag == "img" and attribute == "src" and url in images:
             return images[url]
-        return urljoin(page_url, relink(url) if relink is not None else url)
+        if relink is not None:
+            url = relink(url)
+        if url[:1] == "/" and url[1:2] != "/" and "/." not in url:  # the usual link: no dot segments to resolve
+            return origin + url
+        return urljoin(page_url, url)
     return rewrite_urls(body, resolve)
 
 
