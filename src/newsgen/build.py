@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .model import Article
     from .digests import PageDigests, Pieces
     from .images import ImageInfo
+    from .indexer import Indexer
     from .kinds import PageSpec
     from .pages import PageOutcome, SiteRenderer, SplicePlan
     from .render import PageRenderer
@@ -272,11 +273,16 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
     book = Book.read(options.site / STATE_DIR / BOOK_FILE) if plan.loaded.config.search else None
     if plan.loaded.config.search and not index_ready(options.output_dir, plan.loaded.config, book):
         return None  # the search index is not the one the state records: the full path makes it afresh
+    # Pagefind takes 30-40 ms to answer its first message: started now, it is ready once the pages are
+    indexer = _early_indexer() if book is not None else None
     try:
         result, _, _ = _render_and_write(options, plan.loaded, state, reporter, started, delta=plan,
-                                         search_book=book)
+                                         search_book=book, indexer=indexer)
     except Stale:  # an article the pages showed was not in the cache as the skeleton knew it; nothing was written
         return None
+    finally:
+        if indexer is not None:
+            indexer.close()
     if options.memory is not None:
         options.memory.take_edits(plan.articles, plan.edits, article_settings(plan.loaded.config, plan.loaded.people))
     for warning in plan.warnings:
@@ -286,6 +292,17 @@ def _delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: Inputs,
               skeleton=(plan.record, False),
               edits=plan.edits)
     return result
+
+
+def _early_indexer() -> Indexer | None:
+    """A Pagefind service started ahead of the search update; None when it cannot start (the
+    update then reports why)."""
+    from .indexer import Indexer, IndexerError
+
+    try:
+        return Indexer()
+    except (IndexerError, OSError):
+        return None
 
 
 def _prepare_images(options: BuildOptions, loaded: LoadedSite, state: BuildState | None,
@@ -411,7 +428,8 @@ class Written(NamedTuple):
 
 def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, reporter: Reporter,
                       started: float, verify: bool = False, delta: DeltaPlan | None = None,
-                      search_book: Book | None = None) -> tuple[BuildResult, Pieces | None, dict[str, PageRenderer]]:
+                      search_book: Book | None = None,
+                      indexer: Indexer | None = None) -> tuple[BuildResult, Pieces | None, dict[str, PageRenderer]]:
     """Render the pages whose inputs changed and write those whose bytes did; returns the
     result, from a full build the site-wide digests a skeleton keeps (see ``delta``), and
     the renderers of HTML pages by edition (for watch mode's memory).
@@ -442,7 +460,7 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
 
         if incremental:
             done = _write_changed(options, loaded, state, pending, rendered, outputs, changes, verify, delta,
-                                  reporter, record, search_book)
+                                  reporter, record, search_book, indexer)
         else:
             assert staging is not None
             done = _swap_in(options, loaded, state, staging, rendered, changes.statics, reporter, record)
@@ -539,7 +557,7 @@ def _outputs(loaded: LoadedSite, changes: Changes, rendered: list[PageOutcome]) 
 def _write_changed(options: BuildOptions, loaded: LoadedSite, state: BuildState | None, pending: PendingPages,
                    rendered: list[PageOutcome], outputs: dict[str, tuple[str, str]], changes: Changes, verify: bool,
                    delta: DeltaPlan | None, reporter: Reporter, record: Callable[[], None],
-                   search_book: Book | None) -> Written:
+                   search_book: Book | None, indexer: Indexer | None) -> Written:
     """An incremental build's write: the changed pages and static files, stale files removed,
     and the state's record of them, in one go (Ctrl-C waits for both, see interrupts_held);
     then the search index brought up to date from the state's record of it (a delta build
@@ -574,7 +592,8 @@ def _write_changed(options: BuildOptions, loaded: LoadedSite, state: BuildState 
         record()
     articles = delta.articles.values() if delta is not None else loaded.site.articles
     try:  # after the pages: a Ctrl-C here leaves them written, and the index to the next build
-        _search(options, state, output, loaded, articles, complete=delta is None, book=book, reporter=reporter)
+        _search(options, state, output, loaded, articles, complete=delta is None, book=book, reporter=reporter,
+                indexer=indexer)
     except KeyboardInterrupt:
         raise Interrupted("the pages are up to date but the search index is not; the next build "
                           "updates it") from None
@@ -606,8 +625,8 @@ def _swap_in(options: BuildOptions, loaded: LoadedSite, state: BuildState | None
 
 
 def _search(options: BuildOptions, state: BuildState | None, output: Path, loaded: LoadedSite,
-            articles: Iterable[Article], complete: bool, book: Book | None,
-            reporter: Reporter) -> tuple[Book, dict[str, str]] | None:
+            articles: Iterable[Article], complete: bool, book: Book | None, reporter: Reporter,
+            indexer: Indexer | None = None) -> tuple[Book, dict[str, str]] | None:
     """Bring the search index in ``output`` up to ``articles`` (every article, or the edited
     ones of a delta build) from the one ``book`` describes (None: make it afresh), or remove
     it when the site has none (see ``search``). Returns the new book and what the articles'
@@ -641,7 +660,7 @@ def _search(options: BuildOptions, state: BuildState | None, output: Path, loade
     try:
         new = update_index(output, config, changes_of(articles, config, complete,
                                                       lambda a: a.key in marks and known.get(a.key) == marks[a.key]),
-                           book)
+                           book, indexer)
     except IndexerError as exc:
         _report(reporter, failed(exc))
         return None

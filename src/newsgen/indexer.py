@@ -107,6 +107,7 @@ class Indexer:
                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._next_id = 0
         self._buffer = bytearray()
+        self._closed = False
 
     def __enter__(self) -> Indexer:
         return self
@@ -116,6 +117,10 @@ class Indexer:
         self.close()
 
     def close(self) -> None:
+        """End the service (again: nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         process = self._process
         try:
             assert process.stdin is not None

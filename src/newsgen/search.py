@@ -358,8 +358,10 @@ def changes_of(articles: Iterable[Article], config: Config, complete: bool,
             for folder, (records, present) in folders.items()}
 
 
-def update_index(output: Path, config: Config, changes: Mapping[str, Changes], book: Book | None) -> Book:
+def update_index(output: Path, config: Config, changes: Mapping[str, Changes], book: Book | None,
+                 started: Indexer | None = None) -> Book:
     """Bring each edition's index in ``output`` up to ``changes``; returns the new book.
+    ``started``: a Pagefind service the caller started early, used and closed here.
 
     ``book`` is the last build's record, None for a clean build. An edition whose index on
     disk is not the one the book describes (or a link made by hand in its place) is made
@@ -371,7 +373,7 @@ def update_index(output: Path, config: Config, changes: Mapping[str, Changes], b
     book = book if book is not None and book.segment == segment else None
     new = Book(generation=(book.generation if book else 0) + 1, segment=segment,
                counter=book.counter if book else 0)
-    indexer: list[Indexer] = []  # started when a first bundle is to be made
+    indexer: list[Indexer] = [started] if started is not None else []  # else started for a first bundle
     try:
         for folder in index_folders(config):
             target = output / folder
