@@ -161,7 +161,7 @@ def _full(options: BuildOptions, state: BuildState | None, scan: Scan, inputs: I
     if options.memory is not None:
         from .loading import LastBuild
 
-        options.memory.last = LastBuild(loaded, pages, options.output_dir)
+        options.memory.remember(LastBuild(loaded, pages, options.output_dir))
     if state is not None:
         # a source saved during the build is newer than the snapshot: the next build must look again
         settled = not (loaded.changed_meanwhile or result.left_alone)

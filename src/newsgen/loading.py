@@ -60,6 +60,12 @@ class ArticleMemory:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, str, Result]] = {}
         self.last: LastBuild | None = None  # the last successful build (see LastBuild)
+        self.loads = 0  # builds that loaded the site whole into this memory (see watch._collect)
+
+    def remember(self, last: LastBuild) -> None:
+        """Keep what a build that loaded the whole site left (the full path's)."""
+        self.last = last
+        self.loads += 1
 
     def take_edits(self, articles: dict[str, Article], edits: dict[str, tuple[str, str]], settings: str) -> None:
         """Bring the memory up to a delta build that rendered the new versions of ``articles``

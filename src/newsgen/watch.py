@@ -134,14 +134,19 @@ class SiteWatcher:
                 self.on_preview(urls)
         result: BuildResult | None = None
         error: BaseException | None = None
+        memory = self.options.memory
+        assert memory is not None
+        loads = memory.loads
         try:
             result = build(self.options, self.reporter)
         except (NewsgenError, OSError) as exc:
             error = exc
         except Exception as exc:  # noqa: BLE001 - a bug in newsgen: reported, and the editor's watch goes on
             error = exc
-        kept = result is not None and (result.delta or (result.incremental and not (result.parsed or result.rendered)))
-        _collect(replaced=not kept)  # before the summary: once it is printed, the next save is seen at once
+        # the site in memory is new when the build loaded it (the full path does, even when it finds
+        # nothing to render, as the first build of an up-to-date site does); a delta build or one
+        # with nothing to do keeps it
+        _collect(replaced=memory.loads != loads)  # before the summary: once printed, the next save is seen at once
         self.on_build(result, error, batch)
 
     def run(self, first_build: bool = True) -> None:
