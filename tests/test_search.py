@@ -229,3 +229,31 @@ def test_a_setting_the_records_show_brings_every_record_up_to_date(tmp_path):
     # of the whole archive, which Pagefind would make in memory growing with it
     sizes = [len(list((out / "pagefind" / s["path"] / "fragment").iterdir())) for s in _manifest(out)["segments"]]
     assert sum(sizes) == 24 and max(sizes) <= 3
+
+
+def test_the_state_keeps_what_each_indexed_record_was_made_from_through_additions_edits_and_deletions(tmp_path):
+    """What spares a build remaking the records of articles that did not change: after each build
+    the state holds a mark for every indexed article, new ones included, and none for a deleted one."""
+    from newsgen.state import open_state
+
+    site = _site(tmp_path, 6)
+    out, _, _ = build_site(site)
+
+    def marks() -> dict[str, str]:
+        state, _ = open_state(site, str(out.resolve()))
+        try:
+            return state.search_inputs()
+        finally:
+            state.close()
+    first = marks()
+    assert sorted(first) == sorted(f"content/{'politics' if n % 2 else 'economy'}/a{n}.md" for n in range(6))
+    (site / "content/politics/new.md").write_text(article("New", "2025-12-20T10:00:00+05:00", body="Fresh words."))
+    (site / "content/economy/a0.md").unlink()
+    (site / "content/economy/a2.md").write_text(article("Story 2", "2025-12-03T10:00:00+05:00", body="Edited."))
+    build_site(site)
+    after = marks()
+    assert sorted(after) == sorted({*first, "content/politics/new.md"} - {"content/economy/a0.md"})
+    assert after["content/economy/a2.md"] != first["content/economy/a2.md"]
+    assert {k: v for k, v in after.items() if k not in ("content/economy/a2.md", "content/politics/new.md")} == {
+        k: v for k, v in first.items() if k not in ("content/economy/a0.md", "content/economy/a2.md")}
+    assert _records(out, site) == _records(clean_build_of(site), site)

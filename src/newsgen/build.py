@@ -617,7 +617,7 @@ def _swap_in(options: BuildOptions, loaded: LoadedSite, state: BuildState | None
         with interrupts_held(lambda: "the new site was put in place just before"):
             staging.commit()
             if made is not None:
-                _keep_book(options, state, *made, complete=True)
+                _keep_book(options, state, made[0], made[1], complete=True, known=None)
             record()
     finally:
         staging.clear_old()  # after the swap and its record: a Ctrl-C need not wait for it
@@ -656,10 +656,12 @@ def _search(options: BuildOptions, state: BuildState | None, output: Path, loade
     marks = {a.key: digest(settings, loaded.fingerprints[a.key]) for a in articles if a.key in loaded.fingerprints}
     if book is not None and not index_ready(output, config, book):
         book = None  # not the index on disk: made afresh, from a record of every article
-    known = state.search_inputs(None if complete else marks) if book is not None and state is not None else {}
+    # what the state says the index's records were made from: only with the book it was written with
+    known = state.search_inputs(None if complete else marks) if book is not None and state is not None else None
+    unchanged = known or {}
     try:
         new = update_index(output, config, changes_of(articles, config, complete,
-                                                      lambda a: a.key in marks and known.get(a.key) == marks[a.key]),
+                                                      lambda a: a.key in marks and unchanged.get(a.key) == marks[a.key]),
                            book, indexer)
     except IndexerError as exc:
         _report(reporter, failed(exc))
@@ -668,15 +670,21 @@ def _search(options: BuildOptions, state: BuildState | None, output: Path, loade
         _report(reporter, failed(IndexerError("it did not match the pages; the next build makes it afresh")))
         return None
     if output == options.output_dir:  # not a clean build's staging folder
-        _keep_book(options, state, new, marks, complete)
+        _keep_book(options, state, new, marks, complete, known)
     return new, marks
 
 
 def _keep_book(options: BuildOptions, state: BuildState | None, book: Book, marks: dict[str, str],
-               complete: bool) -> None:
+               complete: bool, known: dict[str, str] | None) -> None:
     """Keep the search book and what its articles' records were made from (``marks``: of every
     article when ``complete``) for the next build: the marks first, so that a book is never
-    read with marks older than its own."""
-    if options.use_state and state is not None:
-        state.set_search_inputs(marks, complete)
-        book.write(options.site / STATE_DIR / BOOK_FILE)
+    read with marks older than its own. ``known``: what the state held for them (None: not
+    read), so that only what changed is written (100,000 rows took 0.5 s of a full build)."""
+    if not options.use_state or state is None:
+        return
+    if known is None:
+        state.set_search_inputs(marks, None if complete else ())
+    else:
+        state.set_search_inputs({key: mark for key, mark in marks.items() if known.get(key) != mark},
+                                known.keys() - marks.keys() if complete else ())
+    book.write(options.site / STATE_DIR / BOOK_FILE)

@@ -379,12 +379,15 @@ class BuildState:
                                          chunk))
         return found
 
-    def set_search_inputs(self, marks: dict[str, str], complete: bool) -> None:
-        """Record what the search records of these articles were made from; ``complete``: of
-        every article, the others forgotten. Written before the search book is (see ``search.Book``)."""
+    def set_search_inputs(self, marks: Mapping[str, str], forget: Iterable[str] | None = ()) -> None:
+        """Record what the search records of these articles were made from, and forget those of
+        ``forget`` (None: of every article not in ``marks``). Written before the search book is
+        (see ``search.Book``)."""
         self.begin()
-        if complete:
+        if forget is None:
             self.db.execute("DELETE FROM search_inputs")
+        else:
+            self.db.executemany("DELETE FROM search_inputs WHERE key = ?", ((key,) for key in forget))
         self.db.executemany("INSERT OR REPLACE INTO search_inputs VALUES (?, ?)", marks.items())
         self.commit()
 
