@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import (NOW, article, build_site, changed, clean_build_of, files_of, mtimes, read, search_setting,
                       searchable, tick, with_search)
@@ -656,3 +658,12 @@ def test_an_index_folder_that_is_a_link_is_replaced_never_written_through(newsro
     assert files_of(elsewhere) == before
     assert not (out / "pagefind").is_symlink() and (out / "pagefind/segments.json").is_file()
     assert searchable(out, newsroom) == searchable(clean_build_of(newsroom), newsroom)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(), max_size=40), st.integers(1, 7))
+def test_a_digest_taken_in_batches_is_the_digest_taken_at_once(parts, batch):
+    """Big digests (every article's placement, every page's URL) are taken a batch at a time to
+    spare memory; their values must be those of one digest, which earlier builds recorded."""
+    from newsgen.hashing import digest, digest_all
+    assert digest_all(iter(parts), batch) == digest(*parts)

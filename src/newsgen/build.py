@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 from . import __version__
 from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name, signature as file_signature
 from .dates import Window, build_now
-from .hashing import digest
+from .hashing import digest, digest_all
 from .errors import ContentError, Interrupted, OutputError, Problem, warning as make_warning
 from .options import ARTICLE_FORMAT, BuildOptions
 from .scan import Scan, scan_sources
@@ -493,7 +493,7 @@ def _changes(options: BuildOptions, loaded: LoadedSite, state: BuildState | None
             previous = {rel: seen if _holds(output / rel, seen[1]) else ("", "") for rel, seen in previous.items()}
         infos, variants, image_problems = _prepare_images(options, loaded, state, trust_sizes=bool(previous))
         statics = {**loaded.statics, **{rel: (path, _signature(path)) for rel, path in variants.items()}}
-        statics_digest = digest(*(f"{rel}:{sig}" for rel, (_, sig) in sorted(statics.items())))
+        statics_digest = digest_all(f"{rel}:{sig}" for rel, (_, sig) in sorted(statics.items()))
         page_digests = PageDigests(loaded.site, loaded.config, loaded.rates, loaded.fingerprints,
                                    template_digests(renderer.env, loaded.data.hashes), statics_digest)
         digests = page_digests.all(loaded.specs)

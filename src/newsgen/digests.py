@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from . import __version__
-from .hashing import digest
+from .hashing import digest, digest_all
 from .config import Config
 from .i18n import CATALOG_FOLDER
 from .model import Site, placement_text
@@ -215,7 +215,7 @@ class PageDigests:
         self.rates_digest = digest(repr(rates))
         # the pages about the whole site (sitemaps, archive, tag and author indexes) show where the
         # articles are and when they changed, never their text: an edit to a body leaves them be
-        self.placement = digest(*(placement_text(a) for a in site.articles))
+        self.placement = digest_all(placement_text(a) for a in site.articles)
         self.statics = statics
         self.urls = ""  # digest of every page's URL, set by :meth:`all`
 
@@ -261,5 +261,5 @@ class PageDigests:
     def all(self, specs: Iterable[PageSpec]) -> list[str]:
         spec_list = list(specs)
         # every page's URL (and its versions in the other editions, which the sitemap lists)
-        self.urls = digest(*(f"{s.url}{s.versions}" if s.versions else s.url for s in spec_list))
+        self.urls = digest_all(f"{s.url}{s.versions}" if s.versions else s.url for s in spec_list)
         return [self.page(s, self.urls) for s in spec_list]

@@ -6,6 +6,7 @@ nothing changed, digests its inputs before it knows whether it will read any art
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 
 def digest(*parts: str) -> str:
@@ -15,3 +16,19 @@ def digest(*parts: str) -> str:
         return hashlib.blake2b(digest_size=16).hexdigest()
     text = "\x00".join(parts) + "\x00"
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def digest_all(parts: Iterable[str], batch: int = 1000) -> str:
+    """:func:`digest` of ``parts`` (the same value), taken a thousand at a time: digesting 100,000
+    texts of a few hundred characters at once held them, their join and its bytes together,
+    some 200 MB at the peak of a build's planning."""
+    made = hashlib.blake2b(digest_size=16)
+    pending: list[str] = []
+    for part in parts:
+        pending.append(part)
+        if len(pending) >= batch:
+            made.update(("\x00".join(pending) + "\x00").encode("utf-8", "surrogatepass"))
+            pending.clear()
+    if pending:
+        made.update(("\x00".join(pending) + "\x00").encode("utf-8", "surrogatepass"))
+    return made.hexdigest()
