@@ -145,7 +145,8 @@ class Segment:
     def __init__(self, name: str, entries: dict[str, tuple[str, str]] | None = None, dead: Iterable[str] = (),
                  oldest: str = "", newest: str = "", *, size: int = 0, stored: Path | None = None) -> None:
         self.name = name  # its folder, made anew each time the bundle is
-        self._entries = entries  # url -> (record digest, fragment id); None until read from ``stored``
+        # url -> (record digest, fragment id); None until read from ``stored`` (none stored: empty)
+        self._entries = entries if entries is not None or stored is not None else {}
         self.dead = set(dead)  # fragment ids of records no longer live
         self.oldest, self.newest = oldest, newest  # sort keys of its oldest and newest records
         self.size = len(entries) if entries is not None else size
