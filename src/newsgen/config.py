@@ -354,7 +354,6 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
 
 
 @lru_cache(maxsize=None)
-@lru_cache(maxsize=None)
 def language_name(code: str) -> str:
     """The language's name in its own script, as a language switcher shows it: 'Русский', '日本語'."""
     from babel import Locale, UnknownLocaleError

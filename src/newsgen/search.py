@@ -170,12 +170,6 @@ class Segment:
         """Whether a record with sort key ``key`` can be in this segment, by its date range."""
         return self.oldest <= key <= self.newest
 
-    def entries_file(self) -> str:
-        """The name of its entries' file: the segment's and a digest of them, so that a file of
-        that name always holds them (a clean build names its segments from s1 again)."""
-        data = marshal.dumps(sorted(self.entries.items()))
-        return f"{self.name}-{hashlib.blake2b(data, digest_size=12).hexdigest()}"
-
     def head(self, entries_file: str) -> tuple[str, list[str], str, str, int, str]:
         return self.name, sorted(self.dead), self.oldest, self.newest, self.size, entries_file
 
@@ -250,11 +244,15 @@ class Book:
         kept: set[str] = set()
 
         def head(segment: Segment) -> tuple[str, list[str], str, str, int, str]:
-            stored = segment._stored.name if segment._stored is not None else segment.entries_file()
-            if not (folder / stored).is_file():
-                temporary = folder / f".{stored}.new"
-                temporary.write_bytes(seal(marshal.dumps(sorted(segment.entries.items()))))
-                os.replace(temporary, folder / stored)
+            if segment._stored is not None:
+                stored = segment._stored.name
+            else:  # named by a digest of its entries: a clean build names its segments from s1 again
+                data = marshal.dumps(sorted(segment.entries.items()))
+                stored = f"{segment.name}-{hashlib.blake2b(data, digest_size=12).hexdigest()}"
+                if not (folder / stored).is_file():
+                    temporary = folder / f".{stored}.new"
+                    temporary.write_bytes(seal(data))
+                    os.replace(temporary, folder / stored)
             kept.add(stored)
             return segment.head(stored)
         for name, index in self.editions.items():

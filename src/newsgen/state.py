@@ -245,9 +245,15 @@ class BuildState:
         if keys is None:
             yield from self.db.execute(query)
             return
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            yield from self.db.execute(f"{query} WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+        yield from self._rows_where_in(query, "key", keys)
+
+    def _rows_where_in(self, query: str, column: str, values: Iterable[str]) -> Iterator[Any]:
+        """The rows of ``query`` whose ``column`` is one of ``values``, asked 500 at a time
+        (SQLite limits the parameters of one statement)."""
+        wanted = list(values)
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at:at + 500]
+            yield from self.db.execute(f"{query} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
 
     def article_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -306,15 +312,11 @@ class BuildState:
     # markdown -----------------------------------------------------------------------------
     def cached_markdown(self, body_hashes: Iterable[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        hashes = list(body_hashes)
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for h, data in self.db.execute(f"SELECT body_hash, data FROM markdown WHERE body_hash IN ({marks})", chunk):
-                try:
-                    found[h] = sealed.loads(data)
-                except Exception:  # noqa: BLE001 - a damaged or foreign entry: the body is rendered again
-                    continue
+        for h, data in self._rows_where_in("SELECT body_hash, data FROM markdown", "body_hash", body_hashes):
+            try:
+                found[h] = sealed.loads(data)
+            except Exception:  # noqa: BLE001 - a damaged or foreign entry: the body is rendered again
+                continue
         return found
 
     def store_markdown(self, rows: Iterable[tuple[str, bytes]]) -> None:
@@ -346,13 +348,7 @@ class BuildState:
 
     def outputs_of(self, paths: list[str]) -> dict[str, tuple[str, str]]:
         """:meth:`outputs` for the given paths only (those that have a row)."""
-        found: dict[str, tuple[str, str]] = {}
-        for i in range(0, len(paths), 500):
-            chunk = paths[i:i + 500]
-            rows = self.db.execute(f"SELECT path, inputs, hash FROM outputs WHERE path IN ({','.join('?' * len(chunk))})",
-                                   chunk)
-            found.update((p, (i, h)) for p, i, h in rows)
-        return found
+        return {p: (i, h) for p, i, h in self._rows_where_in("SELECT path, inputs, hash FROM outputs", "path", paths)}
 
     # the skeleton's changes (see delta.py) ------------------------------------------------------
     def skeleton_sources(self) -> dict[str, tuple[str, str]]:
@@ -369,15 +365,8 @@ class BuildState:
     def search_inputs(self, keys: Iterable[str] | None = None) -> dict[str, str]:
         """article key -> a digest of what its search record was made from (see ``build._search``),
         for ``keys`` or every article. Trusted only with the search book they were written with."""
-        if keys is None:
-            return dict(self.db.execute("SELECT key, mark FROM search_inputs"))
-        found: dict[str, str] = {}
-        wanted = list(keys)
-        for at in range(0, len(wanted), 500):
-            chunk = wanted[at:at + 500]
-            found.update(self.db.execute(f"SELECT key, mark FROM search_inputs WHERE key IN ({','.join('?' * len(chunk))})",
-                                         chunk))
-        return found
+        query = "SELECT key, mark FROM search_inputs"
+        return dict(self.db.execute(query) if keys is None else self._rows_where_in(query, "key", keys))
 
     def set_search_inputs(self, marks: Mapping[str, str], forget: Iterable[str] | None = ()) -> None:
         """Record what the search records of these articles were made from, and forget those of
