@@ -296,6 +296,22 @@ def test_a_build_with_nothing_to_do_loads_neither_markdown_nor_templates(newsroo
     assert done.stdout.split("\n")[-2] == "0 0 []"
 
 
+def test_an_edit_to_an_english_site_loads_neither_pygments_nor_babel(newsroom):
+    # each is some 20 ms of an edit's build, and neither changes a byte of an English site's pages
+    pytest.importorskip("pygments", reason="Pygments is not installed, so nothing could load it")
+    build_site(newsroom)
+    source = newsroom / "content/politics/a.md"
+    source.write_text(source.read_text() + "\n```python\nprint('x')\n```\n")
+    script = ("import sys\nfrom pathlib import Path\nfrom newsgen.build import BuildOptions, build\n"
+              f"result = build(BuildOptions(site=Path({str(newsroom)!r})))\n"
+              "print(result.parsed, [m for m in ('pygments', 'babel') if m in sys.modules])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[-2] == "1 []"
+    page = (newsroom / "build/politics/a/index.html").read_text()
+    assert '<pre><code class="language-python">print(&#x27;x&#x27;)' in page or \
+        """<pre><code class="language-python">print('x')""" in page
+
+
 def test_a_loaded_site_reads_its_bodies_from_the_state_and_a_copy_carries_its_own(newsroom):
     from newsgen.loading import load_site
     from newsgen.model import Shelved

@@ -171,6 +171,28 @@ def test_a_site_in_one_language_has_no_switcher_and_no_hreflang(site_tree):
     assert "Главная" in page  # a site in Russian alone gets the Russian words too
 
 
+def test_an_edition_in_a_right_to_left_language_is_laid_out_right_to_left_with_its_name_from_cldr(site_tree):
+    site = site_tree({"newsgen.yaml": "search: false\nlanguages: [en, ar, pa-Arab]\n",
+                      "content/politics/a.md": article("A"),
+                      "content/ar/politics/a.md": article("مقال", translation_key="a"),
+                      "content/pa-Arab/politics/a.md": article("مضمون", translation_key="a")})
+    out = build_site(site)[0]
+    english, arabic = read(out, "/politics/a/"), read(out, "/ar/politics/a/")
+    assert '<html lang="en" dir="ltr">' in english
+    assert '<html lang="ar" dir="rtl">' in arabic and '<html lang="pa-Arab" dir="rtl">' in read(out, "/pa-arab/politics/a/")
+    assert switcher(english).keys() == {"en", "ar", "pa-Arab"} and ">العربية</a>" in english
+
+
+def test_the_writing_direction_of_every_language_babel_knows_is_the_one_cldr_gives():
+    from babel import Locale, localedata
+
+    from newsgen.config import language_direction
+
+    for ident in localedata.locale_identifiers():
+        cldr = "rtl" if Locale.parse(ident).character_order == "right-to-left" else "ltr"
+        assert language_direction(ident.replace("_", "-")) == cldr, ident
+
+
 @pytest.mark.parametrize("languages, message", [
     ("[en, english]", "'english' is not a language tag"),
     ("[en, ru, RU]", "lists RU twice"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UsageError
 from .frontmatter import decode_source, parse_yaml, shown
+from .hashing import digest
 from .inputs import RATES_FILE, SETTINGS_FILE
 from .slugs import SLUG_STYLES, site_path
 from .urls import SiteUrls
@@ -36,7 +37,7 @@ class Language:
     ``Config.url`` turns those paths into links on its host."""
 
     code: str
-    name: str
+    given_name: str = ""  # the name the settings give it; '' for its name in CLDR (see name)
     direction: str = "ltr"  # or "rtl"
     title: str = ""  # '' for the site's
     description: str = ""
@@ -45,6 +46,13 @@ class Language:
     prefix: str = ""
     slugs: str = ""  # the style of its article slugs (see slugs.SLUG_STYLES); '' for the site's
     host: str = ""  # the base URL of an edition on a domain of its own, without a trailing slash; '' for none
+
+    @property
+    def name(self) -> str:
+        """The name readers pick it by: the settings' own, else CLDR's in its own script.
+        Asked for only where a page shows it (the switcher), so that a site in one language
+        never loads babel's locale data (about 20 ms of every build that renders a page)."""
+        return self.given_name or language_name(self.code)
 
     @property
     def urls(self) -> SiteUrls:
@@ -93,7 +101,7 @@ class Config:
     @property
     def editions(self) -> tuple[Language, ...]:
         """Every edition, the default first; a site in one language has one, at the root."""
-        return self.languages or (Language(self.language, language_name(self.language), language_direction(self.language)),)
+        return self.languages or (Language(self.language, "", language_direction(self.language)),)
 
     @property
     def multilingual(self) -> bool:
@@ -353,6 +361,11 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
     return Config(**values, warnings=tuple(warnings))
 
 
+def config_digest(config: Config) -> str:
+    """Every setting that can change output (warnings excluded)."""
+    return digest(*(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config) if f.name != "warnings"))
+
+
 @lru_cache(maxsize=None)
 def language_name(code: str) -> str:
     """The language's name in its own script, as a language switcher shows it: 'Русский', '日本語'."""
@@ -365,15 +378,20 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-@lru_cache(maxsize=None)
+# Which languages are written right to left, as CLDR says (babel's ``Locale.character_order``;
+# a test holds this to it for every locale babel knows): by the script subtag when the tag
+# has one ('pa-Arab', 'ff-Adlm'), else by the language's usual script. Kept here rather than
+# asked of babel, whose locale data takes longer to load than an edit takes to build.
+RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
+RTL_LANGUAGES = frozenset({"apc", "ar", "ary", "bal", "bgn", "bqi", "brh", "ckb", "dv", "fa", "he", "ks", "lrc",
+                           "mzn", "nqo", "ps", "rhg", "sd", "sdh", "skr", "syr", "trw", "ug", "ur", "yi"})
+
+
 def language_direction(code: str) -> str:
     """'rtl' for a language written right to left (Arabic, Hebrew, Persian, Urdu), else 'ltr'."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return "rtl" if Locale.parse(code.replace("-", "_")).character_order == "right-to-left" else "ltr"
-    except (UnknownLocaleError, ValueError):
-        return "ltr"
+    language, *rest = code.lower().replace("_", "-").split("-")
+    script = next((part for part in rest if len(part) == 4 and part.isalpha()), "")
+    return "rtl" if (script in RTL_SCRIPTS if script else language in RTL_LANGUAGES) else "ltr"
 
 
 _LANGUAGE_KEYS = ("name", "direction", "title", "description", "timezone", "sections", "base_url", "slugs")
@@ -463,7 +481,7 @@ def _parse_languages(value: Any, bad: Callable[[str, str], None]) -> tuple[Langu
             bad(f"{code}: slugs must be {', '.join(SLUG_STYLES[:-1])} or {SLUG_STYLES[-1]}, not {shown(slugs)}",
                 "slugs: native")
             return None
-        languages.append(Language(code, str(texts.get("name") or language_name(code)), direction,
+        languages.append(Language(code, str(texts.get("name") or ""), direction,
                                   str(texts.get("title", "")), str(texts.get("description", "")), zone, sections,
                                   prefix.rstrip("/"), slugs, host))
     return tuple(languages)

@@ -14,12 +14,12 @@ the property-based test of incremental builds holds this module to that promise.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from . import __version__
 from .hashing import digest, digest_all
-from .config import Config
+from .config import Config, config_digest
 from .i18n import CATALOG_FOLDER
 from .model import Site, placement_text
 from .kinds import PageSpec, unit
@@ -28,11 +28,6 @@ from .ticker import Rates
 
 if TYPE_CHECKING:
     import jinja2
-
-def config_digest(config: Config) -> str:
-    """Every setting that can change output (warnings excluded)."""
-    return digest(*(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config) if f.name != "warnings"))
-
 
 def template_digests(env: jinja2.Environment, data: Mapping[str, str] | None = None) -> dict[str, str]:
     """For each template name, a digest of its source, of every template it pulls in, and

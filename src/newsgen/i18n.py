@@ -55,13 +55,13 @@ def is_english(code: str) -> bool:
 def translations(template_dirs: Iterable[Path], code: str) -> gettext.NullTranslations:
     """The words of the templates in language ``code``: English (the words as written) when
     there is no catalogue for it."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from babel.support import Translations
-
     files = [] if is_english(code) else catalog_files(template_dirs, code)
     if not files:
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo  # here: an English site never loads Babel's catalogue code
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     merged = None
     for path in files:
         with open(path, "rb") as file:

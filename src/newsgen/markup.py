@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import sys
 import xml.etree.ElementTree as etree
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import markdown
 from markdown.extensions import Extension
@@ -141,7 +143,8 @@ def _extensions() -> list[Extension]:
     from markdown.extensions.abbr import AbbrExtension
     from markdown.extensions.attr_list import AttrListExtension
     from markdown.extensions.def_list import DefListExtension
-    from markdown.extensions.fenced_code import FencedCodeExtension
+    with _pygments_unseen():
+        from markdown.extensions.fenced_code import FencedCodeExtension
     from markdown.extensions.footnotes import FootnoteExtension
     from markdown.extensions.md_in_html import MarkdownInHtmlExtension
     from markdown.extensions.sane_lists import SaneListExtension
@@ -152,6 +155,25 @@ def _extensions() -> list[Extension]:
     extra = [FencedCodeExtension(), FootnoteExtension(), AttrListExtension(), DefListExtension(), TableExtension(),
              AbbrExtension(), MarkdownInHtmlExtension()]
     return [*extra, TocExtension(slugify=slugify_unicode, permalink=False), SaneListExtension()]
+
+
+@contextmanager
+def _pygments_unseen() -> Iterator[None]:
+    """Python-Markdown's fenced code imports its codehilite module, which imports Pygments
+    where it is installed (pytest, IPython and rich bring it along): 25 ms through
+    ``importlib.metadata``, a twentieth of an edit's build, although only the codehilite
+    extension highlights with it, and newsgen does not register it (code blocks keep their
+    ``language-*`` class for the theme). So Pygments is made to look absent meanwhile;
+    codehilite alone, never used here, notices."""
+    if "pygments" in sys.modules:  # imported already: nothing to spare
+        yield
+        return
+    sys.modules["pygments"] = None  # type: ignore[assignment]  # an import of it raises ImportError
+    try:
+        yield
+    finally:
+        if sys.modules.get("pygments", False) is None:
+            del sys.modules["pygments"]
 
 
 class MarkupRenderer:
