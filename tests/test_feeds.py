@@ -1,6 +1,8 @@
 """Feeds as feed readers see them: parsed by feedparser, structure checked with lxml."""
 from __future__ import annotations
 
+import marshal
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -8,7 +10,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from conftest import article, build_site
+from conftest import article, build_site, clean_build_of
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/",
       "dc": "http://purl.org/dc/elements/1.1/", "media": "http://search.yahoo.com/mrss/"}
@@ -328,3 +330,78 @@ def test_an_empty_feed_follows_the_sites_newest_change_in_an_incremental_build(s
     out, result, _ = build_site(site)
     assert not result.delta  # a new update date moves the article: a full incremental build
     assert etree.parse(str(out / "empty/atom.xml")).findtext("atom:updated", namespaces=NS) == "2025-12-21T05:00:00+00:00"
+
+
+def _feed_record(site: Path, feed: str) -> list[tuple[str, str, bytes]]:
+    from newsgen import sealed
+    with sqlite3.connect(site / ".newsgen/state.db") as db:
+        (data,) = db.execute("SELECT data FROM feed_entries WHERE path = ?", (feed,)).fetchone()
+    return marshal.loads(sealed.unseal(data))
+
+
+def _set_feed_record(site: Path, feed: str, data: bytes) -> None:
+    with sqlite3.connect(site / ".newsgen/state.db") as db:
+        db.execute("UPDATE feed_entries SET data = ? WHERE path = ?", (data, feed))
+
+
+@pytest.fixture
+def desk(site_tree):
+    return site_tree({
+        "newsgen.yaml": "search: false\nbase_url: https://example.org/\n",
+        "content/politics/a.md": article("Talks", "2025-12-19T10:00:00+05:00", tags=["Kazakhstan"],
+                                         authors=["Aida Bek"], image="/images/p.png", body="Text of [a](/politics/b/)."),
+        "content/politics/b.md": article("Grid", "2025-12-18T10:00:00+05:00", tags=["Kazakhstan"]),
+        "content/economy/c.md": article("Loan", "2025-12-17T10:00:00+05:00", tags=["Kazakhstan"]),
+        "static/images/p.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
+    })
+
+
+def test_an_edit_makes_only_the_edited_articles_feed_entries_and_takes_the_others_from_the_last_build(desk):
+    build_site(desk)
+    from newsgen import sealed
+    assert [key for key, _, _ in _feed_record(desk, "tags/kazakhstan/atom.xml")] == [
+        "content/politics/a.md", "content/politics/b.md", "content/economy/c.md"]
+    # the entry the records keep for c is taken as it stands while c is unchanged
+    for feed in ("atom.xml", "economy/atom.xml", "tags/kazakhstan/atom.xml"):
+        planted = [(k, d, xml.replace(b"<title>Loan</title>", b"<title>Loan, as kept</title>"))
+                   for k, d, xml in _feed_record(desk, feed)]
+        _set_feed_record(desk, feed, sealed.seal(marshal.dumps(planted)))
+    source = desk / "content/politics/a.md"
+    source.write_text(source.read_text().replace("Text of", "Corrected text of"))
+    out, result, _ = build_site(desk)
+    assert result.delta
+    titles = [e.title for e in feedparser.parse((out / "tags/kazakhstan/atom.xml").read_bytes()).entries]
+    assert titles == ["Talks", "Grid", "Loan, as kept"]
+    assert "Corrected text of" in feedparser.parse((out / "tags/kazakhstan/atom.xml").read_bytes()).entries[0].content[0].value
+    # c changes: its entry is made again from its file
+    (desk / "content/economy/c.md").write_text(article("Loan approved", "2025-12-17T10:00:00+05:00", tags=["Kazakhstan"]))
+    out = build_site(desk)[0]
+    assert [e.title for e in feedparser.parse((out / "tags/kazakhstan/atom.xml").read_bytes()).entries][2] == \
+        "Loan approved"
+
+
+def test_feeds_made_from_kept_entries_are_the_bytes_of_a_clean_build(desk):
+    build_site(desk)
+    for i, title in enumerate(["Talks again", "Talks, corrected"]):  # a delta build, then another on its records
+        (desk / "content/politics/a.md").write_text(article(
+            title, "2025-12-19T10:00:00+05:00", tags=["Kazakhstan"], authors=["Aida Bek"], image="/images/p.png",
+            body=f"Text {i} of [a](/politics/b/)."))
+        out, result, _ = build_site(desk)
+        assert result.delta
+    clean = clean_build_of(desk)
+    for name in ("feed.xml", "atom.xml", "politics/feed.xml", "tags/kazakhstan/atom.xml", "authors/aida-bek/feed.xml"):
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    atom = etree.parse(str(out / "atom.xml")).getroot()
+    first = atom.find("atom:entry", NS)
+    assert [(l.get("rel"), l.get("length")) for l in first.findall("atom:link", NS)] == [(None, None), ("enclosure", "108")]
+
+
+def test_a_feed_record_not_sealed_with_the_users_key_is_never_used(desk):
+    build_site(desk)
+    record = _feed_record(desk, "atom.xml")
+    forged = [(k, d, xml.replace(b"<title>Grid</title>", b"<title>Forged</title>")) for k, d, xml in record]
+    _set_feed_record(desk, "atom.xml", b"\0" * 32 + marshal.dumps(forged))  # a seal that is not the key's
+    (desk / "content/politics/a.md").write_text(article("Talks resumed", "2025-12-19T10:00:00+05:00",
+                                                        tags=["Kazakhstan"], authors=["Aida Bek"]))
+    out = build_site(desk)[0]
+    assert [e.title for e in feedparser.parse((out / "atom.xml").read_bytes()).entries] == ["Talks resumed", "Grid", "Loan"]

@@ -17,7 +17,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
 
 from . import __version__
 from .inputs import RATES_FILE, SETTINGS_FILE, data_files, is_ignored_name, signature as file_signature
@@ -32,7 +32,7 @@ from .output import (PendingPages, Staging, check_output_folder, clear_leftovers
 from .parallel import collector_paused, jobs_for, run_chunks
 from .report import Reporter
 from .search import BOOK_FILE, MANIFEST, Book, index_folders, index_ready
-from .state import STATE_DIR, BuildState, Outcome, Summary, TickerRecord, open_state, site_lock
+from .state import STATE_DIR, BuildState, FeedEntries, Outcome, Summary, TickerRecord, open_state, site_lock
 
 if TYPE_CHECKING:
     from .delta import DeltaPlan
@@ -392,12 +392,15 @@ def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildStat
 
 def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]],
                     previous: dict[str, tuple[str, str]] | None, statics: dict[str, tuple[Path, str]],
-                    delta: DeltaPlan | None, ticker: dict[str, str] | None, page_digests: PageDigests | None) -> None:
-    """Record the pages and static files now in the output, and mark the build finished."""
+                    delta: DeltaPlan | None, ticker: dict[str, str] | None, page_digests: PageDigests | None,
+                    feeds: Mapping[str, bytes]) -> None:
+    """Record the pages and static files now in the output, what its feeds were made of, and
+    mark the build finished."""
     if state is None:
         return
     state.begin()
     state.replace_outputs(outputs, previous)
+    state.keep_feed_entries(feeds, keep=outputs if delta is None else None)
     if delta is None:
         state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
     if ticker is not None and page_digests is not None:
@@ -440,7 +443,8 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     output = options.output_dir
     # compiled templates depend on newsgen's Jinja settings too, which may change between versions
     template_cache = options.site / STATE_DIR / f"templates-{__version__}" if state is not None else None
-    renderer = SiteRenderer(loaded, options.site, template_cache)
+    renderer = SiteRenderer(loaded, options.site, template_cache,
+                            FeedEntries(state.path) if state is not None else None)
     changes = _changes(options, loaded, state, renderer, reporter, verify, delta)
     incremental = bool(changes.previous)
     assert incremental or delta is None
@@ -451,12 +455,13 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     staging = Staging(output, work) if not incremental else None
     pending = PendingPages(output, work, tickers=splice.tickers if splice else None)
     try:
-        rendered = _render(options, loaded, renderer, changes, staging, pending, splice, reporter)
+        feeds: dict[str, bytes] = {}
+        rendered = _render(options, loaded, renderer, changes, staging, pending, splice, reporter, feeds)
         outputs = _outputs(loaded, changes, rendered)
 
         def record() -> None:
             _record_outputs(state, outputs, changes.previous if incremental else None, changes.statics,
-                            delta, ticker, changes.page_digests)
+                            delta, ticker, changes.page_digests, feeds)
 
         if incremental:
             done = _write_changed(options, loaded, state, pending, rendered, outputs, changes, verify, delta,
@@ -516,9 +521,10 @@ def _changes(options: BuildOptions, loaded: LoadedSite, state: BuildState | None
 
 def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, changes: Changes,
             staging: Staging | None, pending: PendingPages, splice: SplicePlan | None,
-            reporter: Reporter) -> list[PageOutcome]:
+            reporter: Reporter, feeds: dict[str, bytes]) -> list[PageOutcome]:
     """Render the pages to do on every core: a clean build's into ``staging``, an incremental
-    one's held in ``pending``. Raises every page's problem together."""
+    one's held in ``pending``, and what each feed was made of into ``feeds``. Raises every
+    page's problem together."""
     from .pages import RenderJob, render_chunk
 
     rendered: list[PageOutcome] = []
@@ -526,6 +532,9 @@ def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, c
     def keep(outcomes: list[PageOutcome]) -> None:
         for outcome in outcomes:
             relative = loaded.specs[outcome.page].output
+            if outcome.feed_entries is not None:
+                feeds[relative] = outcome.feed_entries
+                outcome = outcome._replace(feed_entries=None)
             if outcome.data is not None:
                 pending.keep(relative, outcome.data)
                 outcome = outcome._replace(data=None)

@@ -11,31 +11,50 @@ the absolute permalinks, which survive a title edit. Works around feedgen 1.0's
 traps: entries are appended in order; RSS authors go out as ``dc:creator`` (an
 author without an e-mail is dropped otherwise); and since its Atom entry links lose
 their ``rel``/``type``/``length`` (feedgen issues #135, #143), the Atom enclosure
-is added to the finished XML instead of through feedgen.
+is added to the entry's XML instead of through feedgen.
+
+A feed is made of entries it mostly had last time: an edited article is in a dozen
+feeds (the site's, its section's, each tag's and author's, in RSS and Atom) beside
+fifty other articles each. So each feed keeps, in the build state, the XML of its
+entries with a digest of everything each was made from (see :meth:`FeedRenderer.entry_digest`),
+and is put together from those whose digest is unchanged and the few made again:
+feedgen serializes a feed's head alone, and the entries go in before its closing tag,
+exactly where lxml's pretty printing puts them. The bytes are those of the whole feed
+made at once, so a clean build and an incremental one agree.
 """
 from __future__ import annotations
 
 import html
+import marshal
 import mimetypes
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
-from feedgen.entry import FeedEntry
+import feedgen.version
+import lxml
 from feedgen.feed import FeedGenerator
-from lxml import etree
 
-from .config import Config
+from . import __version__, sealed
+from .config import Config, config_digest
+from .hashing import bytes_digest, digest
 from .links import rewrite_urls
 from .markup import xml_text
-from .model import Article, Site
+from .model import Article, Shelved, Site
 from .kinds import Kind, PageSpec
+from .state import FeedEntries
 
 if TYPE_CHECKING:
     from .images import ImageInfo
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
+# Part of every entry's digest: a change to how entries are made (below) changes it, so that
+# no entry an older newsgen of the same version number made is taken for a new one.
+ENTRY_FORMAT = "1"
+# Where pretty-printed entries begin, and where the last one is followed by the feed's end.
+ENTRY_START = {Kind.RSS: b"\n    <item>", Kind.ATOM: b"\n  <entry>"}
+ENTRIES_END = {Kind.RSS: b"\n  </channel>", Kind.ATOM: b"\n</feed>"}
+ATOM_ENTRY_END = b"\n  </entry>"
 # Not every Python's mimetypes table knows these (webp arrived in 3.13); the OS table may be absent.
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
                ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml"}
@@ -80,30 +99,84 @@ EMPTY_SITE_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 class FeedRenderer:
     """Renders the feed pages of one site (``PageSpec.kind`` 'rss' or 'atom')."""
 
-    def __init__(self, site: Site, config: Config, files: Mapping[str, tuple[Path, str]]) -> None:
+    def __init__(self, site: Site, config: Config, files: Mapping[str, tuple[Path, str]],
+                 last: FeedEntries | None = None) -> None:
         self.site = site
         self.config = config
         self.files = files  # the static files by output path (see loading.LoadedSite.statics)
+        self.last = last  # what each feed was made of last time; None: every entry is made
         self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
-        self._bodies: dict[str, str] = {}  # article key -> body for feeds (see _body)
+        self.made: dict[str, bytes] = {}  # output path -> the record of what the feed was just made of
         self._images: dict[str, tuple[str, str, int] | None] = {}
-        self._entries: dict[tuple[str, str], FeedEntry] = {}  # (article key, RSS or ATOM) -> its entry
+        # (article key, RSS or ATOM) -> (digest, XML): each entry is made or read once per process,
+        # since an article is in several feeds (the site's, its section's, each tag's and author's)
+        self._entries: dict[tuple[str, Kind], tuple[str, bytes]] = {}
+        self._digests: dict[tuple[str, Kind], str] = {}
+        laid_out_by = (feedgen.version.version_str, getattr(lxml, "__version__", ""))
+        self._identity = digest(ENTRY_FORMAT, __version__, *laid_out_by, config_digest(config))
 
     def abs_url(self, path: str) -> str:
         return self.config.abs_url(path)
 
     def render(self, spec: PageSpec) -> bytes:
         articles = self.site.get(spec.items)
-        feed = self._feed(spec, articles)
-        if spec.kind is Kind.RSS:
-            return bytes(feed.rss_str(pretty=True))
-        return self._add_atom_enclosures(bytes(feed.atom_str(pretty=True)), articles)
+        kind = spec.kind
+        entries = self._entries_of(spec.output, articles, kind)
+        # not compressed: a dozen feeds' records are read and written on every edit, 3 MB at 10,000
+        # articles, and zlib took longer over them than the entries they spare take to make
+        self.made[spec.output] = sealed.seal(marshal.dumps([(a.key, d, xml) for a, (d, xml) in zip(articles, entries)]))
+        head = self._head(spec, articles)
+        end = head.rindex(ENTRIES_END[kind])
+        return b"".join((head[:end], *(xml for _, xml in entries), head[end:]))
 
-    def _feed(self, spec: PageSpec, articles: list[Article]) -> FeedGenerator:
+    def _entries_of(self, feed: str, articles: list[Article], kind: Kind) -> list[tuple[str, bytes]]:
+        """(digest, XML) of each article's entry: this process's, else the feed's own of last
+        time, else made now (all those of one feed in one go)."""
+        last = self._last(feed)
+        missing = []
+        for article in articles:
+            wanted = self.entry_digest(article, kind)
+            if self._entries.get((article.key, kind), ("",))[0] == wanted:
+                continue
+            had = last.get(article.key)
+            if had is not None and had[0] == wanted:
+                self._entries[(article.key, kind)] = had
+            else:
+                missing.append(article)
+        for article, xml in zip(missing, self._make(missing, kind)):
+            self._entries[(article.key, kind)] = (self.entry_digest(article, kind), xml)
+        return [self._entries[(article.key, kind)] for article in articles]
+
+    def _last(self, feed: str) -> dict[str, tuple[str, bytes]]:
+        """article key -> (digest, XML) of the feed's entries as the last build made them; a record
+        that is not this user's, or cannot be read, is none."""
+        record = self.last.of(feed) if self.last is not None else b""
+        if not record:
+            return {}
+        try:
+            return {key: (d, xml) for key, d, xml in marshal.loads(sealed.unseal(record))}
+        except (sealed.Unsealed, ValueError, TypeError, EOFError):
+            return {}
+
+    def entry_digest(self, article: Article, kind: Kind) -> str:
+        """A digest of everything an article's entry is made from: its fields, its body as the
+        article page shows it, the images it points at, the settings and the versions of
+        newsgen, feedgen and lxml (which lay the XML out)."""
+        made = self._digests.get((article.key, kind))
+        if made is None:
+            body = article.packed_body
+            packed = body.packed() if isinstance(body, Shelved) else body
+            made = self._digests[(article.key, kind)] = digest(
+                self._identity, kind, article.key, article.url, article.title, article.date.isoformat(),
+                article.modified.isoformat(), article.summary, repr([(a.name, a.slug) for a in article.authors]),
+                repr([t.name for t in article.tags]), repr(self.image(article)),
+                repr(sorted(self._body_images(article).items())), bytes_digest(packed))
+        return made
+
+    def _head(self, spec: PageSpec, articles: list[Article]) -> bytes:
+        """The feed without its entries."""
         config = self.config
-        fg = FeedGenerator()
-        fg.load_extension("dc", atom=False, rss=True)
-        fg.load_extension("media", atom=True, rss=True)
+        fg = _generator()
         fg.id(self.abs_url(spec.first_url))
         fg.title(xml_text(spec.title))
         fg.description(xml_text(config.description or config.title))
@@ -117,17 +190,35 @@ class FeedRenderer:
         newest = max((a.modified for a in articles), default=None) or self._empty_feed_date()
         fg.updated(newest)
         fg.lastBuildDate(newest)
+        return bytes(fg.rss_str(pretty=True) if spec.kind is Kind.RSS else fg.atom_str(pretty=True))
+
+    def _make(self, articles: list[Article], kind: Kind) -> list[bytes]:
+        """The XML of each article's entry, as it stands in a pretty-printed feed: feedgen makes a
+        feed of these entries alone (with the extensions every feed has, so that the entries
+        use the prefixes the feed's root declares), cut at each entry's start."""
+        if not articles:
+            return []
+        fg = _generator()
+        fg.id("about:blank")
+        fg.title("entries")
+        fg.description("entries")
+        fg.link(href="about:blank")
+        fg.updated(EMPTY_SITE_DATE)
         for article in articles:
-            self._entry(fg, article, spec.kind)
-        return fg
+            self._entry(fg, article, kind)
+        xml = bytes(fg.rss_str(pretty=True) if kind is Kind.RSS else fg.atom_str(pretty=True))
+        start = ENTRY_START[kind]
+        parts = xml[xml.index(start):xml.rindex(ENTRIES_END[kind])].split(start)[1:]
+        if len(parts) != len(articles):  # never with lxml's layout; a loud failure rather than a wrong feed
+            raise ValueError(f"feedgen laid out {len(parts)} entries for {len(articles)} articles")
+        entries = [start + part for part in parts]
+        if kind is Kind.ATOM:
+            entries = [self._with_enclosure(xml, article) for xml, article in zip(entries, articles)]
+        return entries
 
     def _entry(self, fg: FeedGenerator, article: Article, kind: Kind) -> None:
-        made = self._entries.get((article.key, kind))
-        if made is not None:  # an article is in several feeds: its entry is made once per process
-            fg.add_entry(made, order="append")
-            return
         url = self.abs_url(article.url)
-        fe = self._entries[(article.key, kind)] = fg.add_entry(order="append")
+        fe = fg.add_entry(order="append")
         fe.id(url)
         fe.guid(url, permalink=True)
         fe.title(xml_text(article.title))
@@ -152,6 +243,16 @@ class FeedRenderer:
             if kind is Kind.RSS:
                 fe.enclosure(image_url, str(length), mime)
 
+    def _with_enclosure(self, entry: bytes, article: Article) -> bytes:
+        """An Atom entry with ``<link rel="enclosure">`` for the lead image (feedgen would make it
+        an alternate link), last in the entry."""
+        image = self.image(article)
+        if not image or not entry.endswith(ATOM_ENTRY_END):
+            return entry
+        attributes = " ".join(f'{name}="{html.escape(value)}"' for name, value in
+                              (("rel", "enclosure"), ("href", image[0]), ("type", image[1]), ("length", str(image[2]))))
+        return entry[:-len(ATOM_ENTRY_END)] + f"\n    <link {attributes}/>".encode("utf-8") + ATOM_ENTRY_END
+
     def _empty_feed_date(self) -> datetime:
         """A date for a feed without entries: the site's newest change (never 1970, which
         feed checkers call implausible), or :data:`EMPTY_SITE_DATE` on a site without articles.
@@ -163,16 +264,14 @@ class FeedRenderer:
         return newest.astimezone(self.config.zone)
 
     def _body(self, article: Article) -> str:
-        """The article's body with absolute links, made once per process: an article is in
-        several feeds (the site's, its section's, each tag's and author's)."""
-        body = self._bodies.get(article.key)
-        if body is None:
-            images = {written: self.abs_url(path) for written in article.body_images
-                      if (path := self._body_image(written, article))}
-            body = self._bodies[article.key] = xml_text(
-                absolute_html(article.html, self.abs_url(article.url), images,
-                              self.config.relink if self.config.hosted else None))
-        return body
+        """The article's body with absolute links."""
+        return xml_text(absolute_html(article.html, self.abs_url(article.url), self._body_images(article),
+                                      self.config.relink if self.config.hosted else None))
+
+    def _body_images(self, article: Article) -> dict[str, str]:
+        """Each body image as written -> the absolute URL the article page shows it at."""
+        return {written: self.abs_url(path) for written in article.body_images
+                if (path := self._body_image(written, article))}
 
     def _body_image(self, written: str, article: Article) -> str:
         """The URL the article page gives a body image (see ``images.responsive_body``): its
@@ -207,19 +306,10 @@ class FeedRenderer:
                 pass
         return self.abs_url(path), mime, length
 
-    def _add_atom_enclosures(self, xml: bytes, articles: list[Article]) -> bytes:
-        """Add ``<link rel="enclosure">`` to Atom entries (feedgen would make it an alternate link)."""
-        images = {self.abs_url(a.url): self.image(a) for a in articles if a.image}
-        if not images:
-            return xml
-        root = etree.fromstring(xml)
-        for entry in root.iter(f"{{{ATOM_NS}}}entry"):
-            entry_id = entry.findtext(f"{{{ATOM_NS}}}id")
-            image = images.get(entry_id or "")
-            if image:
-                link = etree.SubElement(entry, f"{{{ATOM_NS}}}link")
-                link.set("rel", "enclosure")
-                link.set("href", image[0])
-                link.set("type", image[1])
-                link.set("length", str(image[2]))
-        return bytes(etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8"))
+
+def _generator() -> FeedGenerator:
+    """A feedgen feed with the extensions every feed of newsgen has."""
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.load_extension("media", atom=True, rss=True)
+    return fg

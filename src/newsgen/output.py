@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from .errors import Interrupted, UsageError
+from .hashing import bytes_digest
 from .state import STATE_DIR, boot_id, in_use
 from .inputs import CONTENT_DIR, FOLDERS, SOURCE_SUFFIXES, is_ignored_name, signature as file_signature
 from .scan import Scan
@@ -46,7 +47,7 @@ def _checked(relative: str) -> str:
 
 def page_hash(data: bytes) -> str:
     """The hash by which the build state knows a page's bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return bytes_digest(data)
 
 
 def splice(page: bytes, expected_hash: str, old: bytes, new: bytes) -> bytes | None:

@@ -24,12 +24,14 @@ from .sitemaps import SitemapRenderer
 
 if TYPE_CHECKING:
     from .images import ImageInfo
+    from .state import FeedEntries
 
 
 class SiteRenderer:
     """Renders any page of a loaded site: HTML through Jinja, feeds, sitemaps."""
 
-    def __init__(self, loaded: LoadedSite, site_root: Path, template_cache: Path | None = None) -> None:
+    def __init__(self, loaded: LoadedSite, site_root: Path, template_cache: Path | None = None,
+                 feed_entries: FeedEntries | None = None) -> None:
         dirs = template_dirs(site_root)
         config = loaded.config
         alternates = Alternates(config) if config.multilingual else None
@@ -38,7 +40,7 @@ class SiteRenderer:
         self.pages = {code: PageRenderer(loaded.site, config, loaded.rates, make_environment(dirs, template_cache),
                                          dirs, site_root, loaded.data, code, alternates) for code in codes}
         self.feed_makers = {code: FeedRenderer(loaded.site.edition(code), config.for_edition(code) if code else config,
-                                               loaded.statics) for code in codes}
+                                               loaded.statics, feed_entries) for code in codes}
         for renderer in self.pages.values():  # an image missing from them is left out of every page
             renderer.files = renderer.meta.files = loaded.statics
         self.html = self.pages[codes[0]]  # the default edition's
@@ -56,6 +58,13 @@ class SiteRenderer:
             renderer.images = images
         for feeds in self.feed_makers.values():
             feeds.images = images
+
+    def feed_record(self, spec: PageSpec) -> bytes | None:
+        """What the feed ``spec`` was just made of, for the build state (see ``feeds``); None
+        for any other page."""
+        if unit(spec.kind).maker is not Maker.FEED:
+            return None
+        return self.feed_makers.get(spec.lang, self.feeds).made.pop(spec.output, None)
 
     def render(self, spec: PageSpec) -> bytes:
         """The page's bytes; any failure raises :class:`PageProblem` naming the page and its source."""
@@ -85,6 +94,7 @@ class PageOutcome(NamedTuple):
     spliced: bool = False  # made by putting the new ticker into the old page, not by rendering
     data: bytes | None = None  # the new bytes, on an incremental build (a clean one writes them to staging)
     signature: str = ""  # of the file a spliced page was made from
+    feed_entries: bytes | None = None  # what a feed was made of (see SiteRenderer.feed_record)
 
 
 @dataclass(frozen=True)
@@ -120,23 +130,26 @@ def render_chunk(job: RenderJob, indices: Sequence[int]) -> list[PageOutcome]:
             made = _spliced(output, spec.output, previous, splice_plan.tickers[spec.lang])
         spliced = made is not None
         data, signature = made if made is not None else (None, "")
+        entries = None
         if data is None:
             try:
                 data = renderer.render(spec)
             except PageProblem as exc:
                 out.append(PageOutcome(i, "", False, exc.problem))
                 continue
+            entries = renderer.feed_record(spec)
         new_hash = page_hash(data)
         old = previous.get(spec.output)
         if old is not None and old[1] == new_hash and os.path.isfile(output / spec.output):
-            out.append(PageOutcome(i, new_hash, False, None, spliced))  # same bytes: the file and its mtime stay
+            # same bytes: the file and its mtime stay
+            out.append(PageOutcome(i, new_hash, False, None, spliced, feed_entries=entries))
         elif staging is not None:
             staging.write(spec.output, data)
-            out.append(PageOutcome(i, new_hash, True, None, spliced))
+            out.append(PageOutcome(i, new_hash, True, None, spliced, feed_entries=entries))
         elif spliced:  # spliced again when written: the bytes need not travel, the file's signature does
             out.append(PageOutcome(i, new_hash, True, None, True, None, signature))
         else:
-            out.append(PageOutcome(i, new_hash, True, None, False, data))
+            out.append(PageOutcome(i, new_hash, True, None, False, data, feed_entries=entries))
     return out
 
 

@@ -21,6 +21,9 @@ These tables make incremental builds possible:
   not change is not written (its modification time stays).
 - ``skeleton_sources``: the sources delta builds read since the last full build wrote
   its skeleton (``.newsgen/skeleton.pickle``; see ``delta``).
+- ``feed_entries``: per feed in the output, the entries it was made of, each with a digest
+  of what it was made from, so that a feed made again makes only the entries that changed
+  (see ``feeds``).
 
 A database that cannot be read, has another schema version, or was left marked
 "dirty" by an interrupted build is discarded: the build falls back to a clean build
@@ -62,6 +65,7 @@ CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS skeleton_sources (key TEXT PRIMARY KEY, hash TEXT NOT NULL, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS addresses (url TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS search_inputs (key TEXT PRIMARY KEY, mark TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feed_entries (path TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -346,6 +350,16 @@ class BuildState:
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                             ((p, i, h) for p, (i, h) in rows.items() if previous.get(p) != (i, h)))
 
+    def keep_feed_entries(self, records: Mapping[str, bytes], keep: Iterable[str] | None = None) -> None:
+        """Record the entries each feed just made was made of (output path -> what
+        :class:`FeedEntries` reads back), and forget those of feeds no longer in ``keep``
+        (None: keep the others)."""
+        if keep is not None:
+            kept = set(keep)
+            gone = [(p,) for (p,) in self.db.execute("SELECT path FROM feed_entries") if p not in kept]
+            self.db.executemany("DELETE FROM feed_entries WHERE path = ?", gone)
+        self.db.executemany("INSERT OR REPLACE INTO feed_entries VALUES (?, ?)", records.items())
+
     def outputs_of(self, paths: list[str]) -> dict[str, tuple[str, str]]:
         """:meth:`outputs` for the given paths only (those that have a row)."""
         return {p: (i, h) for p, i, h in self._rows_where_in("SELECT path, inputs, hash FROM outputs", "path", paths)}
@@ -418,20 +432,30 @@ LOCK_WAIT = 120.0  # seconds a build waits for another build of the same site to
 _LOCKS_HELD: set[int] = set()
 
 
-class ArticleShelf:
-    """The bodies of the articles cached in the state, read back one at a time (see
-    ``model.Shelved``): a build that holds its articles without their bodies reads each
-    where a page shows it.
-
-    Each process (a forked render worker too) and each thread reads through its own
-    read-only connection: a connection must not cross a fork, nor be shared by the thread
-    that feeds the search indexer. So the shelf sees committed rows only: a build shelves
-    bodies once the articles it read are committed (see ``loading``).
-    """
+class _StateReader:
+    """A read-only connection to the state for each process (a forked render worker too)
+    and each thread: a connection must not cross a fork, nor be shared by the thread that
+    feeds the search indexer. So a reader sees committed rows only."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # new in this thread, or inherited through a fork
+            local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            local.pid = os.getpid()
+        db: sqlite3.Connection = local.db
+        return db
+
+
+class ArticleShelf(_StateReader):
+    """The bodies of the articles cached in the state, read back one at a time (see
+    ``model.Shelved``): a build that holds its articles without their bodies reads each
+    where a page shows it. It sees committed rows only, so a build shelves bodies once the
+    articles it read are committed (see ``loading``).
+    """
 
     def packed(self, key: str, source_hash: str) -> bytes:
         row = self._connection().execute("SELECT data FROM articles WHERE key = ? AND source_hash = ?",
@@ -442,13 +466,18 @@ class ArticleShelf:
             raise StateError(f"{key}: its body is no longer in the build state ({self.path}); build again")
         return body
 
-    def _connection(self) -> sqlite3.Connection:
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():  # new in this thread, or inherited through a fork
-            local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            local.pid = os.getpid()
-        db: sqlite3.Connection = local.db
-        return db
+
+class FeedEntries(_StateReader):
+    """What each feed was made of by the last build that made it, as ``feeds`` recorded it,
+    read back one feed at a time by the process that makes it again."""
+
+    def of(self, feed: str) -> bytes:
+        """The record of the feed at output path ``feed``; b'' for none."""
+        try:
+            row = self._connection().execute("SELECT data FROM feed_entries WHERE path = ?", (feed,)).fetchone()
+        except sqlite3.Error:  # a state older than the table: nothing recorded
+            return b""
+        return bytes(row[0]) if row is not None else b""
 
 
 def _drop_locks() -> None:
