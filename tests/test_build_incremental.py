@@ -264,6 +264,62 @@ def test_a_scan_split_over_two_processes_finds_what_one_process_finds(newsroom, 
     assert scan.scan_sources(newsroom, jobs=2).hashes == scan.scan_sources(newsroom).hashes
 
 
+def _known_sources(site):
+    from newsgen.state import BuildState
+    state = BuildState(site / ".newsgen/state.db")
+    try:
+        return state.known_sources()
+    finally:
+        state.close()
+
+
+def test_an_edit_logs_its_sources_entry_beside_the_record_which_is_written_whole_only_past_the_logs_limit(
+        newsroom, monkeypatch):
+    import hashlib
+
+    from newsgen import scan
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)  # the files here were written a moment ago
+    state_dir = newsroom / ".newsgen"
+    record = (state_dir / "sources.bin").read_bytes()
+    edited = newsroom / "content/politics/c.md"
+    edited.write_text(edited.read_text().replace("Charlie", "Chablis"))
+    assert "Chablis" in read(build_site(newsroom)[0], "/politics/c/")
+    assert (state_dir / "sources.bin").read_bytes() == record and (state_dir / "sources.log").is_file()
+    known = _known_sources(newsroom)
+    assert known.hashes["content/politics/c.md"] == hashlib.blake2b(edited.read_bytes(), digest_size=16).hexdigest()
+    assert known.signatures["content/politics/c.md"] == scan._SIGNATURE(edited.stat())
+    (newsroom / "content/politics/new.md").write_text(article("New", "2025-12-19T11:00:00+05:00"))
+    assert scan.scan_sources(newsroom, _known_sources(newsroom)).read == {"content/politics/new.md"}
+    (newsroom / "content/politics/new.md").unlink()
+    monkeypatch.setattr(scan, "LOG_LIMIT", 0)
+    edited.write_text(edited.read_text().replace("Chablis", "Chardonnay"))
+    assert "Chardonnay" in read(build_site(newsroom)[0], "/politics/c/")
+    assert (state_dir / "sources.bin").read_bytes() != record and not (state_dir / "sources.log").exists()
+    assert scan.scan_sources(newsroom, _known_sources(newsroom)).read == set()
+
+
+def test_a_log_of_the_sources_made_for_another_record_is_left_out(newsroom, monkeypatch):
+    import marshal
+    from array import array
+
+    from newsgen import scan, sealed
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)
+    edited = newsroom / "content/politics/c.md"
+    edited.write_text(edited.read_text().replace("Charlie", "Chablis"))
+    build_site(newsroom)
+    log = newsroom / ".newsgen/sources.log"
+    _, positions, *columns, hashes = marshal.loads(sealed.unseal(log.read_bytes()))
+    edited.write_text(edited.read_text().replace("Chablis", "Chardonnay"))
+    # a log that says the file as it is now holds the bytes it held before: true of no file, and
+    # made for other sources, so it is never applied
+    at = array("I", positions).tolist().index(scan.walk_content(newsroom).keys.index("content/politics/c.md"))
+    signature = scan._SIGNATURE(edited.stat())
+    for column, value in zip(columns := [array(code, c) for code, c in zip(scan._TYPES, columns)], signature):
+        column[at] = value
+    log.write_bytes(sealed.seal(marshal.dumps(("0" * 32, positions, *(c.tobytes() for c in columns), hashes))))
+    assert "Chardonnay" in read(build_site(newsroom)[0], "/politics/c/")
+
+
 def test_an_edit_in_place_is_read_alone_and_again_until_its_signature_is_old_enough_to_trust(newsroom, monkeypatch):
     from newsgen import scan
     monkeypatch.setattr(scan, "RACY_SECONDS", 0)  # the files here were written a moment ago

@@ -15,7 +15,9 @@ These tables make incremental builds possible:
   only the files whose signature changed; one record (see ``scan.Known``) that a build
   which finds every file as its digests say never even reads. A file and not a row: a
   value of 10 MB (100,000 sources) goes through SQLite's overflow pages several times
-  slower. (Older versions kept a row per file in the ``sources`` table.)
+  slower. (Older versions kept a row per file in the ``sources`` table.) An edit does
+  not write it again: ``sources.log`` beside it holds the entries changed since it was
+  written whole (see ``scan.Known.with_changes``).
 - ``outputs``: per output file, the digest of its inputs and the hash of the bytes
   written; a page whose inputs did not change is not rendered, a page whose bytes did
   not change is not written (its modification time stays).
@@ -51,6 +53,7 @@ SCHEMA_VERSION = "1"  # tables added since (placements, skeleton_sources) are un
 STATE_DIR = ".newsgen"
 STATE_FILE = "state.db"
 SOURCES_FILE = "sources.bin"  # the record of the sources (see scan.Known), beside the database
+SOURCES_LOG = "sources.log"  # the changes to it since it was written whole
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -286,13 +289,20 @@ class BuildState:
         if len(digests) != 3:
             return None
         listing, keys, hashes = digests
-        return Known(listing, keys, hashes, self._sources_record)
+        return Known(listing, keys, hashes, self._sources_record, self._sources_log)
 
     def _sources_record(self) -> bytes:
         """The record's bytes, b'' when it is gone or not sealed with this user's key: ``marshal``
         must never read bytes from elsewhere (``.newsgen/`` can cross a trust boundary, see ``sealed``)."""
+        return self._sealed_file(SOURCES_FILE)
+
+    def _sources_log(self) -> bytes:
+        """The changes to the record since it was written whole (see ``scan.Known.with_changes``)."""
+        return self._sealed_file(SOURCES_LOG)
+
+    def _sealed_file(self, name: str) -> bytes:
         try:
-            return sealed.unseal(self.path.with_name(SOURCES_FILE).read_bytes())
+            return sealed.unseal(self.path.with_name(name).read_bytes())
         except (OSError, sealed.Unsealed):
             return b""
 
@@ -302,16 +312,27 @@ class BuildState:
         bytes it was taken with), so a file newer than the digests is never wrong, only not used
         by a build that finds every source as the digests say. The ``sources`` table of older
         versions is emptied: such a version then reads every source once, never a stale row."""
-        path = self.path.with_name(SOURCES_FILE)
-        temporary = path.with_name(f".{SOURCES_FILE}.{os.getpid()}")
+        log = self.path.with_name(SOURCES_LOG)
         try:
-            temporary.write_bytes(sealed.seal(known.data))
-            os.replace(temporary, path)
+            if known.whole:
+                log.unlink(missing_ok=True)  # first: its entries hold on their own, but need not outlive their record
+                self._write_sealed(SOURCES_FILE, known.data)
+            else:  # the record stays as it was written whole; the changes since go beside it
+                self._write_sealed(SOURCES_LOG, known.log)
         except OSError:
-            temporary.unlink(missing_ok=True)
             return
         self._set(Key.SOURCES, known.digests())
         self.db.execute("DELETE FROM sources")
+
+    def _write_sealed(self, name: str, data: bytes) -> None:
+        path = self.path.with_name(name)
+        temporary = path.with_name(f".{name}.{os.getpid()}")
+        try:
+            temporary.write_bytes(sealed.seal(data))
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            raise
 
     # markdown -----------------------------------------------------------------------------
     def cached_markdown(self, body_hashes: Iterable[str]) -> dict[str, Any]:
