@@ -41,7 +41,7 @@ from .config import Config, config_digest
 from .hashing import bytes_digest, digest
 from .links import rewrite_urls
 from .markup import xml_text
-from .model import Article, Shelved, Site
+from .model import Article, Shelved, Site, unpack_body
 from .kinds import Kind, PageSpec
 from .state import FeedEntries
 
@@ -112,6 +112,8 @@ class FeedRenderer:
         # since an article is in several feeds (the site's, its section's, each tag's and author's)
         self._entries: dict[tuple[str, Kind], tuple[str, bytes]] = {}
         self._digests: dict[tuple[str, Kind], str] = {}
+        self._packed: dict[str, bytes] = {}  # bodies read for their digest, until the feed's entries are made
+        self._records_read: dict[str, bytes] = {}  # output path -> its record as read, until the feed is made
         laid_out_by = (feedgen.version.version_str, getattr(lxml, "__version__", ""))
         self._identity = digest(ENTRY_FORMAT, __version__, *laid_out_by, config_digest(config))
 
@@ -124,7 +126,9 @@ class FeedRenderer:
         entries = self._entries_of(spec.output, articles, kind)
         # not compressed: a dozen feeds' records are read and written on every edit, 3 MB at 10,000
         # articles, and zlib took longer over them than the entries they spare take to make
-        self.made[spec.output] = sealed.seal(marshal.dumps([(a.key, d, xml) for a, (d, xml) in zip(articles, entries)]))
+        record = marshal.dumps([(article.key, made, xml) for article, (made, xml) in zip(articles, entries)])
+        if record != self._records_read.pop(spec.output, b""):  # the same entries: the state keeps its record
+            self.made[spec.output] = sealed.seal(record)
         head = self._head(spec, articles)
         end = head.rindex(ENTRIES_END[kind])
         return b"".join((head[:end], *(xml for _, xml in entries), head[end:]))
@@ -145,6 +149,7 @@ class FeedRenderer:
                 missing.append(article)
         for article, xml in zip(missing, self._make(missing, kind)):
             self._entries[(article.key, kind)] = (self.entry_digest(article, kind), xml)
+        self._packed.clear()
         return [self._entries[(article.key, kind)] for article in articles]
 
     def _last(self, feed: str) -> dict[str, tuple[str, bytes]]:
@@ -154,9 +159,12 @@ class FeedRenderer:
         if not record:
             return {}
         try:
-            return {key: (d, xml) for key, d, xml in marshal.loads(sealed.unseal(record))}
+            data = sealed.unseal(record)
+            entries = {key: (d, xml) for key, d, xml in marshal.loads(data)}
         except (sealed.Unsealed, ValueError, TypeError, EOFError):
             return {}
+        self._records_read[feed] = data
+        return entries
 
     def entry_digest(self, article: Article, kind: Kind) -> str:
         """A digest of everything an article's entry is made from: its fields, its body as the
@@ -165,7 +173,7 @@ class FeedRenderer:
         made = self._digests.get((article.key, kind))
         if made is None:
             body = article.packed_body
-            packed = body.packed() if isinstance(body, Shelved) else body
+            packed = self._packed[article.key] = body.packed() if isinstance(body, Shelved) else body
             made = self._digests[(article.key, kind)] = digest(
                 self._identity, kind, article.key, article.url, article.title, article.date.isoformat(),
                 article.modified.isoformat(), article.summary, repr([(a.name, a.slug) for a in article.authors]),
@@ -265,7 +273,9 @@ class FeedRenderer:
 
     def _body(self, article: Article) -> str:
         """The article's body with absolute links."""
-        return xml_text(absolute_html(article.html, self.abs_url(article.url), self._body_images(article),
+        packed = self._packed.get(article.key)
+        body = unpack_body(packed) if packed is not None else article.html  # read for its digest, or now
+        return xml_text(absolute_html(body, self.abs_url(article.url), self._body_images(article),
                                       self.config.relink if self.config.hosted else None))
 
     def _body_images(self, article: Article) -> dict[str, str]:

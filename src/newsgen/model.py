@@ -83,6 +83,11 @@ def pack_body(html: str) -> bytes:
     return zlib.compress(html.encode("utf-8")) if html else b""
 
 
+def unpack_body(packed: bytes) -> str:
+    """The body :func:`pack_body` packed."""
+    return zlib.decompress(packed).decode("utf-8") if packed else ""
+
+
 class BodyShelf(Protocol):
     """Where bodies left out of memory are read back from (see :class:`Shelved`)."""
 
@@ -153,9 +158,7 @@ class Article:
     def html(self) -> str:
         """The rendered body (HTML), opened from :attr:`packed_body` at each read."""
         packed = self.packed_body
-        if isinstance(packed, Shelved):
-            packed = packed.packed()
-        return zlib.decompress(packed).decode("utf-8") if packed else ""
+        return unpack_body(packed.packed() if isinstance(packed, Shelved) else packed)
 
     @property
     def modified(self) -> datetime:

@@ -61,7 +61,7 @@ class SiteRenderer:
 
     def feed_record(self, spec: PageSpec) -> bytes | None:
         """What the feed ``spec`` was just made of, for the build state (see ``feeds``); None
-        for any other page."""
+        for any other page, and for a feed made of the entries the state has for it."""
         if unit(spec.kind).maker is not Maker.FEED:
             return None
         return self.feed_makers.get(spec.lang, self.feeds).made.pop(spec.output, None)
