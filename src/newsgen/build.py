@@ -392,50 +392,19 @@ def _splice_plan(renderer: SiteRenderer, specs: list[PageSpec], state: BuildStat
 
 def _record_outputs(state: BuildState | None, outputs: dict[str, tuple[str, str]],
                     previous: dict[str, tuple[str, str]] | None, statics: dict[str, tuple[Path, str]],
-                    delta: DeltaPlan | None, ticker: dict[str, str] | None, page_digests: PageDigests | None,
-                    feeds: FeedRecords) -> None:
-    """Record the pages and static files now in the output, what its feeds were made of, and
-    mark the build finished."""
+                    delta: DeltaPlan | None, ticker: dict[str, str] | None, page_digests: PageDigests | None) -> None:
+    """Record the pages and static files now in the output, and mark the build finished."""
     if state is None:
         return
     state.begin()
     state.replace_outputs(outputs, previous)
-    feeds.write(keep=outputs if delta is None else None)
     if delta is None:
+        state.forget_feed_entries(keep=outputs)
         state.replace_statics({rel: sig for rel, (_, sig) in statics.items()})
     if ticker is not None and page_digests is not None:
         state.set_ticker(TickerRecord(page_digests.rates_digest, ticker))
     state.finish_writing()
     state.commit()
-
-
-class FeedRecords:
-    """What each feed the build made was made of (see ``feeds``), on its way to the state as the
-    pages come back from rendering, a few megabytes at a time: a full build's (45 MB at 10,000
-    articles) would otherwise be held to its end. A record holds whether or not its page is
-    written, so it may go in before the pages do."""
-
-    HELD = 4_000_000  # bytes of records held before they are written
-
-    def __init__(self, state: BuildState | None) -> None:
-        self.state = state
-        self.held: dict[str, bytes] = {}
-        self.size = 0
-
-    def add(self, feed: str, record: bytes) -> None:
-        if self.state is None:
-            return
-        self.held[feed] = record
-        self.size += len(record)
-        if self.size > self.HELD:
-            self.write()
-
-    def write(self, keep: Iterable[str] | None = None) -> None:
-        """Write the records held; forget those of feeds not in ``keep`` (None: keep them)."""
-        if self.state is not None:
-            self.state.keep_feed_entries(self.held, keep)
-        self.held.clear()
-        self.size = 0
 
 
 class Changes(NamedTuple):
@@ -484,13 +453,12 @@ def _render_and_write(options: BuildOptions, loaded: LoadedSite, state: BuildSta
     staging = Staging(output, work) if not incremental else None
     pending = PendingPages(output, work, tickers=splice.tickers if splice else None)
     try:
-        feeds = FeedRecords(state)
-        rendered = _render(options, loaded, renderer, changes, staging, pending, splice, reporter, feeds)
+        rendered = _render(options, loaded, renderer, changes, staging, pending, splice, reporter)
         outputs = _outputs(loaded, changes, rendered)
 
         def record() -> None:
             _record_outputs(state, outputs, changes.previous if incremental else None, changes.statics,
-                            delta, ticker, changes.page_digests, feeds)
+                            delta, ticker, changes.page_digests)
 
         if incremental:
             done = _write_changed(options, loaded, state, pending, rendered, outputs, changes, verify, delta,
@@ -550,10 +518,9 @@ def _changes(options: BuildOptions, loaded: LoadedSite, state: BuildState | None
 
 def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, changes: Changes,
             staging: Staging | None, pending: PendingPages, splice: SplicePlan | None,
-            reporter: Reporter, feeds: FeedRecords) -> list[PageOutcome]:
+            reporter: Reporter) -> list[PageOutcome]:
     """Render the pages to do on every core: a clean build's into ``staging``, an incremental
-    one's held in ``pending``, and what each feed was made of into ``feeds``. Raises every
-    page's problem together."""
+    one's held in ``pending``. Raises every page's problem together."""
     from .pages import RenderJob, render_chunk
 
     rendered: list[PageOutcome] = []
@@ -561,9 +528,6 @@ def _render(options: BuildOptions, loaded: LoadedSite, renderer: SiteRenderer, c
     def keep(outcomes: list[PageOutcome]) -> None:
         for outcome in outcomes:
             relative = loaded.specs[outcome.page].output
-            if outcome.feed_entries is not None:
-                feeds.add(relative, outcome.feed_entries)
-                outcome = outcome._replace(feed_entries=None)
             if outcome.data is not None:
                 pending.keep(relative, outcome.data)
                 outcome = outcome._replace(data=None)

@@ -108,9 +108,8 @@ class FeedRenderer:
         self.site = site
         self.config = config
         self.files = files  # the static files by output path (see loading.LoadedSite.statics)
-        self.last = last  # what each feed was made of last time; None: every entry is made
+        self.last = last  # what each feed was made of last time, and where it goes; None: every entry is made
         self.images: dict[str, ImageInfo] = {}  # site path -> sizes and variants, set by the build
-        self.made: dict[str, bytes] = {}  # output path -> the record of what the feed was just made of
         self._images: dict[str, tuple[str, str, int] | None] = {}
         # (article key, RSS or ATOM) -> (digest, XML) of the entries used last: an article is in several
         # feeds (the site's, its section's, each tag's and author's), and its entry is made once for them
@@ -131,8 +130,8 @@ class FeedRenderer:
         # not compressed: a dozen feeds' records are read and written on every edit, 3 MB at 10,000
         # articles, and zlib took longer over them than the entries they spare take to make
         record = marshal.dumps([(article.key, made, xml) for article, (made, xml) in zip(articles, entries)])
-        if record != self._records_read.pop(spec.output, b""):  # the same entries: the state keeps its record
-            self.made[spec.output] = sealed.seal(record)
+        if record != self._records_read.pop(spec.output, b"") and self.last is not None:
+            self.last.keep(spec.output, sealed.seal(record))  # the same entries: the state keeps its record
         head = self._head(spec, articles)
         end = head.rindex(ENTRIES_END[kind])
         return b"".join((head[:end], *(xml for _, xml in entries), head[end:]))

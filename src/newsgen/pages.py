@@ -59,13 +59,6 @@ class SiteRenderer:
         for feeds in self.feed_makers.values():
             feeds.images = images
 
-    def feed_record(self, spec: PageSpec) -> bytes | None:
-        """What the feed ``spec`` was just made of, for the build state (see ``feeds``); None
-        for any other page, and for a feed made of the entries the state has for it."""
-        if unit(spec.kind).maker is not Maker.FEED:
-            return None
-        return self.feed_makers.get(spec.lang, self.feeds).made.pop(spec.output, None)
-
     def render(self, spec: PageSpec) -> bytes:
         """The page's bytes; any failure raises :class:`PageProblem` naming the page and its source."""
         maker = unit(spec.kind).maker
@@ -94,7 +87,6 @@ class PageOutcome(NamedTuple):
     spliced: bool = False  # made by putting the new ticker into the old page, not by rendering
     data: bytes | None = None  # the new bytes, on an incremental build (a clean one writes them to staging)
     signature: str = ""  # of the file a spliced page was made from
-    feed_entries: bytes | None = None  # what a feed was made of (see SiteRenderer.feed_record)
 
 
 @dataclass(frozen=True)
@@ -130,26 +122,23 @@ def render_chunk(job: RenderJob, indices: Sequence[int]) -> list[PageOutcome]:
             made = _spliced(output, spec.output, previous, splice_plan.tickers[spec.lang])
         spliced = made is not None
         data, signature = made if made is not None else (None, "")
-        entries = None
         if data is None:
             try:
                 data = renderer.render(spec)
             except PageProblem as exc:
                 out.append(PageOutcome(i, "", False, exc.problem))
                 continue
-            entries = renderer.feed_record(spec)
         new_hash = page_hash(data)
         old = previous.get(spec.output)
         if old is not None and old[1] == new_hash and os.path.isfile(output / spec.output):
-            # same bytes: the file and its mtime stay
-            out.append(PageOutcome(i, new_hash, False, None, spliced, feed_entries=entries))
+            out.append(PageOutcome(i, new_hash, False, None, spliced))  # same bytes: the file and its mtime stay
         elif staging is not None:
             staging.write(spec.output, data)
-            out.append(PageOutcome(i, new_hash, True, None, spliced, feed_entries=entries))
+            out.append(PageOutcome(i, new_hash, True, None, spliced))
         elif spliced:  # spliced again when written: the bytes need not travel, the file's signature does
             out.append(PageOutcome(i, new_hash, True, None, True, None, signature))
         else:
-            out.append(PageOutcome(i, new_hash, True, None, False, data, feed_entries=entries))
+            out.append(PageOutcome(i, new_hash, True, None, False, data))
     return out
 
 

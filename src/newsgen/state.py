@@ -371,15 +371,11 @@ class BuildState:
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                             ((p, i, h) for p, (i, h) in rows.items() if previous.get(p) != (i, h)))
 
-    def keep_feed_entries(self, records: Mapping[str, bytes], keep: Iterable[str] | None = None) -> None:
-        """Record the entries each feed just made was made of (output path -> what
-        :class:`FeedEntries` reads back), and forget those of feeds no longer in ``keep``
-        (None: keep the others)."""
-        if keep is not None:
-            kept = set(keep)
-            gone = [(p,) for (p,) in self.db.execute("SELECT path FROM feed_entries") if p not in kept]
-            self.db.executemany("DELETE FROM feed_entries WHERE path = ?", gone)
-        self.db.executemany("INSERT OR REPLACE INTO feed_entries VALUES (?, ?)", records.items())
+    def forget_feed_entries(self, keep: Iterable[str]) -> None:
+        """Forget what the feeds no longer in the output (``keep``: its paths) were made of."""
+        kept = set(keep)
+        gone = [(p,) for (p,) in self.db.execute("SELECT path FROM feed_entries") if p not in kept]
+        self.db.executemany("DELETE FROM feed_entries WHERE path = ?", gone)
 
     def outputs_of(self, paths: list[str]) -> dict[str, tuple[str, str]]:
         """:meth:`outputs` for the given paths only (those that have a row)."""
@@ -438,7 +434,7 @@ class BuildState:
     def clear(self) -> None:
         """Forget everything built, but not what this database is (schema and output folder)."""
         for table in ("articles", "markdown", "outputs", "statics", "sources", "placements", "skeleton_sources",
-                      "search_inputs"):
+                      "search_inputs", "feed_entries"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN (?, ?)", (Key.SCHEMA.value, Key.IDENTITY.value))
 
@@ -490,7 +486,14 @@ class ArticleShelf(_StateReader):
 
 class FeedEntries(_StateReader):
     """What each feed was made of by the last build that made it, as ``feeds`` recorded it,
-    read back one feed at a time by the process that makes it again."""
+    read back and written one feed at a time by the process that makes it.
+
+    The process that makes a feed writes its record itself, through a connection of its own,
+    rather than handing it to the parent with the page: a full build's records are some 50 MB,
+    and in a chunk of pages from a forked worker they were held three times over (the worker's,
+    the pickle's, the parent's), the peak of a 100,000-article build. A record holds whether or
+    not its page is written, so it need not wait for the build's end; one that cannot be written
+    (the database busy for seconds) is only a feed to make whole next time."""
 
     def of(self, feed: str) -> bytes:
         """The record of the feed at output path ``feed``; b'' for none."""
@@ -499,6 +502,17 @@ class FeedEntries(_StateReader):
         except sqlite3.Error:  # a state older than the table: nothing recorded
             return b""
         return bytes(row[0]) if row is not None else b""
+
+    def keep(self, feed: str, record: bytes) -> None:
+        """Record what the feed at output path ``feed`` was just made of."""
+        local = self._local
+        try:
+            if getattr(local, "writer_pid", None) != os.getpid():
+                local.writer = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+                local.writer_pid = os.getpid()
+            local.writer.execute("INSERT OR REPLACE INTO feed_entries VALUES (?, ?)", (feed, record))
+        except sqlite3.Error:
+            pass
 
 
 def _drop_locks() -> None:
