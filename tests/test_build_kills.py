@@ -191,6 +191,10 @@ def test_ctrl_c_while_indexing_says_the_pages_are_new_and_the_next_build_catches
     edit(site, 4, "Zeugma")
     stopped = Stopped(site, "indexer", "build")
     stopped.reached()
+    # a delta build starts the indexer before it renders (see build._early_indexer): interrupted
+    # "while indexing" is once the pages are written and the build waits for the indexer
+    page = site / f"build/{story(4)}/index.html"
+    wait_until(lambda: "Zeugma" in page.read_text(), 60, "the edited page was never written")
     _, err = stopped.kill(signal.SIGINT)
     assert stopped.process.returncode == 130
     assert "interrupted; the pages are up to date but the search index is not; the next build updates it" in err
