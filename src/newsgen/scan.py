@@ -127,6 +127,7 @@ class Known:
         # the changes since the record in ``data`` was written whole (see :meth:`with_changes`): b'' for none
         self._log = log
         self.logged: array = array("I")  # type: ignore[type-arg]  # the positions the log changed
+        self.record_keys = ""  # the digest of the keys of the record in ``data``, once read: what a log names
 
     @classmethod
     def of(cls, keys: list[str], signatures: list[Signature], hashes: dict[str, str],
@@ -159,8 +160,8 @@ class Known:
         if len(positions) > LOG_LIMIT:
             return cls.of_columns(keys, columns, hashes, ordered)
 
-        def log() -> bytes:
-            return marshal.dumps((_text_digest("\n".join(keys)), positions.tobytes(),
+        def log() -> bytes:  # names the record it changes: its keys are the scan's (see same_sources)
+            return marshal.dumps((base.record_keys, positions.tobytes(),
                                   *(array(c.typecode, map(c.__getitem__, positions)).tobytes() for c in columns),
                                   "\n".join(hashes[keys[at]] for at in positions)))
         made = cls(listing_digest(keys, columns), base.keys_digest, hashes_digest(ordered, hashes), base._data, log)
@@ -201,10 +202,11 @@ class Known:
                 raise ValueError("a damaged record of the sources")
         except (ValueError, TypeError, EOFError, AttributeError):
             return None
-        self._apply_log(keys_text, columns, hashes)  # type: ignore[arg-type]
+        self.record_keys = _text_digest(keys_text)
+        self._apply_log(columns, hashes)  # type: ignore[arg-type]
         return keys_text, columns, hashes  # type: ignore[return-value]
 
-    def _apply_log(self, keys_text: str, columns: Columns, hashes: list[str]) -> None:
+    def _apply_log(self, columns: Columns, hashes: list[str]) -> None:
         """Bring the record's entries up to its log, when the log was made for the record's
         sources in its order; a log that cannot be read, or is another's, is left out (its
         sources are then read again, never trusted wrongly)."""
@@ -212,7 +214,7 @@ class Known:
             return
         try:
             made_for, at, *parts, hashes_text = marshal.loads(self.log)
-            if made_for != _text_digest(keys_text):
+            if made_for != self.record_keys:
                 return
             positions = array("I", at)
             changes = [array(code, part) for code, part in zip(_TYPES, parts, strict=True)]

@@ -450,21 +450,25 @@ _LOCKS_HELD: set[int] = set()
 
 
 class _StateReader:
-    """A read-only connection to the state for each process (a forked render worker too)
-    and each thread: a connection must not cross a fork, nor be shared by the thread that
-    feeds the search indexer. So a reader sees committed rows only."""
+    """A connection to the state for each process (a forked render worker too) and each
+    thread: a connection must not cross a fork, nor be shared by the thread that feeds the
+    search indexer. Read-only unless asked to write; so a reader sees committed rows only."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
 
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self, writer: bool = False) -> sqlite3.Connection:
         local = self._local
-        if getattr(local, "pid", None) != os.getpid():  # new in this thread, or inherited through a fork
-            local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            local.pid = os.getpid()
-        db: sqlite3.Connection = local.db
-        return db
+        name = "writer" if writer else "reader"
+        made = getattr(local, name, None)
+        if made is None or made[0] != os.getpid():  # new in this thread, or inherited through a fork
+            db = (sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False) if writer
+                  else sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False))
+            made = (os.getpid(), db)
+            setattr(local, name, made)
+        connection: sqlite3.Connection = made[1]
+        return connection
 
 
 class ArticleShelf(_StateReader):
@@ -505,12 +509,8 @@ class FeedEntries(_StateReader):
 
     def keep(self, feed: str, record: bytes) -> None:
         """Record what the feed at output path ``feed`` was just made of."""
-        local = self._local
         try:
-            if getattr(local, "writer_pid", None) != os.getpid():
-                local.writer = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
-                local.writer_pid = os.getpid()
-            local.writer.execute("INSERT OR REPLACE INTO feed_entries VALUES (?, ?)", (feed, record))
+            self._connection(writer=True).execute("INSERT OR REPLACE INTO feed_entries VALUES (?, ?)", (feed, record))
         except sqlite3.Error:
             pass
 
