@@ -1,7 +1,7 @@
 """The ``newsgen`` command's entry point (also ``python -m newsgen``); see ``startup``."""
 from __future__ import annotations
 
-from .startup import quiet_interrupts_while_starting
+from .startup import leave_without_sweeping, quiet_interrupts_while_starting
 
 
 def main() -> None:
@@ -9,7 +9,10 @@ def main() -> None:
     quiet_interrupts_while_starting()
     from .cli import main as command
 
-    command()
+    try:
+        command()
+    finally:
+        leave_without_sweeping()
 
 
 if __name__ == "__main__":

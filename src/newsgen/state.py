@@ -463,8 +463,11 @@ class _StateReader:
         name = "writer" if writer else "reader"
         made = getattr(local, name, None)
         if made is None or made[0] != os.getpid():  # new in this thread, or inherited through a fork
-            db = (sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False) if writer
-                  else sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False))
+            if writer:  # as the build's own connection: the database is in WAL mode, synced at checkpoints
+                db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+                db.execute("PRAGMA synchronous=NORMAL")
+            else:
+                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             made = (os.getpid(), db)
             setattr(local, name, made)
         connection: sqlite3.Connection = made[1]
