@@ -234,6 +234,43 @@ def test_a_failed_build_in_between_is_caught_up_by_the_next_delta_build(newsroom
     assert same_as_clean_build(newsroom)
 
 
+def test_an_edit_saved_while_a_data_file_failed_the_build_reaches_its_pages_once_that_is_fixed(newsroom):
+    """The failed build's scan recorded the edit, which no page shows yet: the next build,
+    finding that article as recorded, must still render it."""
+    edit(newsroom, "content/politics/c.md", "Body text.", "Charlie's new text.")
+    people = newsroom / "data/authors.yaml"
+    people.write_text("aigerim-bek: [name: Aigerim\n")  # broken YAML
+    with pytest.raises(ContentError):
+        build_site(newsroom)
+    people.unlink()  # the data files as the output shows them; c untouched since the failed build
+    out, result, _ = build_site(newsroom)
+    assert result.delta and "Charlie's new text." in read(out, "/politics/c/")
+    assert same_as_clean_build(newsroom)
+
+
+def test_an_edit_reads_the_skeletons_hashes_of_the_sources_only_after_a_failed_build(newsroom):
+    """The hashes of every source are kept behind the skeleton's header: a usual edit knows
+    what changed from the scan, which compared the sources with the record of those the
+    output shows. Damaged hashes are found (and a full build made) only when the scan's
+    record is not that one, as after a failed build."""
+    from newsgen import delta
+    path = newsroom / ".newsgen/skeleton.pickle"
+    header = delta.read_file(path)
+    header[3].hashes = [b"junk"]
+    delta.write_file(path, header)
+    edit(newsroom, "content/economy/d.md", "Body text.", "Body text, later.")
+    _, result, _ = build_site(newsroom)
+    assert result.delta
+    source = newsroom / "content/politics/b.md"
+    good = source.read_text()
+    source.write_text(good.replace("title: Bravo", "title: [Bravo"))
+    with pytest.raises(ContentError):
+        build_site(newsroom)
+    source.write_text(good.replace("Body text.", "Fixed text."))
+    _, result, _ = build_site(newsroom)
+    assert not result.delta and same_as_clean_build(newsroom)
+
+
 def test_a_cached_article_of_another_version_means_a_full_build(newsroom):
     db = sqlite3.connect(newsroom / ".newsgen/state.db")
     db.execute("UPDATE articles SET source_hash = 'other' WHERE key = 'content/politics/c.md'")  # b's neighbour
@@ -467,11 +504,13 @@ def test_a_static_file_deleted_by_hand_is_copied_again_by_the_next_edit(newsroom
 def test_a_forked_worker_never_reads_articles_through_the_parents_database_connection(newsroom):
     import multiprocessing
     from newsgen import delta
+    from newsgen.scan import scan_sources
     from newsgen.state import open_state
 
     state, _ = open_state(newsroom, str((newsroom / "build").resolve()))
-    skeleton = delta._load_skeleton(state, newsroom, delta.SkeletonRecord.read(state).token)
-    articles = delta.CachedArticles(state, skeleton, {})
+    scan = scan_sources(newsroom, state.known_sources())
+    skeleton = delta._load_skeleton(state, newsroom, delta.SkeletonRecord.read(state).token, scan)
+    articles = delta.CachedArticles(state, skeleton, {}, scan.hashes)
     articles.load(["content/politics/a.md"])  # in this process: from the database
 
     def child(results):

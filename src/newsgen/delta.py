@@ -38,9 +38,9 @@ import os
 import pickle
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import compress
 from operator import ne
 from datetime import datetime, timezone
@@ -93,28 +93,31 @@ class Skeleton:
     *model* digest of ``build._snapshot``) within a time limit: rates and templates
     change none of it, so a build that changes only those keeps the file (see :func:`record`).
 
-    What the skeleton knows of each source (:class:`Entry`) is kept marshalled, one entry
-    to a source, and read only for the sources a delta build asks about: at 100,000
-    articles, unpickling eight dictionaries of 100,000 keys took half a second of every
-    edit. The hashes of the sources are two texts, compared with the scan's in C. The
-    entries and the pages' specs stay in the file until asked for (see :class:`Items`).
+    Read on every edit, the file's sealed header holds little more than numbers: at
+    100,000 articles, the sources' keys and hashes as text and every index's article
+    keys as strings made a 24 MB header, 0.17 s of each edit to authenticate, unpickle
+    and compare. So the skeleton names its sources by a digest of their keys (the scan's,
+    which lists the same sources: the frame holds them), holds every list of articles as
+    positions in those keys, sorted (see :class:`Indexes`), and leaves the hashes of the
+    sources behind the header with the entries and the pages' specs (see :class:`Items`),
+    read only when the scan cannot tell what changed since (see :meth:`changed`). What
+    the skeleton knows of each source (:class:`Entry`) is kept marshalled, one entry to a
+    source, and read only for the sources a delta build asks about.
+
+    A skeleton read from its file is :meth:`bound` to the scan's keys before it is used.
     """
 
     settings: str  # what the cached articles were read with (loading.article_settings)
-    sources: str  # every source, sorted, one to a line (a delta build's scan finds the same: the frame holds them)
-    source_hashes: str  # the hash of each one's bytes, in the same order
-    entries: Sequence[bytes]  # each source's Entry, marshalled, in the order of ``sources`` (see entry())
-    order: tuple[str, ...]  # published articles, newest first
-    sections: tuple[Section, ...]
-    tags: dict[str, tuple[Term, tuple[str, ...]]]
-    authors: dict[str, tuple[Author, tuple[str, ...]]]
-    months: dict[tuple[int, int], tuple[str, ...]]
+    sources: str  # the digest of every source's key, sorted (scan.keys_digest)
+    hashes: Sequence[bytes]  # one item: the hash of each source's bytes, one to a line, in key order
+    entries: Sequence[bytes]  # each source's Entry, marshalled, in key order (see entry())
+    indexes: Indexes  # the site's
     # Every page's PageSpec, each pickled on its own with its articles as positions in ``order``:
     # a delta build unpickles the few it renders (all thirteen thousand at 10,000 articles
     # would be most of the time it takes to load this).
     specs: Sequence[bytes]
     # a site of several editions: each one's indexes by language, and the translations of each article
-    editions: dict[str, EditionIndexes] = field(default_factory=dict)
+    editions: dict[str, Indexes] = field(default_factory=dict)
     translations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # each page bundle's folder -> its articles' URLs, where its files are served (see loading.bundle_urls)
     bundles: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -124,6 +127,7 @@ class Skeleton:
 
     def __post_init__(self) -> None:
         self._read: dict[str, Entry | None] = {}
+        self._keys: list[str] = []
 
     def __getstate__(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -131,6 +135,27 @@ class Skeleton:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.__post_init__()
+
+    def bound(self, keys: list[str], digest: str) -> Skeleton:
+        """This skeleton with the sources' ``keys`` (sorted; ``digest`` is theirs, see
+        ``scan.keys_digest``) its positions refer to; raises Stale unless they are the ones
+        it was made from."""
+        if digest != self.sources:
+            raise Stale("the skeleton's sources are not the scan's")
+        self._keys = keys
+        return self
+
+    @cached_property
+    def order(self) -> Listed:
+        """The published articles, newest first."""
+        return self.indexes.order(self._keys)
+
+    def site_indexes(self) -> tuple[Listed, BoundIndexes]:
+        """The site's indexes, each list of articles as their keys (each read when asked for)."""
+        return self.order, self.indexes.bound(self._keys)
+
+    def edition_indexes(self, lang: str) -> tuple[Listed, BoundIndexes]:
+        return self.editions[lang].order(self._keys), self.editions[lang].bound(self._keys)
 
     def entry(self, key: str) -> Entry | None:
         """What the skeleton knows of source ``key``; None for a source it does not know."""
@@ -147,37 +172,144 @@ class Skeleton:
                      tuple(order[i] for i in related) if related is not None else None, shows)
 
     def _position(self, key: str) -> int | None:
-        keys = self._source_keys
-        at = bisect_left(keys, key)
-        return at if at < len(keys) and keys[at] == key else None
+        return _position(self._keys, key)
 
-    def changed(self, keys: list[str], hashes: Mapping[str, str]) -> list[str] | None:
-        """Of the sources ``keys`` (sorted) with their ``hashes`` now, those whose bytes are not
-        the ones the skeleton (with the delta builds since) was made from; None when the
-        sources are not the skeleton's."""
-        if "\n".join(keys) != self.sources:
-            return None
-        known = self.source_hashes.split("\n")
+    def changed(self, hashes: Mapping[str, str]) -> list[str]:
+        """Of the sources, with their ``hashes`` now, those whose bytes are not the ones the
+        skeleton (with the delta builds since) was made from: every hash compared, in C."""
+        keys = self._keys
+        try:
+            known = self.hashes[0].decode().split("\n") if keys else []
+        except (IndexError, UnicodeDecodeError) as exc:
+            raise Stale("the skeleton's hashes cannot be read") from exc
+        if len(known) != len(keys):
+            raise Stale("the skeleton's hashes are not its sources'")
         for key, (source_hash, _) in self.edited.items():
-            at = bisect_left(keys, key)
-            if at < len(keys) and keys[at] == key:
+            at = self._position(key)
+            if at is not None:
                 known[at] = source_hash
         return list(compress(keys, map(ne, known, map(hashes.__getitem__, keys))))
 
-    def source_hash(self, key: str) -> str | None:
-        """The hash of source ``key``'s bytes the skeleton (with the delta builds since) was made from."""
-        if key in self.edited:
-            return self.edited[key][0]
-        at = self._position(key)
-        return None if at is None else self._source_hashes[at]
 
-    @cached_property
-    def _source_keys(self) -> list[str]:
-        return self.sources.split("\n") if self.sources else []
+def _position(keys: list[str], key: str) -> int | None:
+    """Where ``key`` is in the sorted ``keys``; None when it is not there."""
+    at = bisect_left(keys, key)
+    return at if at < len(keys) and keys[at] == key else None
 
-    @cached_property
-    def _source_hashes(self) -> list[str]:
-        return self.source_hashes.split("\n") if self.source_hashes else []
+
+def _positions(keys: Iterable[str], position: Mapping[str, int]) -> bytes:
+    return array("I", map(position.__getitem__, keys)).tobytes()
+
+
+class Listed(Sequence[str]):
+    """A list of articles (keys, newest first) kept as their positions in the sorted sources,
+    each key looked up when asked for: a delta build reaches a few hundred of 100,000, and
+    making all of them into a tuple, and a set to tell who is in it, took 0.04-0.07 s."""
+
+    def __init__(self, keys: list[str], positions: bytes, members: bytes) -> None:
+        self._keys = keys
+        self._at = array("I", positions)
+        self._members = members  # a byte for each source: 1 for those in the list
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self._keys.__getitem__, self._at[index]))
+        return self._keys[self._at[index]]
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._keys.__getitem__, self._at)
+
+    def __contains__(self, key: object) -> bool:
+        at = _position(self._keys, key) if isinstance(key, str) else None
+        return at is not None and at < len(self._members) and self._members[at] == 1
+
+    def index(self, key: Any, start: int = 0, stop: int | None = None) -> int:
+        at = _position(self._keys, key) if key in self else None
+        if at is None:
+            raise ValueError(f"{key!r} is not listed")
+        return self._at.index(at, start, len(self._at) if stop is None else stop)
+
+
+def _keys_at(keys: list[str], positions: bytes) -> tuple[str, ...]:
+    return tuple(map(keys.__getitem__, array("I", positions)))
+
+
+@dataclass
+class Indexes:
+    """A site's or an edition's indexes as the skeleton keeps them: each list of articles as
+    their positions in the sorted sources (4 bytes each, where a key unpickles as a string)."""
+
+    articles: bytes  # newest first
+    members: bytes  # a byte for each source: 1 for those among the articles (see Listed)
+    sections: tuple[tuple[Section, bytes], ...]  # each section, without its articles, and its articles
+    tags: dict[str, tuple[Term, bytes]]
+    authors: dict[str, tuple[Author, bytes]]
+    months: dict[tuple[int, int], bytes]
+
+    @classmethod
+    def of(cls, site: Site, position: Mapping[str, int]) -> Indexes:
+        members = bytearray(len(position))
+        for article in site.articles:
+            members[position[article.key]] = 1
+        return cls(articles=_positions((a.key for a in site.articles), position), members=bytes(members),
+                   sections=tuple((replace(s, articles=()), _positions(s.articles, position)) for s in site.sections),
+                   tags={slug: (term, _positions(keys, position)) for slug, (term, keys) in site.tags.items()},
+                   authors={slug: (who, _positions(keys, position)) for slug, (who, keys) in site.authors.items()},
+                   months={month: _positions(keys, position) for month, keys in site.months.items()})
+
+    def order(self, keys: list[str]) -> Listed:
+        return Listed(keys, self.articles, self.members)
+
+    def bound(self, keys: list[str]) -> BoundIndexes:
+        def listed(packed: tuple[Term, bytes]) -> tuple[Term, tuple[str, ...]]:
+            return packed[0], _keys_at(keys, packed[1])
+        return BoundIndexes(tuple(replace(section, articles=_keys_at(keys, at)) for section, at in self.sections),
+                            _Unpacked(self.tags, listed), _Unpacked(self.authors, listed),
+                            _Unpacked(self.months, partial(_keys_at, keys)))
+
+
+class BoundIndexes(NamedTuple):
+    """:class:`Indexes` with their articles' keys, as ``model.Site`` holds them."""
+
+    sections: tuple[Section, ...]
+    tags: Mapping[str, tuple[Term, tuple[str, ...]]]
+    authors: Mapping[str, tuple[Author, tuple[str, ...]]]
+    months: Mapping[tuple[int, int], tuple[str, ...]]
+
+
+class _Unpacked(Mapping[Any, Any]):
+    """A read-only mapping whose values are unpacked when first asked for: a delta build
+    looks at the few tags, authors and months of the articles it renders."""
+
+    def __init__(self, packed: Mapping[Any, Any], unpack: Callable[[Any], Any]) -> None:
+        self._packed = packed
+        self._unpack = unpack
+        self._done: dict[Any, Any] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        try:
+            return self._done[key]
+        except KeyError:
+            value = self._done[key] = self._unpack(self._packed[key])
+            return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._packed
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
 
 class Entry(NamedTuple):
@@ -208,7 +340,7 @@ class _EntryField(Mapping[str, Any]):
         return value
 
     def __iter__(self) -> Iterator[str]:  # reads every entry: not on a delta build's way
-        return (key for key in self._skeleton._source_keys if key in self)
+        return (key for key in self._skeleton._keys if key in self)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -229,18 +361,6 @@ class _Fingerprints(_EntryField):
         return str(super().__getitem__(key))
 
 
-@dataclass
-class EditionIndexes:
-    """One edition's own indexes (see ``model.build_editions``); its neighbours and related
-    articles are in the skeleton's, which hold every edition's by article key."""
-
-    order: tuple[str, ...]
-    sections: tuple[Section, ...]
-    tags: dict[str, tuple[Term, tuple[str, ...]]]
-    authors: dict[str, tuple[Author, tuple[str, ...]]]
-    months: dict[tuple[int, int], tuple[str, ...]]
-
-
 def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, snapshot: str, frame: str, model: str,
            pieces: Pieces) -> tuple[str, bool] | None:
     """What the state records about the skeleton after a full build that has just succeeded
@@ -254,14 +374,14 @@ def record(state: BuildState, site_root: Path, loaded: LoadedSite, scan: Scan, s
     if (last is not None and last.model == model and Window(last.now, last.valid_until).holds(now)
             and last.file == _file_signature(site_root) and last.layout == f"{__version__}:{_layout()}"
             and last.settings == article_settings(loaded.config, loaded.people)):
-        return replace(last, snapshot=snapshot, frame=frame, pieces=pieces).text(), False
+        return replace(last, snapshot=snapshot, frame=frame, pieces=pieces, sources=scan.hashes_digest).text(), False
     token = _write(site_root, _skeleton_of(loaded, scan, state))
     if not token:
         return None
     return SkeletonRecord(snapshot=snapshot, frame=frame, model=model, pieces=pieces, token=token,
                           file=_file_signature(site_root), layout=f"{__version__}:{_layout()}",
                           settings=article_settings(loaded.config, loaded.people), now=now.timestamp(),
-                          valid_until=loaded.valid_until).text(), True
+                          valid_until=loaded.valid_until, sources=scan.hashes_digest).text(), True
 
 
 def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
@@ -279,21 +399,20 @@ def _skeleton_of(loaded: LoadedSite, scan: Scan, state: BuildState) -> Skeleton:
     previous, following, related = site.previous, site.next, site.related
     fingerprints = loaded.fingerprints
     keys = scan.keys
+    source_at = {key: i for i, key in enumerate(keys)}
 
     def at(key: str | None) -> int:
         return -1 if key is None else position[key]
     return Skeleton(
-        settings=settings, sources="\n".join(keys), source_hashes="\n".join(map(hashes.__getitem__, keys)),
+        settings=settings, sources=scan.keys_digest, hashes=["\n".join(map(hashes.__getitem__, keys)).encode()],
         entries=[marshal.dumps((fingerprints.get(key), placement.get(key), images.get(key),
                                 at(previous.get(key)), at(following.get(key)),
                                 tuple(map(position.__getitem__, related[key])) if key in related else None,
                                 shows.get(key, b"")))
                  for key in keys],
-        order=tuple(a.key for a in site.articles),
-        sections=site.sections, tags=dict(site.tags), authors=dict(site.authors), months=dict(site.months),
+        indexes=Indexes.of(site, source_at),
         specs=[_packed(spec, position) for spec in loaded.specs],
-        editions={lang: EditionIndexes(tuple(a.key for a in e.articles), e.sections, dict(e.tags), dict(e.authors),
-                                       dict(e.months)) for lang, e in site.editions.items()},
+        editions={lang: Indexes.of(e, source_at) for lang, e in site.editions.items()},
         translations=dict(site.translations), bundles=dict(loaded.bundles))
 
 
@@ -313,7 +432,7 @@ def _packed(spec: PageSpec, position: dict[str, int]) -> bytes:
     return pickle.dumps(tuple(values), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _spec(data: bytes, order: tuple[str, ...]) -> PageSpec:
+def _spec(data: bytes, order: Sequence[str]) -> PageSpec:
     """A page's spec from the skeleton; raises Stale when it cannot be read (a damaged file)."""
     try:
         values = list(pickle.loads(data))
@@ -385,19 +504,26 @@ class Items(Sequence[bytes]):
         return data
 
 
+_STORED_AS_ITEMS = ("hashes", "entries", "specs")  # the skeleton's fields kept behind its header
+
+
 def write_file(path: Path, header: tuple[str, str, str, Skeleton]) -> None:
     """Write a skeleton file: its sealed header (layout, version, token and the skeleton with
     where its items are), then the items (see :class:`Items`)."""
     layout, version, token, skeleton = header
-    entries, specs = list(skeleton.entries), list(skeleton.specs)
-    stored = replace(skeleton, entries=Items.of(entries, 0),
-                     specs=Items.of(specs, sum(map(len, entries))))
-    sealed_header = sealed.dumps((layout, version, token, stored))
+    parts = [list(getattr(skeleton, name)) for name in _STORED_AS_ITEMS]
+    places: dict[str, Items] = {}
+    start = 0
+    for name, items in zip(_STORED_AS_ITEMS, parts):
+        places[name] = Items.of(items, start)
+        start += sum(map(len, items))
+    sealed_header = sealed.dumps((layout, version, token, replace(skeleton, **places)))  # type: ignore[arg-type]
     with open(path, "wb") as file:
         file.write(len(sealed_header).to_bytes(8, "little"))
         file.write(sealed_header)
-        for item in (*entries, *specs):
-            file.write(item)
+        for items in parts:
+            for item in items:
+                file.write(item)
 
 
 def read_file(path: Path) -> tuple[str, str, str, Skeleton]:
@@ -412,7 +538,7 @@ def read_file(path: Path) -> tuple[str, str, str, Skeleton]:
     layout, version, token, skeleton = header
     if not isinstance(skeleton, Skeleton):
         raise ValueError("not a skeleton")
-    for items in (skeleton.entries, skeleton.specs):
+    for items in (getattr(skeleton, name, None) for name in _STORED_AS_ITEMS):
         if not isinstance(items, Items):
             raise ValueError("not a skeleton")
         items.stored_in(str(path), 8 + size)
@@ -436,7 +562,7 @@ def _write(site_root: Path, skeleton: Skeleton) -> str:
 def _layout() -> str:
     """The skeleton's format: ``FORMAT`` and the fields of the classes it stores (specs are
     stored as tuples), so that a skeleton from a newsgen whose classes differ is never read."""
-    classes = (Skeleton, EditionIndexes, PageSpec, Section, Term, Author)
+    classes = (Skeleton, Indexes, PageSpec, Section, Term, Author)
     return (f"{FORMAT}:" + "|".join(",".join(f.name for f in fields(cls)) for cls in classes)
             + "|" + ",".join(Entry._fields))
 
@@ -455,7 +581,8 @@ def _file_signature(site_root: Path) -> str:
 class SkeletonRecord:
     """The state's record of the skeleton file: the build it describes (its snapshot, frame
     and model digests, see ``build._snapshot``), the site-wide page digests, the file's
-    token, signature and layout, the article settings, and its time limits."""
+    token, signature and layout, the article settings, and its time limits; and the
+    digest of the sources' hashes the output shows, which delta builds move on."""
 
     snapshot: str
     frame: str
@@ -467,6 +594,7 @@ class SkeletonRecord:
     settings: str
     now: float
     valid_until: float
+    sources: str  # scan.hashes_digest of the last build that wrote the output (see Scan.changed_since)
 
     def text(self) -> str:
         return json.dumps({**{f.name: getattr(self, f.name) for f in fields(self)}, "pieces": self.pieces.to_json()})
@@ -477,40 +605,49 @@ class SkeletonRecord:
         try:
             data = json.loads(state.skeleton_record() or "")
             pieces = Pieces.from_json(data.pop("pieces"))
-            texts = [data.pop(name) for name in ("snapshot", "frame", "model", "token", "file", "layout", "settings")]
+            texts = [data.pop(name) for name in ("snapshot", "frame", "model", "token", "file", "layout", "settings",
+                                                 "sources")]
             times = [data.pop(name) for name in ("now", "valid_until")]
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
         if (pieces is None or data or not all(isinstance(t, str) and t for t in texts)
                 or not all(isinstance(t, (int, float)) for t in times)):
             return None
-        snapshot, frame, model, token, file, layout, settings = texts
+        snapshot, frame, model, token, file, layout, settings, sources = texts
         return cls(snapshot=snapshot, frame=frame, model=model, pieces=pieces, token=token, file=file,
-                   layout=layout, settings=settings, now=float(times[0]), valid_until=float(times[1]))
+                   layout=layout, settings=settings, now=float(times[0]), valid_until=float(times[1]), sources=sources)
 
 
-def _load_skeleton(state: BuildState, site_root: Path, token: str) -> Skeleton | None:
-    """The skeleton file with the state's ``token``, with the changes delta builds made since.
+def _load_skeleton(state: BuildState, site_root: Path, token: str, scan: Scan) -> Skeleton | None:
+    """The skeleton file with the state's ``token``, bound to the sources the ``scan`` found,
+    with the changes delta builds made since; None unless it was made from those sources.
 
     The file is written before the state records its token, so a build stopped in
     between leaves a file that no state names: it is never read as the last build's.
     """
     try:
         version, made_by, found, skeleton = read_file(site_root / STATE_DIR / SKELETON_FILE)
+        if (version, made_by, found) != (_layout(), __version__, token):
+            return None
+        skeleton = skeleton.bound(scan.keys, scan.keys_digest)
     except Exception:  # noqa: BLE001 - a missing or damaged skeleton only means: build the full way
-        return None
-    if (version, made_by, found) != (_layout(), __version__, token):
         return None
     skeleton.edited = state.skeleton_sources()  # what delta builds read since
     return skeleton
 
 
 class CachedArticles:
-    """The site's articles as the skeleton knows them, loaded from the build state on demand."""
+    """The site's articles as the skeleton knows them, loaded from the build state on demand.
 
-    def __init__(self, state: BuildState, skeleton: Skeleton, fresh: dict[str, Article]) -> None:
+    A cached article is taken only when it was read from the bytes the source has now
+    (``hashes``, the scan's) with the skeleton's settings: the articles whose bytes
+    changed since the skeleton (with the delta builds since) are the ``fresh`` ones, so
+    every other is the version the skeleton was made from."""
+
+    def __init__(self, state: BuildState, skeleton: Skeleton, fresh: dict[str, Article],
+                 hashes: Mapping[str, str]) -> None:
         self.state = state
-        self.skeleton = skeleton
+        self.hashes = hashes
         self.settings = skeleton.settings
         self.loaded: dict[str, Article] = dict(fresh)
         self.process = os.getpid()
@@ -524,7 +661,7 @@ class CachedArticles:
         rows = {k: (h, s, d) for k, h, s, d in self.state.cached_articles(missing)} if missing else {}
         for key in missing:
             row = rows.get(key)
-            fits = row is not None and row[0] == self.skeleton.source_hash(key) and row[1] == self.settings
+            fits = row is not None and row[0] == self.hashes.get(key) and row[1] == self.settings
             result = _unpickle(row[2]) if row is not None and fits else None
             if result is None or result[0] is None:
                 raise Stale(key)
@@ -539,13 +676,12 @@ class CachedArticles:
 class _ByKey(Mapping[str, Article]):
     """``Site.by_key`` over the skeleton's articles."""
 
-    def __init__(self, order: tuple[str, ...], articles: CachedArticles) -> None:
+    def __init__(self, order: Listed, articles: CachedArticles) -> None:
         self._order = order
-        self._known = frozenset(order)
         self._articles = articles
 
     def __getitem__(self, key: str) -> Article:
-        if key not in self._known:
+        if key not in self._order:
             raise KeyError(key)
         return self._articles[key]
 
@@ -559,7 +695,7 @@ class _ByKey(Mapping[str, Article]):
 class _Newest(Sequence[Article]):
     """``Site.articles`` over the skeleton's articles: each is loaded when first reached."""
 
-    def __init__(self, order: tuple[str, ...], articles: CachedArticles) -> None:
+    def __init__(self, order: Listed, articles: CachedArticles) -> None:
         self._order = order
         self._articles = articles
 
@@ -614,15 +750,22 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     # clock did not go back
     if not (Window(record.now, record.valid_until) & last.window).holds(options.now):
         return None
-    skeleton = _load_skeleton(state, options.site, record.token)
-    if skeleton is None:  # damaged or gone: the full build that follows writes it again (its model differs)
+    skeleton = _load_skeleton(state, options.site, record.token, scan)
+    if skeleton is None:  # damaged, gone or another site's: the full build that follows writes it again
         return None
+    # the sources whose bytes the output does not show: as the scan tells when it compared them
+    # with the record of the sources the output shows (the usual edit), else hash by hash
+    differ = scan.changed_since(record.sources)
+    if differ is None:
+        try:
+            differ = skeleton.changed(scan.hashes)
+        except Stale:
+            return None
     # and those whose pages watch mode's preview wrote since: an edit undone before this
     # build would otherwise leave the previewed page (see state.mark_previewed)
     previewed = state.previewed()
-    differ = skeleton.changed(scan.keys, scan.hashes)
-    if differ is None or any(key not in scan.hashes for key in previewed):
-        return None  # not the skeleton's sources, or a previewed source is gone
+    if any(key not in scan.hashes for key in previewed):
+        return None  # a previewed source is gone
     changed = [Source(key, scan.path(key)) for key in sorted({*differ, *previewed})]
     if not changed or len(changed) > MAX_EDITS or any(_placement(skeleton, s.key) is None for s in changed):
         return None
@@ -647,11 +790,11 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     specs = _pages_showing(set(fresh), skeleton, options.output_dir, statics)
     if specs is None:
         return None
-    articles = CachedArticles(state, skeleton, fresh)
+    articles = CachedArticles(state, skeleton, fresh, scan.hashes)
     needed = {k for spec in specs for k in spec.inputs}
     for spec in specs:
         if spec.kind is Kind.HOME and spec.items:  # Site.lead reads every article down to the lead story
-            order = skeleton.editions[spec.lang].order if spec.lang in skeleton.editions else skeleton.order
+            order = skeleton.edition_indexes(spec.lang)[0] if spec.lang in skeleton.editions else skeleton.order
             needed.update(order[:order.index(spec.items[0]) + 1])
     try:
         articles.load(needed)
@@ -663,13 +806,10 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     # earlier delta build may have changed since the skeleton was written
     specs = retitled(specs, lambda key: articles[key].title)
     older, newer, related = (_EntryField(skeleton, name) for name in ("previous", "next", "related"))
-    editions = {lang: Site(_Newest(e.order, articles), _ByKey(e.order, articles),  # type: ignore[arg-type]
-                           e.sections, MappingProxyType(e.tags), MappingProxyType(e.authors), MappingProxyType(e.months),
-                           older, newer, related) for lang, e in skeleton.editions.items()}
-    site = Site(_Newest(skeleton.order, articles), _ByKey(skeleton.order, articles),  # type: ignore[arg-type]
-                skeleton.sections, MappingProxyType(skeleton.tags), MappingProxyType(skeleton.authors),
-                MappingProxyType(skeleton.months), older, newer, related, MappingProxyType(editions),
-                MappingProxyType(skeleton.translations))
+    editions = {lang: _site(*skeleton.edition_indexes(lang), articles, older, newer, related)
+                for lang in skeleton.editions}
+    site = _site(*skeleton.site_indexes(), articles, older, newer, related, MappingProxyType(editions),
+                 MappingProxyType(skeleton.translations))
     from .images import image_refs
     from .ticker import load_rates
 
@@ -687,7 +827,13 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
         return None  # a page the last build did not record: the full path knows what to do
     return DeltaPlan(loaded=loaded, digests=[page_digests.page(spec, page_digests.urls) for spec in specs],
                      previous=previous, images=images, pages=len(skeleton.specs), warnings=warnings, edits=edits,
-                     articles=fresh, record=replace(record, snapshot=snapshot, model=model).text())
+                     articles=fresh, record=replace(record, snapshot=snapshot, model=model,
+                                                    sources=scan.hashes_digest).text())
+
+
+def _site(order: Listed, indexes: BoundIndexes, articles: CachedArticles, *links: Mapping[str, Any]) -> Site:
+    """A site (or an edition) over the skeleton's indexes, its articles loaded when reached."""
+    return Site(_Newest(order, articles), _ByKey(order, articles), *indexes, *links)  # type: ignore[arg-type]
 
 
 def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton: Skeleton, changed: list[Source],
@@ -770,7 +916,7 @@ def _pages_showing(keys: set[str], skeleton: Skeleton, output: Path,
         return None
 
 
-def _output_looks_whole(output: Path, specs: Sequence[bytes], order: tuple[str, ...], statics: Iterable[str]) -> bool:
+def _output_looks_whole(output: Path, specs: Sequence[bytes], order: Sequence[str], statics: Iterable[str]) -> bool:
     """True when every static file and pages spread over the whole plan are in the output folder.
 
     A delta build writes only the pages of the edited articles. A folder emptied or
