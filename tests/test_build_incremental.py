@@ -264,6 +264,82 @@ def test_a_scan_split_over_two_processes_finds_what_one_process_finds(newsroom, 
     assert scan.scan_sources(newsroom, jobs=2).hashes == scan.scan_sources(newsroom).hashes
 
 
+def test_a_walk_takes_an_unchanged_folders_names_from_the_last_walks_record_and_lists_a_changed_one(
+        newsroom, monkeypatch):
+    """A file that comes, goes or is renamed changes its folder's times; one edited in place
+    does not, but every source is stat'ed anyway. So a folder whose times are as the last
+    walk recorded need not be listed again: the record's names are the folder's."""
+    from newsgen import scan
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)  # the folders here were written a moment ago
+    tick()
+    first = scan.walk_content(newsroom)
+    assert set(first.folders) == {"content/politics/", "content/economy/"}  # content/ holds folders: listed each time
+    signature, names = first.folders["content/politics/"]
+    planted = {**first.folders,
+               "content/politics/": (signature, "\n".join(n for n in names.split("\n") if n != "c.md"))}
+    unchanged = scan.walk_content(newsroom, folders=planted)
+    assert "content/politics/c.md" not in unchanged.keys and "content/politics/b.md" in unchanged.keys
+    assert not unchanged.folders_changed
+
+    politics = newsroom / "content/politics"
+    changes = [lambda: (politics / "new.md").write_text(article("New", "2025-12-19T11:00:00+05:00")),
+               lambda: (politics / "b.md").rename(politics / "bb.md"),
+               lambda: (politics / "a.md").unlink()]
+    for change in changes:
+        tick()
+        change()
+        again = scan.walk_content(newsroom, folders=planted)
+        fresh = scan.walk_content(newsroom)
+        assert again.keys == fresh.keys and again.folders_changed  # c.md among them: the folder was listed
+        assert (again.columns, again.files) == (fresh.columns, fresh.files)
+
+
+def test_a_folder_changed_moments_before_it_was_listed_is_listed_again_by_the_next_walk(newsroom):
+    """Within one tick of a coarse clock, a file could come after the listing and leave the
+    folder's times as they were: only a folder settled for RACY_SECONDS is recorded."""
+    from newsgen import scan
+    (newsroom / "content/politics/new.md").write_text(article("New", "2025-12-19T11:00:00+05:00"))
+    assert "content/politics/" not in scan.walk_content(newsroom).folders
+
+
+def test_articles_added_to_renamed_in_and_removed_from_settled_folders_are_built(newsroom, monkeypatch):
+    from newsgen import scan
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)  # the folders here were written a moment ago
+    tick()
+    build_site(newsroom)  # records the folders, settled now
+    record = newsroom / ".newsgen/folders.bin"
+    kept = record.read_bytes()
+    build_site(newsroom)
+    assert record.read_bytes() == kept  # nothing came or went: not written again
+    tick()
+    (newsroom / "content/politics/new.md").write_text(article("Novel", "2025-12-19T11:00:00+05:00"))
+    out, _, _ = build_site(newsroom)
+    assert "Novel" in read(out, "/politics/new/")
+    tick()
+    (newsroom / "content/economy/d.md").rename(newsroom / "content/economy/delta.md")
+    (newsroom / "content/politics/new.md").unlink()
+    out, _, _ = build_site(newsroom)
+    assert "Delta" in read(out, "/economy/delta/")
+    assert not (out / "politics/new/index.html").exists() and not (out / "economy/d/index.html").exists()
+    assert files_of(out) == files_of(clean_build_of(newsroom))
+
+
+def test_a_record_of_the_folders_not_sealed_with_the_users_key_is_never_used(newsroom, monkeypatch):
+    import marshal
+
+    from newsgen import scan
+    monkeypatch.setattr(scan, "RACY_SECONDS", 0)
+    tick()
+    build_site(newsroom)
+    folders = scan.walk_content(newsroom).folders
+    signature, _ = folders["content/politics/"]
+    (newsroom / ".newsgen/folders.bin").write_bytes(
+        bytes(32) + marshal.dumps({**folders, "content/politics/": (signature, "a.md")}))  # b and c hidden
+    (newsroom / "content/politics/b.md").write_text(article("Bravo, again", "2025-12-18T10:00:00+05:00"))
+    out, _, _ = build_site(newsroom)
+    assert "Bravo, again" in read(out, "/politics/b/") and "Charlie" in read(out, "/politics/c/")
+
+
 def _known_sources(site):
     from newsgen.state import BuildState
     state = BuildState(site / ".newsgen/state.db")

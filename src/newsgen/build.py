@@ -95,10 +95,13 @@ def _build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResu
             reporter.problem(Problem(".newsgen/state.db", 0, 0, "", reason, severity="warning"))
         if state is not None and options.clean:
             state.clear()
-        scan = scan_sources(options.site, state.known_sources() if state is not None else None, jobs_for(options.jobs))
+        scan = scan_sources(options.site, state.known_sources() if state is not None else None, jobs_for(options.jobs),
+                            state.known_folders() if state is not None else None)
         record = scan.known()
         if state is not None and record is not None:
             state.set_known_sources(record)  # true of the files whatever becomes of this build
+        if state is not None and scan.folders_changed:
+            state.set_known_folders(scan.folders)
         inputs = _snapshot(options, scan)
         # a restart since the last build: pages it wrote may not have reached the disk (see state.boot_id)
         restarted = state is not None and state.restarted()

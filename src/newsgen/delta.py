@@ -848,7 +848,7 @@ def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton
     settings = article_settings(config, people)
     if settings != skeleton.settings:
         return None
-    hashes = dict(scan.hashes)
+    hashes = {key: scan.hashes[key] for key in keys}  # parse_sources updates those saved again since the scan
     state.begin()
     try:
         results, placements, meanwhile = parse_sources(changed, config, people, settings, hashes, state,

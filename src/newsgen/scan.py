@@ -9,6 +9,10 @@ Around those calls this module does as little Python work per file as it can:
   (images, a bundle's files: the static files that live under ``content/``); nothing
   else walks ``content/`` again. A folder of plain article files is taken in a few
   C-level passes (``map`` over the entries), not a Python loop per file;
+- a file that comes, goes or is renamed does change its folder's times: a folder of
+  plain article files whose signature is the one recorded when it was last listed
+  (:data:`Folders`) is not listed again, its names taken from that record. Its files
+  are still stat'ed one by one;
 - the walk's result, every source's key and signature, is digested in one go
   (:meth:`Listing.digest`). When it is the digest of the last build's trusted record
   (:class:`Known`), nothing changed: no source is opened and the record itself, a
@@ -56,6 +60,9 @@ Signature = tuple[int, int, int, int]  # size, modification and change times in 
 # reads it; kept rather than left out, so that the record lists the sources the walk finds
 UNTRUSTED: Signature = (-1, 0, 0, 0)
 _SIGNATURE: Callable[[os.stat_result], Signature] = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+# Folders of plain article files as the walk last listed them: path -> (the folder's signature
+# then, its files' names one to a line), for folders that had not changed for RACY_SECONDS then
+Folders = dict[str, tuple[Signature, str]]
 # a signature's parts as columns of machine integers: a walk fills them from its stats in C
 _FIELDS = tuple(attrgetter(name) for name in ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino"))
 _TYPES = ("q", "q", "q", "Q")
@@ -294,6 +301,8 @@ class Listing:
     columns: Columns  # their signatures, in the same order
     files: dict[str, tuple[Path, str]]  # the other files: path inside content/ -> (file, signature text)
     problems: list[Problem]
+    folders: Folders = field(default_factory=dict)  # for the next walk (see walk_content)
+    folders_changed: bool = False  # whether ``folders`` is not the record the walk was given
 
     def digest(self) -> str:
         return listing_digest(self.keys, self.columns, self.keys_hash)
@@ -340,6 +349,9 @@ class Scan:
     # when the scan compared every source with the last build's record (see _rescan), or found
     # the listing unchanged: the record's digest of the hashes, and the sources whose bytes differ
     edited_since: tuple[str, list[str]] | None = None
+    # the folders of plain article files as the walk found them, and whether that is news (see walk_content)
+    folders: Folders = field(default_factory=dict)
+    folders_changed: bool = False
     _made: Known | None = field(default=None, init=False, repr=False)  # see known()
 
     @cached_property
@@ -447,7 +459,7 @@ class Scan:
             return b""
 
 
-def scan_sources(site: Path, known: Known | None = None, jobs: int = 1) -> Scan:
+def scan_sources(site: Path, known: Known | None = None, jobs: int = 1, folders: Folders | None = None) -> Scan:
     """Find every source and hash it; an unreadable file is a problem, not a crash.
 
     A file whose signature (size, modification and change times to the nanosecond,
@@ -456,8 +468,16 @@ def scan_sources(site: Path, known: Known | None = None, jobs: int = 1) -> Scan:
     did not change while it was read: a file written again in the same timestamp tick,
     with the same size, would otherwise look unchanged. (A file system whose clock runs
     more than ``RACY_SECONDS`` behind this machine's weakens the first condition.)
+    ``folders`` is the last walk's record of its folders (see :func:`walk_content`).
     """
-    listing = walk_content(site, jobs)
+    listing = walk_content(site, jobs, folders)
+    scan = _compared(site, listing, known)
+    scan.folders, scan.folders_changed = listing.folders, listing.folders_changed
+    return scan
+
+
+def _compared(site: Path, listing: Listing, known: Known | None) -> Scan:
+    """:func:`scan_sources` once the walk is done."""
     problems = listing.problems + misnamed_files(site)
     if known is not None and listing.digest() == known.listing:  # as the last build left it: nothing to open
         return Scan(str(site), listing.keys, problems, set(), listing.files, unchanged=known,
@@ -574,21 +594,29 @@ class _Reading:
         return hashlib.blake2b(data, digest_size=16).hexdigest(), before if trusted else None
 
 
-def walk_content(site: Path, jobs: int = 1) -> Listing:
+def walk_content(site: Path, jobs: int = 1, folders: Folders | None = None) -> Listing:
     """Every source under content/ with its signature, the other files, and what is wrong
     with the folder's names; on up to two processes when ``jobs`` allows (see :func:`_stat_sources`).
 
     Links inside the site are followed, each real folder once (a link to a parent folder
     would otherwise loop forever); a source that is a link out of the site is refused,
     another file that is one is left out, as in ``static/``.
+
+    A folder in ``folders`` (the last walk's :attr:`Listing.folders`) whose signature is
+    still the recorded one is not listed: its names are the record's. Only folders of
+    plain article files, unchanged for ``RACY_SECONDS`` when listed, are recorded, so a
+    file that came or went since (which changes the folder's modification and change
+    times) is never missed: at 100,000 articles, listing them and sorting out the plain
+    ones took 0.1-0.13 s of every build.
     """
     root = os.path.join(str(site), CONTENT_DIR)
     keys: list[str] = []
     files: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
     if not os.path.isdir(root):
-        return Listing(keys, _columns(), files, problems)
-    walk = _Walk(site, os.path.realpath(site), os.path.realpath(root), keys, files, problems)
+        return Listing(keys, _columns(), files, problems, folders_changed=bool(folders))
+    walk = _Walk(site, os.path.realpath(site), os.path.realpath(root), keys, files, problems,
+                 known_folders=folders if folders is not None and TRUST_SIGNATURES else {})
     walk.stack.append((root, f"{CONTENT_DIR}/"))
     walk.visited.add(walk.content_real)
     while walk.stack:
@@ -600,7 +628,7 @@ def walk_content(site: Path, jobs: int = 1) -> Listing:
     columns, gone = _stat_sources(walk.batches, jobs)
     for at in reversed(gone):  # went between the folder's listing and its stat: left out
         del keys[at]
-    return Listing(keys, columns, files, problems)
+    return Listing(keys, columns, files, problems, walk.folders, walk.folders != (folders or {}))
 
 
 # Past this many sources, a scan forks a second process to take half of their stats: a
@@ -724,10 +752,21 @@ class _Walk:
     batches: list[Batch] = field(default_factory=list)  # the sources, as ``keys``, to stat once the walk is done
     visited: set[str] = field(default_factory=set)
     stack: list[tuple[str, str]] = field(default_factory=list)
+    known_folders: Folders = field(default_factory=dict)  # the last walk's record (see walk_content)
+    folders: Folders = field(default_factory=dict)  # the next walk's, by prefix
 
     def folder(self, folder: str, prefix: str) -> None:
         """One folder: its plain article files in C-level passes (plain names of plain files,
         the common case), then the rest one by one. Sources are stat'ed once the walk is done."""
+        known = self.known_folders.get(prefix)
+        listed_at = time.time_ns()
+        signature = _SIGNATURE(os.stat(folder))
+        if known is not None and known[0] == signature:
+            names = known[1].split("\n")
+            self.keys.extend(map(prefix.__add__, names))
+            self.batches.append((folder, names))
+            self.folders[prefix] = known
+            return
         with os.scandir(folder) as listed:
             entries = list(listed)
         plain = [e for e in entries if (name := e.name).endswith(SOURCE_SUFFIXES) and name[:1] not in _PLAIN_START
@@ -735,6 +774,11 @@ class _Walk:
         names = list(map(_NAME, plain))
         self.keys.extend(map(prefix.__add__, names))
         self.batches.append((folder, names))
+        settled = max(signature[1], signature[2]) < listed_at - RACY_SECONDS * 1_000_000_000
+        if len(plain) == len(entries) and names and settled and TRUST_SIGNATURES:
+            text = "\n".join(names)
+            if text.count("\n") == len(names) - 1:  # no name holds a line break
+                self.folders[prefix] = (signature, text)
         if len(plain) < len(entries):
             taken = set(map(_NAME, plain))
             for entry in entries:

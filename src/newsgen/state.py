@@ -18,6 +18,9 @@ These tables make incremental builds possible:
   slower. (Older versions kept a row per file in the ``sources`` table.) An edit does
   not write it again: ``sources.log`` beside it holds the entries changed since it was
   written whole (see ``scan.Known.with_changes``).
+- ``folders.bin`` beside the database: the folders of plain article files as the last
+  walk listed them, so that the next walk lists only those whose times changed (see
+  ``scan.walk_content``).
 - ``outputs``: per output file, the digest of its inputs and the hash of the bytes
   written; a page whose inputs did not change is not rendered, a page whose bytes did
   not change is not written (its modification time stays).
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import enum
 import json
+import marshal
 import os
 import sqlite3
 import threading
@@ -45,7 +49,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import sealed
-from .scan import Known
+from .scan import Folders, Known
 from .dates import Window
 from .errors import Problem, UsageError
 
@@ -54,6 +58,7 @@ STATE_DIR = ".newsgen"
 STATE_FILE = "state.db"
 SOURCES_FILE = "sources.bin"  # the record of the sources (see scan.Known), beside the database
 SOURCES_LOG = "sources.log"  # the changes to it since it was written whole
+FOLDERS_FILE = "folders.bin"  # the folders of plain article files as the walk last listed them (see scan.Folders)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -324,6 +329,28 @@ class BuildState:
         self._set(Key.SOURCES, known.digests())
         self.db.execute("DELETE FROM sources")
 
+    def known_folders(self) -> Folders:
+        """The last walk's record of the folders it listed (see ``scan.walk_content``); empty
+        when there is none, or it is not sealed with this user's key or not whole."""
+        data = self._sealed_file(FOLDERS_FILE)
+        try:
+            folders = marshal.loads(data) if data else {}
+        except (ValueError, EOFError, TypeError):
+            return {}
+        if not isinstance(folders, dict) or not all(
+                isinstance(prefix, str) and isinstance(entry, tuple) and len(entry) == 2
+                and isinstance(entry[0], tuple) and len(entry[0]) == 4 and all(type(n) is int for n in entry[0])
+                and isinstance(entry[1], str) for prefix, entry in folders.items()):
+            return {}
+        return folders
+
+    def set_known_folders(self, folders: Folders) -> None:
+        """Record the folders this walk listed, for the next one."""
+        try:
+            self._write_sealed(FOLDERS_FILE, marshal.dumps(folders))
+        except OSError:
+            pass
+
     def _write_sealed(self, name: str, data: bytes) -> None:
         path = self.path.with_name(name)
         temporary = path.with_name(f".{name}.{os.getpid()}")
@@ -437,6 +464,10 @@ class BuildState:
                       "search_inputs", "feed_entries"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key NOT IN (?, ?)", (Key.SCHEMA.value, Key.IDENTITY.value))
+        try:
+            self.path.with_name(FOLDERS_FILE).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 LOCK_FILE = "build.lock"
