@@ -206,10 +206,10 @@ class Listed(Sequence[str]):
     each key looked up when asked for: a delta build reaches a few hundred of 100,000, and
     making all of them into a tuple, and a set to tell who is in it, took 0.04-0.07 s."""
 
-    def __init__(self, keys: list[str], positions: bytes, members: bytes) -> None:
+    def __init__(self, keys: list[str], positions: bytes, members: bytes | None = None) -> None:
         self._keys = keys
         self._at = array("I", positions)
-        self._members = members  # a byte for each source: 1 for those in the list
+        self._members = members  # a byte for each source, 1 for those in the list; None: look in the list
 
     @overload
     def __getitem__(self, index: int) -> str: ...
@@ -230,7 +230,15 @@ class Listed(Sequence[str]):
 
     def __contains__(self, key: object) -> bool:
         at = _position(self._keys, key) if isinstance(key, str) else None
-        return at is not None and at < len(self._members) and self._members[at] == 1
+        if at is None:
+            return False
+        return self._members[at] == 1 if self._members is not None and at < len(self._members) else at in self._at
+
+    def __eq__(self, other: object) -> bool:  # as the tuple of keys it stands for
+        return tuple(self) == (tuple(other) if isinstance(other, Listed) else other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
     def index(self, key: Any, start: int = 0, stop: int | None = None) -> int:
         at = _position(self._keys, key) if key in self else None
@@ -272,7 +280,7 @@ class Indexes:
     def bound(self, keys: list[str]) -> BoundIndexes:
         def listed(packed: tuple[Term, bytes]) -> tuple[Term, tuple[str, ...]]:
             return packed[0], _keys_at(keys, packed[1])
-        return BoundIndexes(tuple(replace(section, articles=_keys_at(keys, at)) for section, at in self.sections),
+        return BoundIndexes(tuple(replace(section, articles=Listed(keys, at)) for section, at in self.sections),  # type: ignore[arg-type]
                             _Unpacked(self.tags, listed), _Unpacked(self.authors, listed),
                             _Unpacked(self.months, partial(_keys_at, keys)))
 
@@ -674,13 +682,17 @@ class CachedArticles:
 
 
 class _ByKey(Mapping[str, Article]):
-    """``Site.by_key`` over the skeleton's articles."""
+    """``Site.by_key`` over the skeleton's articles; for the whole site (not an edition), an
+    article already loaded is in it (every one loaded is published) and needs no looking up."""
 
-    def __init__(self, order: Listed, articles: CachedArticles) -> None:
+    def __init__(self, order: Listed, articles: CachedArticles, whole_site: bool) -> None:
         self._order = order
         self._articles = articles
+        self._whole_site = whole_site
 
     def __getitem__(self, key: str) -> Article:
+        if self._whole_site and key in self._articles.loaded:
+            return self._articles.loaded[key]
         if key not in self._order:
             raise KeyError(key)
         return self._articles[key]
@@ -806,9 +818,9 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
     # earlier delta build may have changed since the skeleton was written
     specs = retitled(specs, lambda key: articles[key].title)
     older, newer, related = (_EntryField(skeleton, name) for name in ("previous", "next", "related"))
-    editions = {lang: _site(*skeleton.edition_indexes(lang), articles, older, newer, related)
+    editions = {lang: _site(*skeleton.edition_indexes(lang), articles, False, older, newer, related)
                 for lang in skeleton.editions}
-    site = _site(*skeleton.site_indexes(), articles, older, newer, related, MappingProxyType(editions),
+    site = _site(*skeleton.site_indexes(), articles, True, older, newer, related, MappingProxyType(editions),
                  MappingProxyType(skeleton.translations))
     from .images import image_refs
     from .ticker import load_rates
@@ -831,9 +843,10 @@ def plan_delta(options: BuildOptions, state: BuildState, scan: Scan, inputs: tup
                                                     sources=scan.hashes_digest).text())
 
 
-def _site(order: Listed, indexes: BoundIndexes, articles: CachedArticles, *links: Mapping[str, Any]) -> Site:
+def _site(order: Listed, indexes: BoundIndexes, articles: CachedArticles, whole_site: bool,
+          *links: Mapping[str, Any]) -> Site:
     """A site (or an edition) over the skeleton's indexes, its articles loaded when reached."""
-    return Site(_Newest(order, articles), _ByKey(order, articles), *indexes, *links)  # type: ignore[arg-type]
+    return Site(_Newest(order, articles), _ByKey(order, articles, whole_site), *indexes, *links)  # type: ignore[arg-type]
 
 
 def _read_changed(options: BuildOptions, state: BuildState, scan: Scan, skeleton: Skeleton, changed: list[Source],

@@ -115,10 +115,12 @@ def _text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _with_digest(values: Any, older_length: int) -> Any:
-    """A record's or a log's values with the digest of their hashes last: '' for one written by
-    a newsgen whose records did not carry it (one value fewer)."""
-    return (*values, "") if isinstance(values, tuple) and len(values) == older_length else values
+def _padded(values: Any, length: int) -> Any:
+    """A record's or a log's values, with '' for the digests last that a newsgen whose records
+    did not carry them left out."""
+    if isinstance(values, tuple) and length - 2 <= len(values) < length:
+        return (*values, *[""] * (length - len(values)))
+    return values
 
 
 def hashes_digest(keys: list[str], hashes: dict[str, str]) -> str:
@@ -165,8 +167,9 @@ class Known:
                    ordered: list[str] | None = None) -> Known:
         """:meth:`of`, with the signatures as columns (as a walk finds them)."""
         def data() -> bytes:  # made when the record is kept: a build without a state needs only the digests
-            return marshal.dumps(("\n".join(keys), *(c.tobytes() for c in columns),
-                                  "\n".join(map(hashes.__getitem__, keys)), of_hashes))
+            text = "\n".join(keys)
+            return marshal.dumps((text, *(c.tobytes() for c in columns), "\n".join(map(hashes.__getitem__, keys)),
+                                  of_hashes, _text_digest(text)))
         ordered = ordered if ordered is not None else sorted(keys)
         of_hashes = hashes_digest(ordered, hashes)
         return cls(listing_digest(keys, columns), keys_digest(ordered), of_hashes, data)
@@ -219,7 +222,7 @@ class Known:
         the hashes, in the walk's order; None when it is empty or cannot be read (every
         source is then read again, never trusted wrongly)."""
         try:
-            keys_text, *parts, hashes_text, of_hashes = _with_digest(marshal.loads(self.data), 6)
+            keys_text, *parts, hashes_text, of_hashes, of_keys = _padded(marshal.loads(self.data), 8)
             if not keys_text:
                 return None
             hashes = hashes_text.split("\n")
@@ -228,7 +231,8 @@ class Known:
                 raise ValueError("a damaged record of the sources")
         except (ValueError, TypeError, EOFError, AttributeError):
             return None
-        self.record_keys = _text_digest(keys_text)
+        # the digest of its keys, which the record carries (sealed with it), else taken now
+        self.record_keys = of_keys if isinstance(of_keys, str) and of_keys else _text_digest(keys_text)
         self.record_hashes = of_hashes if isinstance(of_hashes, str) else ""
         self._apply_log(columns, hashes)  # type: ignore[arg-type]
         return keys_text, columns, hashes  # type: ignore[return-value]
@@ -240,7 +244,7 @@ class Known:
         if not self._log:
             return
         try:
-            made_for, at, *parts, hashes_text, of_hashes = _with_digest(marshal.loads(self.log), 7)
+            made_for, at, *parts, hashes_text, of_hashes = _padded(marshal.loads(self.log), 8)
             if made_for != self.record_keys:
                 return
             positions = array("I", at)
@@ -287,8 +291,8 @@ class Known:
     def same_sources(self, listing: Listing) -> tuple[Columns, list[str]] | None:
         """The record's signature columns and hashes when it holds exactly the sources the walk
         found, in the same order (an edit in place moves no file); None otherwise."""
-        record = self.columns
-        if record is None or record[0] != "\n".join(listing.keys):
+        record = self.columns  # its keys' digest compared, not its keys: the listing has hashed its own
+        if record is None or self.record_keys != listing.keys_hash.hexdigest():
             return None
         return record[1], record[2]
 
