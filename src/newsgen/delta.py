@@ -229,10 +229,15 @@ class Listed(Sequence[str]):
         return map(self._keys.__getitem__, self._at)
 
     def __contains__(self, key: object) -> bool:
+        return self._listed_at(key) is not None
+
+    def _listed_at(self, key: object) -> int | None:
+        """Where ``key`` is among the sorted sources, if it is in this list."""
         at = _position(self._keys, key) if isinstance(key, str) else None
         if at is None:
-            return False
-        return self._members[at] == 1 if self._members is not None and at < len(self._members) else at in self._at
+            return None
+        members = self._members
+        return at if (members[at] == 1 if members is not None and at < len(members) else at in self._at) else None
 
     def __eq__(self, other: object) -> bool:  # as the tuple of keys it stands for
         return tuple(self) == (tuple(other) if isinstance(other, Listed) else other)
@@ -241,7 +246,7 @@ class Listed(Sequence[str]):
         return hash(tuple(self))
 
     def index(self, key: Any, start: int = 0, stop: int | None = None) -> int:
-        at = _position(self._keys, key) if key in self else None
+        at = self._listed_at(key)
         if at is None:
             raise ValueError(f"{key!r} is not listed")
         return self._at.index(at, start, len(self._at) if stop is None else stop)

@@ -102,8 +102,9 @@ def listing_digest(keys: list[str], columns: Columns, keys_hash: hashlib.blake2b
 
 def hash_of_keys(keys: list[str]) -> hashlib.blake2b:
     """The hash object a listing's digest starts from: 100,000 keys are some 6 MB to join and
-    hash, which an edit's scan would otherwise do twice (see Known.with_changes)."""
-    return hashlib.blake2b("\n".join(keys).encode("utf-8", "surrogatepass"), digest_size=16)
+    hash, which an edit's scan would otherwise do twice (see Known.with_changes). Its digest
+    is the keys' as a record names them (see :attr:`Known.record_keys`)."""
+    return _text_hash("\n".join(keys))
 
 
 def keys_digest(keys: list[str]) -> str:
@@ -112,7 +113,11 @@ def keys_digest(keys: list[str]) -> str:
 
 
 def _text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return _text_hash(text).hexdigest()
+
+
+def _text_hash(text: str) -> hashlib.blake2b:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
 
 
 def _padded(values: Any, length: int) -> Any:
